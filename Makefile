@@ -1,0 +1,35 @@
+# Featureboard: `make run` serves the demo locally, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-fast lint bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install  ## the API with demo data on http://127.0.0.1:$${PORT:-8000}/v1
+	$(PY) manage.py local run
+
+test: install  ## lint, then unit, integration and end-to-end tests
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -n 2 tests
+
+test-fast: install
+	$(PY) -m pytest tests/unit tests/integration
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: install  ## prints figures; never fails on a time
+	$(PY) -m tests.performance.bench
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache

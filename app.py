@@ -1,0 +1,202 @@
+"""Featureboard: every entry point. Each handler parses, calls one use case, returns."""
+
+from __future__ import annotations
+
+from chalice.app import Chalice, Response
+
+from chalicelib import models as m
+from chalicelib.context import get_context
+from chalicelib.rest import Call, Reply, Router, credentials, envelope_chalice_errors, request_id
+from chalicelib.services import access, apps, comments, feedback, requests, votes
+
+app = Chalice(app_name="featureboard")
+
+
+def _authenticate(call: Call, app_id: str | None, query_key: bool) -> None:
+    creds = credentials(call.request, query_key)
+    call.caller, call.app = access.authenticate(get_context(), creds, app_id)
+
+
+api = Router(app, _authenticate)
+route = api.route
+REQ = "/v1/apps/{appId}/requests/{requestId}"
+
+
+@app.middleware("http")
+def _envelope(event, get_response) -> Response:
+    return envelope_chalice_errors(get_response(event), request_id(event))
+
+
+def _with_etag(body: dict, status: int = 200) -> Reply:
+    return Reply(body, status, {"ETag": f'"{body["version"]}"'})
+
+
+# ---------------------------------------------------------------- operations
+
+
+@route("/v1/health", "GET", auth="none", returns=m.HealthOut, summary="Is the service up?")
+def health(call: Call) -> Reply:
+    from chalicelib.services import health as checks
+
+    body = checks.check(get_context())
+    return Reply(body, 200 if body["status"] == "ok" else 503)
+
+
+@route("/v1/openapi.json", "GET", auth="none", summary="This API as an OpenAPI 3.1 document")
+def openapi(call: Call) -> dict:
+    from chalicelib import openapi as spec
+
+    return spec.document(api.specs, get_context().settings.version)
+
+
+# ---------------------------------------------------------------- apps and keys
+
+
+@route("/v1/apps", "POST", auth="admin", body=m.AppCreate, returns=m.AppCreated, status=201,
+       summary="Create an app; its publishable key and user-token secret are shown only here")
+def create_app(call: Call) -> Reply:
+    return Reply(apps.create_app(get_context(), call.caller, call.body), 201)
+
+
+@route("/v1/apps", "GET", auth="admin", returns=m.AppList, summary="List the tenant's apps")
+def list_apps(call: Call) -> dict:
+    return apps.list_apps(get_context(), call.caller)
+
+
+@route("/v1/apps/{appId}", "GET", auth="admin", returns=m.AppOut, summary="Read an app")
+def get_app(call: Call, appId: str) -> dict:
+    return apps.get_app(get_context(), call.caller, call.app)
+
+
+@route("/v1/apps/{appId}", "PATCH", auth="admin", body=m.AppPatch, returns=m.AppOut,
+       summary="Change an app's settings")
+def patch_app(call: Call, appId: str) -> dict:
+    return apps.patch_app(get_context(), call.caller, call.app, call.body)
+
+
+@route("/v1/apps/{appId}/keys/rotate", "POST", auth="admin", returns=m.KeysRotated,
+       summary="Replace the publishable key and user-token secret; the old ones stop working")
+def rotate_keys(call: Call, appId: str) -> dict:
+    return apps.rotate_keys(get_context(), call.caller, call.app)
+
+
+# ---------------------------------------------------------------- feature requests
+
+
+@route("/v1/apps/{appId}/requests", "POST", body=m.RequestCreate, returns=m.RequestOut,
+       status=201, headers=("Idempotency-Key",), summary="Suggest a feature")
+def create_request(call: Call, appId: str) -> Reply:
+    try:
+        body = requests.create(get_context(), call.caller, call.app, call.body,
+                               call.header("Idempotency-Key"), call.request.raw_body)
+        return _with_etag(body, 201)
+    except requests.Replay as replay:
+        return Reply(replay.body, replay.status, {"Idempotent-Replayed": "true"})
+
+
+@route("/v1/apps/{appId}/requests", "GET", query=m.ListQuery, returns=m.RequestPage,
+       summary="List requests: filter by status and tag, sort by top or new")
+def list_requests(call: Call, appId: str) -> dict:
+    return requests.list_page(get_context(), call.caller, call.app, call.query)
+
+
+@route(REQ, "GET", returns=m.RequestOut, summary="Read a request (ETag: its version)")
+def get_request(call: Call, appId: str, requestId: str) -> Reply:
+    return _with_etag(requests.get(get_context(), call.caller, call.app, requestId))
+
+
+@route(REQ, "PATCH", body=m.RequestPatch, returns=m.RequestOut, headers=("If-Match",),
+       summary="Edit a request (team: all fields; author: title and description while open)")
+def patch_request(call: Call, appId: str, requestId: str) -> Reply:
+    return _with_etag(requests.patch(get_context(), call.caller, call.app, requestId, call.body,
+                                     call.header("If-Match")))
+
+
+@route(REQ, "DELETE", auth="admin", status=204, summary="Delete a request")
+def delete_request(call: Call, appId: str, requestId: str) -> Reply:
+    requests.delete(get_context(), call.caller, call.app, requestId)
+    return Reply(None, 204)
+
+
+@route(REQ + "/merge", "POST", auth="admin", body=m.MergeBody, returns=m.RequestOut,
+       summary="Mark as a duplicate of another request and move its voters there")
+def merge_request(call: Call, appId: str, requestId: str) -> Reply:
+    return _with_etag(requests.merge(get_context(), call.caller, call.app, requestId, call.body))
+
+
+@route(REQ + "/unmerge", "POST", auth="admin", returns=m.RequestOut,
+       summary="Undo a merge: both requests get back exactly the voters they had")
+def unmerge_request(call: Call, appId: str, requestId: str) -> Reply:
+    return _with_etag(requests.unmerge(get_context(), call.caller, call.app, requestId))
+
+
+# ---------------------------------------------------------------- votes and follows
+
+
+@route(REQ + "/vote", "POST", returns=m.RequestOut, summary="Vote (a second vote changes nothing)")
+def vote(call: Call, appId: str, requestId: str) -> dict:
+    return votes.vote(get_context(), call.caller, call.app, requestId)
+
+
+@route(REQ + "/vote", "DELETE", returns=m.RequestOut, summary="Take a vote back")
+def unvote(call: Call, appId: str, requestId: str) -> dict:
+    return votes.unvote(get_context(), call.caller, call.app, requestId)
+
+
+@route(REQ + "/voters", "GET", auth="admin", query=m.PageQuery, returns=m.UserPage,
+       summary="Who voted")
+def voters(call: Call, appId: str, requestId: str) -> dict:
+    return votes.voters(get_context(), call.caller, call.app, requestId, call.query)
+
+
+@route(REQ + "/subscription", "PUT", returns=m.SubscriptionOut, summary="Follow a request")
+def subscribe(call: Call, appId: str, requestId: str) -> dict:
+    return votes.subscribe(get_context(), call.caller, call.app, requestId)
+
+
+@route(REQ + "/subscription", "DELETE", returns=m.SubscriptionOut, summary="Stop following")
+def unsubscribe(call: Call, appId: str, requestId: str) -> dict:
+    return votes.unsubscribe(get_context(), call.caller, call.app, requestId)
+
+
+@route(REQ + "/subscription", "GET", returns=m.SubscriptionOut, summary="Am I following?")
+def subscription(call: Call, appId: str, requestId: str) -> dict:
+    return votes.subscription(get_context(), call.caller, call.app, requestId)
+
+
+# ---------------------------------------------------------------- comments
+
+
+@route(REQ + "/comments", "POST", body=m.CommentCreate, returns=m.CommentOut, status=201,
+       summary="Comment on a request")
+def add_comment(call: Call, appId: str, requestId: str) -> Reply:
+    return Reply(comments.add(get_context(), call.caller, call.app, requestId, call.body), 201)
+
+
+@route(REQ + "/comments", "GET", query=m.PageQuery, returns=m.CommentPage,
+       summary="Comments, oldest first")
+def list_comments(call: Call, appId: str, requestId: str) -> dict:
+    return comments.list_page(get_context(), call.caller, call.app, requestId, call.query)
+
+
+@route(REQ + "/comments/{commentId}", "DELETE", status=204,
+       summary="Delete a comment (its author or the team)")
+def delete_comment(call: Call, appId: str, requestId: str, commentId: str) -> Reply:
+    comments.delete(get_context(), call.caller, call.app, requestId, commentId)
+    return Reply(None, 204)
+
+
+# ---------------------------------------------------------------- feedback
+
+
+@route("/v1/apps/{appId}/feedback", "POST", body=m.FeedbackCreate, returns=m.FeedbackOut,
+       status=201, query_key=True,
+       summary="Leave feedback (also takes the Feedback Fin widget's JSON and ?key=)")
+def add_feedback(call: Call, appId: str) -> Reply:
+    return Reply(feedback.add(get_context(), call.caller, call.app, call.body), 201)
+
+
+@route("/v1/apps/{appId}/feedback", "GET", auth="admin", query=m.PageQuery,
+       returns=m.FeedbackPage, summary="Feedback, newest first")
+def list_feedback(call: Call, appId: str) -> dict:
+    return feedback.list_page(get_context(), call.caller, call.app, call.query)

@@ -1,0 +1,1 @@
+"""Featureboard's deployed library: everything app.py wires together."""

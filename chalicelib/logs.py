@@ -1,0 +1,68 @@
+"""Structured JSON logs, one line per event, always with the request id.
+
+Never logged: keys, tokens, emails or bodies; only ids, counts and timings.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from .store import meter
+
+if TYPE_CHECKING:
+    from .rest import Call, RouteSpec
+
+__all__ = ["logger", "access", "JsonFormatter"]
+
+_FIELDS = ("requestId", "tenant", "app", "method", "route", "status", "ms", "ddbCalls",
+           "readUnits", "writeUnits")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {"level": record.levelname, "message": record.getMessage(),
+                               "logger": record.name}
+        out.update({k: getattr(record, k) for k in _FIELDS if hasattr(record, k)})
+        if record.exc_info:
+            out["error"] = self.formatException(record.exc_info)
+        return json.dumps(out, default=str)
+
+
+_configured: logging.Logger | None = None
+
+
+def logger() -> logging.Logger:
+    global _configured
+    if _configured is None:
+        from .settings import get_settings
+
+        log = logging.getLogger("featureboard")
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(JsonFormatter())
+        log.handlers = [handler]
+        log.propagate = False
+        log.setLevel(get_settings().log_level.upper())
+        _configured = log
+    return _configured
+
+
+def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
+    """One line per API call: who (tenant, app), what, how long, what it cost in DynamoDB."""
+    m = meter()
+    caller = call.caller
+    logger().info("request", extra={
+        "requestId": call.request_id,
+        "tenant": caller.tenant if caller else None,
+        "app": call.app.id if call.app else None,
+        "method": spec.method,
+        "route": spec.path,
+        "status": status,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+        "ddbCalls": m.calls,
+        "readUnits": m.read_units,
+        "writeUnits": m.write_units,
+    })

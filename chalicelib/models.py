@@ -1,0 +1,346 @@
+"""The API's shapes: what a client may send (validated here) and what it gets back.
+
+The same classes produce ``/v1/openapi.json``, so the document cannot drift from the checks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "STATUSES",
+    "Status",
+    "Priority",
+    "AppCreate",
+    "AppPatch",
+    "WebhookIn",
+    "RequestCreate",
+    "RequestPatch",
+    "MergeBody",
+    "CommentCreate",
+    "FeedbackCreate",
+    "ListQuery",
+    "PageQuery",
+    "AppOut",
+    "AppCreated",
+    "KeysRotated",
+    "RequestOut",
+    "RequestPage",
+    "CommentOut",
+    "CommentPage",
+    "FeedbackOut",
+    "FeedbackPage",
+    "UserOut",
+    "UserPage",
+    "AppList",
+    "SubscriptionOut",
+    "HealthOut",
+    "ErrorOut",
+]
+
+STATUSES = ("open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate")
+Status = Literal["open", "under_review", "planned", "in_progress", "completed", "declined",
+                 "duplicate"]
+Priority = Literal["low", "medium", "high", "critical"]
+
+_SLUG = re.compile(r"^[a-z0-9-]+$")
+
+
+def _no_control(value: str, allow_newlines: bool) -> str:
+    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
+    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _line(min_len: int, max_len: int) -> Any:
+    """Single-line text, trimmed, measured in characters after trimming."""
+
+    def check(value: str) -> str:
+        value = _no_control(value.strip(), allow_newlines=False)
+        if not min_len <= len(value) <= max_len:
+            raise ValueError(f"must be {min_len} to {max_len} characters")
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+def _text(min_len: int, max_len: int) -> Any:
+    """Multi-line text: kept as given (never HTML-stripped), trimmed at the ends."""
+
+    def check(value: str) -> str:
+        value = _no_control(value.strip(), allow_newlines=True)
+        if not min_len <= len(value) <= max_len:
+            raise ValueError(
+                f"must be {min_len} to {max_len} characters" if min_len
+                else f"must be at most {max_len} characters")
+        return value
+
+    return Annotated[str, AfterValidator(check)]
+
+
+def _tags(value: list[str]) -> list[str]:
+    seen: list[str] = []
+    for tag in value:
+        if not (1 <= len(tag) <= 32 and _SLUG.match(tag)):
+            raise ValueError("each tag must be 1 to 32 of a-z, 0-9 and -")
+        if tag not in seen:
+            seen.append(tag)
+    if len(seen) > 10:
+        raise ValueError("must be at most 10 tags")
+    return seen
+
+
+Tags = Annotated[list[str], Field(max_length=50), AfterValidator(_tags)]
+Slug = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")]
+Email = Annotated[str, StringConstraints(max_length=254,
+                                         pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")]
+Title = _line(3, 120)
+Description = _text(0, 5000)
+Body = _text(1, 5000)
+
+
+class _Input(BaseModel):
+    """A request body: unknown fields are mistakes worth reporting, types are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class WebhookIn(_Input):
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2048)]
+    events: Annotated[list[str], Field(min_length=1, max_length=20)]
+    secret: Annotated[str, StringConstraints(min_length=16, max_length=256)] | None = None
+
+
+class AppCreate(_Input):
+    id: Slug
+    name: _line(1, 80)  # type: ignore[valid-type]
+    allowAnonymous: bool = False
+    notifyEmails: Annotated[list[Email], Field(max_length=20)] = []
+    webhooks: Annotated[list[WebhookIn], Field(max_length=10)] = []
+
+
+class AppPatch(_Input):
+    name: _line(1, 80) | None = None  # type: ignore[valid-type]
+    allowAnonymous: bool | None = None
+    notifyEmails: Annotated[list[Email], Field(max_length=20)] | None = None
+    webhooks: Annotated[list[WebhookIn], Field(max_length=10)] | None = None
+
+
+class RequestCreate(_Input):
+    title: Title  # type: ignore[valid-type]
+    description: Description = ""  # type: ignore[valid-type]
+    priority: Priority = "medium"
+    tags: Tags = []
+
+
+class RequestPatch(_Input):
+    title: Title | None = None  # type: ignore[valid-type]
+    description: Description | None = None  # type: ignore[valid-type]
+    status: Status | None = None
+    priority: Priority | None = None
+    tags: Tags | None = None
+    response: _text(0, 5000) | None = None  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> RequestPatch:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        return self
+
+
+class MergeBody(_Input):
+    into: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class CommentCreate(_Input):
+    body: Body  # type: ignore[valid-type]
+
+
+class FeedbackCreate(BaseModel):
+    """Our own shape, and the one the Feedback Fin widget posts (its extra fields are kept)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    message: Body  # type: ignore[valid-type]
+    rating: Annotated[int, Field(ge=1, le=5)] | None = None
+    email: Email | None = None
+    name: _line(1, 120) | None = None  # type: ignore[valid-type]
+    type: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    feedbackType: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    timestamp: Any = None
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _blank_email(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _blank_name(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _small_extras(self) -> FeedbackCreate:
+        extra = self.model_extra or {}
+        if len(extra) > 20 or any(len(str(v)) > 1000 for v in extra.values()):
+            raise ValueError("extra fields: at most 20, each under 1,000 characters")
+        return self
+
+
+class ListQuery(BaseModel):
+    """Query strings are text: numbers are parsed from them (not strict)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status | None = None
+    tag: Annotated[str, StringConstraints(min_length=1, max_length=32,
+                                          pattern=r"^[a-z0-9-]+$")] | None = None
+    sort: Literal["top", "new"] = "new"
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+
+
+# ---------------------------------------------------------------- outputs
+
+
+class UserOut(BaseModel):
+    id: str
+    name: str | None = None
+    email: str | None = Field(None, description="Shown to admins only.")
+
+
+class WebhookOut(BaseModel):
+    url: str
+    events: list[str]
+    secret: str | None = Field(None, description="Only in the response that generated it.")
+
+
+class AppOut(BaseModel):
+    id: str
+    name: str
+    allowAnonymous: bool
+    notifyEmails: list[str]
+    webhooks: list[WebhookOut]
+    createdAt: str
+    updatedAt: str
+    version: int
+
+
+class AppCreated(AppOut):
+    publishableKey: str = Field(description="Shown only in this response.")
+    userTokenSecret: str = Field(description="HS256 secret for user tokens; shown only here.")
+
+
+class KeysRotated(BaseModel):
+    publishableKey: str
+    userTokenSecret: str
+
+
+class AppList(BaseModel):
+    items: list[AppOut]
+
+
+class RequestOut(BaseModel):
+    id: str
+    appId: str
+    title: str
+    description: str
+    status: Status
+    priority: Priority
+    tags: list[str]
+    votes: int
+    commentCount: int
+    voted: bool
+    author: UserOut
+    response: str | None
+    duplicateOf: str | None
+    insights: dict[str, Any] | None
+    createdAt: str
+    updatedAt: str
+    version: int
+
+
+class RequestPage(BaseModel):
+    items: list[RequestOut]
+    nextCursor: str | None
+
+
+class CommentOut(BaseModel):
+    id: str
+    body: str
+    author: UserOut
+    createdAt: str
+
+
+class CommentPage(BaseModel):
+    items: list[CommentOut]
+    nextCursor: str | None
+
+
+class FeedbackOut(BaseModel):
+    id: str
+    appId: str
+    message: str
+    rating: int | None
+    type: str | None
+    name: str | None
+    email: str | None = Field(None, description="Shown to admins only.")
+    sentiment: Literal["positive", "neutral", "negative"] | None
+    createdAt: str
+
+
+class FeedbackPage(BaseModel):
+    items: list[FeedbackOut]
+    nextCursor: str | None
+
+
+class UserPage(BaseModel):
+    items: list[UserOut]
+    nextCursor: str | None
+
+
+class SubscriptionOut(BaseModel):
+    requestId: str
+    subscribed: bool
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "unavailable"]
+    version: str
+    checks: dict[str, str]
+
+
+class ErrorDetail(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorOut(BaseModel):
+    error: ErrorInfo
+    requestId: str

@@ -1,0 +1,78 @@
+"""Records to the API's JSON: the one place that decides what each caller may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ids import iso
+from .records import App, Comment, FeatureRequest, Feedback, Person
+
+__all__ = ["user", "app", "request", "comment", "feedback"]
+
+
+def user(person: Person, admin: bool) -> dict[str, Any]:
+    """``email`` is for admins only, whoever the person is."""
+    out: dict[str, Any] = {"id": person.id, "name": person.name}
+    if admin:
+        out["email"] = person.email
+    return out
+
+
+def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any]:
+    """An app; webhook secrets appear only in the response that generated them."""
+    new_secrets = new_secrets or {}
+    return {
+        "id": record.id,
+        "name": record.name,
+        "allowAnonymous": record.allow_anonymous,
+        "notifyEmails": list(record.notify_emails),
+        "webhooks": [
+            {"url": h["url"], "events": h["events"], **(
+                {"secret": new_secrets[h["url"]]} if h["url"] in new_secrets else {})}
+            for h in record.webhooks
+        ],
+        "createdAt": iso(record.created_ms),
+        "updatedAt": iso(record.updated_ms),
+        "version": record.version,
+    }
+
+
+def request(req: FeatureRequest, voted: bool, admin: bool) -> dict[str, Any]:
+    return {
+        "id": req.id,
+        "appId": req.app,
+        "title": req.title,
+        "description": req.description,
+        "status": req.status,
+        "priority": req.priority,
+        "tags": list(req.tags),
+        "votes": req.votes,
+        "commentCount": req.comment_count,
+        "voted": voted,
+        "author": user(req.author, admin),
+        "response": req.response,
+        "duplicateOf": req.duplicate_of,
+        "insights": req.insights,
+        "createdAt": iso(req.created_ms),
+        "updatedAt": iso(req.updated_ms),
+        "version": req.version,
+    }
+
+
+def comment(record: Comment, admin: bool) -> dict[str, Any]:
+    return {"id": record.id, "body": record.body, "author": user(record.author, admin),
+            "createdAt": iso(record.created_ms)}
+
+
+def feedback(record: Feedback, admin: bool) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "appId": record.app,
+        "message": record.message,
+        "rating": record.rating,
+        "type": record.type,
+        "name": record.name,
+        **({"email": record.email} if admin else {}),
+        "sentiment": record.sentiment,
+        "createdAt": iso(record.created_ms),
+    }

@@ -1,0 +1,113 @@
+"""Stored records: what the table holds, independent of the API's shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Person", "Tenant", "AdminKey", "App", "FeatureRequest", "Comment", "Feedback", "Vote"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """An end user, as the client app told us (user token claims or X-User-* headers)."""
+
+    id: str
+    name: str | None = None
+    email: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in (("id", self.id), ("name", self.name), ("email", self.email)) if v}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Person:
+        return cls(id=raw["id"], name=raw.get("name"), email=raw.get("email"))
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    name: str
+    created_ms: int
+
+
+@dataclass(frozen=True)
+class AdminKey:
+    tenant: str
+    key_id: str
+    key_hash: str
+    created_ms: int
+    label: str = ""
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class App:
+    tenant: str
+    id: str
+    name: str
+    pub_key_hash: str
+    user_secret_salt: str
+    created_ms: int
+    updated_ms: int
+    allow_anonymous: bool = False
+    notify_emails: tuple[str, ...] = ()
+    webhooks: tuple[dict[str, Any], ...] = ()
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class FeatureRequest:
+    tenant: str
+    app: str
+    id: str
+    title: str
+    description: str
+    author: Person
+    created_ms: int
+    updated_ms: int
+    status: str = "open"
+    priority: str = "medium"
+    tags: tuple[str, ...] = ()
+    votes: int = 0
+    comment_count: int = 0
+    response: str | None = None
+    duplicate_of: str | None = None
+    status_before_merge: str | None = None
+    insights: dict[str, Any] | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class Comment:
+    tenant: str
+    app: str
+    request_id: str
+    id: str
+    body: str
+    author: Person
+    created_ms: int
+
+
+@dataclass(frozen=True)
+class Vote:
+    user: Person
+    created_ms: int
+    origin: str | None = None  # the request it was moved from by a merge
+
+
+@dataclass(frozen=True)
+class Feedback:
+    tenant: str
+    app: str
+    id: str
+    message: str
+    created_ms: int
+    rating: int | None = None
+    type: str | None = None
+    name: str | None = None
+    email: str | None = None
+    user_id: str | None = None
+    page: str | None = None
+    sentiment: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Use cases: plain functions over a Context and a Caller; they never see a Chalice request."""

@@ -1,0 +1,112 @@
+"""Apps and their keys (admin only)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from typing import Any
+
+from .. import present
+from ..auth import Caller, hash_key, new_publishable_key, new_salt, user_token_secret
+from ..context import Context
+from ..errors import ConflictError, NotFoundError, ValidationFailedError
+from ..models import AppCreate, AppPatch, WebhookIn
+from ..records import App
+from ..store import ConditionFailedError
+
+__all__ = ["create_app", "list_apps", "get_app", "patch_app", "rotate_keys"]
+
+EVENT_TYPES = ("request.created", "request.updated", "request.status_changed", "request.deleted",
+               "request.merged", "vote.created", "vote.deleted", "comment.created",
+               "feedback.created")
+
+
+def _webhooks(ctx: Context, hooks: list[WebhookIn]) -> tuple[tuple[dict[str, Any], ...],
+                                                              dict[str, str]]:
+    """Checked webhooks, and the secrets generated for those that came without one."""
+    stored, generated = [], {}
+    for i, hook in enumerate(hooks):
+        local = ctx.settings.stage == "local"
+        if not (hook.url.startswith("https://") or (local and hook.url.startswith("http://"))):
+            raise ValidationFailedError.for_field(f"webhooks.{i}.url", "must be an https URL")
+        unknown = [e for e in hook.events if e not in EVENT_TYPES and e != "*"]
+        if unknown:
+            raise ValidationFailedError.for_field(
+                f"webhooks.{i}.events", f"unknown event {unknown[0]!r}; known: "
+                + ", ".join(EVENT_TYPES))
+        secret = hook.secret or secrets.token_urlsafe(32)
+        if hook.secret is None:
+            generated[hook.url] = secret
+        stored.append({"url": hook.url, "events": list(dict.fromkeys(hook.events)),
+                       "secret": secret})
+    if len({h["url"] for h in stored}) != len(stored):
+        raise ValidationFailedError.for_field("webhooks", "each URL may appear once")
+    return tuple(stored), generated
+
+
+def _new_keys(ctx: Context, tenant: str, app_id: str) -> tuple[str, str, str]:
+    """A publishable key, a salt, and the user-token secret derived from that salt."""
+    key, salt = new_publishable_key(tenant, app_id), new_salt()
+    return key, salt, user_token_secret(ctx.secret, tenant, app_id, salt)
+
+
+def create_app(ctx: Context, caller: Caller, body: AppCreate) -> dict[str, Any]:
+    caller.require_admin()
+    hooks, generated = _webhooks(ctx, body.webhooks)
+    key, salt, user_secret = _new_keys(ctx, caller.tenant, body.id)
+    now = ctx.clock()
+    app = App(tenant=caller.tenant, id=body.id, name=body.name, pub_key_hash=hash_key(key),
+              user_secret_salt=salt, created_ms=now, updated_ms=now,
+              allow_anonymous=body.allowAnonymous, notify_emails=tuple(body.notifyEmails),
+              webhooks=hooks)
+    try:
+        ctx.store.create_app(app)
+    except ConditionFailedError:
+        raise ConflictError(f"an app with id {body.id!r} already exists") from None
+    return {**present.app(app, generated), "publishableKey": key, "userTokenSecret": user_secret}
+
+
+def list_apps(ctx: Context, caller: Caller) -> dict[str, Any]:
+    caller.require_admin()
+    return {"items": [present.app(a) for a in ctx.store.list_apps(caller.tenant)]}
+
+
+def get_app(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
+    caller.require_admin()
+    return present.app(app)
+
+
+def patch_app(ctx: Context, caller: Caller, app: App, body: AppPatch) -> dict[str, Any]:
+    caller.require_admin()
+    changes: dict[str, Any] = {}
+    generated: dict[str, str] = {}
+    if body.name is not None:
+        changes["name"] = body.name
+    if body.allowAnonymous is not None:
+        changes["allow_anonymous"] = body.allowAnonymous
+    if body.notifyEmails is not None:
+        changes["notify_emails"] = tuple(body.notifyEmails)
+    if body.webhooks is not None:
+        changes["webhooks"], generated = _webhooks(ctx, body.webhooks)
+    updated = replace(app, **changes, version=app.version + 1, updated_ms=ctx.clock())
+    _replace(ctx, app, updated)
+    return present.app(updated, generated)
+
+
+def rotate_keys(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
+    """New publishable key and user-token secret; the old ones stop working at once."""
+    caller.require_admin()
+    key, salt, user_secret = _new_keys(ctx, caller.tenant, app.id)
+    updated = replace(app, pub_key_hash=hash_key(key), user_secret_salt=salt,
+                      version=app.version + 1, updated_ms=ctx.clock())
+    _replace(ctx, app, updated)
+    return {"publishableKey": key, "userTokenSecret": user_secret}
+
+
+def _replace(ctx: Context, old: App, new: App) -> None:
+    try:
+        ctx.store.replace_app(new, expected_version=old.version)
+    except ConditionFailedError:
+        if ctx.store.get_app(old.tenant, old.id) is None:
+            raise NotFoundError("no such app") from None
+        raise ConflictError("the app changed meanwhile; read it again and retry") from None

@@ -1,0 +1,50 @@
+"""Comments on a request: oldest first; the author or the team may delete one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import present
+from ..auth import Caller
+from ..context import Context
+from ..errors import ForbiddenError, NotFoundError
+from ..models import CommentCreate, PageQuery
+from ..records import App, Comment
+from ..store import ConditionFailedError
+from .access import writer
+from .requests import fetch
+
+__all__ = ["add", "list_page", "delete"]
+
+
+def add(ctx: Context, caller: Caller, app: App, request_id: str, body: CommentCreate
+        ) -> dict[str, Any]:
+    author = writer(ctx, caller, app)
+    req = fetch(ctx, app, request_id)
+    comment = Comment(tenant=app.tenant, app=app.id, request_id=req.id, id=ctx.make_id(),
+                      body=body.body, author=author, created_ms=ctx.clock())
+    try:
+        ctx.store.add_comment(req, comment)
+    except ConditionFailedError:
+        raise NotFoundError("no such request") from None
+    return present.comment(comment, caller.is_admin)
+
+
+def list_page(ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
+              ) -> dict[str, Any]:
+    page = ctx.store.list_comments(fetch(ctx, app, request_id), query.limit, query.cursor)
+    return {"items": [present.comment(c, caller.is_admin) for c in page.items],
+            "nextCursor": page.next_cursor}
+
+
+def delete(ctx: Context, caller: Caller, app: App, request_id: str, comment_id: str) -> None:
+    req = fetch(ctx, app, request_id)
+    comment = ctx.store.get_comment(req, comment_id) if len(comment_id) <= 64 else None
+    if comment is None:
+        raise NotFoundError("no such comment")
+    if not caller.is_admin and (caller.user is None or caller.user.id != comment.author.id):
+        raise ForbiddenError("only the team or the comment's author may delete it")
+    try:
+        ctx.store.delete_comment(req, comment_id)
+    except ConditionFailedError:
+        raise NotFoundError("no such comment") from None

@@ -1,0 +1,35 @@
+"""Feedback from inside the apps: our shape and the Feedback Fin widget's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import present
+from ..auth import Caller
+from ..context import Context
+from ..models import FeedbackCreate, PageQuery
+from ..records import App, Feedback
+from .access import writer
+
+__all__ = ["add", "list_page"]
+
+
+def add(ctx: Context, caller: Caller, app: App, body: FeedbackCreate) -> dict[str, Any]:
+    person = writer(ctx, caller, app)
+    extra = {k: v for k, v in (body.model_extra or {}).items()}
+    if body.timestamp is not None:
+        extra["timestamp"] = body.timestamp
+    fb = Feedback(tenant=app.tenant, app=app.id, id=ctx.make_id(), message=body.message,
+                  created_ms=ctx.clock(), rating=body.rating,
+                  type=body.type or body.feedbackType,
+                  name=body.name or person.name, email=body.email or person.email,
+                  user_id=person.id, extra={k: str(v) for k, v in extra.items()})
+    ctx.store.add_feedback(fb)
+    return present.feedback(fb, caller.is_admin)
+
+
+def list_page(ctx: Context, caller: Caller, app: App, query: PageQuery) -> dict[str, Any]:
+    caller.require_admin()
+    page = ctx.store.list_feedback(app.tenant, app.id, query.limit, query.cursor)
+    return {"items": [present.feedback(f, admin=True) for f in page.items],
+            "nextCursor": page.next_cursor}

@@ -1,0 +1,88 @@
+"""Votes and follows: exact counts under concurrency, one vote per user."""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import replace
+from typing import Any
+
+from .. import present
+from ..auth import Caller
+from ..context import Context
+from ..errors import ConflictError, UnauthenticatedError
+from ..models import PageQuery
+from ..records import App, Person
+from ..store import ConditionFailedError
+from .access import writer
+from .requests import fetch
+
+__all__ = ["vote", "unvote", "voters", "subscribe", "unsubscribe", "subscription"]
+
+ATTEMPTS = 10
+
+
+def _backoff(attempt: int) -> None:
+    """Jittered, so a crowd voting on one request does not retry in lockstep."""
+    time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 6)))
+
+
+def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
+    voter = writer(ctx, caller, app)
+    for attempt in range(ATTEMPTS):
+        req = fetch(ctx, app, request_id)
+        if req.status == "duplicate":
+            raise ConflictError(f"this request was merged into {req.duplicate_of}; vote there")
+        try:
+            ctx.store.add_vote(req, voter, ctx.clock())
+            return present.request(replace(req, votes=req.votes + 1), True, caller.is_admin)
+        except ConditionFailedError as exc:
+            if exc.failed_at(0):  # already voted: a second vote changes nothing
+                return present.request(req, True, caller.is_admin)
+            _backoff(attempt)
+    raise ConflictError("too many votes at once; try again")
+
+
+def unvote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
+    voter = writer(ctx, caller, app)
+    for attempt in range(ATTEMPTS):
+        req = fetch(ctx, app, request_id)
+        try:
+            ctx.store.remove_vote(req, voter.id)
+            return present.request(replace(req, votes=req.votes - 1), False, caller.is_admin)
+        except ConditionFailedError as exc:
+            if exc.failed_at(0):  # no vote to take back
+                return present.request(req, False, caller.is_admin)
+            _backoff(attempt)
+    raise ConflictError("too many votes at once; try again")
+
+
+def voters(ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
+           ) -> dict[str, Any]:
+    caller.require_admin()
+    page = ctx.store.list_voters(fetch(ctx, app, request_id), query.limit, query.cursor)
+    return {"items": [present.user(v.user, admin=True) for v in page.items],
+            "nextCursor": page.next_cursor}
+
+
+def _follower(ctx: Context, caller: Caller, app: App) -> Person:
+    person = writer(ctx, caller, app)
+    if caller.user is None and not caller.is_admin:
+        raise UnauthenticatedError("following needs a signed-in user (X-User-Token)")
+    return person
+
+
+def subscribe(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
+    ctx.store.subscribe(fetch(ctx, app, request_id), _follower(ctx, caller, app))
+    return {"requestId": request_id, "subscribed": True}
+
+
+def unsubscribe(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
+    ctx.store.unsubscribe(fetch(ctx, app, request_id), _follower(ctx, caller, app).id)
+    return {"requestId": request_id, "subscribed": False}
+
+
+def subscription(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
+    req = fetch(ctx, app, request_id)
+    person = _follower(ctx, caller, app)
+    return {"requestId": request_id, "subscribed": ctx.store.is_subscribed(req, person.id)}

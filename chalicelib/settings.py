@@ -1,0 +1,46 @@
+"""Typed settings, read once from the environment (the only module that reads it)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseModel):
+    """Every environment variable the deployed code reads; see docs/configuration.md."""
+
+    model_config = ConfigDict(populate_by_name=True, frozen=True)
+
+    stage: str = Field("local", alias="STAGE")
+    table_name: str = Field("featureboard-local", alias="TABLE_NAME")
+    events_topic_arn: str = Field("", alias="EVENTS_TOPIC_ARN")
+    webhook_queue_url: str = Field("", alias="WEBHOOK_QUEUE_URL")
+    export_bucket: str = Field("", alias="EXPORT_BUCKET")
+    sender_email: str = Field("", alias="SENDER_EMAIL")
+    ai_provider: Literal["local", "bedrock"] = Field("local", alias="AI_PROVIDER")
+    bedrock_model_id: str = Field("", alias="BEDROCK_MODEL_ID")
+    log_level: str = Field("INFO", alias="LOG_LEVEL")
+    signing_secret: str = Field(
+        "", alias="SIGNING_SECRET", description="Signs cursors and derives user-token secrets."
+    )
+    key_requests_per_minute: int = Field(600, alias="KEY_REQUESTS_PER_MINUTE", ge=0)
+    anonymous_writes_per_minute: int = Field(10, alias="ANONYMOUS_WRITES_PER_MINUTE", ge=0)
+    version: str = Field("0.1.0", alias="APP_VERSION")
+
+    def secret_bytes(self) -> bytes:
+        """The signing secret; refusing to run without one beats signing with a guessable key."""
+        if len(self.signing_secret) < 16:
+            raise RuntimeError("SIGNING_SECRET must be set to at least 16 characters")
+        return self.signing_secret.encode()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Read the environment once per process; tests call ``get_settings.cache_clear()``."""
+    names = {f.alias for f in Settings.model_fields.values() if f.alias}
+    return Settings.model_validate({k: v for k, v in os.environ.items() if k in names})

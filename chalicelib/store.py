@@ -1,0 +1,886 @@
+"""The one DynamoDB table. Every key format and index name lives here and nowhere else.
+
+Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
+
+============================  ================  =========================================
+pk                            sk                what
+============================  ================  =========================================
+REGISTRY                      TENANT#t          the operator's list of tenants
+T#t#TENANT                    META              a tenant
+T#t#KEYS                      KEY#keyid         an admin key (hash only)
+T#t#APPS                      APP#a             an app (publishable key hash, settings)
+T#t#A#a#REQS                  R#r               a feature request (newest first by sk)
+T#t#A#a#TAG#tag               R#r               a copy of the request per tag, for tag lists
+T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a merge
+T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
+T#t#A#a#FB                    F#id              feedback
+T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
+T#t#RL#subject                window            a rate-limit counter, TTL
+============================  ================  =========================================
+
+Indexes: ``byStatus`` (lk, sk) and ``byStatusTop`` (lk, top) list one status, ``byTop``
+(pk, top) lists all statuses by votes; ``top`` is votes * 10^13 + created ms, so ties go
+to the newest. ``byUser`` (uk, sk) finds everything of one user in an app.
+Every list the API offers is one Query on one of these: its cost does not grow with the
+table. Counters change only inside transactions with the item that justifies them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import aws, cursors
+from .records import AdminKey, App, Comment, FeatureRequest, Feedback, Person, Tenant, Vote
+
+__all__ = ["Keys", "Store", "ConditionFailedError", "Page", "meter", "TOP_UNIT"]
+
+TOP_UNIT = 10**13  # one vote in the ``top`` sort number; below it, the creation time in ms
+TX_LIMIT = 100  # items in one TransactWriteItems
+
+
+class ConditionFailedError(Exception):
+    """A conditional write lost: ``reasons`` has one code per item of a transaction."""
+
+    def __init__(self, reasons: list[str] | None = None) -> None:
+        super().__init__(",".join(reasons or ["ConditionalCheckFailed"]))
+        self.reasons = reasons or ["ConditionalCheckFailed"]
+
+    def failed_at(self, index: int) -> bool:
+        return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
+
+    @property
+    def conflict(self) -> bool:
+        """Another transaction held the item: worth retrying as is."""
+        return "TransactionConflict" in self.reasons
+
+
+class Keys:
+    """Pure key builders: the only place that knows the key formats."""
+
+    @staticmethod
+    def registry(tenant: str) -> dict[str, str]:
+        return {"pk": "REGISTRY", "sk": f"TENANT#{tenant}"}
+
+    @staticmethod
+    def tenant(tenant: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#TENANT", "sk": "META"}
+
+    @staticmethod
+    def admin_keys(tenant: str) -> str:
+        return f"T#{tenant}#KEYS"
+
+    @staticmethod
+    def admin_key(tenant: str, key_id: str) -> dict[str, str]:
+        return {"pk": Keys.admin_keys(tenant), "sk": f"KEY#{key_id}"}
+
+    @staticmethod
+    def apps(tenant: str) -> str:
+        return f"T#{tenant}#APPS"
+
+    @staticmethod
+    def app(tenant: str, app: str) -> dict[str, str]:
+        return {"pk": Keys.apps(tenant), "sk": f"APP#{app}"}
+
+    @staticmethod
+    def app_prefix(tenant: str, app: str) -> str:
+        return f"T#{tenant}#A#{app}"
+
+    @staticmethod
+    def requests(tenant: str, app: str, tag: str | None = None) -> str:
+        base = Keys.app_prefix(tenant, app)
+        return f"{base}#TAG#{tag}" if tag else f"{base}#REQS"
+
+    @staticmethod
+    def request(tenant: str, app: str, request_id: str, tag: str | None = None) -> dict[str, str]:
+        return {"pk": Keys.requests(tenant, app, tag), "sk": f"R#{request_id}"}
+
+    @staticmethod
+    def status_list(tenant: str, app: str, status: str, tag: str | None = None) -> str:
+        return f"{Keys.requests(tenant, app, tag)}#ST#{status}"
+
+    @staticmethod
+    def request_children(tenant: str, app: str, request_id: str) -> str:
+        return f"{Keys.app_prefix(tenant, app)}#R#{request_id}"
+
+    @staticmethod
+    def vote(tenant: str, app: str, request_id: str, user: str, moved: bool = False) -> dict:
+        prefix = "M#" if moved else "V#"
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": prefix + user}
+
+    @staticmethod
+    def subscription(tenant: str, app: str, request_id: str, user: str) -> dict[str, str]:
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": f"S#{user}"}
+
+    @staticmethod
+    def comment(tenant: str, app: str, request_id: str, comment_id: str) -> dict[str, str]:
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": f"C#{comment_id}"}
+
+    @staticmethod
+    def user(tenant: str, app: str, user: str) -> str:
+        return f"{Keys.app_prefix(tenant, app)}#U#{user}"
+
+    @staticmethod
+    def feedback(tenant: str, app: str, feedback_id: str = "") -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#FB", "sk": f"F#{feedback_id}"}
+
+    @staticmethod
+    def idempotency(tenant: str, app: str, scope: str) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#IDEM", "sk": scope}
+
+    @staticmethod
+    def rate(tenant: str, subject: str, window: int) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#RL#{subject}", "sk": str(window)}
+
+    @staticmethod
+    def top(votes: int, created_ms: int) -> int:
+        return votes * TOP_UNIT + created_ms
+
+
+# ---------------------------------------------------------------- metering
+
+
+@dataclass
+class Meter:
+    """DynamoDB calls and capacity of the current thread's work (one API request)."""
+
+    calls: int = 0
+    read_units: float = 0.0
+    write_units: float = 0.0
+    items_read: int = 0
+    by_operation: dict[str, int] = field(default_factory=dict)
+
+
+_local = threading.local()
+
+
+def meter() -> Meter:
+    found = getattr(_local, "meter", None)
+    if found is None:
+        found = _local.meter = Meter()
+    return found
+
+
+def reset_meter() -> Meter:
+    _local.meter = Meter()
+    return _local.meter
+
+
+# ---------------------------------------------------------------- serialisation
+
+
+def _codec() -> tuple[Any, Any]:
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
+
+
+def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
+    ser = _codec()[0]
+    return {k: ser.serialize(v) for k, v in item.items() if v is not None}
+
+
+def _plain(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
+    de = _codec()[1]
+    return {k: _plain(de.deserialize(v)) for k, v in item.items()}
+
+
+def _values(values: dict[str, Any]) -> dict[str, Any]:
+    ser = _codec()[0]
+    return {k: ser.serialize(v) for k, v in values.items()}
+
+
+# ---------------------------------------------------------------- record mapping
+
+
+def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]:
+    item = {
+        **Keys.request(req.tenant, req.app, req.id, tag),
+        "lk": Keys.status_list(req.tenant, req.app, req.status, tag),
+        "top": Keys.top(req.votes, req.created_ms),
+        "type": "request",
+        "id": req.id,
+        "appId": req.app,
+        "title": req.title,
+        "description": req.description,
+        "status": req.status,
+        "priority": req.priority,
+        "tags": list(req.tags),
+        "votes": req.votes,
+        "commentCount": req.comment_count,
+        "author": req.author.to_dict(),
+        "response": req.response,
+        "duplicateOf": req.duplicate_of,
+        "statusBeforeMerge": req.status_before_merge,
+        "insights": req.insights,
+        "createdAt": req.created_ms,
+        "updatedAt": req.updated_ms,
+        "version": req.version,
+    }
+    if tag is None:
+        item["uk"] = Keys.user(req.tenant, req.app, req.author.id)
+    return item
+
+
+def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
+    return FeatureRequest(
+        tenant=tenant,
+        app=item["appId"],
+        id=item["id"],
+        title=item["title"],
+        description=item.get("description", ""),
+        author=Person.from_dict(item["author"]),
+        created_ms=item["createdAt"],
+        updated_ms=item["updatedAt"],
+        status=item["status"],
+        priority=item["priority"],
+        tags=tuple(item.get("tags", ())),
+        votes=item.get("votes", 0),
+        comment_count=item.get("commentCount", 0),
+        response=item.get("response"),
+        duplicate_of=item.get("duplicateOf"),
+        status_before_merge=item.get("statusBeforeMerge"),
+        insights=item.get("insights"),
+        version=item["version"],
+    )
+
+
+def _app_item(app: App) -> dict[str, Any]:
+    return {
+        **Keys.app(app.tenant, app.id),
+        "type": "app",
+        "id": app.id,
+        "name": app.name,
+        "pubKeyHash": app.pub_key_hash,
+        "userSecretSalt": app.user_secret_salt,
+        "allowAnonymous": app.allow_anonymous,
+        "notifyEmails": list(app.notify_emails),
+        "webhooks": list(app.webhooks),
+        "createdAt": app.created_ms,
+        "updatedAt": app.updated_ms,
+        "version": app.version,
+    }
+
+
+def _app_record(tenant: str, item: dict[str, Any]) -> App:
+    return App(
+        tenant=tenant,
+        id=item["id"],
+        name=item["name"],
+        pub_key_hash=item["pubKeyHash"],
+        user_secret_salt=item["userSecretSalt"],
+        created_ms=item["createdAt"],
+        updated_ms=item["updatedAt"],
+        allow_anonymous=bool(item.get("allowAnonymous")),
+        notify_emails=tuple(item.get("notifyEmails", ())),
+        webhooks=tuple(item.get("webhooks", ())),
+        version=item.get("version", 1),
+    )
+
+
+def _comment_record(tenant: str, app: str, item: dict[str, Any]) -> Comment:
+    return Comment(
+        tenant=tenant,
+        app=app,
+        request_id=item["requestId"],
+        id=item["id"],
+        body=item["body"],
+        author=Person.from_dict(item["author"]),
+        created_ms=item["createdAt"],
+    )
+
+
+def _feedback_record(tenant: str, item: dict[str, Any]) -> Feedback:
+    return Feedback(
+        tenant=tenant,
+        app=item["appId"],
+        id=item["id"],
+        message=item["message"],
+        created_ms=item["createdAt"],
+        rating=item.get("rating"),
+        type=item.get("feedbackType"),
+        name=item.get("name"),
+        email=item.get("email"),
+        user_id=item.get("userId"),
+        page=item.get("page"),
+        sentiment=item.get("sentiment"),
+        extra=item.get("extra") or {},
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    next_cursor: str | None
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    """Intent-level access to the table; hides pagination, conditions and key formats."""
+
+    def __init__(self, table_name: str, secret: bytes, client: Any | None = None) -> None:
+        self.table = table_name
+        self._secret = secret
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        return self._client or aws.client("dynamodb")
+
+    # ------------------------------------------------------------ low level
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """Every call goes through here so its capacity is counted (and costed later)."""
+        kwargs.setdefault("ReturnConsumedCapacity", "TOTAL")
+        m = meter()
+        m.calls += 1
+        m.by_operation[operation] = m.by_operation.get(operation, 0) + 1
+        try:
+            response = getattr(self.client, operation)(**kwargs)
+        except self.client.exceptions.ConditionalCheckFailedException as exc:
+            raise ConditionFailedError() from exc
+        except self.client.exceptions.TransactionCanceledException as exc:
+            reasons = [r.get("Code", "None") for r in exc.response.get("CancellationReasons", [])]
+            raise ConditionFailedError(reasons) from exc
+        capacity = response.get("ConsumedCapacity")
+        for unit in capacity if isinstance(capacity, list) else [capacity] if capacity else []:
+            m.read_units += unit.get("ReadCapacityUnits", 0) or 0
+            m.write_units += unit.get("WriteCapacityUnits", 0) or 0
+            if not unit.get("ReadCapacityUnits") and not unit.get("WriteCapacityUnits"):
+                total = unit.get("CapacityUnits", 0) or 0
+                if operation in ("get_item", "query", "batch_get_item"):
+                    m.read_units += total
+                else:
+                    m.write_units += total
+        if operation == "query":
+            m.items_read += response.get("ScannedCount", response.get("Count", 0))
+        elif operation == "get_item":
+            m.items_read += 1
+        elif operation == "batch_get_item":
+            m.items_read += sum(
+                len(v["Keys"]) for v in kwargs["RequestItems"].values()
+            )
+        return response
+
+    def _get(self, key: dict[str, str], consistent: bool = False) -> dict[str, Any] | None:
+        found = self._call(
+            "get_item", TableName=self.table, Key=_to_ddb(key), ConsistentRead=consistent
+        ).get("Item")
+        return _from_ddb(found) if found else None
+
+    def _put(self, item: dict[str, Any], condition: str | None = None) -> None:
+        kwargs: dict[str, Any] = {"TableName": self.table, "Item": _to_ddb(item)}
+        if condition:
+            kwargs["ConditionExpression"] = condition
+        self._call("put_item", **kwargs)
+
+    def _put_op(self, item: dict[str, Any], condition: str | None = None) -> dict[str, Any]:
+        op: dict[str, Any] = {"TableName": self.table, "Item": _to_ddb(item)}
+        if condition:
+            op["ConditionExpression"] = condition
+        return {"Put": op}
+
+    def _delete_op(self, key: dict[str, str], condition: str | None = None) -> dict[str, Any]:
+        op: dict[str, Any] = {"TableName": self.table, "Key": _to_ddb(key)}
+        if condition:
+            op["ConditionExpression"] = condition
+        return {"Delete": op}
+
+    def _update_op(
+        self,
+        key: dict[str, str],
+        expression: str,
+        values: dict[str, Any] | None = None,
+        condition: str | None = None,
+        names: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        op: dict[str, Any] = {"TableName": self.table, "Key": _to_ddb(key),
+                              "UpdateExpression": expression}
+        if values:
+            op["ExpressionAttributeValues"] = _values(values)
+        if names:
+            op["ExpressionAttributeNames"] = names
+        if condition:
+            op["ConditionExpression"] = condition
+        return {"Update": op}
+
+    def transact(self, operations: list[dict[str, Any]]) -> None:
+        if not operations:
+            return
+        if len(operations) > TX_LIMIT:
+            raise ValueError("a transaction holds at most 100 items")
+        self._call("transact_write_items", TransactItems=operations)
+
+    def _query(
+        self,
+        partition: str,
+        *,
+        index: str | None = None,
+        partition_attr: str = "pk",
+        prefix: str | None = None,
+        forward: bool = True,
+        limit: int,
+        cursor: str | None = None,
+        context_extra: str = "",
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of one partition, with a signed cursor bound to that partition."""
+        condition = f"{partition_attr} = :p"
+        values: dict[str, Any] = {":p": partition}
+        if prefix:
+            condition += " AND begins_with(sk, :prefix)"
+            values[":prefix"] = prefix
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeValues": _values(values),
+            "ScanIndexForward": forward,
+            "Limit": limit,
+        }
+        if index:
+            kwargs["IndexName"] = index
+        context = f"{index or 'table'}|{partition}|{prefix or ''}|{forward}|{context_extra}"
+        if cursor:
+            kwargs["ExclusiveStartKey"] = cursors.decode(self._secret, context, cursor)
+        response = self._call("query", **kwargs)
+        items = [_from_ddb(i) for i in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        next_cursor = cursors.encode(self._secret, context, last) if last and items else None
+        return items, next_cursor
+
+    def _query_all(self, partition: str, prefix: str) -> Iterator[dict[str, Any]]:
+        cursor = None
+        while True:
+            items, cursor = self._query(partition, prefix=prefix, limit=500, cursor=cursor)
+            yield from items
+            if not cursor:
+                return
+
+    def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(keys), 100):
+            pending = {self.table: {"Keys": [_to_ddb(k) for k in keys[start:start + 100]]}}
+            for attempt in range(8):
+                response = self._call("batch_get_item", RequestItems=pending)
+                found += [_from_ddb(i) for i in response.get("Responses", {}).get(self.table, [])]
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                time.sleep(min(1.0, 0.05 * 2**attempt))
+        return found
+
+    def _batch_delete(self, keys: Iterable[dict[str, str]]) -> int:
+        count, chunk = 0, []
+        for key in keys:
+            chunk.append({"DeleteRequest": {"Key": _to_ddb(key)}})
+            if len(chunk) == 25:
+                count += self._write_batch(chunk)
+                chunk = []
+        if chunk:
+            count += self._write_batch(chunk)
+        return count
+
+    def _write_batch(self, requests: list[dict[str, Any]]) -> int:
+        pending = {self.table: requests}
+        for attempt in range(8):
+            response = self._call("batch_write_item", RequestItems=pending)
+            pending = response.get("UnprocessedItems") or {}
+            if not pending:
+                break
+            time.sleep(min(1.0, 0.05 * 2**attempt))
+        return len(requests)
+
+    # ------------------------------------------------------------ health
+
+    def ping(self) -> None:
+        """One cheap read that fails when the table cannot be reached."""
+        self._get({"pk": "HEALTH", "sk": "HEALTH"})
+
+    # ------------------------------------------------------------ tenants and keys
+
+    def create_tenant(self, tenant: Tenant) -> None:
+        record = {"type": "tenant", "id": tenant.id, "name": tenant.name,
+                  "createdAt": tenant.created_ms}
+        self.transact([
+            self._put_op({**Keys.tenant(tenant.id), **record}, "attribute_not_exists(pk)"),
+            self._put_op({**Keys.registry(tenant.id), **record}),
+        ])
+
+    def get_tenant(self, tenant: str) -> Tenant | None:
+        item = self._get(Keys.tenant(tenant))
+        return Tenant(item["id"], item["name"], item["createdAt"]) if item else None
+
+    def list_tenants(self) -> list[Tenant]:
+        return [Tenant(i["id"], i["name"], i["createdAt"])
+                for i in self._query_all("REGISTRY", "TENANT#")]
+
+    def put_admin_key(self, key: AdminKey) -> None:
+        self._put({**Keys.admin_key(key.tenant, key.key_id), "type": "adminKey",
+                   "keyId": key.key_id, "keyHash": key.key_hash, "label": key.label,
+                   "createdAt": key.created_ms, "revoked": key.revoked},
+                  "attribute_not_exists(pk)")
+
+    def get_admin_key(self, tenant: str, key_id: str) -> AdminKey | None:
+        item = self._get(Keys.admin_key(tenant, key_id))
+        return self._admin_key(tenant, item) if item else None
+
+    @staticmethod
+    def _admin_key(tenant: str, item: dict[str, Any]) -> AdminKey:
+        return AdminKey(tenant, item["keyId"], item["keyHash"], item["createdAt"],
+                        item.get("label", ""), bool(item.get("revoked")))
+
+    def list_admin_keys(self, tenant: str) -> list[AdminKey]:
+        return [self._admin_key(tenant, i) for i in self._query_all(Keys.admin_keys(tenant), "KEY#")]
+
+    def revoke_admin_key(self, tenant: str, key_id: str) -> None:
+        self.transact([self._update_op(Keys.admin_key(tenant, key_id), "SET revoked = :t",
+                                       {":t": True}, "attribute_exists(pk)")])
+
+    # ------------------------------------------------------------ apps
+
+    def create_app(self, app: App) -> None:
+        self._put(_app_item(app), "attribute_not_exists(pk)")
+
+    def get_app(self, tenant: str, app_id: str) -> App | None:
+        item = self._get(Keys.app(tenant, app_id))
+        return _app_record(tenant, item) if item else None
+
+    def list_apps(self, tenant: str) -> list[App]:
+        return [_app_record(tenant, i) for i in self._query_all(Keys.apps(tenant), "APP#")]
+
+    def replace_app(self, app: App, expected_version: int) -> None:
+        """Write the whole app, only if nobody changed it since ``expected_version``."""
+        self._conditional_put(_app_item(app), "attribute_exists(pk) AND version = :v",
+                              {":v": expected_version})
+
+    def _conditional_put(self, item: dict[str, Any], condition: str,
+                         values: dict[str, Any]) -> None:
+        self._call("put_item", TableName=self.table, Item=_to_ddb(item),
+                   ConditionExpression=condition, ExpressionAttributeValues=_values(values))
+
+    # ------------------------------------------------------------ requests
+
+    def get_request(self, tenant: str, app: str, request_id: str) -> FeatureRequest | None:
+        item = self._get(Keys.request(tenant, app, request_id))
+        return _request_record(tenant, item) if item else None
+
+    def create_request(self, req: FeatureRequest, idempotency: dict[str, Any] | None,
+                       subscriber: Person) -> None:
+        """The request, one copy per tag, the author's subscription and the replay record."""
+        ops = [self._put_op(_request_item(req), "attribute_not_exists(pk)")]
+        ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
+        ops.append(self._subscription_op(req, subscriber))
+        if idempotency is not None:
+            ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
+        self.transact(ops)
+
+    def list_requests(self, tenant: str, app: str, *, status: str | None, tag: str | None,
+                      sort: str, limit: int, cursor: str | None) -> Page:
+        """One Query, on the index built for this combination of filters."""
+        if status:
+            partition = Keys.status_list(tenant, app, status, tag)
+            index = "byStatusTop" if sort == "top" else "byStatus"
+            attr = "lk"
+        else:
+            partition = Keys.requests(tenant, app, tag)
+            index = "byTop" if sort == "top" else None
+            attr = "pk"
+        items, next_cursor = self._query(partition, index=index, partition_attr=attr,
+                                         forward=False, limit=limit, cursor=cursor)
+        return Page([_request_record(tenant, i) for i in items], next_cursor)
+
+    def update_request(self, old: FeatureRequest, new: FeatureRequest) -> None:
+        """Write the changed fields of ``new`` if ``old`` is still current.
+
+        Counters (votes, comments) are never written from a read value except for a new tag
+        copy, and then the transaction also checks that the counters are unchanged.
+        """
+        fields = _request_item(new)
+        changed = {k: v for k, v in fields.items()
+                   if k not in ("pk", "sk", "uk", "votes", "commentCount", "top", "lk")
+                   and _request_item(old).get(k) != v}
+        changed["version"] = new.version
+        changed["updatedAt"] = new.updated_ms
+        condition = "attribute_exists(pk) AND version = :expected"
+        values: dict[str, Any] = {":expected": old.version}
+        added = [t for t in new.tags if t not in old.tags]
+        if added:
+            condition += " AND votes = :votes AND commentCount = :comments"
+            values |= {":votes": old.votes, ":comments": old.comment_count}
+        ops = [self._set_op(Keys.request(new.tenant, new.app, new.id), changed,
+                            Keys.status_list(new.tenant, new.app, new.status),
+                            condition, values)]
+        for tag in new.tags:
+            if tag in added:
+                ops.append(self._put_op(_request_item(new, tag)))
+            else:
+                ops.append(self._set_op(Keys.request(new.tenant, new.app, new.id, tag), changed,
+                                        Keys.status_list(new.tenant, new.app, new.status, tag)))
+        ops += [self._delete_op(Keys.request(old.tenant, old.app, old.id, tag))
+                for tag in old.tags if tag not in new.tags]
+        self.transact(ops)
+
+    def _set_op(self, key: dict[str, str], fields: dict[str, Any], status_list: str,
+                condition: str | None = None, values: dict[str, Any] | None = None) -> dict:
+        names = {f"#f{i}": name for i, name in enumerate(fields)}
+        sets, removes, vals = ["#lk = :lk"], [], dict(values or {})
+        names["#lk"] = "lk"
+        vals[":lk"] = status_list
+        for alias, name in names.items():
+            if name == "lk":
+                continue
+            value = fields[name]
+            if value is None:
+                removes.append(alias)
+            else:
+                sets.append(f"{alias} = :{alias[1:]}")
+                vals[f":{alias[1:]}"] = value
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        return self._update_op(key, expression, vals, condition, names)
+
+    def delete_request(self, req: FeatureRequest) -> None:
+        """Remove the request and its copies at once, then its votes, comments and follows."""
+        ops = [self._delete_op(Keys.request(req.tenant, req.app, req.id), "attribute_exists(pk)")]
+        ops += [self._delete_op(Keys.request(req.tenant, req.app, req.id, t)) for t in req.tags]
+        self.transact(ops)
+        children = Keys.request_children(req.tenant, req.app, req.id)
+        self._batch_delete({"pk": i["pk"], "sk": i["sk"]} for i in self._query_all(children, ""))
+
+    def _counter_ops(self, req: FeatureRequest, votes: int = 0, comments: int = 0,
+                     expect_version: bool = True) -> list[dict[str, Any]]:
+        """ADD to the counters of the request and every tag copy, in the caller's transaction."""
+        expression = "ADD votes :v, commentCount :c, #top :t"
+        values = {":v": votes, ":c": comments, ":t": votes * TOP_UNIT}
+        names = {"#top": "top"}
+        main_condition = "attribute_exists(pk)"
+        main_values = dict(values)
+        if expect_version:
+            main_condition += " AND version = :expected"
+            main_values[":expected"] = req.version
+        ops = [self._update_op(Keys.request(req.tenant, req.app, req.id), expression,
+                               main_values, main_condition, names)]
+        ops += [self._update_op(Keys.request(req.tenant, req.app, req.id, tag), expression,
+                                values, "attribute_exists(pk)", names) for tag in req.tags]
+        return ops
+
+    # ------------------------------------------------------------ votes
+
+    def _subscription_op(self, req: FeatureRequest, person: Person) -> dict[str, Any]:
+        return self._put_op({**Keys.subscription(req.tenant, req.app, req.id, person.id),
+                             "type": "subscription", "user": person.to_dict(),
+                             "uk": Keys.user(req.tenant, req.app, person.id)})
+
+    def add_vote(self, req: FeatureRequest, voter: Person, now_ms: int) -> None:
+        """Raises ConditionFailedError; ``failed_at(0)`` means the user had already voted."""
+        vote = {**Keys.vote(req.tenant, req.app, req.id, voter.id), "type": "vote",
+                "user": voter.to_dict(), "createdAt": now_ms,
+                "uk": Keys.user(req.tenant, req.app, voter.id)}
+        self.transact([self._put_op(vote, "attribute_not_exists(pk)"),
+                       *self._counter_ops(req, votes=1),
+                       self._subscription_op(req, voter)])
+
+    def remove_vote(self, req: FeatureRequest, voter_id: str) -> None:
+        """Raises ConditionFailedError; ``failed_at(0)`` means there was no vote."""
+        self.transact([self._delete_op(Keys.vote(req.tenant, req.app, req.id, voter_id),
+                                       "attribute_exists(pk)"),
+                       *self._counter_ops(req, votes=-1)])
+
+    def voted(self, tenant: str, app: str, request_ids: list[str], user: str) -> set[str]:
+        """Which of ``request_ids`` the user voted for: one BatchGetItem, however many."""
+        if not request_ids:
+            return set()
+        found = self._batch_get([Keys.vote(tenant, app, rid, user) for rid in request_ids])
+        prefix = Keys.request_children(tenant, app, "")
+        return {item["pk"][len(prefix):] for item in found}
+
+    def list_voters(self, req: FeatureRequest, limit: int, cursor: str | None) -> Page:
+        items, next_cursor = self._query(Keys.request_children(req.tenant, req.app, req.id),
+                                         prefix="V#", limit=limit, cursor=cursor)
+        return Page([self._vote(i) for i in items], next_cursor)
+
+    @staticmethod
+    def _vote(item: dict[str, Any]) -> Vote:
+        return Vote(Person.from_dict(item["user"]), item["createdAt"], item.get("origin"))
+
+    def _votes(self, req: FeatureRequest, moved: bool) -> list[dict[str, Any]]:
+        prefix = "M#" if moved else "V#"
+        return list(self._query_all(Keys.request_children(req.tenant, req.app, req.id), prefix))
+
+    def move_votes(self, source: FeatureRequest, target: FeatureRequest) -> int:
+        """Move every vote of ``source`` to ``target``, remembering each one's way back.
+
+        A voter of both keeps one vote on the target. Each chunk is one transaction with its
+        counter updates, so the counts are right even if the merge stops half-way.
+        """
+        moved = 0
+        votes = self._votes(source, moved=False)
+        for start in range(0, len(votes), 20):
+            chunk = votes[start:start + 20]
+            moved += self._retrying(lambda c=chunk: self._move_chunk(source, target, c))
+        return moved
+
+    def _move_chunk(self, source: FeatureRequest, target: FeatureRequest,
+                    chunk: list[dict[str, Any]]) -> int:
+        users = [i["sk"][2:] for i in chunk]
+        has = {i["sk"][2:] for i in self._batch_get(
+            [Keys.vote(target.tenant, target.app, target.id, u) for u in users])}
+        ops, created = [], 0
+        for item, user in zip(chunk, users, strict=True):
+            ops.append(self._delete_op(Keys.vote(source.tenant, source.app, source.id, user),
+                                       "attribute_exists(pk)"))
+            ops.append(self._put_op({**Keys.vote(source.tenant, source.app, source.id, user,
+                                                 moved=True),
+                                     "type": "movedVote", "user": item["user"],
+                                     "createdAt": item["createdAt"], "origin": item.get("origin"),
+                                     "movedTo": target.id, "createdOnTarget": user not in has}))
+            if user not in has:
+                created += 1
+                ops.append(self._put_op({**Keys.vote(target.tenant, target.app, target.id, user),
+                                         "type": "vote", "user": item["user"],
+                                         "createdAt": item["createdAt"], "origin": source.id,
+                                         "uk": Keys.user(target.tenant, target.app, user)},
+                                        "attribute_not_exists(pk)"))
+        ops += self._counter_ops(source, votes=-len(chunk), expect_version=False)
+        if created:
+            ops += self._counter_ops(target, votes=created, expect_version=False)
+        self.transact(ops)
+        return len(chunk)
+
+    def restore_votes(self, source: FeatureRequest, target: FeatureRequest) -> int:
+        """Undo ``move_votes``: each moved vote goes back; the copies it made leave the target."""
+        restored = 0
+        moved = self._votes(source, moved=True)
+        for start in range(0, len(moved), 20):
+            chunk = moved[start:start + 20]
+            restored += self._retrying(lambda c=chunk: self._restore_chunk(source, target, c))
+        return restored
+
+    def _restore_chunk(self, source: FeatureRequest, target: FeatureRequest,
+                       chunk: list[dict[str, Any]]) -> int:
+        users = [i["sk"][2:] for i in chunk]
+        on_target = {i["sk"][2:]: i for i in self._batch_get(
+            [Keys.vote(target.tenant, target.app, target.id, u) for u in users])}
+        ops, removed = [], 0
+        for item, user in zip(chunk, users, strict=True):
+            ops.append(self._delete_op(Keys.vote(source.tenant, source.app, source.id, user,
+                                                 moved=True), "attribute_exists(pk)"))
+            ops.append(self._put_op({**Keys.vote(source.tenant, source.app, source.id, user),
+                                     "type": "vote", "user": item["user"],
+                                     "createdAt": item["createdAt"], "origin": item.get("origin"),
+                                     "uk": Keys.user(source.tenant, source.app, user)}))
+            copy = on_target.get(user)
+            if item.get("createdOnTarget") and copy and copy.get("origin") == source.id:
+                removed += 1
+                delete = self._delete_op(Keys.vote(target.tenant, target.app, target.id, user),
+                                         "origin = :o")
+                delete["Delete"]["ExpressionAttributeValues"] = _values({":o": source.id})
+                ops.append(delete)
+        ops += self._counter_ops(source, votes=len(chunk), expect_version=False)
+        if removed:
+            ops += self._counter_ops(target, votes=-removed, expect_version=False)
+        self.transact(ops)
+        return len(chunk)
+
+    @staticmethod
+    def _retrying(work: Any, attempts: int = 6) -> Any:
+        """Run ``work`` again when a transaction lost to a concurrent one."""
+        for attempt in range(attempts):
+            try:
+                return work()
+            except ConditionFailedError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.02 * 2**attempt)
+        return None
+
+    # ------------------------------------------------------------ subscriptions
+
+    def subscribe(self, req: FeatureRequest, person: Person) -> None:
+        self.transact([self._subscription_op(req, person)])
+
+    def unsubscribe(self, req: FeatureRequest, user_id: str) -> None:
+        self.transact([self._delete_op(Keys.subscription(req.tenant, req.app, req.id, user_id))])
+
+    def is_subscribed(self, req: FeatureRequest, user_id: str) -> bool:
+        return self._get(Keys.subscription(req.tenant, req.app, req.id, user_id)) is not None
+
+    # ------------------------------------------------------------ comments
+
+    def add_comment(self, req: FeatureRequest, comment: Comment) -> None:
+        item = {**Keys.comment(req.tenant, req.app, req.id, comment.id), "type": "comment",
+                "id": comment.id, "requestId": req.id, "body": comment.body,
+                "author": comment.author.to_dict(), "createdAt": comment.created_ms,
+                "uk": Keys.user(req.tenant, req.app, comment.author.id)}
+        self.transact([self._put_op(item, "attribute_not_exists(pk)"),
+                       *self._counter_ops(req, comments=1, expect_version=False),
+                       self._subscription_op(req, comment.author)])
+
+    def get_comment(self, req: FeatureRequest, comment_id: str) -> Comment | None:
+        item = self._get(Keys.comment(req.tenant, req.app, req.id, comment_id))
+        return _comment_record(req.tenant, req.app, item) if item else None
+
+    def delete_comment(self, req: FeatureRequest, comment_id: str) -> None:
+        self.transact([self._delete_op(Keys.comment(req.tenant, req.app, req.id, comment_id),
+                                       "attribute_exists(pk)"),
+                       *self._counter_ops(req, comments=-1, expect_version=False)])
+
+    def list_comments(self, req: FeatureRequest, limit: int, cursor: str | None) -> Page:
+        items, next_cursor = self._query(Keys.request_children(req.tenant, req.app, req.id),
+                                         prefix="C#", limit=limit, cursor=cursor)
+        return Page([_comment_record(req.tenant, req.app, i) for i in items], next_cursor)
+
+    # ------------------------------------------------------------ feedback
+
+    def add_feedback(self, fb: Feedback) -> None:
+        item = {**Keys.feedback(fb.tenant, fb.app, fb.id), "type": "feedback", "id": fb.id,
+                "appId": fb.app, "message": fb.message, "rating": fb.rating,
+                "feedbackType": fb.type, "name": fb.name, "email": fb.email,
+                "userId": fb.user_id, "page": fb.page, "sentiment": fb.sentiment,
+                "createdAt": fb.created_ms, "extra": fb.extra or None}
+        if fb.user_id:
+            item["uk"] = Keys.user(fb.tenant, fb.app, fb.user_id)
+        self._put(item, "attribute_not_exists(pk)")
+
+    def list_feedback(self, tenant: str, app: str, limit: int, cursor: str | None) -> Page:
+        items, next_cursor = self._query(Keys.feedback(tenant, app)["pk"], prefix="F#",
+                                         forward=False, limit=limit, cursor=cursor)
+        return Page([_feedback_record(tenant, i) for i in items], next_cursor)
+
+    # ------------------------------------------------------------ idempotency and rates
+
+    def idempotency_item(self, tenant: str, app: str, scope: str, fingerprint: str,
+                         status: int, body: dict[str, Any], expires_at: int) -> dict[str, Any]:
+        return {**Keys.idempotency(tenant, app, scope), "type": "idempotency",
+                "fingerprint": fingerprint, "status": status, "body": body,
+                "expiresAt": expires_at}
+
+    def get_idempotent(self, tenant: str, app: str, scope: str) -> dict[str, Any] | None:
+        return self._get(Keys.idempotency(tenant, app, scope), consistent=True)
+
+    def hit_rate(self, tenant: str, subject: str, window: int, expires_at: int) -> int:
+        """Count one more call in a fixed window; returns the count so far."""
+        response = self._call(
+            "update_item", TableName=self.table, Key=_to_ddb(Keys.rate(tenant, subject, window)),
+            UpdateExpression="ADD hits :one SET expiresAt = :exp",
+            ExpressionAttributeValues=_values({":one": 1, ":exp": expires_at}),
+            ReturnValues="UPDATED_NEW")
+        return int(response["Attributes"]["hits"]["N"])
+

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The operator's command line: the local stack, tenants and admin keys, demo data.
+
+It talks to the same table as the running stack: with AWS_ENDPOINT_URL unset it reads the
+local stack's ``.local/`` files; with it set (or real AWS credentials) it uses the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+import click
+
+from tools.local_stack import CREDENTIALS_FILE, load_stack, run, stack_env
+
+
+def _context() -> Any:
+    """The services' context, pointed at the local stack unless the environment says otherwise."""
+    if not os.environ.get("AWS_ENDPOINT_URL") and CREDENTIALS_FILE.exists():
+        creds = json.loads(CREDENTIALS_FILE.read_text())
+        for name, value in stack_env(creds["awsEndpointUrl"], load_stack()).items():
+            os.environ.setdefault(name, value)
+    from chalicelib.context import get_context
+
+    try:
+        return get_context()
+    except RuntimeError as exc:
+        raise click.ClickException(f"{exc} (or start the local stack with `make run`)") from None
+
+
+def _emit(data: Any, as_json: bool, text: str) -> None:
+    click.echo(json.dumps(data, indent=2) if as_json else text)
+
+
+def _guard(work: Any) -> Any:
+    """Domain errors become a one-line message and exit status 1, not a traceback."""
+    from chalicelib.errors import FeatureboardError
+
+    try:
+        return work()
+    except FeatureboardError as exc:
+        raise click.ClickException(exc.message) from None
+    except Exception as exc:  # the stack is not reachable, most often
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from None
+
+
+@click.group()
+def cli() -> None:
+    """Featureboard operations."""
+
+
+@cli.group()
+def tenant() -> None:
+    """Tenants (companies)."""
+
+
+@tenant.command("create")
+@click.argument("name")
+@click.option("--display-name", help="A human name; defaults to NAME.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def tenant_create(name: str, display_name: str | None, as_json: bool) -> None:
+    """Create tenant NAME (2-40 of a-z, 0-9, -) and print its first admin key."""
+    from chalicelib.services import tenants
+
+    made = _guard(lambda: tenants.create_tenant(_context(), name, display_name))
+    _emit({"tenant": made["tenant"], "adminKey": made["adminKey"]}, as_json,
+          f"tenant {made['tenant']}\nadmin key (shown once): {made['adminKey']}")
+
+
+@tenant.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def tenant_list(as_json: bool) -> None:
+    """List every tenant."""
+    from chalicelib.services import tenants
+
+    found = _guard(lambda: tenants.list_tenants(_context()))
+    _emit(found, as_json, "\n".join(f"{t['tenant']}\t{t['name']}\t{t['createdAt']}"
+                                    for t in found) or "no tenants")
+
+
+@cli.group()
+def key() -> None:
+    """Admin keys of a tenant."""
+
+
+@key.command("create")
+@click.argument("tenant_id", metavar="TENANT")
+@click.option("--label", default="", help="What the key is for.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def key_create(tenant_id: str, label: str, as_json: bool) -> None:
+    """Make another admin key for TENANT (printed once)."""
+    from chalicelib.services import tenants
+
+    made = _guard(lambda: tenants.create_key(_context(), tenant_id, label))
+    _emit({"tenant": tenant_id, **made}, as_json,
+          f"key id {made['keyId']}\nadmin key (shown once): {made['adminKey']}")
+
+
+@key.command("list")
+@click.argument("tenant_id", metavar="TENANT")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def key_list(tenant_id: str, as_json: bool) -> None:
+    """List TENANT's admin keys (ids only; keys are never stored)."""
+    from chalicelib.services import tenants
+
+    found = _guard(lambda: tenants.list_keys(_context(), tenant_id))
+    _emit(found, as_json, "\n".join(
+        f"{k['keyId']}\t{'revoked' if k['revoked'] else 'active'}\t{k['label']}" for k in found)
+        or "no keys")
+
+
+@key.command("revoke")
+@click.argument("tenant_id", metavar="TENANT")
+@click.argument("key_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def key_revoke(tenant_id: str, key_id: str, as_json: bool) -> None:
+    """Revoke admin key KEY_ID of TENANT; it stops working at once."""
+    from chalicelib.services import tenants
+
+    _guard(lambda: tenants.revoke_key(_context(), tenant_id, key_id))
+    _emit({"tenant": tenant_id, "keyId": key_id, "revoked": True}, as_json,
+          f"revoked {key_id}")
+
+
+@cli.command()
+@click.option("--tenant", "tenant_id", default="demo", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def seed(tenant_id: str, as_json: bool) -> None:
+    """Create a demo tenant with an app `web`, requests, votes, comments and feedback."""
+    from tools.seed import seed_demo
+
+    made = _guard(lambda: seed_demo(_context(), tenant_id,
+                                    progress=lambda m: click.echo(m, err=True)))
+    _emit(made, as_json, json.dumps(made, indent=2))
+
+
+@cli.group()
+def local() -> None:
+    """The local stack (moto + chalice local)."""
+
+
+@local.command("run")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
+              show_default="8000 or $PORT")
+def local_run(port: int) -> None:
+    """Start moto, create the table, seed the demo, serve the API until Ctrl-C."""
+    sys.exit(run(port))
+
+
+if __name__ == "__main__":
+    cli()

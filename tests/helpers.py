@@ -1,0 +1,136 @@
+"""A small API client used by integration tests (chalice's Client) and e2e tests (HTTP)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+
+__all__ = ["Api", "Reply", "Tenant", "user_token", "unique", "ENVELOPE_KEYS"]
+
+ENVELOPE_KEYS = {"error", "requestId"}
+
+
+def unique(prefix: str = "t") -> str:
+    """A tenant or app id no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def user_token(secret: str, sub: str, name: str | None = None, email: str | None = None,
+               expires_in: int = 600, algorithm: str = "HS256") -> str:
+    claims: dict[str, Any] = {"sub": sub, "exp": int(time.time()) + expires_in}
+    if name:
+        claims["name"] = name
+    if email:
+        claims["email"] = email
+    return jwt.encode(claims, secret, algorithm=algorithm)
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+    @property
+    def code(self) -> str | None:
+        return self.body["error"]["code"] if isinstance(self.body, dict) and "error" in \
+            self.body else None
+
+
+class Api:
+    """``send`` goes through chalice's test client or through real HTTP, same interface."""
+
+    def __init__(self, *, chalice_client: Any = None, base_url: str | None = None) -> None:
+        self._client = chalice_client
+        self._base = base_url
+        if base_url:
+            import requests
+
+            self._session = requests.Session()
+
+    def send(self, method: str, path: str, *, key: str | None = None, body: Any = None,
+             raw: bytes | None = None, headers: dict[str, str] | None = None,
+             token: str | None = None) -> Reply:
+        sent = dict(headers or {})
+        if key is not None:
+            sent.setdefault("Authorization", f"Bearer {key}")
+        if token is not None:
+            sent["X-User-Token"] = token
+        data = raw
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent.setdefault("Content-Type", "application/json")
+        if self._client is not None:
+            r = self._client.http.request(method, path, headers=sent, body=data or b"")
+            text, status, out_headers = r.body, r.status_code, dict(r.headers)
+        else:
+            r = self._session.request(method, self._base + path, headers=sent, data=data,
+                                      timeout=60)
+            text, status, out_headers = r.content, r.status_code, dict(r.headers)
+        try:
+            parsed = json.loads(text) if text else None
+        except ValueError:
+            parsed = text
+        return Reply(status, parsed, {k.lower(): v for k, v in out_headers.items()})
+
+    def get(self, path: str, **kw: Any) -> Reply:
+        return self.send("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Reply:
+        return self.send("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Reply:
+        return self.send("PATCH", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Reply:
+        return self.send("PUT", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Reply:
+        return self.send("DELETE", path, **kw)
+
+
+@dataclass
+class Tenant:
+    """A tenant made for one test, with an app whose keys we hold."""
+
+    api: Api
+    id: str
+    admin_key: str
+    app_id: str = "web"
+    pub_key: str = ""
+    user_secret: str = ""
+    apps: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def make_app(self, app_id: str, **settings: Any) -> dict[str, str]:
+        r = self.api.post("/v1/apps", key=self.admin_key,
+                          body={"id": app_id, "name": app_id.title(), **settings})
+        assert r.status == 201, r.body
+        self.apps[app_id] = {"pub": r.body["publishableKey"], "secret": r.body["userTokenSecret"]}
+        return self.apps[app_id]
+
+    def token(self, sub: str, app_id: str | None = None, **claims: Any) -> str:
+        secret = self.apps[app_id or self.app_id]["secret"]
+        return user_token(secret, sub, **claims)
+
+    def path(self, rest: str = "", app_id: str | None = None) -> str:
+        return f"/v1/apps/{app_id or self.app_id}{rest}"
+
+    def create(self, title: str, as_user: str = "u-1", **fields: Any) -> dict[str, Any]:
+        r = self.api.post(self.path("/requests"), key=self.pub_key, token=self.token(as_user),
+                          body={"title": title, **fields})
+        assert r.status == 201, r.body
+        return r.body
+
+
+def new_tenant(api: Api, make_tenant: Any, allow_anonymous: bool = False) -> Tenant:
+    """``make_tenant(id) -> admin key`` differs between in-process and HTTP tests."""
+    tenant_id = unique()
+    t = Tenant(api, tenant_id, make_tenant(tenant_id))
+    keys = t.make_app("web", allowAnonymous=allow_anonymous)
+    t.pub_key, t.user_secret = keys["pub"], keys["secret"]
+    return t
