@@ -1,0 +1,74 @@
+"""A real stack per test session: moto's server and `chalice local`, talked to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib import aws
+from chalicelib.context import get_context
+from chalicelib.settings import get_settings
+from tests.helpers import Api, Tenant, new_tenant
+from tools.local_stack import free_port, wait_for_health
+from tools.moto_patches import install
+from tools.resources import ROOT, ensure_table
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[dict[str, Any]]:
+    from moto.server import ThreadedMotoServer
+
+    install()
+    moto_port, api_port = free_port(), free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto.start()
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    get_settings.cache_clear()
+    get_context.cache_clear()
+    aws.reset_clients()
+    ensure_table(aws.client("dynamodb"), get_settings().table_name)
+    chalice = subprocess.Popen(
+        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local",
+         "--no-autoreload", "--host", "127.0.0.1", "--port", str(api_port)],
+        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    base = f"http://127.0.0.1:{api_port}"
+    try:
+        wait_for_health(f"{base}/v1/health")
+        yield {"base": base, "endpoint": endpoint}
+    finally:
+        chalice.terminate()
+        chalice.wait(timeout=10)
+        moto.stop()
+        os.environ.pop("AWS_ENDPOINT_URL", None)
+        get_settings.cache_clear()
+        get_context.cache_clear()
+        aws.reset_clients()
+
+
+@pytest.fixture
+def http(stack: dict[str, Any]) -> Api:
+    return Api(base_url=stack["base"])
+
+
+def _make_tenant(tenant_id: str) -> str:
+    from chalicelib.services import tenants
+
+    return tenants.create_tenant(get_context(), tenant_id)["adminKey"]
+
+
+@pytest.fixture
+def tenant(http: Api) -> Tenant:
+    return new_tenant(http, _make_tenant)
+
+
+@pytest.fixture
+def other(http: Api) -> Tenant:
+    return new_tenant(http, _make_tenant)

@@ -1,0 +1,98 @@
+"""Tenant isolation from the outside: every route, with someone else's credentials."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import ENVELOPE_KEYS, Api, Tenant, user_token
+
+# (method, path template, body); {app} and {rid}, {cid} are the victim's
+ROUTES = [
+    ("GET", "/v1/apps/{app}", None),
+    ("PATCH", "/v1/apps/{app}", {"name": "Pwned"}),
+    ("POST", "/v1/apps/{app}/keys/rotate", None),
+    ("POST", "/v1/apps/{app}/requests", {"title": "Injected"}),
+    ("GET", "/v1/apps/{app}/requests", None),
+    ("GET", "/v1/apps/{app}/requests/{rid}", None),
+    ("PATCH", "/v1/apps/{app}/requests/{rid}", {"title": "Changed"}),
+    ("DELETE", "/v1/apps/{app}/requests/{rid}", None),
+    ("POST", "/v1/apps/{app}/requests/{rid}/merge", {"into": "{rid2}"}),
+    ("POST", "/v1/apps/{app}/requests/{rid}/unmerge", None),
+    ("POST", "/v1/apps/{app}/requests/{rid}/vote", None),
+    ("DELETE", "/v1/apps/{app}/requests/{rid}/vote", None),
+    ("GET", "/v1/apps/{app}/requests/{rid}/voters", None),
+    ("POST", "/v1/apps/{app}/requests/{rid}/comments", {"body": "hi"}),
+    ("GET", "/v1/apps/{app}/requests/{rid}/comments", None),
+    ("DELETE", "/v1/apps/{app}/requests/{rid}/comments/{cid}", None),
+    ("PUT", "/v1/apps/{app}/requests/{rid}/subscription", None),
+    ("GET", "/v1/apps/{app}/requests/{rid}/subscription", None),
+    ("DELETE", "/v1/apps/{app}/requests/{rid}/subscription", None),
+    ("POST", "/v1/apps/{app}/feedback", {"message": "hi"}),
+    ("GET", "/v1/apps/{app}/feedback", None),
+]
+
+
+def _fill(value: object, ids: dict[str, str]) -> object:
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def _victim_state(http: Api, victim: Tenant, rid: str) -> tuple:
+    path = victim.path(app_id="vault")
+    req = http.get(f"{path}/requests/{rid}", key=victim.admin_key).body
+    comments = http.get(f"{path}/requests/{rid}/comments", key=victim.admin_key).body
+    voters = http.get(f"{path}/requests/{rid}/voters", key=victim.admin_key).body
+    listed = http.get(f"{path}/requests", key=victim.admin_key).body
+    app = http.get(path, key=victim.admin_key).body
+    return req, comments["items"], voters["items"], [r["id"] for r in listed["items"]], app
+
+
+def test_other_tenants_and_apps_see_nothing(http: Api, tenant: Tenant, other: Tenant) -> None:
+    victim = tenant
+    vault = victim.make_app("vault")
+    owner = victim.token("owner", app_id="vault")
+    base = victim.path(app_id="vault")
+    rid, rid2 = (http.post(f"{base}/requests", key=vault["pub"], token=owner,
+                           body={"title": title}).body["id"]
+                 for title in ("Secret plan", "Other secret"))
+    cid = http.post(f"{base}/requests/{rid}/comments", key=vault["pub"], token=owner,
+                    body={"body": "private"}).body["id"]
+    http.post(f"{base}/requests/{rid}/vote", key=vault["pub"], token=owner)
+    before = _victim_state(http, victim, rid)
+    ids = {"app": "vault", "rid": rid, "rid2": rid2, "cid": cid}
+
+    attackers = {
+        "other tenant's admin key": {"key": other.admin_key},
+        "other tenant's admin key acting as the owner": {
+            "key": other.admin_key, "headers": {"X-User-Id": "owner"}},
+        "other tenant's publishable key and user": {"key": other.pub_key,
+                                                    "token": other.token("owner")},
+        "same tenant, another app's publishable key": {"key": victim.pub_key,
+                                                       "token": victim.token("owner")},
+    }
+    for who, creds in attackers.items():
+        for method, template, body in ROUTES:
+            path = template.format(**ids)
+            r = http.send(method, path, body=_fill(body, ids), **creds)
+            assert (r.status, r.code) == (404, "not_found"), (who, method, path, r.body)
+            assert set(r.body) == ENVELOPE_KEYS
+            assert "secret" not in str(r.body).lower() and "private" not in str(r.body)
+
+    forged = user_token("not-the-app-secret-but-long-enough-32b", "owner")
+    for method, template, body in ROUTES:
+        r = http.send(method, template.format(**ids), key=vault["pub"], token=forged,
+                      body=_fill(body, ids))
+        assert (r.status, r.code) == (401, "unauthenticated"), (method, template)
+
+    assert _victim_state(http, victim, rid) == before
+
+
+@pytest.mark.parametrize("app_id", ["nope", "web2", "WEB", "a" * 41])
+def test_unknown_app_ids_are_404(http: Api, tenant: Tenant, app_id: str) -> None:
+    r = http.get(f"/v1/apps/{app_id}/requests", key=tenant.admin_key)
+    assert (r.status, r.code) == (404, "not_found")
+    r = http.get(f"/v1/apps/{app_id}/requests", key=tenant.pub_key)
+    assert (r.status, r.code) == (404, "not_found")
