@@ -112,10 +112,16 @@ Description = _text(0, 5000)
 Body = _text(1, 5000)
 
 
-class _Input(BaseModel):
+class _Model(BaseModel):
+    """Validators are built on first use, not at import: a cold start pays for one model."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class _Input(_Model):
     """A request body: unknown fields are mistakes worth reporting, types are not coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 class WebhookIn(_Input):
@@ -169,10 +175,10 @@ class CommentCreate(_Input):
     body: Body  # type: ignore[valid-type]
 
 
-class FeedbackCreate(BaseModel):
+class FeedbackCreate(_Model):
     """Our own shape, and the one the Feedback Fin widget posts (its extra fields are kept)."""
 
-    model_config = ConfigDict(extra="allow", strict=True)
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
     message: Body  # type: ignore[valid-type]
     rating: Annotated[int, Field(ge=1, le=5)] | None = None
@@ -200,10 +206,10 @@ class FeedbackCreate(BaseModel):
         return self
 
 
-class ListQuery(BaseModel):
+class ListQuery(_Model):
     """Query strings are text: numbers are parsed from them (not strict)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     status: Status | None = None
     tag: Annotated[str, StringConstraints(min_length=1, max_length=32,
@@ -213,8 +219,8 @@ class ListQuery(BaseModel):
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
 
 
-class PageQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PageQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
@@ -223,19 +229,19 @@ class PageQuery(BaseModel):
 # ---------------------------------------------------------------- outputs
 
 
-class UserOut(BaseModel):
+class UserOut(_Model):
     id: str
     name: str | None = None
     email: str | None = Field(None, description="Shown to admins only.")
 
 
-class WebhookOut(BaseModel):
+class WebhookOut(_Model):
     url: str
     events: list[str]
     secret: str | None = Field(None, description="Only in the response that generated it.")
 
 
-class AppOut(BaseModel):
+class AppOut(_Model):
     id: str
     name: str
     allowAnonymous: bool
@@ -251,16 +257,16 @@ class AppCreated(AppOut):
     userTokenSecret: str = Field(description="HS256 secret for user tokens; shown only here.")
 
 
-class KeysRotated(BaseModel):
+class KeysRotated(_Model):
     publishableKey: str
     userTokenSecret: str
 
 
-class AppList(BaseModel):
+class AppList(_Model):
     items: list[AppOut]
 
 
-class RequestOut(BaseModel):
+class RequestOut(_Model):
     id: str
     appId: str
     title: str
@@ -280,24 +286,24 @@ class RequestOut(BaseModel):
     version: int
 
 
-class RequestPage(BaseModel):
+class RequestPage(_Model):
     items: list[RequestOut]
     nextCursor: str | None
 
 
-class CommentOut(BaseModel):
+class CommentOut(_Model):
     id: str
     body: str
     author: UserOut
     createdAt: str
 
 
-class CommentPage(BaseModel):
+class CommentPage(_Model):
     items: list[CommentOut]
     nextCursor: str | None
 
 
-class FeedbackOut(BaseModel):
+class FeedbackOut(_Model):
     id: str
     appId: str
     message: str
@@ -309,38 +315,38 @@ class FeedbackOut(BaseModel):
     createdAt: str
 
 
-class FeedbackPage(BaseModel):
+class FeedbackPage(_Model):
     items: list[FeedbackOut]
     nextCursor: str | None
 
 
-class UserPage(BaseModel):
+class UserPage(_Model):
     items: list[UserOut]
     nextCursor: str | None
 
 
-class SubscriptionOut(BaseModel):
+class SubscriptionOut(_Model):
     requestId: str
     subscribed: bool
 
 
-class HealthOut(BaseModel):
+class HealthOut(_Model):
     status: Literal["ok", "unavailable"]
     version: str
     checks: dict[str, str]
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(_Model):
     field: str
     message: str
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(_Model):
     code: str
     message: str
     details: list[ErrorDetail] = []
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(_Model):
     error: ErrorInfo
     requestId: str

@@ -592,6 +592,19 @@ class Store:
             ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
         self.transact(ops)
 
+    def bulk_put_requests(self, reqs: Iterable[FeatureRequest]) -> int:
+        """Load many requests (with their tag copies) in batches: imports and benchmarks."""
+        batch, count = [], 0
+        for req in reqs:
+            for tag in (None, *req.tags):
+                batch.append({"PutRequest": {"Item": _to_ddb(_request_item(req, tag))}})
+                if len(batch) == 25:
+                    count += self._write_batch(batch)
+                    batch = []
+        if batch:
+            count += self._write_batch(batch)
+        return count
+
     def list_requests(self, tenant: str, app: str, *, status: str | None, tag: str | None,
                       sort: str, limit: int, cursor: str | None) -> Page:
         """One Query, on the index built for this combination of filters."""

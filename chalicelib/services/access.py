@@ -18,7 +18,8 @@ from ..context import Context
 from ..errors import BadRequestError, NotFoundError, RateLimitedError, UnauthenticatedError
 from ..records import App, Person
 
-__all__ = ["Credentials", "authenticate", "load_app", "writer", "viewer_id", "enforce_rate"]
+__all__ = ["Credentials", "authenticate", "load_app", "writer", "voter", "viewer_id",
+           "enforce_rate"]
 
 
 @dataclass(frozen=True)
@@ -90,13 +91,18 @@ def writer(ctx: Context, caller: Caller, app: App) -> Person:
     return Person(id=anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip))
 
 
+def voter(ctx: Context, caller: Caller, app: App) -> Person:
+    """Votes and follows belong to one end user: an admin key must name it (X-User-Id)."""
+    if caller.is_admin and caller.user is None:
+        raise BadRequestError("send X-User-Id to vote or follow on behalf of a user")
+    return writer(ctx, caller, app)
+
+
 def viewer_id(ctx: Context, caller: Caller, app: App) -> str | None:
     """Whose ``voted`` flag a read shows, without charging an anonymous write."""
     if caller.user is not None:
         return caller.user.id
-    if caller.is_admin:
-        return f"admin.{caller.key_id}"
-    if app.allow_anonymous:
+    if not caller.is_admin and app.allow_anonymous:
         return anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip)
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = ["create", "list_page", "get", "view", "fetch", "patch", "delete", "me
            "parse_etag", "Replay"]
 
 IDEMPOTENCY_TTL_S = 24 * 3600
+_ETAG = re.compile(r'^(?:W/)?"(\d{1,12})"$|^(\d{1,12})$')
 ATTEMPTS = 6
 
 
@@ -48,7 +50,8 @@ def view(ctx: Context, caller: Caller, app: App, req: FeatureRequest,
          voted: bool | None = None) -> dict[str, Any]:
     if voted is None:
         viewer = viewer_id(ctx, caller, app)
-        voted = bool(viewer) and req.id in ctx.store.voted(app.tenant, app.id, [req.id], viewer)
+        voted = bool(viewer and req.votes) and req.id in ctx.store.voted(
+            app.tenant, app.id, [req.id], viewer)
     return present.request(req, voted, caller.is_admin)
 
 
@@ -95,8 +98,8 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
     page = ctx.store.list_requests(app.tenant, app.id, status=query.status, tag=query.tag,
                                    sort=query.sort, limit=query.limit, cursor=query.cursor)
     viewer = viewer_id(ctx, caller, app)
-    voted = (ctx.store.voted(app.tenant, app.id, [r.id for r in page.items], viewer)
-             if viewer else set())
+    with_votes = [r.id for r in page.items if r.votes > 0]  # nobody voted for the others
+    voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
     return {"items": [present.request(r, r.id in voted, caller.is_admin) for r in page.items],
             "nextCursor": page.next_cursor}
 
@@ -109,10 +112,10 @@ def parse_etag(if_match: str | None) -> int | None:
     """``If-Match`` as a version: ``"4"``, ``4`` and ``W/"4"`` all mean 4; ``*`` means any."""
     if if_match is None or if_match.strip() == "*":
         return None
-    value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit() or len(value) > 12:
+    found = _ETAG.match(if_match.strip())
+    if found is None:
         raise PreconditionFailedError("If-Match must be an ETag this API handed out")
-    return int(value)
+    return int(found.group(1) or found.group(2))
 
 
 def _check_edit_rights(caller: Caller, req: FeatureRequest, body: RequestPatch) -> None:

@@ -1,0 +1,123 @@
+"""`make bench`: prints figures, asserts nothing, never fails on a time.
+
+1. Cold start: importing ``app`` against importing ``boto3`` alone, in fresh interpreters.
+2. Cost of one list page (limit 20, authentication included) with 1,000 and 10,000
+   requests in the table, half of them other tenants': DynamoDB calls (counted with boto3's
+   event hooks) and capacity (ReturnConsumedCapacity), per kind of list.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def import_seconds(statement: str) -> float:
+    """Wall time of ``statement`` in a fresh interpreter."""
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True, env={**os.environ, "PYTHONPATH": ROOT})
+    return float(out.stdout.strip())
+
+
+def cold_start(runs: int = 11) -> None:
+    """Interleaved runs, so machine noise hits every statement alike; medians compared."""
+    statements = ("import boto3", "import app", "import app, boto3")
+    for statement in statements:  # warm the bytecode caches
+        import_seconds(statement)
+    times: dict[str, list[float]] = {s: [] for s in statements}
+    for _ in range(runs):
+        for statement in statements:
+            times[statement].append(import_seconds(statement))
+    boto, app, both = (statistics.median(times[s]) for s in statements)
+    print(f"cold start (median of {runs} fresh interpreters, interleaved)")
+    print(f"  import boto3            {boto * 1000:7.1f} ms")
+    print(f"  import app              {app * 1000:7.1f} ms   ratio to boto3: {app / boto:.2f}")
+    print(f"  import app + boto3      {both * 1000:7.1f} ms   ratio to boto3: {both / boto:.2f}"
+          "  (what the first request pays)")
+
+
+class CallCounter:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.calls.append(model.name)
+
+
+def list_page_costs() -> None:
+    os.environ.update({"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench",
+                       "AWS_SECRET_ACCESS_KEY": "bench", "SIGNING_SECRET": "bench-secret-0123456789",
+                       "TABLE_NAME": "featureboard-bench", "LOG_LEVEL": "WARNING"})
+    os.environ.pop("AWS_ENDPOINT_URL", None)
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib import aws
+    from chalicelib.context import get_context
+    from chalicelib.records import FeatureRequest, Person
+    from chalicelib.services import tenants
+    from chalicelib.store import meter
+    from tests.helpers import Api, user_token
+    from tools.moto_patches import install
+    from tools.resources import ensure_table
+
+    install()
+    statuses = ["open", "planned", "in_progress", "completed"]
+    print("\none list page of 20 (auth included): DynamoDB calls / items read / read units")
+    with mock_aws():
+        aws.reset_clients()
+        client = aws.client("dynamodb")
+        ensure_table(client, "featureboard-bench")
+        counter = CallCounter()
+        client.meta.events.register("before-call.dynamodb", counter)
+        ctx = get_context()
+        from app import app
+
+        api = Api(chalice_client=Client(app, stage_name="local"))
+        admin_key = tenants.create_tenant(ctx, "bench")["adminKey"]
+        made = api.post("/v1/apps", key=admin_key, body={"id": "web", "name": "Web"}).body
+        tenants.create_tenant(ctx, "neighbour")
+        token = user_token(made["userTokenSecret"], "bench-user")
+        loaded = 0
+        for total in (1_000, 10_000):
+            batch = []
+            for n in range(loaded, total):
+                tenant = "bench" if n % 2 == 0 else "neighbour"
+                ms = 1_700_000_000_000 + n
+                batch.append(FeatureRequest(
+                    tenant=tenant, app="web", id=f"{n:026d}", title=f"Request {n}",
+                    description="x" * 200, author=Person(f"u{n % 97}", "User"),
+                    created_ms=ms, updated_ms=ms, status=statuses[n % 4],
+                    tags=("ui",) if n % 3 == 0 else (), votes=n % 50))
+            ctx.store.bulk_put_requests(batch)
+            loaded = total
+            print(f"  table holds {total:>6,} requests (half another tenant's)")
+            for label, query, creds in (
+                ("new, admin", "", {"key": admin_key}),
+                ("top, admin", "&sort=top", {"key": admin_key}),
+                ("status+top, admin", "&status=open&sort=top", {"key": admin_key}),
+                ("tag+status, admin", "&tag=ui&status=in_progress", {"key": admin_key}),
+                ("new, publishable key", "", {"key": made["publishableKey"]}),
+                ("new, key + user token", "", {"key": made["publishableKey"], "token": token}),
+            ):
+                counter.calls.clear()
+                started = time.perf_counter()
+                r = api.get(f"/v1/apps/web/requests?limit=20{query}", **creds)
+                elapsed = (time.perf_counter() - started) * 1000
+                m = meter()  # the meter of the call just made (same thread)
+                assert r.status == 200 and len(r.body["items"]) == 20, r.body
+                print(f"    {label:<24} {len(counter.calls)} calls "
+                      f"({', '.join(counter.calls)}); {m.items_read} items read; "
+                      f"{m.read_units:.1f} RCU, {m.write_units:.1f} WCU; {elapsed:.0f} ms in moto")
+
+
+if __name__ == "__main__":
+    cold_start()
+    list_page_costs()
