@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -22,7 +23,7 @@ from .resources import ROOT
 
 __all__ = ["LOCAL_DIR", "stack_env", "load_stack", "run", "free_port", "wait_for_health"]
 
-LOCAL_DIR = ROOT / ".local"
+LOCAL_DIR = Path(os.environ.get("FEATUREBOARD_LOCAL_DIR", ROOT / ".local"))
 STACK_FILE = LOCAL_DIR / "stack.json"
 CREDENTIALS_FILE = LOCAL_DIR / "credentials.json"
 REGION = "us-east-1"
@@ -103,6 +104,18 @@ def _credentials(ctx: Any, api: str, endpoint: str, stack: dict[str, Any]) -> di
     return {"api": api, "awsEndpointUrl": endpoint, "tableName": stack["tableName"], **made}
 
 
+def _stop_when_orphaned() -> None:
+    """`make` does not pass SIGTERM on to us: when our parent goes, we go too."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True, name="orphan-watch").start()
+
+
 def run(port: int) -> int:
     stack = load_stack()
     moto = None
@@ -146,9 +159,10 @@ def run(port: int) -> int:
             moto.stop()
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    _stop_when_orphaned()
     try:
         wait_for_health(f"{api}/health")
-        print(json.dumps({"ready": api, "credentials": str(CREDENTIALS_FILE.relative_to(ROOT)),
+        print(json.dumps({"ready": api, "credentials": str(CREDENTIALS_FILE),
                           "tenant": "demo", "adminKey": creds["adminKey"],
                           "publishableKey": creds["apps"]["web"]["publishableKey"]}, indent=2),
               flush=True)
