@@ -743,18 +743,26 @@ class Store:
         A voter of both keeps one vote on the target. Each chunk is one transaction with its
         counter updates, so the counts are right even if the merge stops half-way.
         """
-        moved = 0
-        votes = self._votes(source, moved=False)
-        for start in range(0, len(votes), 20):
-            chunk = votes[start:start + 20]
-            moved += self._retrying(lambda c=chunk: self._move_chunk(source, target, c))
-        return moved
+        return self._in_chunks(self._votes(source, moved=False),
+                               lambda chunk: self._move_chunk(source, target, chunk))
+
+    def _in_chunks(self, items: list[dict[str, Any]], work: Any, size: int = 20) -> int:
+        """``work`` on each run of ``size`` items (one transaction each), retried on conflict."""
+        return sum(self._retrying(lambda c=items[i:i + size]: work(c))
+                   for i in range(0, len(items), size))
+
+    def _target_votes(self, target: FeatureRequest | None, users: list[str]
+                      ) -> dict[str, dict[str, Any]]:
+        if target is None:
+            return {}
+        found = self._batch_get([Keys.vote(target.tenant, target.app, target.id, u)
+                                 for u in users])
+        return {i["sk"][2:]: i for i in found}
 
     def _move_chunk(self, source: FeatureRequest, target: FeatureRequest,
                     chunk: list[dict[str, Any]]) -> int:
         users = [i["sk"][2:] for i in chunk]
-        has = {i["sk"][2:] for i in self._batch_get(
-            [Keys.vote(target.tenant, target.app, target.id, u) for u in users])}
+        has = self._target_votes(target, users)
         ops, created = [], 0
         for item, user in zip(chunk, users, strict=True):
             ops.append(self._delete_op(Keys.vote(source.tenant, source.app, source.id, user),
@@ -777,20 +785,16 @@ class Store:
         self.transact(ops)
         return len(chunk)
 
-    def restore_votes(self, source: FeatureRequest, target: FeatureRequest) -> int:
-        """Undo ``move_votes``: each moved vote goes back; the copies it made leave the target."""
-        restored = 0
-        moved = self._votes(source, moved=True)
-        for start in range(0, len(moved), 20):
-            chunk = moved[start:start + 20]
-            restored += self._retrying(lambda c=chunk: self._restore_chunk(source, target, c))
-        return restored
+    def restore_votes(self, source: FeatureRequest, target: FeatureRequest | None) -> int:
+        """Undo ``move_votes``: each moved vote goes back; the copies it made leave the target
+        (a target deleted since took its copies with it)."""
+        return self._in_chunks(self._votes(source, moved=True),
+                               lambda chunk: self._restore_chunk(source, target, chunk))
 
-    def _restore_chunk(self, source: FeatureRequest, target: FeatureRequest,
+    def _restore_chunk(self, source: FeatureRequest, target: FeatureRequest | None,
                        chunk: list[dict[str, Any]]) -> int:
         users = [i["sk"][2:] for i in chunk]
-        on_target = {i["sk"][2:]: i for i in self._batch_get(
-            [Keys.vote(target.tenant, target.app, target.id, u) for u in users])}
+        on_target = self._target_votes(target, users)
         ops, removed = [], 0
         for item, user in zip(chunk, users, strict=True):
             ops.append(self._delete_op(Keys.vote(source.tenant, source.app, source.id, user,
@@ -800,14 +804,14 @@ class Store:
                                      "createdAt": item["createdAt"], "origin": item.get("origin"),
                                      "uk": Keys.user(source.tenant, source.app, user)}))
             copy = on_target.get(user)
-            if item.get("createdOnTarget") and copy and copy.get("origin") == source.id:
+            if target and item.get("createdOnTarget") and copy and copy.get("origin") == source.id:
                 removed += 1
                 delete = self._delete_op(Keys.vote(target.tenant, target.app, target.id, user),
                                          "origin = :o")
                 delete["Delete"]["ExpressionAttributeValues"] = _values({":o": source.id})
                 ops.append(delete)
         ops += self._counter_ops(source, votes=len(chunk), expect_version=False)
-        if removed:
+        if target and removed:
             ops += self._counter_ops(target, votes=-removed, expect_version=False)
         self.transact(ops)
         return len(chunk)

@@ -127,8 +127,16 @@ class Tenant:
         return r.body
 
 
-def new_tenant(api: Api, make_tenant: Any, allow_anonymous: bool = False) -> Tenant:
-    """``make_tenant(id) -> admin key`` differs between in-process and HTTP tests."""
+def make_tenant(tenant_id: str) -> str:
+    """A tenant made through the operator's use case (as the CLI does); its admin key."""
+    from chalicelib.context import get_context
+    from chalicelib.services import tenants
+
+    return tenants.create_tenant(get_context(), tenant_id)["adminKey"]
+
+
+def new_tenant(api: Api, allow_anonymous: bool = False) -> Tenant:
+    """A fresh tenant with an app ``web`` whose keys the test holds."""
     tenant_id = unique()
     t = Tenant(api, tenant_id, make_tenant(tenant_id))
     keys = t.make_app("web", allowAnonymous=allow_anonymous)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -151,10 +152,21 @@ def _apply(req: FeatureRequest, body: RequestPatch) -> dict[str, Any]:
     return changes
 
 
+def _until_written(attempt: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Read-check-write ``attempt`` again while a concurrent write beats it."""
+    for n in range(ATTEMPTS):
+        try:
+            return attempt()
+        except ConditionFailedError:
+            time.sleep(0.01 * 2**n)
+    raise ConflictError("the request kept changing; try again")
+
+
 def patch(ctx: Context, caller: Caller, app: App, request_id: str, body: RequestPatch,
           if_match: str | None) -> dict[str, Any]:
     expected = parse_etag(if_match)
-    for attempt in range(ATTEMPTS):
+
+    def attempt() -> dict[str, Any]:
         req = fetch(ctx, app, request_id)
         if expected is not None and expected != req.version:
             raise PreconditionFailedError(
@@ -164,12 +176,10 @@ def patch(ctx: Context, caller: Caller, app: App, request_id: str, body: Request
         if not changes:
             return view(ctx, caller, app, req)
         updated = replace(req, **changes, version=req.version + 1, updated_ms=ctx.clock())
-        try:
-            ctx.store.update_request(req, updated)
-            return view(ctx, caller, app, updated)
-        except ConditionFailedError:
-            time.sleep(0.01 * 2**attempt)
-    raise ConflictError("the request kept changing; try again")
+        ctx.store.update_request(req, updated)
+        return view(ctx, caller, app, updated)
+
+    return _until_written(attempt)
 
 
 def delete(ctx: Context, caller: Caller, app: App, request_id: str) -> None:
@@ -186,7 +196,8 @@ def merge(ctx: Context, caller: Caller, app: App, request_id: str, body: MergeBo
     caller.require_admin()
     if body.into == request_id:
         raise ValidationFailedError.for_field("into", "must be another request")
-    for attempt in range(ATTEMPTS):
+
+    def attempt() -> dict[str, Any]:
         source, target = fetch(ctx, app, request_id), fetch(ctx, app, body.into)
         if source.status == "duplicate":
             raise ConflictError(f"already merged into {source.duplicate_of}")
@@ -196,14 +207,11 @@ def merge(ctx: Context, caller: Caller, app: App, request_id: str, body: MergeBo
         marked = replace(source, status="duplicate", duplicate_of=target.id,
                          status_before_merge=source.status, version=source.version + 1,
                          updated_ms=ctx.clock())
-        try:
-            ctx.store.update_request(source, marked)
-        except ConditionFailedError:
-            time.sleep(0.01 * 2**attempt)
-            continue
+        ctx.store.update_request(source, marked)
         ctx.store.move_votes(marked, target)
         return get(ctx, caller, app, request_id)
-    raise ConflictError("the request kept changing; try again")
+
+    return _until_written(attempt)
 
 
 def unmerge(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
@@ -214,14 +222,13 @@ def unmerge(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str
         raise ConflictError("this request is not merged")
     target = ctx.store.get_request(app.tenant, app.id, source.duplicate_of)
     ctx.store.restore_votes(source, target)
-    for attempt in range(ATTEMPTS):
+
+    def attempt() -> dict[str, Any]:
         current = fetch(ctx, app, request_id)
         restored = replace(current, status=current.status_before_merge or "open",
                            duplicate_of=None, status_before_merge=None,
                            version=current.version + 1, updated_ms=ctx.clock())
-        try:
-            ctx.store.update_request(current, restored)
-            return get(ctx, caller, app, request_id)
-        except ConditionFailedError:
-            time.sleep(0.01 * 2**attempt)
-    raise ConflictError("the request kept changing; try again")
+        ctx.store.update_request(current, restored)
+        return get(ctx, caller, app, request_id)
+
+    return _until_written(attempt)

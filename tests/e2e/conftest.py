@@ -58,17 +58,12 @@ def http(stack: dict[str, Any]) -> Api:
     return Api(base_url=stack["base"])
 
 
-def _make_tenant(tenant_id: str) -> str:
-    from chalicelib.services import tenants
-
-    return tenants.create_tenant(get_context(), tenant_id)["adminKey"]
-
 
 @pytest.fixture
 def tenant(http: Api) -> Tenant:
-    return new_tenant(http, _make_tenant)
+    return new_tenant(http)
 
 
 @pytest.fixture
 def other(http: Api) -> Tenant:
-    return new_tenant(http, _make_tenant)
+    return new_tenant(http)

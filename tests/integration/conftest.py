@@ -47,23 +47,18 @@ def api(aws_mock: None) -> Iterator[Api]:
         yield Api(chalice_client=client)
 
 
-def _make_tenant(tenant_id: str) -> str:
-    from chalicelib.services import tenants
-
-    return tenants.create_tenant(get_context(), tenant_id)["adminKey"]
-
 
 @pytest.fixture
 def tenant(api: Api) -> Tenant:
-    return new_tenant(api, _make_tenant)
+    return new_tenant(api)
 
 
 @pytest.fixture
 def open_tenant(api: Api) -> Tenant:
     """A tenant whose app allows anonymous writes."""
-    return new_tenant(api, _make_tenant, allow_anonymous=True)
+    return new_tenant(api, allow_anonymous=True)
 
 
 @pytest.fixture
 def other(api: Api) -> Tenant:
-    return new_tenant(api, _make_tenant)
+    return new_tenant(api)

@@ -236,3 +236,13 @@ def test_admin_acting_for_a_user_with_x_user_id(api: Api, tenant: Tenant) -> Non
     voted = api.post(tenant.path(f"/requests/{made.body['id']}/vote"), key=tenant.admin_key,
                      headers=headers)
     assert voted.body["voted"] is True and voted.body["votes"] == 1
+
+
+def test_unmerge_after_the_target_was_deleted_restores_the_source(api: Api,
+                                                                   tenant: Tenant) -> None:
+    source, target = tenant.create("Keep me")["id"], tenant.create("Delete me")["id"]
+    api.post(tenant.path(f"/requests/{source}/vote"), key=tenant.pub_key, token=tenant.token("v"))
+    api.post(tenant.path(f"/requests/{source}/merge"), key=tenant.admin_key, body={"into": target})
+    assert api.delete(tenant.path(f"/requests/{target}"), key=tenant.admin_key).status == 204
+    back = api.post(tenant.path(f"/requests/{source}/unmerge"), key=tenant.admin_key)
+    assert back.status == 200 and back.body["votes"] == 1 and back.body["status"] == "open"
