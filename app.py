@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from chalice.app import Chalice, Response
 
+from chalicelib import consumers
 from chalicelib import models as m
 from chalicelib.context import get_context
+from chalicelib.errors import NotFoundError
 from chalicelib.rest import Call, Reply, Router, credentials, envelope_chalice_errors, request_id
 from chalicelib.services import access, apps, comments, feedback, requests, votes
+from chalicelib.settings import get_settings
 
 app = Chalice(app_name="featureboard")
 
@@ -200,3 +203,96 @@ def add_feedback(call: Call, appId: str) -> Reply:
        returns=m.FeedbackPage, summary="Feedback, newest first")
 def list_feedback(call: Call, appId: str) -> dict:
     return feedback.list_page(get_context(), call.caller, call.app, call.query)
+
+
+# ---------------------------------------------------------------- reports and webhooks
+
+
+@route("/v1/apps/{appId}/analytics", "GET", auth="admin", returns=m.AnalyticsOut,
+       summary="Counts by status, votes, feedback, ratings, sentiment, top tags, weekly requests")
+def analytics(call: Call, appId: str) -> dict:
+    from chalicelib.services import analytics as reports
+
+    return reports.report(get_context(), call.caller, call.app)
+
+
+@route("/v1/apps/{appId}/webhooks/deliveries", "GET", auth="admin", query=m.PageQuery,
+       returns=m.DeliveryPage, summary="Recent webhook attempts, newest first")
+def webhook_deliveries(call: Call, appId: str) -> dict:
+    return apps.deliveries(get_context(), call.caller, call.app, call.query)
+
+
+# ---------------------------------------------------------------- email links and pages
+
+
+def _html(body: str, status: int = 200) -> Reply:
+    return Reply(body, status, {"Content-Type": "text/html; charset=utf-8",
+                                "Cache-Control": "no-store"})
+
+
+@route("/v1/unsubscribe", "GET", auth="none", query=m.UnsubscribeQuery,
+       summary="One-click unsubscribe from an email's link (answers an HTML page)")
+def unsubscribe_page(call: Call) -> Reply:
+    from chalicelib import templating
+    from chalicelib.services import unsubscribe
+
+    status, values = unsubscribe.unsubscribe(get_context(), call.query.token)
+    return _html(templating.page("unsubscribe", "Unsubscribe", **values), status)
+
+
+@route("/v1/unsubscribe", "POST", auth="none", query=m.UnsubscribeQuery,
+       summary="RFC 8058 one-click unsubscribe (List-Unsubscribe-Post)")
+def unsubscribe_post(call: Call) -> Reply:
+    return unsubscribe_page(call)
+
+
+@route("/local/outbox", "GET", auth="none", summary="The local stage's sent emails (local only)")
+def local_outbox(call: Call) -> Reply:
+    from chalicelib import templating
+    from chalicelib.notify.outbox import sent_emails
+
+    ctx = get_context()
+    if ctx.settings.stage != "local" or not ctx.settings.aws_endpoint_url:
+        raise NotFoundError("the outbox exists only in the local stage")
+    emails = sent_emails(ctx.settings.aws_endpoint_url)[::-1]
+    return _html(templating.page("outbox", "Local outbox", emails=emails))
+
+
+# ---------------------------------------------------------------- events
+
+
+@app.on_dynamodb_record(stream_arn=get_settings().events_stream_arn, batch_size=100)
+def on_table_change(event) -> dict:
+    from chalicelib import events
+
+    return events.publish_changes(get_context(), [r.to_dict() for r in event])
+
+
+@app.on_sns_message(topic=get_settings().events_topic_name)
+def email_on_event(event) -> None:
+    from chalicelib.notify import email
+
+    consumers.on_event(get_context(), "email", event.message, email.notify)
+
+
+@app.on_sns_message(topic=get_settings().events_topic_name)
+def webhooks_on_event(event) -> None:
+    from chalicelib.notify import webhooks
+
+    consumers.on_event(get_context(), "webhooks", event.message, webhooks.fan_out)
+
+
+@app.on_sns_message(topic=get_settings().events_topic_name)
+def stats_on_event(event) -> None:
+    from chalicelib.services import analytics as reports
+
+    consumers.on_event(get_context(), "stats", event.message, reports.apply)
+
+
+@app.on_sqs_message(queue=get_settings().webhook_queue_name, batch_size=10)
+def deliver_webhooks(event) -> dict:
+    from chalicelib.notify import webhooks
+
+    ctx = get_context()
+    return consumers.sqs_batch([r.to_dict() for r in event],
+                               lambda record: webhooks.deliver_record(ctx, record))

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["logger", "access", "JsonFormatter"]
 
 _FIELDS = ("requestId", "tenant", "app", "method", "route", "status", "ms", "ddbCalls",
-           "readUnits", "writeUnits")
+           "readUnits", "writeUnits", "consumer", "eventId", "eventType", "messageId", "error")
 
 
 class JsonFormatter(logging.Formatter):

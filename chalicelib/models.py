@@ -336,6 +336,41 @@ class HealthOut(_Model):
     checks: dict[str, str]
 
 
+class UnsubscribeQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    token: Annotated[str, StringConstraints(max_length=2048)] | None = None
+
+
+class AnalyticsOut(_Model):
+    byStatus: dict[str, int]
+    requests: int
+    totalVotes: int
+    comments: int
+    feedbackCount: int
+    averageRating: float | None
+    ratingCount: int
+    sentiment: dict[str, int]
+    topTags: list[dict[str, Any]]
+    requestsPerWeek: list[dict[str, Any]]
+
+
+class DeliveryOut(_Model):
+    eventId: str
+    type: str
+    url: str
+    statusCode: int | None
+    attempt: int
+    at: str
+    error: str | None
+    nextRetryAt: str | None
+
+
+class DeliveryPage(_Model):
+    items: list[DeliveryOut]
+    nextCursor: str | None
+
+
 class ErrorDetail(_Model):
     field: str
     message: str

@@ -7,7 +7,7 @@ from typing import Any
 from .ids import iso
 from .records import App, Comment, FeatureRequest, Feedback, Person
 
-__all__ = ["user", "app", "request", "comment", "feedback"]
+__all__ = ["user", "app", "request", "comment", "feedback", "delivery"]
 
 
 def user(person: Person, admin: bool) -> dict[str, Any]:
@@ -76,3 +76,11 @@ def feedback(record: Feedback, admin: bool) -> dict[str, Any]:
         "sentiment": record.sentiment,
         "createdAt": iso(record.created_ms),
     }
+
+
+def delivery(attempt: dict[str, Any]) -> dict[str, Any]:
+    retry = attempt.get("nextRetryAt")
+    return {"eventId": attempt["eventId"], "type": attempt["eventType"], "url": attempt["url"],
+            "statusCode": attempt.get("statusCode"), "attempt": attempt["attempt"],
+            "at": iso(attempt["at"]), "error": attempt.get("error"),
+            "nextRetryAt": iso(retry) if retry else None}

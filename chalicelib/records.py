@@ -76,6 +76,7 @@ class FeatureRequest:
     status_before_merge: str | None = None
     insights: dict[str, Any] | None = None
     version: int = 1
+    updated_by: str | None = None  # who made the last edit: emails skip the one who acted
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import aws, cursors
+from . import aws, signed
 from .records import AdminKey, App, Comment, FeatureRequest, Feedback, Person, Tenant, Vote
 
-__all__ = ["Keys", "Store", "ConditionFailedError", "Page", "meter", "TOP_UNIT"]
+__all__ = ["Keys", "Store", "ConditionFailedError", "Page", "Change", "change_from_stream",
+           "meter", "TOP_UNIT"]
 
 TOP_UNIT = 10**13  # one vote in the ``top`` sort number; below it, the creation time in ms
 TX_LIMIT = 100  # items in one TransactWriteItems
@@ -139,6 +140,32 @@ class Keys:
     def top(votes: int, created_ms: int) -> int:
         return votes * TOP_UNIT + created_ms
 
+    @staticmethod
+    def marker(tenant: str, event_id: str, consumer: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#EVT#{event_id}", "sk": consumer}
+
+    @staticmethod
+    def stats(tenant: str, app: str) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": "TOTALS"}
+
+    @staticmethod
+    def deliveries(tenant: str, app: str) -> str:
+        return f"{Keys.app_prefix(tenant, app)}#WH"
+
+    @staticmethod
+    def opt_out(tenant: str, app: str, recipient: str) -> dict[str, str]:
+        return {"pk": Keys.user(tenant, app, recipient), "sk": "OPTOUT"}
+
+    @staticmethod
+    def scope(pk: str) -> tuple[str, str | None, str]:
+        """``(tenant, app or None, rest)`` of a partition key: how a stream record is placed."""
+        parts = pk.split("#")
+        if len(parts) < 3 or parts[0] != "T":
+            return "", None, pk
+        if parts[2] == "A" and len(parts) >= 4:
+            return parts[1], parts[3], "#".join(parts[4:])
+        return parts[1], None, "#".join(parts[2:])
+
 
 # ---------------------------------------------------------------- metering
 
@@ -232,6 +259,7 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
         "insights": req.insights,
         "createdAt": req.created_ms,
         "updatedAt": req.updated_ms,
+        "updatedBy": req.updated_by,
         "version": req.version,
     }
     if tag is None:
@@ -259,6 +287,7 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
         status_before_merge=item.get("statusBeforeMerge"),
         insights=item.get("insights"),
         version=item["version"],
+        updated_by=item.get("updatedBy"),
     )
 
 
@@ -459,11 +488,11 @@ class Store:
             kwargs["IndexName"] = index
         context = f"{index or 'table'}|{partition}|{prefix or ''}|{forward}|{context_extra}"
         if cursor:
-            kwargs["ExclusiveStartKey"] = cursors.decode(self._secret, context, cursor)
+            kwargs["ExclusiveStartKey"] = signed.decode(self._secret, context, cursor)
         response = self._call("query", **kwargs)
         items = [_from_ddb(i) for i in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
-        next_cursor = cursors.encode(self._secret, context, last) if last and items else None
+        next_cursor = signed.encode(self._secret, context, last) if last and items else None
         return items, next_cursor
 
     def _query_all(self, partition: str, prefix: str) -> Iterator[dict[str, Any]]:
@@ -892,6 +921,72 @@ class Store:
     def get_idempotent(self, tenant: str, app: str, scope: str) -> dict[str, Any] | None:
         return self._get(Keys.idempotency(tenant, app, scope), consistent=True)
 
+    # ------------------------------------------------------------ event consumers
+
+    def claim(self, tenant: str, event_id: str, consumer: str, expires_at: int) -> bool:
+        """Mark an event as handled by ``consumer``; False if it already was (a redelivery)."""
+        try:
+            self._put({**Keys.marker(tenant, event_id, consumer), "expiresAt": expires_at},
+                      "attribute_not_exists(pk)")
+            return True
+        except ConditionFailedError:
+            return False
+
+    def claimed(self, tenant: str, event_id: str, consumer: str) -> bool:
+        return self._get(Keys.marker(tenant, event_id, consumer), consistent=True) is not None
+
+    def release(self, tenant: str, event_id: str, consumer: str) -> None:
+        """Undo ``claim`` when the work failed, so the retry does it."""
+        self.transact([self._delete_op(Keys.marker(tenant, event_id, consumer))])
+
+    def add_to_stats(self, tenant: str, app: str, deltas: dict[str, int], event_id: str,
+                     expires_at: int) -> bool:
+        """ADD each delta once per event: the marker and the counters in one transaction."""
+        names = {f"#c{i}": name for i, name in enumerate(deltas)}
+        values = {f":c{i}": delta for i, delta in enumerate(deltas.values())}
+        expression = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(deltas)))
+        marker = {**Keys.marker(tenant, event_id, "stats"), "expiresAt": expires_at}
+        ops = [self._put_op(marker, "attribute_not_exists(pk)")]
+        if deltas:
+            ops.append(self._update_op(Keys.stats(tenant, app), expression, values, None, names))
+        try:
+            self.transact(ops)
+            return True
+        except ConditionFailedError as exc:
+            if exc.failed_at(0):
+                return False
+            raise
+
+    def get_stats(self, tenant: str, app: str) -> dict[str, int]:
+        item = self._get(Keys.stats(tenant, app)) or {}
+        return {k: v for k, v in item.items() if k not in ("pk", "sk")}
+
+    def followers(self, tenant: str, app: str, request_id: str) -> list[Person]:
+        children = Keys.request_children(tenant, app, request_id)
+        return [Person.from_dict(i["user"]) for i in self._query_all(children, "S#")]
+
+    def opt_out(self, tenant: str, app: str, recipient: str) -> None:
+        self._put({**Keys.opt_out(tenant, app, recipient), "type": "optOut"})
+
+    def opted_out(self, tenant: str, app: str, recipients: list[str]) -> set[str]:
+        found = self._batch_get([Keys.opt_out(tenant, app, r) for r in recipients])
+        prefix = Keys.user(tenant, app, "")
+        return {i["pk"][len(prefix):] for i in found}
+
+    def add_delivery(self, tenant: str, app: str, attempt: dict[str, Any], at_ms: int,
+                     expires_at: int) -> None:
+        """One webhook attempt, kept a week, listed newest first."""
+        sk = f"D#{at_ms:015d}#{attempt['eventId']}#{attempt['attempt']}#{attempt['url'][:200]}"
+        self._put({"pk": Keys.deliveries(tenant, app), "sk": sk, "type": "delivery",
+                   **attempt, "at": at_ms, "expiresAt": expires_at})
+
+    def list_deliveries(self, tenant: str, app: str, limit: int, cursor: str | None) -> Page:
+        items, next_cursor = self._query(Keys.deliveries(tenant, app), prefix="D#",
+                                         forward=False, limit=limit, cursor=cursor)
+        keep = ("eventId", "eventType", "url", "statusCode", "attempt", "at", "error",
+                "nextRetryAt")
+        return Page([{k: i.get(k) for k in keep} for i in items], next_cursor)
+
     def hit_rate(self, tenant: str, subject: str, window: int, expires_at: int) -> int:
         """Count one more call in a fixed window; returns the count so far."""
         response = self._call(
@@ -901,3 +996,54 @@ class Store:
             ReturnValues="UPDATED_NEW")
         return int(response["Attributes"]["hits"]["N"])
 
+
+
+# ---------------------------------------------------------------- stream changes
+
+
+@dataclass(frozen=True)
+class Change:
+    """One table change, as records: what the stream says happened, keys already parsed."""
+
+    kind: str  # "request", "vote", "comment", "feedback"
+    tenant: str
+    app: str
+    old: Any
+    new: Any
+    request_id: str | None = None
+
+
+def _vote_record(item: dict[str, Any]) -> Vote:
+    return Vote(Person.from_dict(item["user"]), item["createdAt"], item.get("origin"))
+
+
+def change_from_stream(record: dict[str, Any]) -> Change | None:
+    """The change of a Lambda-shaped stream record, or None for items no event is made of.
+
+    Tolerates key-only images (moto emits one for an UpdateItem that creates an item).
+    """
+    data = record.get("dynamodb", {})
+    old = _from_ddb(data["OldImage"]) if data.get("OldImage") else None
+    new = _from_ddb(data["NewImage"]) if data.get("NewImage") else None
+    if old is not None and "type" not in old:
+        old = None
+    if new is not None and "type" not in new:
+        new = None
+    image = new or old
+    if image is None:
+        return None
+    tenant, app, rest = Keys.scope(image["pk"])
+    kind = image["type"]
+    if not app or (kind == "request" and rest != "REQS"):  # tag copies make no events
+        return None
+    convert = {
+        "request": lambda i: _request_record(tenant, i),
+        "vote": _vote_record,
+        "comment": lambda i: _comment_record(tenant, app, i),
+        "feedback": lambda i: _feedback_record(tenant, i),
+    }.get(kind)
+    if convert is None:
+        return None
+    request_id = image["id"] if kind == "request" else (
+        rest[2:] if rest.startswith("R#") else None)
+    return Change(kind, tenant, app, old and convert(old), new and convert(new), request_id)

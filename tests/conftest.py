@@ -14,5 +14,6 @@ os.environ.update({
     "KEY_REQUESTS_PER_MINUTE": "100000",
     "ANONYMOUS_WRITES_PER_MINUTE": "100000",
     "LOG_LEVEL": "WARNING",
+    "WEBHOOK_BACKOFF_SECONDS": "0",
 })
 os.environ.pop("AWS_ENDPOINT_URL", None)

@@ -75,7 +75,7 @@ class Api:
         try:
             parsed = json.loads(text) if text else None
         except ValueError:
-            parsed = text
+            parsed = text.decode() if isinstance(text, bytes) else text
         return Reply(status, parsed, {k.lower(): v for k, v in out_headers.items()})
 
     def get(self, path: str, **kw: Any) -> Reply:

@@ -21,7 +21,8 @@ from typing import Any
 
 from .resources import ROOT
 
-__all__ = ["LOCAL_DIR", "stack_env", "load_stack", "run", "free_port", "wait_for_health"]
+__all__ = ["LOCAL_DIR", "stack_env", "load_stack", "run", "free_port", "wait_for_health",
+           "start_moto"]
 
 LOCAL_DIR = Path(os.environ.get("FEATUREBOARD_LOCAL_DIR", ROOT / ".local"))
 STACK_FILE = LOCAL_DIR / "stack.json"
@@ -72,7 +73,8 @@ def wait_for_health(url: str, timeout: float = 30.0) -> None:
         time.sleep(0.2)
 
 
-def _start_moto(port: int) -> Any:
+def start_moto(port: int) -> Any:
+    """moto's server on 127.0.0.1:port in this process, quiet, with DynamoDB's semantics."""
     import logging
 
     from moto.server import ThreadedMotoServer
@@ -122,7 +124,7 @@ def run(port: int) -> int:
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     if not endpoint:
         moto_port = free_port()
-        moto = _start_moto(moto_port)
+        moto = start_moto(moto_port)
         endpoint = f"http://127.0.0.1:{moto_port}"
         print(f"moto server (local AWS) on {endpoint}", flush=True)
     env = stack_env(endpoint, stack)

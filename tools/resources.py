@@ -6,13 +6,16 @@ Only development code imports this; it is never deployed.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["table_properties", "create_table_kwargs", "ensure_table"]
+__all__ = ["table_properties", "create_table_kwargs", "ensure_table", "ensure_messaging",
+           "Messaging", "provision"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_TEMPLATE = ROOT / "templates" / "table.json"
+MESSAGING_TEMPLATE = ROOT / "templates" / "messaging.json"
 
 
 def table_properties() -> dict[str, Any]:
@@ -48,3 +51,41 @@ def ensure_table(client: Any, name: str) -> bool:
     client.update_time_to_live(TableName=name, TimeToLiveSpecification={
         "AttributeName": ttl["AttributeName"], "Enabled": ttl["Enabled"]})
     return True
+
+
+@dataclass(frozen=True)
+class Messaging:
+    topic_arn: str
+    webhook_queue_url: str
+    webhook_dlq_url: str
+
+
+def ensure_messaging(sns: Any, sqs: Any) -> Messaging:
+    """The topic and queues of templates/messaging.json (creating them is idempotent)."""
+    resources = json.loads(MESSAGING_TEMPLATE.read_text())["Resources"]
+    topic = sns.create_topic(Name=resources["EventsTopic"]["Properties"]["TopicName"])
+    dlq_props = resources["WebhookDeadLetterQueue"]["Properties"]
+    dlq_url = sqs.create_queue(QueueName=dlq_props["QueueName"], Attributes={
+        "MessageRetentionPeriod": str(dlq_props["MessageRetentionPeriod"])})["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    props = resources["WebhookQueue"]["Properties"]
+    redrive = {"deadLetterTargetArn": dlq_arn,
+               "maxReceiveCount": props["RedrivePolicy"]["maxReceiveCount"]}
+    queue_url = sqs.create_queue(QueueName=props["QueueName"], Attributes={
+        "VisibilityTimeout": str(props["VisibilityTimeout"]),
+        "MessageRetentionPeriod": str(props["MessageRetentionPeriod"]),
+        "RedrivePolicy": json.dumps(redrive)})["QueueUrl"]
+    return Messaging(topic["TopicArn"], queue_url, dlq_url)
+
+
+def provision(table_name: str, sender: str) -> dict[str, str]:
+    """Everything the app needs, made from the templates; returns the settings to export."""
+    from chalicelib import aws
+
+    ensure_table(aws.client("dynamodb"), table_name)
+    messaging = ensure_messaging(aws.client("sns"), aws.client("sqs"))
+    aws.client("ses").verify_email_identity(EmailAddress=sender)
+    return {"TABLE_NAME": table_name, "EVENTS_TOPIC_ARN": messaging.topic_arn,
+            "WEBHOOK_QUEUE_URL": messaging.webhook_queue_url,
+            "WEBHOOK_DLQ_URL": messaging.webhook_dlq_url, "SENDER_EMAIL": sender}

@@ -18,7 +18,7 @@ from ..context import Context
 from ..errors import BadRequestError, NotFoundError, RateLimitedError, UnauthenticatedError
 from ..records import App, Person
 
-__all__ = ["Credentials", "authenticate", "load_app", "writer", "voter", "viewer_id",
+__all__ = ["Credentials", "authenticate", "load_app", "writer", "voter", "viewer_id", "actor_id",
            "enforce_rate"]
 
 
@@ -89,6 +89,11 @@ def writer(ctx: Context, caller: Caller, app: App) -> Person:
     enforce_rate(ctx, caller.tenant, f"anon.{app.id}.{caller.client_ip}",
                  ctx.settings.anonymous_writes_per_minute)
     return Person(id=anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip))
+
+
+def actor_id(caller: Caller) -> str:
+    """Who made an edit, for the events: the end user, else the team's key."""
+    return caller.user.id if caller.user else f"admin.{caller.key_id}"
 
 
 def voter(ctx: Context, caller: Caller, app: App) -> Person:

@@ -10,25 +10,23 @@ from .. import present
 from ..auth import Caller, hash_key, new_publishable_key, new_salt, user_token_secret
 from ..context import Context
 from ..errors import ConflictError, NotFoundError, ValidationFailedError
-from ..models import AppCreate, AppPatch, WebhookIn
+from ..events import EVENT_TYPES
+from ..models import AppCreate, AppPatch, PageQuery, WebhookIn
 from ..records import App
 from ..store import ConditionFailedError
 
-__all__ = ["create_app", "list_apps", "get_app", "patch_app", "rotate_keys"]
+__all__ = ["create_app", "list_apps", "get_app", "patch_app", "rotate_keys", "deliveries"]
 
-EVENT_TYPES = ("request.created", "request.updated", "request.status_changed", "request.deleted",
-               "request.merged", "vote.created", "vote.deleted", "comment.created",
-               "feedback.created")
 
 
 def _webhooks(ctx: Context, hooks: list[WebhookIn]) -> tuple[tuple[dict[str, Any], ...],
                                                               dict[str, str]]:
     """Checked webhooks, and the secrets generated for those that came without one."""
+    from ..notify.webhooks import check_saved_urls
+
+    check_saved_urls([h.url for h in hooks], ctx.settings.stage)
     stored, generated = [], {}
     for i, hook in enumerate(hooks):
-        local = ctx.settings.stage == "local"
-        if not (hook.url.startswith("https://") or (local and hook.url.startswith("http://"))):
-            raise ValidationFailedError.for_field(f"webhooks.{i}.url", "must be an https URL")
         unknown = [e for e in hook.events if e not in EVENT_TYPES and e != "*"]
         if unknown:
             raise ValidationFailedError.for_field(
@@ -101,6 +99,12 @@ def rotate_keys(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
                       version=app.version + 1, updated_ms=ctx.clock())
     _replace(ctx, app, updated)
     return {"publishableKey": key, "userTokenSecret": user_secret}
+
+
+def deliveries(ctx: Context, caller: Caller, app: App, query: PageQuery) -> dict[str, Any]:
+    caller.require_admin()
+    page = ctx.store.list_deliveries(app.tenant, app.id, query.limit, query.cursor)
+    return {"items": [present.delivery(d) for d in page.items], "nextCursor": page.next_cursor}
 
 
 def _replace(ctx: Context, old: App, new: App) -> None:

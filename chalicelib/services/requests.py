@@ -22,7 +22,7 @@ from ..errors import (
 from ..models import ListQuery, MergeBody, RequestCreate, RequestPatch
 from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
-from .access import viewer_id, writer
+from .access import actor_id, viewer_id, writer
 
 __all__ = ["create", "list_page", "get", "view", "fetch", "patch", "delete", "merge", "unmerge",
            "parse_etag", "Replay"]
@@ -71,7 +71,8 @@ def create(ctx: Context, caller: Caller, app: App, body: RequestCreate,
     now = ctx.clock()
     req = FeatureRequest(tenant=app.tenant, app=app.id, id=ctx.make_id(), title=body.title,
                          description=body.description, author=author, created_ms=now,
-                         updated_ms=now, priority=body.priority, tags=tuple(body.tags))
+                         updated_ms=now, priority=body.priority, tags=tuple(body.tags),
+                         updated_by=author.id)
     out = present.request(req, False, caller.is_admin)
     record = None
     if scope is not None:
@@ -175,7 +176,8 @@ def patch(ctx: Context, caller: Caller, app: App, request_id: str, body: Request
         changes = _apply(req, body)
         if not changes:
             return view(ctx, caller, app, req)
-        updated = replace(req, **changes, version=req.version + 1, updated_ms=ctx.clock())
+        updated = replace(req, **changes, version=req.version + 1, updated_ms=ctx.clock(),
+                          updated_by=actor_id(caller))
         ctx.store.update_request(req, updated)
         return view(ctx, caller, app, updated)
 
@@ -206,7 +208,7 @@ def merge(ctx: Context, caller: Caller, app: App, request_id: str, body: MergeBo
                                 "merge into that one")
         marked = replace(source, status="duplicate", duplicate_of=target.id,
                          status_before_merge=source.status, version=source.version + 1,
-                         updated_ms=ctx.clock())
+                         updated_ms=ctx.clock(), updated_by=actor_id(caller))
         ctx.store.update_request(source, marked)
         ctx.store.move_votes(marked, target)
         return get(ctx, caller, app, request_id)
@@ -227,7 +229,8 @@ def unmerge(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str
         current = fetch(ctx, app, request_id)
         restored = replace(current, status=current.status_before_merge or "open",
                            duplicate_of=None, status_before_merge=None,
-                           version=current.version + 1, updated_ms=ctx.clock())
+                           version=current.version + 1, updated_ms=ctx.clock(),
+                           updated_by=actor_id(caller))
         ctx.store.update_request(current, restored)
         return get(ctx, caller, app, request_id)
 

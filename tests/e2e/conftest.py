@@ -15,19 +15,14 @@ from chalicelib import aws
 from chalicelib.context import get_context
 from chalicelib.settings import get_settings
 from tests.helpers import Api, Tenant, new_tenant
-from tools.local_stack import free_port, wait_for_health
-from tools.moto_patches import install
+from tools.local_stack import free_port, start_moto, wait_for_health
 from tools.resources import ROOT, ensure_table
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[dict[str, Any]]:
-    from moto.server import ThreadedMotoServer
-
-    install()
     moto_port, api_port = free_port(), free_port()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
-    moto.start()
+    moto = start_moto(moto_port)
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     get_settings.cache_clear()

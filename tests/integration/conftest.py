@@ -1,19 +1,24 @@
-"""In-process moto and chalice's test client: fast, no network, the real boto3 calls."""
+"""moto's server in this process and chalice's test client: the real boto3 calls, no network.
+
+moto's server, not its decorator: with boto3 1.44 the decorator routes DynamoDB Streams
+calls to DynamoDB ("Not yet implemented"), while the server answers them.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from chalicelib import aws
 from chalicelib.context import get_context
 from chalicelib.settings import get_settings
 from tests.helpers import Api, Tenant, new_tenant
-from tools.moto_patches import install
-from tools.resources import ensure_table
+from tools.event_runner import EventRunner
+from tools.local_stack import free_port, start_moto
+from tools.resources import provision
 
 
 def _fresh() -> None:
@@ -23,13 +28,37 @@ def _fresh() -> None:
 
 
 @pytest.fixture(scope="session")
-def aws_mock() -> Iterator[None]:
-    install()
-    with mock_aws():
-        _fresh()
-        ensure_table(aws.client("dynamodb"), get_settings().table_name)
-        yield
+def aws_mock() -> Iterator[dict[str, str]]:
+    port = free_port()
+    server = start_moto(port)
+    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
     _fresh()
+    made = provision(get_settings().table_name, "featureboard@example.com")
+    os.environ.update(made)
+    _fresh()
+    try:
+        yield made
+    finally:
+        server.stop()
+        for name in (*made, "AWS_ENDPOINT_URL"):
+            os.environ.pop(name, None)
+        _fresh()
+
+
+@pytest.fixture(scope="session")
+def _session_runner(aws_mock: dict[str, str]) -> EventRunner:
+    found = EventRunner("us-east-1", aws_mock["TABLE_NAME"], aws_mock["EVENTS_TOPIC_ARN"],
+                        aws_mock["WEBHOOK_QUEUE_URL"])
+    found.subscribe()
+    found.start_at_latest()
+    return found
+
+
+@pytest.fixture
+def runner(_session_runner: EventRunner) -> EventRunner:
+    """The local event sources, with whatever earlier tests left behind already handled."""
+    _session_runner.drain(timeout=120)
+    return _session_runner
 
 
 @pytest.fixture

@@ -152,9 +152,9 @@ def test_feedback_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, field
     ({"id": "ok-id", "name": "X", "notifyEmails": ["not-an-email"]}, "notifyEmails.0"),
     ({"id": "ok-id", "name": "X", "webhooks": [{"url": "ftp://x.example", "events": ["*"]}]},
      "webhooks.0.url"),
-    ({"id": "ok-id", "name": "X", "webhooks": [{"url": "https://x.example", "events": ["nope"]}]},
+    ({"id": "ok-id", "name": "X", "webhooks": [{"url": "https://93.184.215.14/hook", "events": ["nope"]}]},
      "webhooks.0.events"),
-    ({"id": "ok-id", "name": "X", "webhooks": [{"url": "https://x.example", "events": []}]},
+    ({"id": "ok-id", "name": "X", "webhooks": [{"url": "https://93.184.215.14/hook", "events": []}]},
      "webhooks.0.events"),
 ])
 def test_create_app_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, field: str) -> None:

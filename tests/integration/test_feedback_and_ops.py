@@ -29,7 +29,7 @@ def test_feedback_fin_payload_and_query_key(api: Api, open_tenant: Tenant) -> No
 
 def test_apps_list_get_patch(api: Api, tenant: Tenant) -> None:
     made = api.post("/v1/apps", key=tenant.admin_key, body={
-        "id": "ios", "name": "iOS", "webhooks": [{"url": "https://hooks.example.com/x",
+        "id": "ios", "name": "iOS", "webhooks": [{"url": "https://93.184.215.14/x",
                                                    "events": ["request.created"]}]})
     assert made.status == 201 and made.body["webhooks"][0]["secret"]
     listed = api.get("/v1/apps", key=tenant.admin_key).body["items"]

@@ -7,7 +7,7 @@ import time
 import jwt
 import pytest
 
-from chalicelib import cursors
+from chalicelib import signed
 from chalicelib.auth import (
     anonymous_id,
     hash_key,
@@ -51,13 +51,13 @@ def test_top_sorts_by_votes_then_newest() -> None:
 
 def test_cursor_round_trip_and_binding() -> None:
     position = {"pk": {"S": "T#a#A#web#REQS"}, "sk": {"S": "R#01"}}
-    token = cursors.encode(SECRET, "ctx-1", position)
-    assert cursors.decode(SECRET, "ctx-1", token) == position
+    token = signed.encode(SECRET, "ctx-1", position)
+    assert signed.decode(SECRET, "ctx-1", token) == position
     for context, secret, cursor in (("ctx-2", SECRET, token), ("ctx-1", b"other-secret", token),
                                     ("ctx-1", SECRET, token[:-3]), ("ctx-1", SECRET, "!!!"),
                                     ("ctx-1", SECRET, "x" * 3000), ("ctx-1", SECRET, "")):
         with pytest.raises(ValidationFailedError):
-            cursors.decode(secret, context, cursor)
+            signed.decode(secret, context, cursor)
 
 
 def test_ids_sort_by_creation_time() -> None:

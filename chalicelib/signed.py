@@ -1,7 +1,8 @@
-"""Opaque, signed page cursors: a client can hand one back but cannot forge or move it.
+"""Signed, opaque tokens: page cursors and unsubscribe links that nobody can forge or move.
 
-A cursor is bound to the listing that made it (its index and partition), so a cursor from
-one tenant's list, or an edited one, is refused instead of reading somewhere else.
+A token is bound to a context (for a cursor: the list that made it, its index and
+partition), so a cursor from one tenant's list, or an edited one, is refused instead of
+reading somewhere else.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ def encode(secret: bytes, context: str, position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(token).rstrip(b"=").decode()
 
 
-def decode(secret: bytes, context: str, cursor: str) -> dict[str, Any]:
-    """The position inside ``cursor``; a 400 for anything not made by ``encode`` here."""
-    invalid = ValidationFailedError.for_field("cursor", "is not a cursor this list handed out")
+def decode(secret: bytes, context: str, cursor: str, field: str = "cursor",
+           problem: str = "is not a cursor this list handed out") -> dict[str, Any]:
+    """The payload inside a token; a 400 naming ``field`` for anything ``encode`` did not make."""
+    invalid = ValidationFailedError.for_field(field, problem)
     if len(cursor) > 2048:
         raise invalid
     try:

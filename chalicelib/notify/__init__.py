@@ -1,0 +1,1 @@
+"""Outgoing messages: emails through SES and signed webhooks through SQS."""

@@ -1,0 +1,162 @@
+"""Email on events: followers hear about status, answers and comments; the team about news.
+
+Each (event, recipient) is claimed before sending and released if SES fails, so a
+redelivered event sends nothing twice and a throttled one is sent on the retry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import quote
+
+from .. import aws, signed
+from ..context import Context
+from ..errors import ValidationFailedError
+from ..events import DomainEvent
+from ..templating import environment
+
+__all__ = ["Email", "plan", "notify", "render", "unsubscribe_token", "read_unsubscribe_token"]
+
+CLAIM_TTL_S = 7 * 24 * 3600
+UNSUBSCRIBE_TTL_S = 60 * 24 * 3600
+SUBJECTS = {
+    "status_changed": "“{title}” is now {status}",
+    "response": "The team answered “{title}”",
+    "comment": "New comment on “{title}”",
+    "new_request": "New feature request: {title}",
+    "new_feedback": "New feedback for {app}",
+}
+REASONS = {
+    "follower": "You get this because you follow this request.",
+    "team": "You get this because this address is on the app's notification list.",
+}
+
+
+@dataclass(frozen=True)
+class Email:
+    recipient_id: str  # the user id, or "email:<address>" for notification lists
+    address: str
+    template: str
+    reason: str
+    context: dict[str, Any]
+
+
+def unsubscribe_token(secret: bytes, tenant: str, app: str, recipient: str, now_s: int) -> str:
+    return signed.encode(secret, "unsubscribe",
+                         {"t": tenant, "a": app, "r": recipient, "exp": now_s + UNSUBSCRIBE_TTL_S})
+
+
+def read_unsubscribe_token(secret: bytes, token: str, now_s: int) -> dict[str, Any]:
+    """The token's tenant, app and recipient; a 400 for a forged, altered or expired one."""
+    claims = signed.decode(secret, "unsubscribe", token, field="token",
+                           problem="is not a valid unsubscribe link")
+    if not isinstance(claims.get("exp"), int) or claims["exp"] < now_s:
+        raise ValidationFailedError.for_field("token", "has expired; use a newer email's link")
+    return claims
+
+
+def _subject(email: Email, app_name: str) -> str:
+    request = email.context.get("request") or {}
+    status = str(email.context.get("status_to", "")).replace("_", " ")
+    title = request.get("title", "")
+    if len(title) > 80:
+        title = title[:79] + "…"
+    return SUBJECTS[email.template].format(title=title, status=status, app=app_name)
+
+
+def render(email: Email, app_name: str, unsubscribe_url: str) -> tuple[str, str, str]:
+    """Subject, plain text and HTML: autoescaped HTML, text as written."""
+    env = environment()
+    subject = _subject(email, app_name)
+    values = {**email.context, "subject": subject, "app_name": app_name,
+              "reason": REASONS[email.reason], "unsubscribe_url": unsubscribe_url}
+    text = env.get_template(f"email/{email.template}.txt").render(values)
+    html = env.get_template(f"email/{email.template}.html").render(values)
+    return subject, text, html
+
+
+def _followers(ctx: Context, event: DomainEvent, request_id: str, actor: str | None,
+               template: str, extra: dict[str, Any]) -> list[Email]:
+    people = ctx.store.followers(event.tenant, event.app, request_id)
+    return [Email(p.id, p.email, template, "follower", extra) for p in people
+            if p.email and p.id != actor]
+
+
+def _team(ctx: Context, event: DomainEvent, template: str, extra: dict[str, Any]) -> list[Email]:
+    app = ctx.store.get_app(event.tenant, event.app)
+    addresses = app.notify_emails if app else ()
+    return [Email(f"email:{a.lower()}", a, template, "team", extra) for a in addresses]
+
+
+def plan(ctx: Context, event: DomainEvent) -> list[Email]:
+    """Who gets which email for ``event`` (before opt-outs)."""
+    data = event.data
+    request = data.get("request")
+    if event.type in ("request.status_changed", "request.merged"):
+        into = None
+        if event.type == "request.merged":
+            target = ctx.store.get_request(event.tenant, event.app, data["into"])
+            into = {"title": target.title} if target else None
+        return _followers(ctx, event, request["id"], data.get("actor"), "status_changed", {
+            "request": request, "status_from": data["from"],
+            "status_to": data.get("to", "duplicate"), "into": into})
+    if event.type == "request.updated" and "response" in data["changed"] and request["response"]:
+        return _followers(ctx, event, request["id"], data.get("actor"), "response",
+                          {"request": request})
+    if event.type == "comment.created":
+        req = ctx.store.get_request(event.tenant, event.app, data["requestId"])
+        if req is None:
+            return []
+        author = data["comment"]["author"]["id"]
+        return _followers(ctx, event, req.id, author, "comment", {
+            "request": {"id": req.id, "title": req.title}, "comment": data["comment"]})
+    if event.type == "request.created":
+        return _team(ctx, event, "new_request", {"request": request})
+    if event.type == "feedback.created":
+        return _team(ctx, event, "new_feedback", {"feedback": data["feedback"]})
+    return []
+
+
+def notify(ctx: Context, event: DomainEvent) -> int:
+    """Send every email ``event`` calls for, once each; returns how many went out now."""
+    emails = plan(ctx, event)
+    if not emails:
+        return 0
+    opted_out = ctx.store.opted_out(event.tenant, event.app, [e.recipient_id for e in emails])
+    app = ctx.store.get_app(event.tenant, event.app)
+    app_name = app.name if app else event.app
+    now_s = ctx.clock() // 1000
+    sent = 0
+    for email in emails:
+        if email.recipient_id in opted_out:
+            continue
+        consumer = f"email:{email.recipient_id}"
+        if not ctx.store.claim(event.tenant, event.id, consumer, now_s + CLAIM_TTL_S):
+            continue
+        try:
+            _send(ctx, email, app_name,
+                  unsubscribe_token(ctx.secret, event.tenant, event.app, email.recipient_id,
+                                    now_s))
+        except Exception:
+            ctx.store.release(event.tenant, event.id, consumer)
+            raise
+        sent += 1
+    return sent
+
+
+def _send(ctx: Context, email: Email, app_name: str, token: str) -> None:
+    url = f"{ctx.settings.api_base_url.rstrip('/')}/v1/unsubscribe?token={quote(token)}"
+    subject, text, html = render(email, app_name, url)
+    message = EmailMessage()
+    message["From"] = ctx.settings.sender_email
+    message["To"] = email.address
+    message["Subject"] = subject
+    message["List-Unsubscribe"] = f"<{url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    aws.client("ses").send_raw_email(Source=ctx.settings.sender_email,
+                                     Destinations=[email.address],
+                                     RawMessage={"Data": message.as_bytes()})

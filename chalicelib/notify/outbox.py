@@ -1,0 +1,32 @@
+"""The local stage's outbox: what moto's SES was asked to send, read back as emails."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from email import policy
+from email.parser import BytesParser
+from typing import Any
+
+__all__ = ["sent_emails"]
+
+
+def _parse(raw: str) -> dict[str, Any]:
+    message = BytesParser(policy=policy.default).parsebytes(raw.encode())
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    return {
+        "to": str(message["To"]),
+        "from": str(message["From"]),
+        "subject": str(message["Subject"]),
+        "listUnsubscribe": str(message["List-Unsubscribe"] or ""),
+        "text": text.get_content() if text else "",
+        "html": html.get_content() if html else "",
+    }
+
+
+def sent_emails(endpoint: str) -> list[dict[str, Any]]:
+    """Every email sent so far, oldest first (moto keeps them in memory)."""
+    with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=10) as r:
+        data = json.load(r)
+    return [_parse(m["raw_data"]) for m in data.get("ses", {}).get("RawMessage", [])]

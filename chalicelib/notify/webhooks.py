@@ -1,0 +1,189 @@
+"""Signed webhooks: events fan out to an SQS queue, a worker POSTs each to its URL.
+
+A failed POST is retried by SQS itself (the message comes back after a growing visibility
+timeout) and lands in the dead-letter queue after the last try. A URL is checked when it
+is saved and again, after DNS resolution, right before each POST.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import socket
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+from .. import aws
+from ..context import Context
+from ..errors import ValidationFailedError
+from ..events import DomainEvent
+
+__all__ = ["check_url", "signature", "fan_out", "deliver", "deliver_record", "backoff_seconds",
+           "DeliveryFailedError", "UnsafeUrlError"]
+
+TIMEOUT_S = 5
+DELIVERY_TTL_S = 7 * 24 * 3600
+MARK_TTL_S = 7 * 24 * 3600
+
+
+class UnsafeUrlError(ValueError):
+    """The URL points somewhere a webhook must never go (or nowhere at all)."""
+
+
+class DeliveryFailedError(Exception):
+    """The target did not answer 2xx; SQS brings the message back later."""
+
+
+def _blocked(address: str) -> bool:
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+            or ip.is_reserved or ip.is_unspecified or not ip.is_global)
+
+
+def check_url(url: str, stage: str) -> None:
+    """https to a public address; the ``local`` stage also allows http://127.0.0.1 / localhost."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    local_ok = stage == "local" and host in ("127.0.0.1", "localhost")
+    if parts.scheme != "https" and not (local_ok and parts.scheme == "http"):
+        raise UnsafeUrlError("must be an https URL")
+    if not host or parts.username or parts.password:
+        raise UnsafeUrlError("must name a host, without user or password")
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        raise UnsafeUrlError(f"the host {host!r} does not resolve") from None
+    if not local_ok and any(_blocked(info[4][0]) for info in infos):
+        raise UnsafeUrlError("must not point to a private, loopback or link-local address")
+
+
+def check_saved_urls(urls: list[str], stage: str) -> None:
+    """The check made when an app's webhooks are saved, as a 400 naming the field."""
+    for i, url in enumerate(urls):
+        try:
+            check_url(url, stage)
+        except UnsafeUrlError as exc:
+            raise ValidationFailedError.for_field(f"webhooks.{i}.url", str(exc)) from None
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+def _url_id(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def fan_out(ctx: Context, event: DomainEvent) -> int:
+    """One queue message per webhook of the app that wants this event type."""
+    app = ctx.store.get_app(event.tenant, event.app)
+    hooks = [h for h in (app.webhooks if app else ())
+             if event.type in h["events"] or "*" in h["events"]]
+    if not hooks:
+        return 0
+    now_s = ctx.clock() // 1000
+    if not ctx.store.claim(event.tenant, event.id, "webhook-fan-out", now_s + MARK_TTL_S):
+        return 0
+    try:
+        entries = [{"Id": str(n), "MessageBody": json.dumps({
+            "tenant": event.tenant, "appId": event.app, "url": h["url"],
+            "event": event.envelope()})} for n, h in enumerate(hooks)]
+        for start in range(0, len(entries), 10):
+            result = aws.client("sqs").send_message_batch(
+                QueueUrl=ctx.settings.webhook_queue_url, Entries=entries[start:start + 10])
+            if result.get("Failed"):
+                raise RuntimeError(f"SQS refused {len(result['Failed'])} webhook messages")
+    except Exception:
+        ctx.store.release(event.tenant, event.id, "webhook-fan-out")
+        raise
+    return len(hooks)
+
+
+def backoff_seconds(attempt: int, base: int = 30) -> int:
+    """30 s, 60 s, 2 min, 4 min, … at most 15 min (SQS's visibility limit is 12 h)."""
+    return min(900, base * 2 ** max(0, attempt - 1))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect could lead past the address check: treat it as the answer."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    opener = urllib.request.build_opener(_NoRedirects)
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with opener.open(request, timeout=TIMEOUT_S) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
+    """POST one event to one URL; raises DeliveryFailedError to have SQS retry it later.
+
+    Returns the status code, or None when there is nothing to do (already delivered, the
+    webhook was removed, or its URL became unsafe: retrying would not help).
+    """
+    tenant, app_id, url, event = (message["tenant"], message["appId"], message["url"],
+                                  message["event"])
+    now_ms = ctx.clock()
+    mark = f"webhook:{_url_id(url)}"
+    app = ctx.store.get_app(tenant, app_id)
+    hook = next((h for h in (app.webhooks if app else ()) if h["url"] == url), None)
+    if hook is None or ctx.store.claimed(tenant, event["id"], mark):
+        return None
+    record = {"eventId": event["id"], "eventType": event["type"], "url": url,
+              "attempt": attempt}
+    body = json.dumps(event, separators=(",", ":")).encode()
+    status: int | None = None
+    try:
+        check_url(url, ctx.settings.stage)
+        status = _post(url, body, {
+            "Content-Type": "application/json",
+            "User-Agent": "Featureboard-Webhooks/1",
+            "X-Signature": signature(hook["secret"], now_ms // 1000, body),
+            "X-Event-Id": event["id"],
+            "X-Event-Type": event["type"],
+        })
+        error = None if 200 <= status < 300 else f"answered {status}"
+    except UnsafeUrlError as exc:
+        _record(ctx, tenant, app_id, {**record, "error": f"refused: {exc}"}, now_ms)
+        return None
+    except (OSError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"[:300]
+    if error is None:
+        _record(ctx, tenant, app_id, {**record, "statusCode": status}, now_ms)
+        ctx.store.claim(tenant, event["id"], mark, now_ms // 1000 + MARK_TTL_S)
+        return status
+    retry_at = now_ms + backoff_seconds(attempt, ctx.settings.webhook_backoff_s) * 1000
+    _record(ctx, tenant, app_id, {**record, "statusCode": status, "error": error,
+                                  "nextRetryAt": retry_at}, now_ms)
+    raise DeliveryFailedError(error)
+
+
+def deliver_record(ctx: Context, record: dict[str, Any]) -> int | None:
+    """The SQS worker's step: deliver, or make the message come back after a backoff."""
+    from ..consumers import attempt_of, retry_later
+
+    attempt = attempt_of(record)
+    try:
+        return deliver(ctx, json.loads(record["body"]), attempt)
+    except DeliveryFailedError:
+        retry_later(ctx.settings.webhook_queue_url, record,
+                    backoff_seconds(attempt, ctx.settings.webhook_backoff_s))
+        raise
+
+
+def _record(ctx: Context, tenant: str, app_id: str, attempt: dict[str, Any],
+            now_ms: int) -> None:
+    ctx.store.add_delivery(tenant, app_id, attempt, now_ms, now_ms // 1000 + DELIVERY_TTL_S)

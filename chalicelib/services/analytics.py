@@ -1,0 +1,88 @@
+"""Live per-app counters, kept by the event consumer and read in one GetItem."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..auth import Caller
+from ..context import Context
+from ..events import DomainEvent
+from ..models import STATUSES
+from ..records import App
+
+__all__ = ["deltas", "apply", "report"]
+
+MARK_TTL_S = 7 * 24 * 3600
+
+
+def _week(iso_time: str) -> str:
+    year, week, _ = datetime.fromisoformat(iso_time.replace("Z", "+00:00")).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _request_totals(request: dict[str, Any], sign: int) -> dict[str, int]:
+    found = {"requests": sign, f"st_{request['status']}": sign,
+             f"wk_{_week(request['createdAt'])}": sign}
+    found |= {f"tag_{t}": sign for t in request["tags"]}
+    return found
+
+
+def deltas(event: DomainEvent) -> dict[str, int]:
+    """What one event changes in the app's counters; applying each event once keeps them exact."""
+    data, kind = event.data, event.type
+    if kind == "request.created":
+        return _request_totals(data["request"], 1)
+    if kind == "request.deleted":
+        return _request_totals(data["request"], -1)
+    if kind in ("request.status_changed", "request.merged"):
+        return {f"st_{data['from']}": -1, f"st_{data['request']['status']}": 1}
+    if kind == "request.updated" and "tags" in data["changed"]:
+        before, after = set(data["previous"]["tags"]), set(data["request"]["tags"])
+        return {**{f"tag_{t}": -1 for t in before - after},
+                **{f"tag_{t}": 1 for t in after - before}}
+    if kind in ("vote.created", "vote.deleted"):
+        return {"votes": 1 if kind == "vote.created" else -1}
+    if kind in ("comment.created", "comment.deleted"):
+        return {"comments": 1 if kind == "comment.created" else -1}
+    if kind == "feedback.created":
+        rating = data["feedback"].get("rating")
+        found = {"feedback": 1}
+        if rating:
+            found |= {"ratingSum": rating, "ratingCount": 1}
+        sentiment = data["feedback"].get("sentiment")
+        if sentiment:
+            found[f"sent_{sentiment}"] = 1
+        return found
+    return {}
+
+
+def apply(ctx: Context, event: DomainEvent) -> bool:
+    """Add the event's deltas once; False for a redelivered event."""
+    return ctx.store.add_to_stats(event.tenant, event.app, deltas(event), event.id,
+                                  ctx.clock() // 1000 + MARK_TTL_S)
+
+
+def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
+    caller.require_admin()
+    stats = ctx.store.get_stats(app.tenant, app.id)
+
+    def prefixed(prefix: str) -> dict[str, int]:
+        return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and v}
+
+    tags = sorted(prefixed("tag_").items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    rating_count = stats.get("ratingCount", 0)
+    return {
+        "byStatus": {s: stats.get(f"st_{s}", 0) for s in STATUSES},
+        "requests": stats.get("requests", 0),
+        "totalVotes": stats.get("votes", 0),
+        "comments": stats.get("comments", 0),
+        "feedbackCount": stats.get("feedback", 0),
+        "averageRating": round(stats.get("ratingSum", 0) / rating_count, 2) if rating_count
+        else None,
+        "ratingCount": rating_count,
+        "sentiment": {s: stats.get(f"sent_{s}", 0) for s in ("positive", "neutral", "negative")},
+        "topTags": [{"tag": t, "count": n} for t, n in tags],
+        "requestsPerWeek": [{"week": w, "count": n}
+                            for w, n in sorted(prefixed("wk_").items())],
+    }

@@ -1,0 +1,211 @@
+"""Lambda's event sources, on a laptop: feeds app.py's handlers the events Lambda would.
+
+- the table's stream (moto's ``dynamodbstreams``) -> ``on_table_change``, in batches;
+- the events topic -> one SQS queue per SNS consumer (moto delivers inside ``publish``) ->
+  that consumer, one message per call, retried until it lands in a dead-letter queue;
+- the webhook queue -> ``deliver_webhooks``, honouring visibility timeouts and redrive.
+
+moto's stream records lack ``eventSourceARN`` and carry a datetime: they are converted to
+Lambda's shape here. Development only: never imported by app.py.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["EventRunner"]
+
+SNS_CONSUMERS = ("email_on_event", "webhooks_on_event", "stats_on_event")
+LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
+
+
+class _Context:
+    """The few LambdaContext fields handlers may read."""
+
+    function_name = "featureboard-local"
+    aws_request_id = "local"
+    memory_limit_in_mb = 512
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 60_000
+
+
+@dataclass
+class EventRunner:
+    region: str
+    table_name: str
+    topic_arn: str
+    webhook_queue_url: str
+    consumer_queues: dict[str, str] = field(default_factory=dict)
+    dead_letter_url: str = ""
+    _iterators: dict[str, str] = field(default_factory=dict)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    # ------------------------------------------------------------ setup
+
+    def subscribe(self) -> None:
+        """One queue per SNS consumer, subscribed to the topic, with a dead-letter queue."""
+        from chalicelib import aws
+
+        sqs, sns = aws.client("sqs"), aws.client("sns")
+        self.dead_letter_url = sqs.create_queue(QueueName="local-events-dlq")["QueueUrl"]
+        dlq_arn = self._arn(self.dead_letter_url)
+        for name in SNS_CONSUMERS:
+            url = sqs.create_queue(QueueName=f"local-{name}", Attributes={
+                "VisibilityTimeout": "1",
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                             "maxReceiveCount": LOCAL_RETRIES}),
+            })["QueueUrl"]
+            sns.subscribe(TopicArn=self.topic_arn, Protocol="sqs", Endpoint=self._arn(url))
+            self.consumer_queues[name] = url
+
+    @staticmethod
+    def _arn(queue_url: str) -> str:
+        from chalicelib import aws
+
+        return aws.client("sqs").get_queue_attributes(
+            QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    def start_at_latest(self) -> None:
+        """Begin after what the table already holds (restored data makes no events)."""
+        self._open_shards("LATEST")
+
+    def _open_shards(self, position: str) -> None:
+        from chalicelib import aws
+
+        ddb, streams = aws.client("dynamodb"), aws.client("dynamodbstreams")
+        arn = ddb.describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
+        for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            if shard["ShardId"] not in self._iterators:
+                self._iterators[shard["ShardId"]] = streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard["ShardId"],
+                    ShardIteratorType=position)["ShardIterator"]
+
+    # ------------------------------------------------------------ one pass
+
+    def step(self) -> int:
+        """Feed every source once; returns how many records or messages were handled."""
+        return self._stream() + sum(self._sns_consumer(n) for n in SNS_CONSUMERS) + \
+            self._webhooks()
+
+    def drain(self, timeout: float = 30.0) -> None:
+        """Run until nothing moves and no message is waiting out a retry delay."""
+        deadline = time.monotonic() + timeout
+        idle = 0
+        while idle < 2:
+            moved = self.step()
+            idle = 0 if moved or self._in_flight() else idle + 1
+            if time.monotonic() > deadline:
+                raise TimeoutError("events were still flowing after the timeout")
+            if not moved:
+                time.sleep(0.1)
+
+    def _in_flight(self) -> int:
+        """Messages received but neither deleted nor visible again yet (being retried)."""
+        from chalicelib import aws
+
+        sqs = aws.client("sqs")
+        return sum(int(sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])[
+                "Attributes"]["ApproximateNumberOfMessagesNotVisible"])
+            for url in (*self.consumer_queues.values(), self.webhook_queue_url))
+
+    def run_forever(self, interval: float = 0.3) -> None:
+        import logging
+
+        log = logging.getLogger("featureboard.runner")
+        while not self._stop.is_set():
+            try:
+                if not self.step():
+                    self._stop.wait(interval)
+            except Exception:  # the runner must outlive one bad pass, as Lambda would
+                log.exception("event runner pass failed")
+                self._stop.wait(1)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # ------------------------------------------------------------ sources
+
+    def _stream(self) -> int:
+        import app as handlers
+        from chalicelib import aws
+
+        self._open_shards("TRIM_HORIZON")  # shards created since start begin at their start
+        streams, handled = aws.client("dynamodbstreams"), 0
+        for shard, iterator in list(self._iterators.items()):
+            if not iterator:
+                continue
+            page = streams.get_records(ShardIterator=iterator, Limit=100)
+            records = [self._lambda_record(r) for r in page["Records"]]
+            if records:
+                result = handlers.on_table_change({"Records": records}, _Context())
+                failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+                if failed:  # Lambda retries the batch from the first failure: so do we
+                    raise RuntimeError(f"{len(failed)} stream records failed; will retry")
+                handled += len(records)
+            self._iterators[shard] = page.get("NextShardIterator")
+        return handled
+
+    def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        data = dict(record["dynamodb"])
+        created = data.get("ApproximateCreationDateTime")
+        if hasattr(created, "timestamp"):
+            data["ApproximateCreationDateTime"] = created.timestamp()
+        return {**record, "dynamodb": data, "eventSource": "aws:dynamodb",
+                "awsRegion": self.region,
+                "eventSourceARN": f"arn:aws:dynamodb:{self.region}:000000000000:table/"
+                                  f"{self.table_name}/stream/local"}
+
+    def _receive(self, queue_url: str, limit: int) -> list[dict[str, Any]]:
+        from chalicelib import aws
+
+        return aws.client("sqs").receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=limit, WaitTimeSeconds=0,
+            AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
+
+    def _delete(self, queue_url: str, receipt: str) -> None:
+        from chalicelib import aws
+
+        aws.client("sqs").delete_message(QueueUrl=queue_url, ReceiptHandle=receipt)
+
+    def _sns_consumer(self, name: str) -> int:
+        import app as handlers
+
+        url = self.consumer_queues[name]
+        messages = self._receive(url, 10)
+        for message in messages:
+            note = json.loads(message["Body"])
+            event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0",
+                                  "EventSubscriptionArn": f"{self.topic_arn}:local",
+                                  "Sns": {**note, "Subject": note.get("Subject")}}]}
+            try:
+                getattr(handlers, name)(event, _Context())
+            except Exception:  # left in its queue: it comes back, then goes to the DLQ
+                continue
+            self._delete(url, message["ReceiptHandle"])
+        return len(messages)
+
+    def _webhooks(self) -> int:
+        import app as handlers
+
+        messages = self._receive(self.webhook_queue_url, 10)
+        if not messages:
+            return 0
+        arn = self._arn(self.webhook_queue_url)
+        records = [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
+                    "body": m["Body"], "attributes": m.get("Attributes", {}),
+                    "messageAttributes": m.get("MessageAttributes", {}),
+                    "md5OfBody": m.get("MD5OfBody"), "eventSource": "aws:sqs",
+                    "eventSourceARN": arn, "awsRegion": self.region} for m in messages]
+        result = handlers.deliver_webhooks({"Records": records}, _Context()) or {}
+        failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+        for record in records:
+            if record["messageId"] not in failed:
+                self._delete(self.webhook_queue_url, record["receiptHandle"])
+        return len(records)
