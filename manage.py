@@ -137,6 +137,23 @@ def seed(tenant_id: str, as_json: bool) -> None:
     _emit(made, as_json, json.dumps(made, indent=2))
 
 
+@cli.command()
+@click.option("--to", "address", help="Only emails to this address.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def emails(address: str | None, as_json: bool) -> None:
+    """List the emails the local stack has sent (to, subject, text), oldest first."""
+    from chalicelib.notify.outbox import sent_emails
+
+    ctx = _context()
+    endpoint = ctx.settings.aws_endpoint_url
+    if not endpoint:
+        raise click.ClickException("no local stack: start it with `make run`")
+    found = _guard(lambda: sent_emails(endpoint))
+    found = [e for e in found if not address or address.lower() in e["to"].lower()]
+    rows = [{"to": e["to"], "subject": e["subject"], "text": e["text"]} for e in found]
+    _emit(rows, as_json, "\n".join(f"{r['to']}\t{r['subject']}" for r in rows) or "no emails")
+
+
 @cli.group()
 def local() -> None:
     """The local stack (moto + chalice local)."""

@@ -1,16 +1,18 @@
-"""A small API client used by integration tests (chalice's Client) and e2e tests (HTTP)."""
+"""Test helpers: one API client for chalice's Client and real HTTP, tenants, a webhook receiver."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
 
-__all__ = ["Api", "Reply", "Tenant", "user_token", "unique", "ENVELOPE_KEYS"]
+__all__ = ["Api", "Reply", "Tenant", "Receiver", "user_token", "unique", "ENVELOPE_KEYS"]
 
 ENVELOPE_KEYS = {"error", "requestId"}
 
@@ -142,3 +144,31 @@ def new_tenant(api: Api, allow_anonymous: bool = False) -> Tenant:
     keys = t.make_app("web", allowAnonymous=allow_anonymous)
     t.pub_key, t.user_secret = keys["pub"], keys["secret"]
     return t
+
+
+class Receiver:
+    """An HTTP server that answers from a script of status codes and keeps what it got."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.script: list[int] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                owner.received.append({"headers": dict(self.headers), "body": body})
+                status = owner.script.pop(0) if owner.script else 200
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        return [json.loads(r["body"]) for r in self.received
+                if json.loads(r["body"])["type"] == kind]

@@ -27,6 +27,7 @@ __all__ = ["LOCAL_DIR", "stack_env", "load_stack", "run", "free_port", "wait_for
 LOCAL_DIR = Path(os.environ.get("FEATUREBOARD_LOCAL_DIR", ROOT / ".local"))
 STACK_FILE = LOCAL_DIR / "stack.json"
 CREDENTIALS_FILE = LOCAL_DIR / "credentials.json"
+STATE_FILE = LOCAL_DIR / "table.jsonl"
 REGION = "us-east-1"
 
 
@@ -118,6 +119,59 @@ def _stop_when_orphaned() -> None:
     threading.Thread(target=watch, daemon=True, name="orphan-watch").start()
 
 
+def save_table(table: str, path: Path) -> int:
+    """Every item, as DynamoDB JSON lines: moto keeps nothing when it stops."""
+    from chalicelib import aws
+
+    count = 0
+    with path.open("w") as out:
+        for page in aws.client("dynamodb").get_paginator("scan").paginate(TableName=table):
+            for item in page["Items"]:
+                out.write(json.dumps(item) + "\n")
+                count += 1
+    return count
+
+
+def restore_table(table: str, path: Path) -> int:
+    """Put back what ``save_table`` wrote, 25 items a call."""
+    from chalicelib import aws
+
+    client = aws.client("dynamodb")
+    items = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    for start in range(0, len(items), 25):
+        pending = {table: [{"PutRequest": {"Item": i}} for i in items[start:start + 25]]}
+        while pending:
+            pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems")
+    return len(items)
+
+
+def _provision(stack: dict[str, Any], port: int) -> dict[str, str]:
+    from chalicelib import aws
+    from chalicelib.context import get_context
+    from chalicelib.settings import get_settings
+
+    from .resources import provision
+
+    aws.reset_clients()
+    made = provision(stack["tableName"], "featureboard@example.com")
+    made["API_BASE_URL"] = f"http://127.0.0.1:{port}"
+    os.environ.update(made)
+    get_settings.cache_clear()
+    get_context.cache_clear()
+    return made
+
+
+def _start_runner(table: str, made: dict[str, str]) -> Any:
+    from .event_runner import EventRunner
+
+    runner = EventRunner(os.environ["AWS_DEFAULT_REGION"], table, made["EVENTS_TOPIC_ARN"],
+                         made["WEBHOOK_QUEUE_URL"])
+    runner.subscribe()
+    runner.start_at_latest()
+    threading.Thread(target=runner.run_forever, daemon=True, name="event-runner").start()
+    return runner
+
+
 def run(port: int) -> int:
     stack = load_stack()
     moto = None
@@ -129,28 +183,29 @@ def run(port: int) -> int:
         print(f"moto server (local AWS) on {endpoint}", flush=True)
     env = stack_env(endpoint, stack)
     os.environ.update(env)
+    env |= _provision(stack, port)
+    if moto is not None and STATE_FILE.exists():
+        restored = restore_table(stack["tableName"], STATE_FILE)
+        print(f"restored {restored} items from {STATE_FILE}", flush=True)
+    runner = _start_runner(stack["tableName"], env)
 
-    from chalicelib import aws
     from chalicelib.context import get_context
-    from chalicelib.settings import get_settings
 
-    from .resources import ensure_table
-
-    get_settings.cache_clear()
-    get_context.cache_clear()
-    aws.reset_clients()
-    if ensure_table(aws.client("dynamodb"), stack["tableName"]):
-        print(f"created table {stack['tableName']}", flush=True)
     api = f"http://127.0.0.1:{port}/v1"
     creds = _credentials(get_context(), api, endpoint, stack)
     CREDENTIALS_FILE.write_text(json.dumps(creds, indent=2))
 
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--no-autoreload",
-         "--host", "127.0.0.1", "--port", str(port)],
+        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local",
+         "--no-autoreload", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+    stopped = threading.Event()
 
     def stop(*_: Any) -> None:
+        if stopped.is_set():
+            return
+        stopped.set()
+        runner.stop()
         if chalice.poll() is None:
             os.killpg(chalice.pid, signal.SIGTERM)
             try:
@@ -158,6 +213,8 @@ def run(port: int) -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(chalice.pid, signal.SIGKILL)
         if moto is not None:
+            saved = save_table(stack["tableName"], STATE_FILE)
+            print(f"saved {saved} items to {STATE_FILE}", flush=True)
             moto.stop()
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
@@ -165,10 +222,12 @@ def run(port: int) -> int:
     try:
         wait_for_health(f"{api}/health")
         print(json.dumps({"ready": api, "credentials": str(CREDENTIALS_FILE),
+                          "outbox": f"http://127.0.0.1:{port}/local/outbox",
                           "tenant": "demo", "adminKey": creds["adminKey"],
                           "publishableKey": creds["apps"]["web"]["publishableKey"]}, indent=2),
               flush=True)
-        print("Ctrl-C stops everything.", flush=True)
+        print("Ctrl-C stops everything (the data is kept in .local/ for the next start).",
+              flush=True)
         return chalice.wait()
     except KeyboardInterrupt:
         return 0

@@ -1,44 +1,117 @@
-"""`make run`'s stack, started unattended the way a script would, then stopped by SIGTERM."""
+"""`make run`'s stack, started unattended as a script would, used, stopped, started again."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.helpers import Api
+from tests.helpers import Api, Receiver
 from tools.local_stack import free_port, wait_for_health
 from tools.resources import ROOT
 
 
-def test_local_stack_serves_the_demo_and_stops_on_sigterm(tmp_path: Path) -> None:
-    port = free_port()
+def start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     env |= {"PORT": str(port), "FEATUREBOARD_LOCAL_DIR": str(tmp_path)}
     proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "local", "run"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
+    wait_for_health(f"http://127.0.0.1:{port}/v1/health", timeout=120)
+    return proc
+
+
+def stop(proc: subprocess.Popen[bytes]) -> str:
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out.decode()[-3000:]
+    return out.decode()
+
+
+def emails(tmp_path: Path, port: int) -> list[dict[str, Any]]:
+    creds = json.loads((tmp_path / "credentials.json").read_text())
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL", "TABLE_NAME",
+                                                             "SIGNING_SECRET")}
+    env["FEATUREBOARD_LOCAL_DIR"] = str(tmp_path)
+    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "emails", "--json"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert creds["awsEndpointUrl"]
+    return json.loads(out.stdout)
+
+
+def wait_until(check: Any, timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.5)
+    raise AssertionError("condition not met in time")
+
+
+def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
+    port = free_port()
+    proc = start(tmp_path, port)
+    receiver = Receiver()
     try:
-        wait_for_health(f"http://127.0.0.1:{port}/v1/health", timeout=120)
         creds = json.loads((tmp_path / "credentials.json").read_text())
         assert creds["api"] == f"http://127.0.0.1:{port}/v1" and creds["tenant"] == "demo"
-        assert creds["awsEndpointUrl"].startswith("http://127.0.0.1:")
         api = Api(base_url=f"http://127.0.0.1:{port}")
-        listed = api.get("/v1/apps/web/requests?sort=top&limit=50",
-                         key=creds["apps"]["web"]["publishableKey"])
+        admin, pub = creds["adminKey"], creds["apps"]["web"]["publishableKey"]
+        listed = api.get("/v1/apps/web/requests?sort=top&limit=50", key=pub)
         assert listed.status == 200 and len(listed.body["items"]) >= 30
-        assert listed.body["items"][0]["votes"] >= listed.body["items"][-1]["votes"]
-        apps = api.get("/v1/apps", key=creds["adminKey"]).body["items"]
-        assert [a["id"] for a in apps] == ["web"]
+        hooked = api.patch("/v1/apps/web", key=admin, body={"webhooks": [
+            {"url": receiver.url, "events": ["request.status_changed"]}]})
+        secret = hooked.body["webhooks"][0]["secret"]
+        target = next(r for r in listed.body["items"] if r["status"] == "open")
+        changed = api.patch(f"/v1/apps/web/requests/{target['id']}", key=admin,
+                            body={"status": "planned"})
+        assert changed.status == 200
+
+        def status_emails() -> list[dict[str, Any]]:
+            return [e for e in emails(tmp_path, port)
+                    if e["subject"] == f"“{target['title']}” is now planned"]
+
+        sent = wait_until(status_emails)
+        assert len({e["to"] for e in sent}) == len(sent)  # once per follower
+        def ours() -> list[dict[str, Any]]:  # the seed's own status changes may come too
+            return [r for r in receiver.received
+                    if json.loads(r["body"])["data"]["request"]["id"] == target["id"]]
+
+        raw = wait_until(ours)
+        assert len(raw) == 1
+        stamp, v1 = (p.split("=", 1)[1] for p in raw[0]["headers"]["X-Signature"].split(","))
+        assert v1 == hmac.new(secret.encode(), f"{stamp}.".encode() + raw[0]["body"],
+                              hashlib.sha256).hexdigest()
+        outbox = urllib.request.urlopen(f"http://127.0.0.1:{port}/local/outbox", timeout=10)
+        assert "is now planned" in outbox.read().decode()
+        report = wait_until(lambda: api.get("/v1/apps/web/analytics", key=admin).body
+                            if api.get("/v1/apps/web/analytics", key=admin).body["requests"]
+                            else None)
+        assert report["requests"] == len(listed.body["items"])
     finally:
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
-    assert proc.returncode == 0, out.decode()[-2000:]
+        receiver.server.shutdown()
+        log = stop(proc)
+    assert "saved" in log
     with pytest.raises(OSError):  # nothing listens any more
         urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=2)
+
+    proc = start(tmp_path, port)  # a restart keeps the data
+    try:
+        creds = json.loads((tmp_path / "credentials.json").read_text())
+        api = Api(base_url=f"http://127.0.0.1:{port}")
+        again = api.get(f"/v1/apps/web/requests/{target['id']}",
+                        key=creds["apps"]["web"]["publishableKey"])
+        assert again.status == 200 and again.body["status"] == "planned"
+    finally:
+        stop(proc)

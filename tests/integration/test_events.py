@@ -296,3 +296,17 @@ def test_saving_a_private_webhook_in_prod_is_a_400(tenant: Tenant) -> None:
     with pytest.raises(ValidationFailedError) as caught:
         apps.create_app(prod, admin, body)
     assert caught.value.details[0]["field"] == "webhooks.0.url"
+
+
+def test_local_outbox_page_shows_sent_emails_escaped(api: Api, tenant: Tenant,
+                                                     runner: EventRunner) -> None:
+    rid = api.post(tenant.path("/requests"), key=tenant.pub_key,
+                   token=follower_token(tenant, "outboxer"),
+                   body={"title": "<img src=x onerror=alert(1)>"}).body["id"]
+    runner.drain()
+    api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"status": "planned"})
+    runner.drain()
+    page = api.get("/local/outbox")
+    assert page.status == 200 and page.headers["content-type"].startswith("text/html")
+    assert "outboxer@example.com" in page.body
+    assert "<img src=x" not in page.body and "&lt;img src=x" in page.body

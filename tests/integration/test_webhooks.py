@@ -5,45 +5,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from tests.helpers import Api, Tenant
+from tests.helpers import Api, Receiver, Tenant
 from tools.event_runner import EventRunner
 
 SECRET = "whsec-test-0123456789abcdef"
-
-
-class Receiver:
-    """An HTTP server that answers from a script of status codes and keeps what it got."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, Any]] = []
-        self.script: list[int] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                owner.received.append({"headers": dict(self.headers), "body": body})
-                status = owner.script.pop(0) if owner.script else 200
-                self.send_response(status)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def events(self, kind: str) -> list[dict[str, Any]]:
-        return [json.loads(r["body"]) for r in self.received
-                if json.loads(r["body"])["type"] == kind]
 
 
 @pytest.fixture
