@@ -178,7 +178,7 @@ def deliver_record(ctx: Context, record: dict[str, Any]) -> int | None:
     attempt = attempt_of(record)
     try:
         return deliver(ctx, json.loads(record["body"]), attempt)
-    except DeliveryFailedError:
+    except Exception:  # a failed POST, or a message we cannot read: either way, back off
         retry_later(ctx.settings.webhook_queue_url, record,
                     backoff_seconds(attempt, ctx.settings.webhook_backoff_s))
         raise

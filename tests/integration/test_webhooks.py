@@ -110,3 +110,22 @@ def test_deliveries_are_admin_only_and_paged(api: Api, tenant: Tenant) -> None:
     assert (r.status, r.code) == (403, "forbidden")
     r = api.get(tenant.path("/webhooks/deliveries?limit=0"), key=tenant.admin_key)
     assert (r.status, r.code) == (400, "validation_error")
+
+
+def test_a_poison_message_goes_to_the_dead_letter_queue_without_blocking_others(
+        api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner,
+        aws_mock: dict[str, str]) -> None:
+    from chalicelib import aws
+
+    sqs = aws.client("sqs")
+    hook(api, tenant, receiver.url, ["request.created"])
+    sqs.send_message(QueueUrl=aws_mock["WEBHOOK_QUEUE_URL"], MessageBody="{not json")
+    tenant.create("Healthy neighbour")
+    runner.drain()
+    assert [e["data"]["request"]["title"] for e in receiver.events("request.created")] == [
+        "Healthy neighbour"]
+    dead = sqs.receive_message(QueueUrl=aws_mock["WEBHOOK_DLQ_URL"], MaxNumberOfMessages=10)
+    bodies = [m["Body"] for m in dead.get("Messages", [])]
+    assert "{not json" in bodies
+    for m in dead.get("Messages", []):
+        sqs.delete_message(QueueUrl=aws_mock["WEBHOOK_DLQ_URL"], ReceiptHandle=m["ReceiptHandle"])
