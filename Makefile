@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install vendor run test test-fast lint bench clean
+VENDOR := static/vendor/.copied
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +13,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR)
+
+# third-party browser code, pinned in package.json / package-lock.json, copied next to ours
+$(VENDOR): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
+	cp node_modules/axe-core/axe.min.js static/vendor/
+	cp node_modules/feedbackfin/dist/index.umd.js static/vendor/feedbackfin.umd.js
+	touch $(VENDOR)
+
+vendor: $(VENDOR)
 
 run: install  ## the API with demo data on http://127.0.0.1:$${PORT:-8000}/v1
 	$(PY) manage.py local run
@@ -32,4 +44,4 @@ bench: install  ## prints figures; never fails on a time
 	$(PY) -m tests.performance.bench
 
 clean:
-	rm -rf $(VENV) .local .pytest_cache
+	rm -rf $(VENV) .local .pytest_cache node_modules static/vendor

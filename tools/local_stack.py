@@ -172,6 +172,27 @@ def _start_runner(table: str, made: dict[str, str]) -> Any:
     return runner
 
 
+def _serve_pages(creds: dict[str, Any], site_port: int, demo_port: int) -> dict[str, Any]:
+    """The board, console and widget on one origin; a third-party demo site on another."""
+    import jwt
+
+    from .static_server import serve_static
+
+    site = f"http://127.0.0.1:{site_port}"
+    web = creds["apps"]["web"]
+    config = {"api": creds["api"], "key": web["publishableKey"], "app": "web", "siteOrigin": site}
+    servers = [serve_static(site_port, config), serve_static(demo_port, config)]
+    ada = jwt.encode({"sub": "user-00", "name": "Ada", "email": "ada@example.com",
+                      "exp": int(time.time()) + 7 * 24 * 3600}, web["userTokenSecret"], "HS256")
+    return {"servers": servers, "urls": {
+        "board": f"{site}/board/",
+        "boardSignedInAsAda": f"{site}/board/?token={ada}",
+        "console": f"{site}/admin/",
+        "widgetDemo": f"http://127.0.0.1:{demo_port}/widget/demo.html",
+        "feedbackFinDemo": f"http://127.0.0.1:{demo_port}/widget/feedbackfin.html",
+    }}
+
+
 def run(port: int) -> int:
     stack = load_stack()
     moto = None
@@ -195,6 +216,10 @@ def run(port: int) -> int:
     creds = _credentials(get_context(), api, endpoint, stack)
     CREDENTIALS_FILE.write_text(json.dumps(creds, indent=2))
 
+    site_port = int(os.environ.get("STATIC_PORT", port + 1))
+    demo_port = int(os.environ.get("DEMO_PORT", port + 2))
+    pages = _serve_pages(creds, site_port, demo_port)
+
     chalice = subprocess.Popen(
         [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local",
          "--no-autoreload", "--host", "127.0.0.1", "--port", str(port)],
@@ -206,6 +231,8 @@ def run(port: int) -> int:
             return
         stopped.set()
         runner.stop()
+        for server in pages["servers"]:
+            server.shutdown()
         if chalice.poll() is None:
             os.killpg(chalice.pid, signal.SIGTERM)
             try:
@@ -222,7 +249,7 @@ def run(port: int) -> int:
     try:
         wait_for_health(f"{api}/health")
         print(json.dumps({"ready": api, "credentials": str(CREDENTIALS_FILE),
-                          "outbox": f"http://127.0.0.1:{port}/local/outbox",
+                          **pages["urls"], "outbox": f"http://127.0.0.1:{port}/local/outbox",
                           "tenant": "demo", "adminKey": creds["adminKey"],
                           "publishableKey": creds["apps"]["web"]["publishableKey"]}, indent=2),
               flush=True)

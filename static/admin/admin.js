@@ -1,0 +1,325 @@
+// The team's console: apps and keys, triage, feedback, analytics, webhooks.
+import { client, describe, loadConfig } from "../js/api.js";
+import { announce, h, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
+
+const view = document.getElementById("view");
+const messages = document.getElementById("messages");
+const nav = document.getElementById("nav");
+const PRIORITIES = ["low", "medium", "high", "critical"];
+const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "" };
+
+const fail = (error) => announce(messages, describe(error), "alert");
+const ok = (text) => announce(messages, text);
+
+function signIn() {
+  nav.hidden = true;
+  const key = h("input", { id: "admin-key", type: "password", required: true, autocomplete: "off",
+                           placeholder: "fr_admin_…" });
+  view.replaceChildren(h("form", { class: "card stack", style: "max-width:480px", onsubmit: async (e) => {
+    e.preventDefault();
+    const api = client({ api: state.config.api, key: key.value.trim() });
+    try {
+      await api.get("/apps");
+      sessionStorage.setItem("fb-admin-key", key.value.trim());  // this tab only, never stored
+      start();
+    } catch (error) { fail(error); }
+  } }, h("h2", { style: "margin:0" }, "Sign in"),
+    h("p", { class: "muted", style: "margin:0" }, "Use an admin key. It stays in this browser tab only."),
+    h("div", {}, h("label", { for: "admin-key" }, "Admin key"), key),
+    h("button", { class: "primary", type: "submit" }, "Sign in")));
+  key.focus();
+}
+
+async function start() {
+  const key = sessionStorage.getItem("fb-admin-key");
+  if (!key) return signIn();
+  state.api = client({ api: state.config.api, key });
+  nav.hidden = false;
+  try {
+    state.apps = (await state.api.get("/apps")).items;
+  } catch (error) {
+    sessionStorage.removeItem("fb-admin-key");
+    fail(error);
+    return signIn();
+  }
+  if (!state.apps.some((a) => a.id === state.app)) state.app = state.apps[0]?.id || "";
+  if (!location.hash) location.hash = "#/triage";
+  route();
+}
+
+function appPicker(onChange) {
+  const select = h("select", { id: "app-picker", onchange: (e) => {
+    state.app = e.target.value;
+    sessionStorage.setItem("fb-app", state.app);
+    onChange();
+  } }, ...state.apps.map((a) => h("option", { value: a.id, selected: a.id === state.app }, `${a.name} (${a.id})`)));
+  return h("div", { style: "max-width:320px;margin-bottom:16px" }, h("label", { for: "app-picker" }, "App"), select);
+}
+
+function snippet(app, publishableKey) {
+  const widget = new URL("../widget/widget.js", import.meta.url).href;
+  return `<script type="module" src="${widget}"\n  data-api="${state.config.api}"\n  data-key="${publishableKey}"></script>`;
+}
+
+function keysCard(app, keys) {
+  const code = snippet(app, keys.publishableKey);
+  return h("div", { class: "notice stack", role: "status" },
+    h("strong", {}, "Copy these now: they are shown only once."),
+    h("div", {}, "Publishable key: ", h("code", { class: "secret" }, keys.publishableKey)),
+    h("div", {}, "User-token secret: ", h("code", {}, keys.userTokenSecret)),
+    h("label", {}, "Embed the widget"), h("pre", {}, code),
+    h("button", { type: "button", onclick: async () => {
+      await navigator.clipboard?.writeText(code).catch(() => {});
+      ok("Snippet copied.");
+    } }, "Copy snippet"));
+}
+
+async function showApps() {
+  const id = h("input", { id: "new-app-id", required: true, pattern: "[a-z0-9-]{2,40}" });
+  const name = h("input", { id: "new-app-name", required: true });
+  const anonymous = h("input", { id: "new-app-anon", type: "checkbox", style: "width:auto" });
+  const created = h("div");
+  const rows = state.apps.map((app) => h("tr", {},
+    h("td", {}, h("strong", {}, app.name), h("div", { class: "muted" }, app.id)),
+    h("td", { class: "optional" }, app.allowAnonymous ? "Anonymous writes allowed" : "Signed-in users only"),
+    h("td", {}, h("button", { type: "button", class: "danger", onclick: async (e) => {
+      if (!confirm(`Rotate the keys of ${app.name}? The old ones stop working at once.`)) return;
+      try {
+        const keys = await state.api.post(`/apps/${app.id}/keys/rotate`);
+        e.target.closest("td").append(keysCard(app, keys));
+      } catch (error) { fail(error); }
+    } }, "Rotate keys"))));
+  view.replaceChildren(h("h2", {}, "Apps"),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "App"), h("th", { class: "optional" }, "Writes"), h("th", {}, "Keys"))),
+      h("tbody", {}, ...rows)),
+    h("form", { class: "card stack", style: "margin-top:20px", onsubmit: async (e) => {
+      e.preventDefault();
+      try {
+        const app = await state.api.post("/apps", { id: id.value.trim(), name: name.value.trim(),
+                                                    allowAnonymous: anonymous.checked });
+        state.apps.push(app);
+        created.replaceChildren(keysCard(app, app));
+        ok(`Created ${app.name}.`);
+      } catch (error) { fail(error); }
+    } }, h("h3", { style: "margin:0" }, "New app"),
+      h("div", { class: "grid2" }, h("div", {}, h("label", { for: "new-app-id" }, "Id (a-z, 0-9, -)"), id),
+        h("div", {}, h("label", { for: "new-app-name" }, "Name"), name)),
+      h("div", { class: "row" }, anonymous, h("label", { for: "new-app-anon", style: "margin:0" }, "Allow anonymous writes")),
+      h("button", { class: "primary", type: "submit" }, "Create app")),
+    created);
+}
+
+async function dialog(title, field) {
+  return new Promise((resolve) => {
+    const box = h("dialog", { "aria-labelledby": "dialog-title" });
+    const close = (value) => { box.close(); box.remove(); resolve(value); };
+    box.append(h("form", { method: "dialog", class: "stack", onsubmit: (e) => {
+      e.preventDefault();
+      close(field.value);
+    } }, h("h2", { id: "dialog-title", style: "margin:0;font-size:1.1rem" }, title), field,
+      h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, "Save"),
+        h("button", { type: "button", onclick: () => close(null) }, "Cancel"))));
+    document.body.append(box);
+    box.showModal();
+    field.focus();
+  });
+}
+
+async function showTriage() {
+  const filters = { status: "", sort: "new" };
+  const table = h("tbody");
+  const bulkStatus = h("select", { id: "bulk-status", style: "width:auto", "aria-label": "Status for the selected requests" },
+    ...Object.entries(STATUS_LABELS).filter(([s]) => s !== "duplicate").map(([v, l]) => h("option", { value: v }, l)));
+  const selected = () => [...table.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value);
+  const path = (id) => `/apps/${state.app}/requests/${id}`;
+  let requests = [];
+
+  const load = async () => {
+    try {
+      requests = [];
+      let cursor = null;
+      do {
+        const page = await state.api.get(`/apps/${state.app}/requests`, { ...filters, limit: 100, cursor });
+        requests.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor && requests.length < 500);
+      table.replaceChildren(...requests.map(row));
+    } catch (error) { fail(error); }
+  };
+
+  const change = async (id, body) => {
+    try {
+      await state.api.patch(path(id), body);
+      ok("Saved.");
+    } catch (error) { fail(error); await load(); }
+  };
+
+  const row = (r) => h("tr", { "data-id": r.id },
+    h("td", {}, h("input", { type: "checkbox", value: r.id, "aria-label": `Select ${r.title}`, style: "width:auto" })),
+    h("td", {}, h("strong", { class: "title" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
+      ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null)),
+    h("td", {}, String(r.votes)),
+    h("td", {}, h("select", { "aria-label": `Status of ${r.title}`, disabled: r.status === "duplicate",
+      onchange: (e) => change(r.id, { status: e.target.value }) },
+      ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v, selected: r.status === v,
+                                                                      disabled: v === "duplicate" }, l)))),
+    h("td", { class: "optional" }, h("select", { "aria-label": `Priority of ${r.title}`,
+      onchange: (e) => change(r.id, { priority: e.target.value }) },
+      ...PRIORITIES.map((p) => h("option", { value: p, selected: r.priority === p }, p)))),
+    h("td", {}, h("div", { class: "row" },
+      h("button", { type: "button", onclick: async () => {
+        const text = await dialog(`Respond to “${r.title}”`, h("textarea", { "aria-label": "Response" }, r.response || ""));
+        if (text !== null) { await change(r.id, { response: text }); await load(); }
+      } }, "Respond"),
+      r.status === "duplicate"
+        ? h("button", { type: "button", onclick: async () => {
+            try { await state.api.post(`${path(r.id)}/unmerge`); ok("Unmerged."); await load(); } catch (error) { fail(error); }
+          } }, "Unmerge")
+        : h("button", { type: "button", onclick: async () => {
+            const target = h("select", { "aria-label": "Merge into" }, ...requests.filter((o) => o.id !== r.id && o.status !== "duplicate")
+              .map((o) => h("option", { value: o.id }, o.title)));
+            const into = await dialog(`Merge “${r.title}” into…`, target);
+            if (!into) return;
+            try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }
+          } }, "Merge"),
+      h("button", { type: "button", class: "danger", onclick: async () => {
+        if (!confirm(`Delete “${r.title}”? This cannot be undone.`)) return;
+        try { await state.api.del(path(r.id)); ok("Deleted."); await load(); } catch (error) { fail(error); }
+      } }, "Delete"))));
+
+  view.replaceChildren(h("h2", {}, "Triage"), appPicker(load),
+    h("div", { class: "filters" },
+      h("div", {}, h("label", { for: "triage-status" }, "Status"), h("select", { id: "triage-status", onchange: (e) => { filters.status = e.target.value; load(); } },
+        h("option", { value: "" }, "Any"), ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v }, l)))),
+      h("div", {}, h("label", { for: "triage-sort" }, "Sort"), h("select", { id: "triage-sort", onchange: (e) => { filters.sort = e.target.value; load(); } },
+        h("option", { value: "new" }, "Newest"), h("option", { value: "top" }, "Most votes")))),
+    h("div", { class: "row", style: "margin-bottom:12px" }, h("span", { class: "muted" }, "With the selected:"), bulkStatus,
+      h("button", { type: "button", id: "bulk-apply", onclick: async () => {
+        const ids = selected();
+        for (const id of ids) await change(id, { status: bulkStatus.value });
+        ok(`Updated ${ids.length} requests.`);
+        await load();
+      } }, "Set status"),
+      h("button", { type: "button", class: "danger", onclick: async () => {
+        const ids = selected();
+        if (!ids.length || !confirm(`Delete ${ids.length} requests?`)) return;
+        for (const id of ids) await state.api.del(path(id)).catch(fail);
+        ok(`Deleted ${ids.length} requests.`);
+        await load();
+      } }, "Delete")),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, h("span", { class: "sr-only" }, "Select")), h("th", {}, "Request"),
+      h("th", {}, "Votes"), h("th", {}, "Status"), h("th", { class: "optional" }, "Priority"), h("th", {}, "Actions"))), table));
+  await load();
+}
+
+async function showFeedback() {
+  const table = h("tbody");
+  const load = async () => {
+    try {
+      const page = await state.api.get(`/apps/${state.app}/feedback`, { limit: 100 });
+      table.replaceChildren(...page.items.map((f) => h("tr", {},
+        h("td", {}, f.rating ? h("span", { "aria-label": `${f.rating} of 5` }, "★".repeat(f.rating) + "☆".repeat(5 - f.rating)) : "—"),
+        h("td", { class: "text" }, f.message),
+        h("td", { class: "optional" }, f.type || ""),
+        h("td", { class: "optional" }, [f.name, f.email].filter(Boolean).join(" · ")),
+        h("td", {}, when(f.createdAt)))));
+      if (!page.items.length) table.append(h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No feedback yet.")));
+    } catch (error) { fail(error); }
+  };
+  view.replaceChildren(h("h2", {}, "Feedback"), appPicker(load),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Rating"), h("th", {}, "Message"), h("th", { class: "optional" }, "Type"),
+      h("th", { class: "optional" }, "From"), h("th", {}, "Date"))), table));
+  await load();
+}
+
+async function showAnalytics() {
+  const body = h("div");
+  const charts = [];
+  const load = async () => {
+    charts.splice(0).forEach((c) => c.destroy());
+    try {
+      const a = await state.api.get(`/apps/${state.app}/analytics`);
+      const canvas = (id, label) => h("figure", { class: "card", style: "margin:0" },
+        h("figcaption", { style: "font-weight:600;margin-bottom:8px" }, label), h("canvas", { id, role: "img", "aria-label": label }));
+      body.replaceChildren(
+        h("div", { class: "grid2", style: "margin-bottom:16px" },
+          ...[["Requests", a.requests], ["Votes", a.totalVotes], ["Comments", a.comments],
+              ["Feedback", a.feedbackCount], ["Average rating", a.averageRating ?? "—"]]
+            .map(([label, value]) => h("div", { class: "card" }, h("div", { class: "muted" }, label), h("div", { class: "stat" }, String(value))))),
+        h("div", { class: "grid2" }, canvas("chart-status", "Requests by status"), canvas("chart-weeks", "New requests per week"),
+          canvas("chart-tags", "Top tags")));
+      if (window.Chart) {
+        const Chart = window.Chart;
+        const statuses = Object.keys(a.byStatus);
+        charts.push(new Chart(document.getElementById("chart-status"), { type: "bar",
+          data: { labels: statuses.map((s) => STATUS_LABELS[s]), datasets: [{ label: "Requests", data: statuses.map((s) => a.byStatus[s]), backgroundColor: "#2f4fd1" }] },
+          options: { plugins: { legend: { display: false } } } }));
+        charts.push(new Chart(document.getElementById("chart-weeks"), { type: "line",
+          data: { labels: a.requestsPerWeek.map((w) => w.week), datasets: [{ label: "Requests", data: a.requestsPerWeek.map((w) => w.count), borderColor: "#2f4fd1" }] },
+          options: { plugins: { legend: { display: false } } } }));
+        charts.push(new Chart(document.getElementById("chart-tags"), { type: "bar",
+          data: { labels: a.topTags.map((t) => t.tag), datasets: [{ label: "Requests", data: a.topTags.map((t) => t.count), backgroundColor: "#116b3a" }] },
+          options: { indexAxis: "y", plugins: { legend: { display: false } } } }));
+      }
+    } catch (error) { fail(error); }
+  };
+  view.replaceChildren(h("h2", {}, "Analytics"), appPicker(load), body);
+  await load();
+}
+
+async function showWebhooks() {
+  const body = h("div");
+  const load = async () => {
+    try {
+      const app = await state.api.get(`/apps/${state.app}`);
+      const deliveries = await state.api.get(`/apps/${state.app}/webhooks/deliveries`, { limit: 50 });
+      const url = h("input", { id: "hook-url", type: "url", required: true, placeholder: "https://…" });
+      const save = async (hooks) => {
+        try {
+          const saved = await state.api.patch(`/apps/${state.app}`, { webhooks: hooks });
+          const fresh = saved.webhooks.find((w) => w.secret);
+          await load();
+          if (fresh) body.prepend(h("div", { class: "notice" }, "Signing secret (shown once): ", h("code", {}, fresh.secret)));
+        } catch (error) { fail(error); }
+      };
+      const current = app.webhooks.map((w) => ({ url: w.url, events: w.events }));
+      body.replaceChildren(
+        h("ul", { class: "list" }, ...app.webhooks.map((w) => h("li", { class: "card row" },
+          h("code", { style: "margin-right:auto" }, w.url), h("span", { class: "muted" }, w.events.join(", ")),
+          h("button", { type: "button", class: "danger", onclick: () => save(current.filter((c) => c.url !== w.url)) }, "Remove")))),
+        h("form", { class: "card stack", style: "margin-top:12px", onsubmit: (e) => {
+          e.preventDefault();
+          save([...current, { url: url.value.trim(), events: ["*"] }]);
+        } }, h("label", { for: "hook-url" }, "Add a webhook (all events)"), url, h("button", { class: "primary", type: "submit" }, "Add")),
+        h("h3", {}, "Recent deliveries"),
+        h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Event"), h("th", { class: "optional" }, "URL"), h("th", {}, "Result"), h("th", {}, "When"))),
+          h("tbody", {}, ...deliveries.items.map((d) => h("tr", {}, h("td", {}, d.type), h("td", { class: "optional" }, d.url),
+            h("td", {}, d.error ? `${d.error}${d.nextRetryAt ? " · will retry" : ""}` : String(d.statusCode)), h("td", {}, when(d.at)))))));
+    } catch (error) { fail(error); }
+  };
+  view.replaceChildren(h("h2", {}, "Webhooks"), appPicker(load), body);
+  await load();
+}
+
+function route() {
+  messages.replaceChildren();
+  const tab = (location.hash.match(/^#\/(\w+)/) || [])[1] || "triage";
+  nav.querySelectorAll("a").forEach((a) => {
+    if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  });
+  if (!state.app && tab !== "apps") {
+    view.replaceChildren(h("p", {}, "No apps yet. ", h("a", { href: "#/apps" }, "Create one.")));
+    return;
+  }
+  return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
+            webhooks: showWebhooks })[tab]?.() ?? showTriage();
+}
+
+document.getElementById("sign-out").addEventListener("click", () => {
+  sessionStorage.removeItem("fb-admin-key");
+  signIn();
+});
+window.addEventListener("hashchange", () => state.api && route());
+state.config = await loadConfig(new URL("../", import.meta.url));
+if (!state.config.api) announce(messages, "The console needs ?api=… in its address.", "alert");
+else start();

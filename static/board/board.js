@@ -1,0 +1,234 @@
+// The public board of one app: list, vote, read, comment, suggest, roadmap.
+import { client, describe, loadConfig } from "../js/api.js";
+import { announce, h, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
+
+const view = document.getElementById("view");
+const messages = document.getElementById("messages");
+const state = { api: null, app: null, sort: "top", status: "", tag: "", tags: new Set() };
+
+function token() {
+  const params = new URLSearchParams(location.search);
+  if (params.get("token")) {  // handed in by the host app; kept for this tab only
+    sessionStorage.setItem("fb-token", params.get("token"));
+    params.delete("token");
+    history.replaceState(null, "", `${location.pathname}${params.size ? `?${params}` : ""}${location.hash}`);
+  }
+  return sessionStorage.getItem("fb-token");
+}
+
+function fail(error) {
+  announce(messages, describe(error), "alert");
+}
+
+function voteButton(request, onChange) {
+  const button = h("button", {
+    class: "vote", type: "button", "aria-pressed": String(request.voted),
+    "aria-label": `${request.voted ? "Remove your vote for" : "Vote for"} ${request.title}, ${request.votes} votes`,
+  }, h("span", { "aria-hidden": "true" }, "▲"), h("span", { class: "count" }, request.votes));
+  if (request.status === "duplicate") button.disabled = true;
+  button.addEventListener("click", async () => {
+    const voted = !request.voted;
+    const optimistic = { ...request, voted, votes: request.votes + (voted ? 1 : -1) };
+    onChange(optimistic);  // instant feedback; put right if the server says otherwise
+    try {
+      const path = `/apps/${state.app}/requests/${request.id}/vote`;
+      onChange(voted ? await state.api.post(path) : await state.api.del(path));
+    } catch (error) {
+      onChange(request);
+      fail(error);
+    }
+  });
+  return button;
+}
+
+function requestItem(request) {
+  const li = h("li", { class: "card request" });
+  const render = (current) => {
+    li.replaceChildren(
+      voteButton(current, render),
+      h("div", {},
+        h("h3", {}, h("a", { href: `#/r/${current.id}` }, current.title)),
+        h("div", { class: "meta" }, statusBadge(current.status),
+          ...current.tags.map((t) => h("span", { class: "tag" }, t)),
+          h("span", {}, `${current.commentCount} comment${current.commentCount === 1 ? "" : "s"}`))));
+  };
+  render(request);
+  return li;
+}
+
+async function showList() {
+  const sort = h("select", { id: "sort", onchange: (e) => { state.sort = e.target.value; showList(); } },
+    h("option", { value: "top", selected: state.sort === "top" }, "Most votes"),
+    h("option", { value: "new", selected: state.sort === "new" }, "Newest"));
+  const status = h("select", { id: "status", onchange: (e) => { state.status = e.target.value; showList(); } },
+    h("option", { value: "" }, "Any status"),
+    ...Object.entries(STATUS_LABELS).map(([value, label]) =>
+      h("option", { value, selected: state.status === value }, label)));
+  const tag = h("select", { id: "tag", onchange: (e) => { state.tag = e.target.value; showList(); } },
+    h("option", { value: "" }, "Any tag"),
+    ...[...state.tags].sort().map((t) => h("option", { value: t, selected: state.tag === t }, t)));
+  const list = h("ul", { class: "list", id: "requests", "aria-label": "Feature requests" });
+  const more = h("button", { type: "button", id: "more" }, "Load more");
+  view.replaceChildren(
+    h("div", { class: "filters" },
+      h("div", {}, h("label", { for: "sort" }, "Sort"), sort),
+      h("div", {}, h("label", { for: "status" }, "Status"), status),
+      h("div", {}, h("label", { for: "tag" }, "Tag"), tag)),
+    list, h("div", { class: "row", style: "justify-content:center;margin-top:16px" }, more));
+
+  let cursor = null;
+  let loading = false;
+  const load = async () => {
+    if (loading) return;
+    loading = true;
+    more.disabled = true;
+    try {
+      const page = await state.api.get(`/apps/${state.app}/requests`, {
+        sort: state.sort, status: state.status, tag: state.tag, limit: 20, cursor });
+      for (const request of page.items) {
+        request.tags.forEach((t) => state.tags.add(t));
+        list.append(requestItem(request));
+      }
+      cursor = page.nextCursor;
+      if (!list.children.length) list.append(h("li", { class: "muted" }, "No requests yet. Be the first to suggest one!"));
+      more.hidden = !cursor;
+    } catch (error) {
+      fail(error);
+    } finally {
+      loading = false;
+      more.disabled = false;
+    }
+  };
+  more.addEventListener("click", load);
+  new IntersectionObserver((entries) => {  // infinite scroll; the button stays for keyboards
+    if (entries.some((e) => e.isIntersecting) && cursor) load();
+  }).observe(more);
+  await load();
+}
+
+async function showRequest(id) {
+  view.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  let request;
+  try {
+    request = await state.api.get(`/apps/${state.app}/requests/${id}`);
+  } catch (error) {
+    view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")));
+    return fail(error);
+  }
+  const comments = h("ol", { class: "list", id: "comments", "aria-label": "Comments" });
+  const body = h("textarea", { id: "comment-body", required: true, maxlength: 5000 });
+  const header = h("div", { class: "request" });
+  const renderHeader = (current) => header.replaceChildren(voteButton(current, renderHeader),
+    h("div", {}, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
+      h("div", { class: "meta" }, statusBadge(current.status), `by ${current.author.name || "someone"}`,
+        `· ${when(current.createdAt)}`)));
+  renderHeader(request);
+  view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")),
+    h("article", { class: "card stack" }, header,
+      request.description ? h("p", { class: "text" }, request.description) : null,
+      request.duplicateOf ? h("p", {}, "Merged into ", h("a", { href: `#/r/${request.duplicateOf}` }, "another request"), ".") : null,
+      request.response ? h("div", { class: "response" }, h("strong", {}, "Team response"),
+        h("p", { class: "text", style: "margin:4px 0 0" }, request.response)) : null),
+    h("section", { class: "stack", style: "margin-top:20px", "aria-labelledby": "comments-title" },
+      h("h2", { id: "comments-title", style: "font-size:1.05rem" }, "Comments"), comments,
+      h("form", { class: "card stack", onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          const made = await state.api.post(`/apps/${state.app}/requests/${id}/comments`, { body: body.value });
+          comments.append(commentItem(made));
+          body.value = "";
+          announce(messages, "Your comment was added.");
+        } catch (error) { fail(error); }
+      } }, h("label", { for: "comment-body" }, "Add a comment"), body,
+        h("button", { class: "primary", type: "submit" }, "Comment"))));
+  try {
+    let cursor = null;
+    do {
+      const page = await state.api.get(`/apps/${state.app}/requests/${id}/comments`, { limit: 100, cursor });
+      page.items.forEach((c) => comments.append(commentItem(c)));
+      cursor = page.nextCursor;
+    } while (cursor);
+  } catch (error) { fail(error); }
+}
+
+function commentItem(comment) {
+  return h("li", { class: "card" }, h("div", { class: "meta" }, h("strong", {}, comment.author.name || "Someone"),
+    when(comment.createdAt)), h("p", { class: "text", style: "margin:4px 0 0" }, comment.body));
+}
+
+function showNew() {
+  const title = h("input", { id: "new-title", required: true, maxlength: 120, autocomplete: "off" });
+  const description = h("textarea", { id: "new-description", maxlength: 5000 });
+  const similar = h("div", { id: "similar", hidden: true, "aria-live": "polite" });
+  let timer = null;
+  let similarWorks = true;
+  title.addEventListener("input", () => {
+    clearTimeout(timer);
+    if (!similarWorks || title.value.trim().length < 3) { similar.hidden = true; return; }
+    timer = setTimeout(async () => {
+      try {
+        const found = await state.api.get(`/apps/${state.app}/requests/similar`, { q: title.value.trim() });
+        const items = (found.items || found || []).slice(0, 5);
+        similar.hidden = !items.length;
+        similar.replaceChildren(h("p", { style: "margin:0 0 6px" }, h("strong", {}, "Did you mean…")),
+          h("ul", {}, ...items.map((s) => h("li", {}, h("a", { href: `#/r/${s.id}` }, s.title), ` · ${s.votes} votes`))));
+      } catch {
+        similarWorks = false;  // the server has no "did you mean" yet: stay out of the way
+        similar.hidden = true;
+      }
+    }, 250);
+  });
+  view.replaceChildren(h("h2", {}, "Suggest a feature"), h("form", { class: "card stack", onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const made = await state.api.post(`/apps/${state.app}/requests`, {
+        title: title.value, description: description.value },
+        { "Idempotency-Key": crypto.randomUUID() });
+      location.hash = `#/r/${made.id}`;
+      announce(messages, "Thank you! Your request was posted.");
+    } catch (error) { fail(error); }
+  } }, h("div", {}, h("label", { for: "new-title" }, "Title"), title), similar,
+    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description),
+    h("button", { class: "primary", type: "submit" }, "Post request")));
+  title.focus();
+}
+
+async function showRoadmap() {
+  const columns = ["planned", "in_progress", "completed"];
+  const lists = Object.fromEntries(columns.map((s) => [s, h("ul", { class: "list" })]));
+  view.replaceChildren(h("div", { class: "roadmap" }, ...columns.map((s) =>
+    h("section", { "aria-labelledby": `col-${s}` }, h("h2", { id: `col-${s}` }, STATUS_LABELS[s]), lists[s]))));
+  await Promise.all(columns.map(async (status) => {
+    try {
+      const page = await state.api.get(`/apps/${state.app}/requests`, { status, sort: "top", limit: 50 });
+      for (const r of page.items) {
+        lists[status].append(h("li", { class: "card" }, h("a", { href: `#/r/${r.id}` }, r.title),
+          h("div", { class: "meta" }, `${r.votes} votes`)));
+      }
+      if (!page.items.length) lists[status].append(h("li", { class: "muted" }, "Nothing here yet."));
+    } catch (error) { fail(error); }
+  }));
+}
+
+function route() {
+  messages.replaceChildren();
+  const hash = location.hash || "#/";
+  const tab = hash.startsWith("#/roadmap") ? "roadmap" : hash.startsWith("#/new") ? "new" : "list";
+  document.querySelectorAll("nav.tabs a").forEach((a) => {
+    if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  });
+  if (hash.startsWith("#/r/")) return showRequest(hash.slice(4));
+  if (tab === "roadmap") return showRoadmap();
+  if (tab === "new") return showNew();
+  return showList();
+}
+
+const config = await loadConfig(new URL("../", import.meta.url));
+if (!config.api || !config.key || !config.app) {
+  announce(messages, "This board needs ?api=…&key=fr_pub_… in its address.", "alert");
+} else {
+  state.app = config.app;
+  state.api = client({ api: config.api, key: config.key, token: token() });
+  window.addEventListener("hashchange", route);
+  route();
+}
