@@ -29,7 +29,8 @@ vendor: $(VENDOR)
 run: install  ## the API with demo data on http://127.0.0.1:$${PORT:-8000}/v1
 	$(PY) manage.py local run
 
-test: install  ## lint, then unit, integration and end-to-end tests
+test: install  ## lint, then unit, integration, end-to-end and browser tests
+	bash tools/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 tests
 

@@ -89,6 +89,9 @@ async function showList() {
         request.tags.forEach((t) => state.tags.add(t));
         list.append(requestItem(request));
       }
+      const known = new Set([...tag.options].map((o) => o.value));
+      [...state.tags].sort().filter((t) => !known.has(t))
+        .forEach((t) => tag.append(h("option", { value: t }, t)));
       cursor = page.nextCursor;
       if (!list.children.length) list.append(h("li", { class: "muted" }, "No requests yet. Be the first to suggest one!"));
       more.hidden = !cursor;
