@@ -123,8 +123,8 @@ async function showRequest(id) {
   const header = h("div", { class: "request" });
   const renderHeader = (current) => header.replaceChildren(voteButton(current, renderHeader),
     h("div", {}, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
-      h("div", { class: "meta" }, statusBadge(current.status), `by ${current.author.name || "someone"}`,
-        `· ${when(current.createdAt)}`)));
+      h("div", { class: "meta" }, statusBadge(current.status),
+        h("span", {}, `by ${current.author.name || "someone"} · ${when(current.createdAt)}`))));
   renderHeader(request);
   view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")),
     h("article", { class: "card stack" }, header,

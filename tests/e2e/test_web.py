@@ -242,5 +242,6 @@ def test_pages_fit_a_phone(browser: Any, site: dict[str, Any]) -> None:
         page.click("form button[type=submit]")
         page.wait_for_selector("tbody tr")
         shot(page, "phone-console")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
     finally:
         context.close()
