@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from chalice.app import Chalice, Response
+import json
+
+from chalice.app import Chalice, Cron, Response
 
 from chalicelib import consumers
 from chalicelib import models as m
@@ -222,6 +224,16 @@ def webhook_deliveries(call: Call, appId: str) -> dict:
     return apps.deliveries(get_context(), call.caller, call.app, call.query)
 
 
+@route("/v1/apps/{appId}/export", "GET", auth="admin", query=m.ExportQuery,
+       returns=m.ExportPending, summary="The app's requests as CSV, JSON or JSONL (large: 202 + link)")
+def export_requests(call: Call, appId: str) -> Reply:
+    from chalicelib.services import exports
+
+    status, body, headers = exports.export_now(get_context(), call.caller, call.app,
+                                               call.query.format)
+    return Reply(body, status, headers)
+
+
 # ---------------------------------------------------------------- email links and pages
 
 
@@ -287,6 +299,22 @@ def stats_on_event(event) -> None:
     from chalicelib.services import analytics as reports
 
     consumers.on_event(get_context(), "stats", event.message, reports.apply)
+
+
+@app.on_sqs_message(queue=get_settings().jobs_queue_name, batch_size=1)
+def run_jobs(event) -> dict:
+    from chalicelib.services import exports
+
+    ctx = get_context()
+    return consumers.sqs_batch([r.to_dict() for r in event],
+                               lambda record: exports.run_job(ctx, json.loads(record["body"])))
+
+
+@app.schedule(Cron(0, 3, "*", "*", "?", "*"), name="nightly-export")
+def nightly_export(event) -> None:
+    from chalicelib.services import exports
+
+    exports.nightly(get_context())
 
 
 @app.on_sqs_message(queue=get_settings().webhook_queue_name, batch_size=10)

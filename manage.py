@@ -154,6 +154,60 @@ def emails(address: str | None, as_json: bool) -> None:
     _emit(rows, as_json, "\n".join(f"{r['to']}\t{r['subject']}" for r in rows) or "no emails")
 
 
+@cli.command("export")
+@click.argument("tenant_id", metavar="TENANT")
+@click.argument("app_id", metavar="APP")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="The file to write (use - for standard output).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def export_app(tenant_id: str, app_id: str, fmt: str, out: str, as_json: bool) -> None:
+    """Export APP of TENANT to a file, page by page, with a progress bar."""
+    from chalicelib.export import chunks
+
+    ctx = _context()
+    if _guard(lambda: ctx.store.get_app(tenant_id, app_id)) is None:
+        raise click.ClickException(f"no app {app_id!r} in tenant {tenant_id!r}")
+    total = ctx.store.get_stats(tenant_id, app_id).get("requests", 0)
+    stream = (open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+              if out != "-" else click.get_text_stream("stdout"))
+    count = 0
+    with stream, click.progressbar(length=total or None, label=f"exporting {app_id}",
+                                   file=sys.stderr) as bar:
+
+        def counted():
+            nonlocal count
+            for req in ctx.store.iter_requests(tenant_id, app_id):
+                count += 1
+                bar.update(1)
+                yield req
+
+        for piece in chunks(fmt, counted()):
+            stream.write(piece)
+    _emit({"tenant": tenant_id, "app": app_id, "format": fmt, "requests": count, "out": out},
+          as_json, f"wrote {count} requests to {out}")
+
+
+@cli.group()
+def schedule() -> None:
+    """Scheduled jobs, fired now instead of waiting for their time."""
+
+
+@schedule.command("run")
+@click.argument("name", type=click.Choice(["nightly-export"]))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def schedule_run(name: str, as_json: bool) -> None:
+    """Run the scheduled job NAME against the stack, as EventBridge would."""
+    from chalicelib.services import exports
+
+    ctx = _context()
+    done = _guard(lambda: exports.nightly(ctx, progress=lambda m: click.echo(
+        f"exported {m['tenant']}/{m['appId']}: {m['files'][0]['requests']} requests",
+        err=True)))
+    _emit(done, as_json, f"{name}: {len(done)} apps exported to s3://{ctx.settings.export_bucket}")
+
+
 @cli.group()
 def local() -> None:
     """The local stack (moto + chalice local)."""

@@ -336,6 +336,20 @@ class HealthOut(_Model):
     checks: dict[str, str]
 
 
+class ExportQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    format: Literal["csv", "json", "jsonl"] = "csv"
+
+
+class ExportPending(_Model):
+    status: Literal["pending"]
+    format: str
+    requests: int
+    url: str = Field(description="A presigned link; the file is there once the job ran.")
+    expiresAt: str
+
+
 class UnsubscribeQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

@@ -30,6 +30,10 @@ class Settings(BaseModel):
     api_base_url: str = Field("http://127.0.0.1:8000", alias="API_BASE_URL",
                               description="Where unsubscribe links in emails point.")
     export_bucket: str = Field("", alias="EXPORT_BUCKET")
+    export_inline_max: int = Field(1000, alias="EXPORT_INLINE_MAX", ge=0,
+                                   description="Above this many requests an export is a file in S3.")
+    jobs_queue_url: str = Field("", alias="JOBS_QUEUE_URL")
+    jobs_queue_name: str = Field("featureboard-jobs", alias="JOBS_QUEUE_NAME")
     sender_email: str = Field("featureboard@example.com", alias="SENDER_EMAIL")
     ai_provider: Literal["local", "bedrock"] = Field("local", alias="AI_PROVIDER")
     bedrock_model_id: str = Field("", alias="BEDROCK_MODEL_ID")

@@ -621,6 +621,17 @@ class Store:
             ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
         self.transact(ops)
 
+    def iter_requests(self, tenant: str, app: str, page_size: int = 200
+                      ) -> Iterator[FeatureRequest]:
+        """Every request of an app, newest first, one page in memory at a time."""
+        cursor = None
+        while True:
+            items, cursor = self._query(Keys.requests(tenant, app), forward=False,
+                                        limit=page_size, cursor=cursor)
+            yield from (_request_record(tenant, i) for i in items)
+            if not cursor:
+                return
+
     def bulk_put_requests(self, reqs: Iterable[FeatureRequest]) -> int:
         """Load many requests (with their tag copies) in batches: imports and benchmarks."""
         batch, count = [], 0

@@ -41,6 +41,7 @@ class EventRunner:
     table_name: str
     topic_arn: str
     webhook_queue_url: str
+    jobs_queue_url: str = ""
     consumer_queues: dict[str, str] = field(default_factory=dict)
     dead_letter_url: str = ""
     _iterators: dict[str, str] = field(default_factory=dict)
@@ -91,7 +92,8 @@ class EventRunner:
     def step(self) -> int:
         """Feed every source once; returns how many records or messages were handled."""
         return self._stream() + sum(self._sns_consumer(n) for n in SNS_CONSUMERS) + \
-            self._webhooks()
+            self._sqs_worker(self.webhook_queue_url, "deliver_webhooks") + \
+            (self._sqs_worker(self.jobs_queue_url, "run_jobs") if self.jobs_queue_url else 0)
 
     def drain(self, timeout: float = 30.0) -> None:
         """Run until nothing moves and no message is waiting out a retry delay."""
@@ -113,7 +115,8 @@ class EventRunner:
         return sum(int(sqs.get_queue_attributes(
             QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])[
                 "Attributes"]["ApproximateNumberOfMessagesNotVisible"])
-            for url in (*self.consumer_queues.values(), self.webhook_queue_url))
+            for url in (*self.consumer_queues.values(), self.webhook_queue_url,
+                        *([self.jobs_queue_url] if self.jobs_queue_url else [])))
 
     def run_forever(self, interval: float = 0.3) -> None:
         import logging
@@ -191,21 +194,31 @@ class EventRunner:
             self._delete(url, message["ReceiptHandle"])
         return len(messages)
 
-    def _webhooks(self) -> int:
+    def fire(self, schedule: str) -> Any:
+        """Run a scheduled handler now, with the event EventBridge would send."""
         import app as handlers
 
-        messages = self._receive(self.webhook_queue_url, 10)
+        name = schedule.replace("-", "_")
+        event = {"version": "0", "id": "local", "detail-type": "Scheduled Event",
+                 "source": "aws.events", "account": "000000000000", "time": "",
+                 "region": self.region, "resources": [f"local/{schedule}"], "detail": {}}
+        return getattr(handlers, name)(event, _Context())
+
+    def _sqs_worker(self, queue_url: str, handler: str) -> int:
+        import app as handlers
+
+        messages = self._receive(queue_url, 10)
         if not messages:
             return 0
-        arn = self._arn(self.webhook_queue_url)
+        arn = self._arn(queue_url)
         records = [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
                     "body": m["Body"], "attributes": m.get("Attributes", {}),
                     "messageAttributes": m.get("MessageAttributes", {}),
                     "md5OfBody": m.get("MD5OfBody"), "eventSource": "aws:sqs",
                     "eventSourceARN": arn, "awsRegion": self.region} for m in messages]
-        result = handlers.deliver_webhooks({"Records": records}, _Context()) or {}
+        result = getattr(handlers, handler)({"Records": records}, _Context()) or {}
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         for record in records:
             if record["messageId"] not in failed:
-                self._delete(self.webhook_queue_url, record["receiptHandle"])
+                self._delete(queue_url, record["receiptHandle"])
         return len(records)

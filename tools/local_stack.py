@@ -50,6 +50,7 @@ def load_stack() -> dict[str, Any]:
 def stack_env(endpoint: str, stack: dict[str, Any]) -> dict[str, str]:
     """Environment for anything that talks to the local stack (dummy AWS credentials)."""
     return {
+        **stack.get("env", {}),
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", REGION),
         "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
@@ -156,6 +157,7 @@ def _provision(stack: dict[str, Any], port: int) -> dict[str, str]:
     made = provision(stack["tableName"], "featureboard@example.com")
     made["API_BASE_URL"] = f"http://127.0.0.1:{port}"
     os.environ.update(made)
+    STACK_FILE.write_text(json.dumps({**stack, "env": made}, indent=2))  # for manage.py
     get_settings.cache_clear()
     get_context.cache_clear()
     return made
@@ -165,7 +167,7 @@ def _start_runner(table: str, made: dict[str, str]) -> Any:
     from .event_runner import EventRunner
 
     runner = EventRunner(os.environ["AWS_DEFAULT_REGION"], table, made["EVENTS_TOPIC_ARN"],
-                         made["WEBHOOK_QUEUE_URL"])
+                         made["WEBHOOK_QUEUE_URL"], made["JOBS_QUEUE_URL"])
     runner.subscribe()
     runner.start_at_latest()
     threading.Thread(target=runner.run_forever, daemon=True, name="event-runner").start()

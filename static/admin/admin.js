@@ -301,6 +301,32 @@ async function showWebhooks() {
   await load();
 }
 
+async function showExports() {
+  const note = h("div");
+  const download = async (format) => {
+    try {
+      const response = await fetch(`${state.config.api}/apps/${state.app}/export?format=${format}`, {
+        headers: { Authorization: `Bearer ${sessionStorage.getItem("fb-admin-key")}` } });
+      if (response.status === 202) {
+        const pending = await response.json();
+        note.replaceChildren(h("div", { class: "notice" }, `The export of ${pending.requests} requests is being written. `,
+          h("a", { href: pending.url }, "Download it"), " in a minute (the link works for an hour)."));
+        return;
+      }
+      if (!response.ok) throw new Error(String(response.status));
+      const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `${state.app}.${format}` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      ok(`Downloaded ${state.app}.${format}.`);
+    } catch (error) { fail(error); }
+  };
+  view.replaceChildren(h("h2", {}, "Export"), appPicker(() => {}),
+    h("p", { class: "muted" }, "Every request of the app, with votes, comments, status, tags and the team's response. CSV opens safely in a spreadsheet."),
+    h("div", { class: "row" }, ...["csv", "json", "jsonl"].map((format) =>
+      h("button", { type: "button", onclick: () => download(format) }, `Download ${format.toUpperCase()}`))), note);
+}
+
 function route() {
   messages.replaceChildren();
   const tab = (location.hash.match(/^#\/(\w+)/) || [])[1] || "triage";
@@ -312,7 +338,7 @@ function route() {
     return;
   }
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
-            webhooks: showWebhooks })[tab]?.() ?? showTriage();
+            webhooks: showWebhooks, export: showExports })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", () => {

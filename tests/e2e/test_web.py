@@ -141,11 +141,16 @@ def test_admin_triages_merges_responds_and_the_board_shows_it(page: Any,
 
 
 def test_console_pages_render(page: Any, site: dict[str, Any]) -> None:
-    for tab in ("apps", "feedback", "analytics", "webhooks"):
+    for tab in ("apps", "feedback", "analytics", "webhooks", "export"):
         sign_in(page, site, tab)
         page.wait_for_selector("h2")
         page.wait_for_timeout(500)
         shot(page, f"console-{tab}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    path = download.value.path()
+    header = Path(path).read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,title,description,status")
     assert not page.errors
 
 

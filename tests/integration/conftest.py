@@ -48,7 +48,7 @@ def aws_mock() -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="session")
 def _session_runner(aws_mock: dict[str, str]) -> EventRunner:
     found = EventRunner("us-east-1", aws_mock["TABLE_NAME"], aws_mock["EVENTS_TOPIC_ARN"],
-                        aws_mock["WEBHOOK_QUEUE_URL"])
+                        aws_mock["WEBHOOK_QUEUE_URL"], aws_mock["JOBS_QUEUE_URL"])
     found.subscribe()
     found.start_at_latest()
     return found

@@ -118,6 +118,38 @@ def list_page_costs() -> None:
                       f"{m.read_units:.1f} RCU, {m.write_units:.1f} WCU; {elapsed:.0f} ms in moto")
 
 
+def export_memory(total: int = 100_000) -> None:
+    """Peak memory growth while exporting ``total`` requests to a gzip file, per format.
+
+    The requests come from a generator (as the store's paginated iterator yields them, 200 a
+    page), so this measures the writers and the gzip path, not DynamoDB.
+    """
+    import tracemalloc
+
+    from chalicelib.export import FORMATS, write_gzip
+    from chalicelib.records import FeatureRequest, Person
+
+    def requests():
+        for n in range(total):
+            ms = 1_700_000_000_000 + n
+            yield FeatureRequest(tenant="bench", app="web", id=f"{n:026d}", title=f"Request {n}",
+                                 description="x" * 300, author=Person(f"u{n}", "User", "u@x.io"),
+                                 created_ms=ms, updated_ms=ms, tags=("ui", "api"), votes=n % 90)
+
+    print(f"\nexport of {total:,} requests (gzip to a temporary file)")
+    for fmt in FORMATS:
+        tracemalloc.start()
+        started = time.perf_counter()
+        written = write_gzip(fmt, requests())
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        written.file.close()
+        print(f"  {fmt:<6} peak memory growth {peak / 2**20:6.2f} MiB; {written.size / 2**20:6.1f} MiB "
+              f"gzipped; {elapsed:5.1f} s")
+
+
 if __name__ == "__main__":
     cold_start()
     list_page_costs()
+    export_memory()

@@ -1,0 +1,128 @@
+"""Exports of an app's requests: CSV, JSON and JSONL, written piece by piece.
+
+Every writer takes an iterator of requests and yields text, so memory stays flat however
+many requests there are. CSV cells that a spreadsheet would run as a formula are
+neutralised with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from .ids import iso
+from .records import FeatureRequest
+
+__all__ = ["FORMATS", "COLUMNS", "row", "chunks", "neutralise", "write_gzip", "Written",
+           "CONTENT_TYPES", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+FORMATS = ("csv", "json", "jsonl")
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+                 "jsonl": "application/x-ndjson"}
+COLUMNS = ("id", "title", "description", "status", "priority", "tags", "votes", "commentCount",
+           "authorId", "authorName", "authorEmail", "response", "duplicateOf", "createdAt",
+           "updatedAt", "insights")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def row(req: FeatureRequest) -> dict[str, Any]:
+    """One request as an export row (admins' view: the author's email is included)."""
+    return {
+        "id": req.id, "title": req.title, "description": req.description,
+        "status": req.status, "priority": req.priority, "tags": list(req.tags),
+        "votes": req.votes, "commentCount": req.comment_count, "authorId": req.author.id,
+        "authorName": req.author.name, "authorEmail": req.author.email,
+        "response": req.response, "duplicateOf": req.duplicate_of,
+        "createdAt": iso(req.created_ms), "updatedAt": iso(req.updated_ms),
+        "insights": req.insights,
+    }
+
+
+def neutralise(value: Any) -> str:
+    """Text for a CSV cell that no spreadsheet will evaluate."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = ";".join(value)
+    elif isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv(requests: Iterable[FeatureRequest]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for req in requests:
+        values = row(req)
+        writer.writerow([neutralise(values[c]) for c in COLUMNS])
+        if buffer.tell() > 64 * 1024:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _jsonl(requests: Iterable[FeatureRequest]) -> Iterator[str]:
+    for req in requests:
+        yield json.dumps(row(req), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _json(requests: Iterable[FeatureRequest]) -> Iterator[str]:
+    yield f'{{"schemaVersion":{SCHEMA_VERSION},"items":['
+    for n, req in enumerate(requests):
+        yield ("," if n else "") + json.dumps(row(req), ensure_ascii=False, separators=(",", ":"))
+    yield "]}\n"
+
+
+_WRITERS: dict[str, Callable[[Iterable[FeatureRequest]], Iterator[str]]] = {
+    "csv": _csv, "json": _json, "jsonl": _jsonl}
+
+
+def chunks(fmt: str, requests: Iterable[FeatureRequest]) -> Iterator[str]:
+    return _WRITERS[fmt](requests)
+
+
+@dataclass(frozen=True)
+class Written:
+    file: IO[bytes]  # rewound, ready to upload
+    count: int
+    size: int
+    sha256: str
+
+
+class _Counting:
+    """Counts the requests that pass through, for the manifest."""
+
+    def __init__(self, requests: Iterable[FeatureRequest]) -> None:
+        self.requests, self.count = requests, 0
+
+    def __iter__(self) -> Iterator[FeatureRequest]:
+        for req in self.requests:
+            self.count += 1
+            yield req
+
+
+def write_gzip(fmt: str, requests: Iterable[FeatureRequest]) -> Written:
+    """Gzip the export into a temporary file (Lambda's /tmp), never holding it in memory."""
+    counted = _Counting(requests)
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it
+    with gzip.GzipFile(fileobj=target, mode="wb", mtime=0) as archive:
+        for piece in chunks(fmt, counted):
+            archive.write(piece.encode("utf-8"))
+    size = target.tell()
+    target.seek(0)
+    digest = hashlib.sha256()
+    for block in iter(lambda: target.read(1 << 20), b""):
+        digest.update(block)
+    target.seek(0)
+    return Written(target, counted.count, size, digest.hexdigest())
