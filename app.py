@@ -301,6 +301,13 @@ def stats_on_event(event) -> None:
     consumers.on_event(get_context(), "stats", event.message, reports.apply)
 
 
+@app.on_sns_message(topic=get_settings().events_topic_name)
+def sentiment_on_event(event) -> None:
+    from chalicelib.services import feedback_sentiment
+
+    consumers.on_event(get_context(), "sentiment", event.message, feedback_sentiment.label)
+
+
 @app.on_sqs_message(queue=get_settings().jobs_queue_name, batch_size=1)
 def run_jobs(event) -> dict:
     from chalicelib.services import exports

@@ -968,6 +968,24 @@ class Store:
                 return False
             raise
 
+    def set_feedback_sentiment(self, tenant: str, app: str, feedback_id: str, sentiment: str,
+                               event_id: str, expires_at: int) -> bool:
+        """Label one feedback and count the label, once per event, in one transaction."""
+        marker = {**Keys.marker(tenant, event_id, "sentiment"), "expiresAt": expires_at}
+        try:
+            self.transact([
+                self._put_op(marker, "attribute_not_exists(pk)"),
+                self._update_op(Keys.feedback(tenant, app, feedback_id), "SET sentiment = :s",
+                                {":s": sentiment}, "attribute_exists(pk)"),
+                self._update_op(Keys.stats(tenant, app), "ADD #c :one", {":one": 1}, None,
+                                {"#c": f"sent_{sentiment}"}),
+            ])
+            return True
+        except ConditionFailedError as exc:
+            if exc.failed_at(0) or exc.failed_at(1):  # seen already, or the feedback is gone
+                return False
+            raise
+
     def get_stats(self, tenant: str, app: str) -> dict[str, int]:
         item = self._get(Keys.stats(tenant, app)) or {}
         return {k: v for k, v in item.items() if k not in ("pk", "sk")}

@@ -310,3 +310,34 @@ def test_local_outbox_page_shows_sent_emails_escaped(api: Api, tenant: Tenant,
     assert page.status == 200 and page.headers["content-type"].startswith("text/html")
     assert "outboxer@example.com" in page.body
     assert "<img src=x" not in page.body and "&lt;img src=x" in page.body
+
+
+def test_feedback_gets_its_sentiment_and_analytics_count_it_once(
+        api: Api, tenant: Tenant, runner: EventRunner) -> None:
+    import app as handlers
+
+    for message in ("Love it, thank you!", "It crashes every time, useless.",
+                    "Please add an export to PDF."):
+        api.post(tenant.path("/feedback"), key=tenant.pub_key, token=tenant.token("f"),
+                 body={"message": message})
+    runner.drain()
+    listed = api.get(tenant.path("/feedback"), key=tenant.admin_key).body["items"]
+    assert {f["message"]: f["sentiment"] for f in listed} == {
+        "Love it, thank you!": "positive", "It crashes every time, useless.": "negative",
+        "Please add an export to PDF.": "neutral"}
+    report = api.get(tenant.path("/analytics"), key=tenant.admin_key).body
+    assert report["sentiment"] == {"positive": 1, "neutral": 1, "negative": 1}
+    # the same event again (SNS delivers at least once) counts nothing more
+    from chalicelib.events import derive
+
+    event = derive({"eventID": "again", "eventName": "INSERT", "dynamodb": {
+        "SequenceNumber": "1", "NewImage": {
+            "pk": {"S": f"T#{tenant.id}#A#web#FB"}, "sk": {"S": f"F#{listed[0]['id']}"},
+            "type": {"S": "feedback"}, "id": {"S": listed[0]["id"]}, "appId": {"S": "web"},
+            "message": {"S": listed[0]["message"]}, "createdAt": {"N": "1"}}}}, 0)[0]
+    note = {"Records": [{"Sns": {"Message": event.message(), "Subject": None,
+                                 "MessageAttributes": {}}}]}
+    handlers.sentiment_on_event(note, None)
+    handlers.sentiment_on_event(note, None)
+    report = api.get(tenant.path("/analytics"), key=tenant.admin_key).body
+    assert sum(report["sentiment"].values()) == 4

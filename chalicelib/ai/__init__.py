@@ -1,0 +1,1 @@
+"""AI analysis: one interface, an offline provider (``local``) and Bedrock's (``bedrock``)."""
