@@ -234,6 +234,22 @@ def export_requests(call: Call, appId: str) -> Reply:
     return Reply(body, status, headers)
 
 
+@route("/v1/apps/{appId}/insights", "GET", auth="admin", query=m.PageQuery,
+       returns=m.InsightsOut, summary="The latest AI analysis: per request, and duplicate groups")
+def insights(call: Call, appId: str) -> dict:
+    from chalicelib.services import insights as analysis
+
+    return analysis.latest(get_context(), call.caller, call.app, call.query)
+
+
+@route("/v1/apps/{appId}/insights/run", "POST", auth="admin", status=202,
+       summary="Analyse now instead of waiting for the nightly run")
+def run_insights(call: Call, appId: str) -> Reply:
+    from chalicelib.services import insights as analysis
+
+    return Reply(analysis.queue(get_context(), call.caller, call.app), 202)
+
+
 # ---------------------------------------------------------------- email links and pages
 
 
@@ -322,6 +338,13 @@ def nightly_export(event) -> None:
     from chalicelib.services import exports
 
     exports.nightly(get_context())
+
+
+@app.schedule(Cron(0, 4, "*", "*", "?", "*"), name="nightly-insights")
+def nightly_insights(event) -> None:
+    from chalicelib.services import insights as analysis
+
+    analysis.nightly(get_context())
 
 
 @app.on_sqs_message(queue=get_settings().webhook_queue_name, batch_size=10)

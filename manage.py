@@ -195,13 +195,17 @@ def schedule() -> None:
 
 
 @schedule.command("run")
-@click.argument("name", type=click.Choice(["nightly-export"]))
+@click.argument("name", type=click.Choice(["nightly-export", "nightly-insights"]))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def schedule_run(name: str, as_json: bool) -> None:
     """Run the scheduled job NAME against the stack, as EventBridge would."""
-    from chalicelib.services import exports
+    from chalicelib.services import exports, insights
 
     ctx = _context()
+    if name == "nightly-insights":
+        count = _guard(lambda: insights.nightly(ctx))
+        _emit({"schedule": name, "apps": count}, as_json, f"{name}: {count} apps analysed")
+        return
     done = _guard(lambda: exports.nightly(ctx, progress=lambda m: click.echo(
         f"exported {m['tenant']}/{m['appId']}: {m['files'][0]['requests']} requests",
         err=True)))

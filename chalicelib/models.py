@@ -350,6 +350,28 @@ class ExportPending(_Model):
     expiresAt: str
 
 
+class RequestInsightOut(_Model):
+    id: str
+    category: str
+    sentiment: Literal["positive", "neutral", "negative"]
+    priorityScore: int = Field(ge=1, le=10)
+    summary: str
+
+
+class DuplicateGroupOut(_Model):
+    ids: list[str] = Field(min_length=2)
+    score: float = Field(ge=0, le=1)
+    reason: str
+
+
+class InsightsOut(_Model):
+    ranAt: str | None
+    provider: str | None
+    requests: list[RequestInsightOut]
+    duplicateGroups: list[DuplicateGroupOut]
+    nextCursor: str | None
+
+
 class UnsubscribeQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

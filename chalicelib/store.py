@@ -145,6 +145,10 @@ class Keys:
         return {"pk": f"T#{tenant}#EVT#{event_id}", "sk": consumer}
 
     @staticmethod
+    def insights(tenant: str, app: str) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#INSIGHTS", "sk": "LATEST"}
+
+    @staticmethod
     def stats(tenant: str, app: str) -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": "TOTALS"}
 
@@ -205,9 +209,22 @@ def _codec() -> tuple[Any, Any]:
     return TypeSerializer(), TypeDeserializer()
 
 
+def _exact(value: Any) -> Any:
+    """DynamoDB numbers are decimals: floats (scores) go in as their shortest decimal."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {k: _exact(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_exact(v) for v in value]
+    return value
+
+
 def _to_ddb(item: dict[str, Any]) -> dict[str, Any]:
     ser = _codec()[0]
-    return {k: ser.serialize(v) for k, v in item.items() if v is not None}
+    return {k: ser.serialize(_exact(v)) for k, v in item.items() if v is not None}
 
 
 def _plain(value: Any) -> Any:
@@ -231,7 +248,7 @@ def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
 
 def _values(values: dict[str, Any]) -> dict[str, Any]:
     ser = _codec()[0]
-    return {k: ser.serialize(v) for k, v in values.items()}
+    return {k: ser.serialize(_exact(v)) for k, v in values.items()}
 
 
 # ---------------------------------------------------------------- record mapping
@@ -708,6 +725,24 @@ class Store:
                 vals[f":{alias[1:]}"] = value
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         return self._update_op(key, expression, vals, condition, names)
+
+    def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
+        """Put the analysis on the request and its tag copies; False if it was deleted."""
+        ops = [self._update_op(Keys.request(req.tenant, req.app, req.id, tag),
+                               "SET insights = :i", {":i": insights}, "attribute_exists(pk)")
+               for tag in (None, *req.tags)]
+        try:
+            self.transact(ops)
+            return True
+        except ConditionFailedError:
+            return False
+
+    def put_insights_run(self, tenant: str, app: str, run: dict[str, Any]) -> None:
+        self._put({**Keys.insights(tenant, app), "type": "insightsRun", **run})
+
+    def get_insights_run(self, tenant: str, app: str) -> dict[str, Any] | None:
+        item = self._get(Keys.insights(tenant, app))
+        return {k: v for k, v in item.items() if k not in ("pk", "sk", "type")} if item else None
 
     def delete_request(self, req: FeatureRequest) -> None:
         """Remove the request and its copies at once, then its votes, comments and follows."""

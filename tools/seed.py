@@ -82,6 +82,10 @@ REQUESTS: list[tuple[str, str, list[str], str]] = [
     ("Webhooks for task changes", "Call our URL whenever a task changes.", ["api",
                                                                               "integrations"],
      "under_review"),
+    # asked again in other words: the nightly analysis should offer to merge these
+    ("Night theme please", "My eyes hurt at night, a darker theme would help.", ["ui"], "open"),
+    ("Download all tasks as a CSV file", "For our monthly reporting.", ["export"], "open"),
+    ("Migrate my boards from Trello", "", ["import"], "open"),
 ]
 
 COMMENTS = [

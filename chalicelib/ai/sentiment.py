@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["sentiment", "score", "POSITIVE", "NEGATIVE"]
+__all__ = ["sentiment", "score", "POSITIVE", "NEGATIVE", "REQUEST_THRESHOLDS"]
 
 POSITIVE, NEGATIVE = 0.3, -0.1  # thresholds on the adjusted score
 
@@ -48,11 +48,18 @@ def score(text: str) -> float:
     return compound
 
 
-def sentiment(text: str) -> str:
-    """``positive``, ``neutral`` or ``negative``."""
+def sentiment(text: str, positive: float = POSITIVE, negative: float = NEGATIVE) -> str:
+    """``positive``, ``neutral`` or ``negative``.
+
+    Feature requests are mostly neutral descriptions; the analyzer reads them with wider
+    thresholds (``REQUEST_THRESHOLDS``) so that a stray word ("block", "die") does not tip them.
+    """
     value = score(text)
-    if value >= POSITIVE:
+    if value >= positive:
         return "positive"
-    if value <= NEGATIVE:
+    if value <= negative:
         return "negative"
     return "neutral"
+
+
+REQUEST_THRESHOLDS = {"positive": 0.6, "negative": -0.45}

@@ -50,7 +50,7 @@ SYNONYMS = {
     "photos": "photo", "resizing": "resize",
     "bulk": "batch", "many": "batch", "multiple": "batch",
     "erase": "remove", "cut": "remove", "remover": "remove",
-    "freeze": "lock", "block": "lock",
+    "freeze": "lock",
     "repeat": "recur", "repeating": "recur", "repeats": "recur", "recurring": "recur",
     "standing": "recur", "every": "recur", "weekly": "recur", "monthly": "recur",
     "spreadsheet": "csv", "gantt": "gantt", "gant": "gantt", "timeline": "gantt",

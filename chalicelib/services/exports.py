@@ -57,10 +57,15 @@ def write_to_s3(ctx: Context, tenant: str, app_id: str, fmt: str, key: str) -> d
 
 
 def run_job(ctx: Context, job: dict[str, Any]) -> dict[str, Any]:
-    if job.get("kind") != "export":
-        raise ValueError(f"unknown job kind {job.get('kind')!r}")
-    return write_to_s3(ctx, job["tenant"], job["appId"], _check_format(job["format"]),
-                       job["key"])
+    """A queued job: an export, or an analysis."""
+    if job.get("kind") == "export":
+        return write_to_s3(ctx, job["tenant"], job["appId"], _check_format(job["format"]),
+                           job["key"])
+    if job.get("kind") == "insights":
+        from . import insights
+
+        return insights.run(ctx, job["tenant"], job["appId"])
+    raise ValueError(f"unknown job kind {job.get('kind')!r}")
 
 
 def nightly(ctx: Context, day: str | None = None,
