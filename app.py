@@ -105,6 +105,14 @@ def list_requests(call: Call, appId: str) -> dict:
     return requests.list_page(get_context(), call.caller, call.app, call.query)
 
 
+@route("/v1/apps/{appId}/requests/similar", "GET", query=m.SimilarQuery, returns=m.SimilarOut,
+       summary="Up to 5 open requests that read like q: 'did you mean…' while typing")
+def similar_requests(call: Call, appId: str) -> dict:
+    from chalicelib.services import search
+
+    return search.similar(get_context(), call.caller, call.app, call.query.q)
+
+
 @route(REQ, "GET", returns=m.RequestOut, summary="Read a request (ETag: its version)")
 def get_request(call: Call, appId: str, requestId: str) -> Reply:
     return _with_etag(requests.get(get_context(), call.caller, call.app, requestId))
@@ -322,6 +330,13 @@ def sentiment_on_event(event) -> None:
     from chalicelib.services import feedback_sentiment
 
     consumers.on_event(get_context(), "sentiment", event.message, feedback_sentiment.label)
+
+
+@app.on_sns_message(topic=get_settings().events_topic_name)
+def search_on_event(event) -> None:
+    from chalicelib.services import search
+
+    consumers.on_event(get_context(), "search", event.message, search.keep_index)
 
 
 @app.on_sqs_message(queue=get_settings().jobs_queue_name, batch_size=1)

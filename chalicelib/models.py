@@ -350,6 +350,24 @@ class ExportPending(_Model):
     expiresAt: str
 
 
+class SimilarQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+
+
+class SimilarItem(_Model):
+    id: str
+    title: str
+    status: Status
+    votes: int
+    score: float = Field(ge=0, le=1)
+
+
+class SimilarOut(_Model):
+    items: list[SimilarItem] = Field(max_length=5)
+
+
 class RequestInsightOut(_Model):
     id: str
     category: str

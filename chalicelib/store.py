@@ -149,6 +149,10 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#INSIGHTS", "sk": "LATEST"}
 
     @staticmethod
+    def search_shard(tenant: str, app: str, shard: int) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}
+
+    @staticmethod
     def stats(tenant: str, app: str) -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": "TOTALS"}
 
@@ -725,6 +729,41 @@ class Store:
                 vals[f":{alias[1:]}"] = value
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         return self._update_op(key, expression, vals, condition, names)
+
+    # ------------------------------------------------------------ the search index
+
+    SEARCH_SHARDS = 4  # each item holds ~3,000 titles; the index is read in one BatchGetItem
+
+    def _shard_of(self, request_id: str) -> int:
+        import zlib
+
+        return zlib.crc32(request_id.encode()) % self.SEARCH_SHARDS
+
+    def index_request(self, tenant: str, app: str, request_id: str, entry: str | None) -> None:
+        """Put (or, with None, remove) one request's ``status|title`` in the search index."""
+        key = Keys.search_shard(tenant, app, self._shard_of(request_id))
+        names = {"#e": "e", "#id": request_id}
+        if entry is None:
+            self.transact([self._update_op(key, "REMOVE #e.#id", None, None, names)])
+            return
+        try:
+            self.transact([self._update_op(key, "SET #e.#id = :v", {":v": entry},
+                                           "attribute_exists(#e)", names)])
+        except ConditionFailedError:  # the shard's first entry: create its map
+            self.transact([self._update_op(key, "SET #e = if_not_exists(#e, :m)",
+                                           {":m": {request_id: entry}}, None, {"#e": "e"})])
+            self.transact([self._update_op(key, "SET #e.#id = :v", {":v": entry}, None, names)])
+
+    def search_entries(self, tenant: str, app: str) -> dict[str, str]:
+        """Every indexed ``id -> status|title`` of the app, in one call."""
+        shards = self._batch_get([Keys.search_shard(tenant, app, n)
+                                  for n in range(self.SEARCH_SHARDS)])
+        return {k: v for shard in shards for k, v in (shard.get("e") or {}).items()}
+
+    def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
+        found = {i["id"]: _request_record(tenant, i)
+                 for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])}
+        return [found[r] for r in ids if r in found]
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
         """Put the analysis on the request and its tag copies; False if it was deleted."""

@@ -19,7 +19,8 @@ from typing import Any
 
 __all__ = ["EventRunner"]
 
-SNS_CONSUMERS = ("email_on_event", "webhooks_on_event", "stats_on_event", "sentiment_on_event")
+SNS_CONSUMERS = ("email_on_event", "webhooks_on_event", "stats_on_event", "sentiment_on_event",
+                 "search_on_event")
 LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
 
 

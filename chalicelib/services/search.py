@@ -1,0 +1,61 @@
+"""'Did you mean…': requests that read like what a user is typing, at a fixed cost per call.
+
+A compact index (``status|title`` of every request, in four items) is kept by a stream
+consumer and cached in the function between calls, so a search reads the index at most
+once every ``CACHE_S`` seconds and then only the five requests it returns.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from ..auth import Caller
+from ..context import Context
+from ..events import DomainEvent
+from ..records import App
+
+__all__ = ["similar", "keep_index", "CACHE_S", "SEARCHABLE"]
+
+CACHE_S = 30
+SEARCHABLE = ("open", "under_review", "planned", "in_progress")
+_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+_lock = threading.Lock()
+
+
+def _index(ctx: Context, app: App) -> Any:
+    from ..ai.similarity import Index
+
+    key = (app.tenant, app.id)
+    with _lock:
+        cached = _cache.get(key)
+    if cached and time.monotonic() - cached[0] < CACHE_S:
+        return cached[1]
+    entries = ctx.store.search_entries(app.tenant, app.id)
+    index = Index((rid, value.split("|", 1)[1]) for rid, value in entries.items()
+                  if value.split("|", 1)[0] in SEARCHABLE)
+    with _lock:
+        _cache[key] = (time.monotonic(), index)
+    return index
+
+
+def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
+    found = _index(ctx, app).search(q, 5)
+    found = [(rid, score) for rid, score in found if score >= 0.2]
+    requests = {r.id: r for r in ctx.store.get_requests(app.tenant, app.id,
+                                                        [rid for rid, _ in found])}
+    return {"items": [{"id": rid, "title": requests[rid].title,
+                       "status": requests[rid].status, "votes": requests[rid].votes,
+                       "score": round(min(1.0, score), 3)}
+                      for rid, score in found if rid in requests]}
+
+
+def keep_index(ctx: Context, event: DomainEvent) -> None:
+    """Bring one request's index entry in line with the table (order of events is moot)."""
+    if not event.type.startswith("request."):
+        return
+    request_id = event.data["request"]["id"]
+    current = ctx.store.get_request(event.tenant, event.app, request_id)
+    entry = f"{current.status}|{current.title}" if current else None
+    ctx.store.index_request(event.tenant, event.app, request_id, entry)
