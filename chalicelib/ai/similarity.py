@@ -21,6 +21,8 @@ __all__ = ["Index", "Group", "THRESHOLD", "MAX_GROUP"]
 
 THRESHOLD = 0.45  # a pair at or above it is a likely duplicate (chosen on tests/data)
 MAX_GROUP = 6
+RARE_CONCEPTS = 3  # a request is compared with those sharing one of its 3 rarest concepts
+MAX_CANDIDATES = 150  # …unless that concept is in more requests than this
 CONFLICT_FACTOR = 0.35
 CONCEPT_WEIGHT = 0.7
 
@@ -127,11 +129,22 @@ class Index:
         scored.sort(key=lambda pair: -pair[1])
         return scored[:limit]
 
+    def _rare_candidates(self, i: int) -> set[int]:
+        """Requests sharing one of ``i``'s rarest concepts: bounded work per request."""
+        rarest = sorted(self.concepts[i], key=lambda c: len(self._postings[c]))[:RARE_CONCEPTS]
+        found: set[int] = set()
+        for c in rarest:
+            posting = self._postings[c]
+            if len(posting) <= MAX_CANDIDATES:
+                found.update(posting)
+        found.discard(i)
+        return found
+
     def groups(self, threshold: float = THRESHOLD, max_size: int = MAX_GROUP) -> list[Group]:
         """Likely duplicates, merged by average linkage, each with a score and a reason."""
         edges: list[tuple[float, int, int]] = []
         for i in range(len(self.ids)):
-            for j in self._candidates(self.concepts[i], skip=i):
+            for j in self._rare_candidates(i):
                 if j > i:
                     score = self.pair(i, j)
                     if score >= threshold:

@@ -149,7 +149,62 @@ def export_memory(total: int = 100_000) -> None:
               f"gzipped; {elapsed:5.1f} s")
 
 
+def ai_quality() -> None:
+    """Duplicate groups, did-you-mean and sentiment on tests/data, beside the baselines."""
+    from chalicelib.ai.sentiment import sentiment
+    from tests.performance.ai_eval import duplicate_scores, recall_at_5, tfidf_baseline
+    from tests.unit.test_sentiment import labelled, vader_default
+
+    ours, base = duplicate_scores(), tfidf_baseline()
+    rows = labelled()
+    print("\nAI quality on tests/data (304 requests in 50 groups; 100 labelled feedback)")
+    print(f"  duplicates, ours:     precision {ours['precision']:.2f}  recall {ours['recall']:.2f}"
+          f"  F1 {ours['f1']:.2f};  recall@5 {recall_at_5():.2f}")
+    print(f"  duplicates, TF-IDF:   precision {base['precision']:.2f}  recall {base['recall']:.2f}"
+          f"  F1 {base['f1']:.2f} (best threshold {base['threshold']});"
+          f"  recall@5 {base['recall@5']:.2f}")
+    ours_s = sum(sentiment(m) == label for label, m in rows) / len(rows)
+    vader_s = sum(vader_default(m) == label for label, m in rows) / len(rows)
+    print(f"  sentiment accuracy:   ours {ours_s:.2f}; VADER with default thresholds {vader_s:.2f}")
+
+
+def analysis_scaling() -> None:
+    """Analysis time for 10,000 and 20,000 requests: the ratio shows linear or quadratic."""
+    import random
+
+    from chalicelib.ai.analyzer import Item, LocalAnalyzer
+    from tests.performance.ai_eval import load_requests
+
+    titles = [r["title"] for rows in load_requests().values() for r in rows]
+    words = ["please", "asap", "for teams", "on mobile", "v2", "again", "soon", "pro"]
+    rng = random.Random(1)
+
+    def items(n: int) -> list[Item]:
+        return [Item(f"r{i}", f"{rng.choice(titles)} {rng.choice(words)} {i % 97}",
+                     votes=rng.randint(0, 40), created_ms=1_700_000_000_000) for i in range(n)]
+
+    timings = {}
+    for n in (10_000, 20_000):
+        batch = items(n)
+        started = time.perf_counter()
+        result = LocalAnalyzer().analyze(batch, 1_700_000_000_000)
+        timings[n] = time.perf_counter() - started
+        print(f"  analyse {n:>6,} requests: {timings[n]:5.1f} s, {len(result.groups)} groups")
+    print(f"  ratio 20k / 10k: {timings[20_000] / timings[10_000]:.2f} (2.0 is linear, 4.0 quadratic)")
+
+
+def similar_reads() -> None:
+    print("\ndid-you-mean: DynamoDB calls per search (auth and rate limit included) are counted")
+    print("  by tests/integration/test_similar.py: 4 calls when the index is not cached,")
+    print("  3 when it is (GetItem app, UpdateItem rate, BatchGetItem of the <= 5 results);")
+    print("  the index is 4 items read in one BatchGetItem, whatever the app holds.")
+
+
 if __name__ == "__main__":
     cold_start()
     list_page_costs()
     export_memory()
+    ai_quality()
+    print("\nanalysis time (offline provider)")
+    analysis_scaling()
+    similar_reads()
