@@ -130,8 +130,10 @@ class LocalAnalyzer:
         return Insights(self.name, found, groups)
 
 
-def get_analyzer(provider: str) -> Analyzer:
-    """The provider ``AI_PROVIDER`` names. Only ``local`` exists so far (see docs/ai.md)."""
-    if provider != "local":
-        raise ValueError(f"AI provider {provider!r} is not available; use AI_PROVIDER=local")
+def get_analyzer(provider: str, model_id: str = "", cache_bucket: str = "") -> Analyzer:
+    """The provider ``AI_PROVIDER`` names: ``local`` (offline) or ``bedrock``."""
+    if provider == "bedrock":
+        from .bedrock import BedrockAnalyzer
+
+        return BedrockAnalyzer(model_id, cache_bucket)
     return LocalAnalyzer()

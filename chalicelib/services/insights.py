@@ -18,7 +18,8 @@ __all__ = ["run", "latest", "queue", "nightly"]
 
 def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
     """Analyse every request of the app; write only the insights that changed."""
-    analyzer = get_analyzer(ctx.settings.ai_provider)
+    settings = ctx.settings
+    analyzer = get_analyzer(settings.ai_provider, settings.bedrock_model_id, settings.export_bucket)
     requests = list(ctx.store.iter_requests(tenant, app_id))
     now = ctx.clock()
     result = analyzer.analyze([Item(r.id, r.title, r.description, r.votes, r.priority,
