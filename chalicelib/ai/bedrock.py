@@ -73,23 +73,42 @@ class BedrockAnalyzer:
     # ------------------------------------------------------------ the interface
 
     def analyze(self, items: list[Item], now_ms: int) -> Insights:
+        """Per-request answers are cached one by one, so only new or edited requests go to
+        the model, however the batches fall."""
         most = max((i.votes for i in items), default=0)
-        found: list[RequestInsight] = []
-        for start in range(0, len(items), BATCH):
-            batch = items[start:start + BATCH]
-            answer = self._ask(REQUESTS_TOOL, self._requests_prompt(batch))
-            by_id = {a["id"]: a for a in answer.get("requests", [])}
+        answers: dict[str, dict[str, Any]] = {}
+        missing: list[Item] = []
+        for item in items:
+            cached = self._cached(self._request_key(item))
+            if cached is None:
+                missing.append(item)
+            else:
+                answers[item.id] = cached
+                self.usage["cached"] += 1
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start:start + BATCH]
+            got = {a["id"]: a for a in self._ask(REQUESTS_TOOL, self._requests_prompt(batch),
+                                                 cache=False).get("requests", [])}
             for item in batch:
-                got = by_id.get(item.id, {})
-                feeling = got.get("sentiment", "neutral")
-                found.append(RequestInsight(
-                    id=item.id, category=got.get("category", "feature"), sentiment=feeling,
-                    priorityScore=priority_score(item.votes, most,
-                                                 (now_ms - item.created_ms) / 864e5,
-                                                 item.priority, feeling),
-                    summary=(got.get("summary") or item.title)[:160]))
+                if item.id in got:
+                    answers[item.id] = got[item.id]
+                    self._store(self._request_key(item), got[item.id])
+        found = []
+        for item in items:
+            got = answers.get(item.id, {})
+            feeling = got.get("sentiment", "neutral")
+            found.append(RequestInsight(
+                id=item.id, category=got.get("category", "feature"), sentiment=feeling,
+                priorityScore=priority_score(item.votes, most, (now_ms - item.created_ms) / 864e5,
+                                             item.priority, feeling),
+                summary=(got.get("summary") or item.title)[:160]))
         open_items = [i for i in items if i.status not in ("duplicate", "completed", "declined")]
         return Insights(self.name, found, self._judge(open_items), dict(self.usage))
+
+    def _request_key(self, item: Item) -> str:
+        text = f"{self.model_id}\n{REQUESTS_TOOL['toolSpec']['name']}\n{item.id}\n{item.title}\n" \
+            f"{item.description}"
+        return "ai-cache/requests/" + hashlib.sha256(text.encode()).hexdigest() + ".json"
 
     # ------------------------------------------------------------ prompts
 
@@ -122,10 +141,10 @@ class BedrockAnalyzer:
 
     # ------------------------------------------------------------ one cached, retried call
 
-    def _ask(self, tool: dict[str, Any], prompt: str) -> dict[str, Any]:
+    def _ask(self, tool: dict[str, Any], prompt: str, cache: bool = True) -> dict[str, Any]:
         key = "ai-cache/" + hashlib.sha256(
             f"{self.model_id}\n{tool['toolSpec']['name']}\n{prompt}".encode()).hexdigest() + ".json"
-        cached = self._cached(key)
+        cached = self._cached(key) if cache else None
         if cached is not None:
             self.usage["cached"] += 1
             return cached
@@ -136,9 +155,13 @@ class BedrockAnalyzer:
         self.usage["calls"] += 1
         answer = next((block["toolUse"]["input"] for block in
                        response["output"]["message"]["content"] if "toolUse" in block), {})
+        if cache:
+            self._store(key, answer)
+        return answer
+
+    def _store(self, key: str, answer: dict[str, Any]) -> None:
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=json.dumps(answer).encode(),
                            ContentType="application/json")
-        return answer
 
     def _cached(self, key: str) -> dict[str, Any] | None:
         try:

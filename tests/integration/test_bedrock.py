@@ -68,8 +68,18 @@ def test_answers_are_parsed_cached_and_counted(bedrock: Any) -> None:
     assert first.groups[0].reason == "both want a dark theme"
     assert first.usage == {"inputTokens": 150, "outputTokens": 30, "calls": 2, "cached": 0}
     again = analyzer(client).analyze(unique, 0)  # nothing stubbed: must come from the cache
-    assert again.requests == first.requests and again.usage["cached"] == 2
+    assert again.requests == first.requests and again.usage["cached"] == 4  # 3 + the group
     assert again.usage["calls"] == 0
+    edited = [*unique[:2], Item(unique[2].id, "Export tasks to CSV and PDF", votes=9)]
+    only_edited = [{"role": "user", "content": [
+        {"text": BedrockAnalyzer._requests_prompt([edited[2]])}]}]
+    stub.add_response("converse", tool_answer("record_insights", {"requests": [
+        {"id": unique[2].id, "category": "data", "sentiment": "neutral",
+         "summary": "CSV and PDF export"}]}),
+        {"modelId": MODEL, "system": ANY, "messages": only_edited, "inferenceConfig": ANY,
+         "toolConfig": ANY})
+    third = analyzer(client).analyze(edited, 0)  # only the edited request goes to the model
+    assert third.usage["calls"] == 1 and third.requests[2].summary == "CSV and PDF export"
 
 
 def test_throttling_is_retried_with_backoff(bedrock: Any) -> None:
