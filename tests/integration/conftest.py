@@ -91,3 +91,19 @@ def open_tenant(api: Api) -> Tenant:
 @pytest.fixture
 def other(api: Api) -> Tenant:
     return new_tenant(api)
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``settings_env(NAME="value", …)``: settings from these variables for this test only."""
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        get_context.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    get_context.cache_clear()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from chalicelib.context import get_context
-from chalicelib.settings import get_settings
 from tests.helpers import Api, Tenant, user_token
 
 
@@ -102,15 +100,8 @@ def test_revoked_admin_key_stops_working(api: Api, tenant: Tenant) -> None:
 
 
 @pytest.fixture
-def tight_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("KEY_REQUESTS_PER_MINUTE", "5")
-    monkeypatch.setenv("ANONYMOUS_WRITES_PER_MINUTE", "2")
-    get_settings.cache_clear()
-    get_context.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    get_context.cache_clear()
+def tight_limits(settings_env: Any) -> None:
+    settings_env(KEY_REQUESTS_PER_MINUTE="5", ANONYMOUS_WRITES_PER_MINUTE="2")
 
 
 def test_keys_over_their_rate_get_429_with_retry_after(api: Api, tenant: Tenant,

@@ -6,13 +6,12 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests as http
 
 from chalicelib import aws
-from chalicelib.context import get_context
 from chalicelib.settings import get_settings
 from tests.helpers import Api, Tenant
 from tools.event_runner import EventRunner
@@ -41,14 +40,8 @@ def test_export_is_admin_only_and_checks_its_format(api: Api, tenant: Tenant) ->
 
 
 @pytest.fixture
-def tiny_inline_limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("EXPORT_INLINE_MAX", "2")
-    get_settings.cache_clear()
-    get_context.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
-    get_context.cache_clear()
+def tiny_inline_limit(settings_env: Any) -> None:
+    settings_env(EXPORT_INLINE_MAX="2")
 
 
 def test_large_export_is_a_file_written_by_a_job(api: Api, tenant: Tenant, runner: EventRunner,
