@@ -258,6 +258,23 @@ def run_insights(call: Call, appId: str) -> Reply:
     return Reply(analysis.queue(get_context(), call.caller, call.app), 202)
 
 
+@route("/v1/apps/{appId}/users/{userId}/data", "GET", auth="admin", returns=m.UserDataOut,
+       summary="Everything stored about one end user in this app")
+def user_data(call: Call, appId: str, userId: str) -> dict:
+    from chalicelib.services import privacy
+
+    return privacy.user_data(get_context(), call.caller, call.app, userId)
+
+
+@route("/v1/apps/{appId}/users/{userId}", "DELETE", auth="admin", status=204,
+       summary="Forget a user: votes and follows go, requests and comments stay as 'deleted user'")
+def forget_user(call: Call, appId: str, userId: str) -> Reply:
+    from chalicelib.services import privacy
+
+    privacy.forget_user(get_context(), call.caller, call.app, userId)
+    return Reply(None, 204)
+
+
 # ---------------------------------------------------------------- email links and pages
 
 

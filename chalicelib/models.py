@@ -390,6 +390,16 @@ class InsightsOut(_Model):
     nextCursor: str | None
 
 
+class UserDataOut(_Model):
+    userId: str
+    requests: list[dict[str, Any]]
+    comments: list[dict[str, Any]]
+    votes: list[dict[str, Any]]
+    subscriptions: list[dict[str, Any]]
+    feedback: list[dict[str, Any]]
+    emailOptOut: bool
+
+
 class UnsubscribeQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

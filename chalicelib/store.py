@@ -730,6 +730,38 @@ class Store:
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         return self._update_op(key, expression, vals, condition, names)
 
+    # ------------------------------------------------------------ privacy
+
+    def user_items(self, tenant: str, app: str, user: str) -> list[dict[str, Any]]:
+        """Everything of one user in an app, found through the ``byUser`` index."""
+        keys, cursor = [], None
+        while True:
+            found, cursor = self._query(Keys.user(tenant, app, user), index="byUser",
+                                        partition_attr="uk", limit=500, cursor=cursor)
+            keys += [{"pk": i["pk"], "sk": i["sk"]} for i in found]
+            if not cursor:
+                break
+        items = self._batch_get(keys)
+        opt_out = self._get(Keys.opt_out(tenant, app, user))
+        return items + ([opt_out] if opt_out else [])
+
+    def forget_item(self, item: dict[str, Any], anonymous: dict[str, str]) -> None:
+        """Make one item no longer about its user: delete it, or strip who wrote it."""
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        kind = item.get("type")
+        if kind in ("subscription", "movedVote", "optOut"):
+            self.transact([self._delete_op(key)])
+        elif kind in ("comment", "request"):
+            copies = [key]
+            if kind == "request":
+                tenant, app, _ = Keys.scope(item["pk"])
+                copies += [Keys.request(tenant, app, item["id"], t) for t in item.get("tags", [])]
+            self.transact([self._update_op(k, "SET author = :a REMOVE uk", {":a": anonymous},
+                                           "attribute_exists(pk)") for k in copies])
+        elif kind == "feedback":
+            self.transact([self._update_op(key, "REMOVE uk, userId, #n, email", None,
+                                           "attribute_exists(pk)", {"#n": "name"})])
+
     # ------------------------------------------------------------ the search index
 
     SEARCH_SHARDS = 4  # each item holds ~3,000 titles; the index is read in one BatchGetItem
@@ -885,7 +917,8 @@ class Store:
                                                  moved=True),
                                      "type": "movedVote", "user": item["user"],
                                      "createdAt": item["createdAt"], "origin": item.get("origin"),
-                                     "movedTo": target.id, "createdOnTarget": user not in has}))
+                                     "movedTo": target.id, "createdOnTarget": user not in has,
+                                     "uk": Keys.user(source.tenant, source.app, user)}))
             if user not in has:
                 created += 1
                 ops.append(self._put_op({**Keys.vote(target.tenant, target.app, target.id, user),
