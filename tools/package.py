@@ -85,6 +85,19 @@ def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
     return {"Resources": resources}
 
 
+def _least_privilege(template: dict[str, Any]) -> None:
+    """Each function's role from templates/policy.json: only its statements, naming this
+    stack's resources (a policy file in .chalice/ cannot; that one is a placeholder)."""
+    policy = json.loads((ROOT / "templates" / "policy.json").read_text())
+    statements = {s["Sid"]: s for s in policy["Statements"]}
+    for function, sids in policy["Functions"].items():
+        role = template["Resources"][f"{function}Role"]
+        role["Properties"]["Policies"] = [{"PolicyName": f"{function}LeastPrivilege",
+                                           "PolicyDocument": {"Version": "2012-10-17",
+                                                              "Statement": [statements[s]
+                                                                            for s in sids]}}]
+
+
 def _point_sources(template: dict[str, Any]) -> None:
     """Topic and queue ARNs that Chalice wrote as ``Fn::Sub`` of a name: a deep merge can
     only add keys to those, so they are replaced here with references to our resources."""
@@ -107,6 +120,7 @@ def package(stage: str, out: Path) -> Path:
     merge.write_text(json.dumps(merge_template(stage, first), indent=2))
     template = _chalice(stage, out / "package", merge)
     _point_sources(template)
+    _least_privilege(template)
     path = out / "package" / "sam.json"
     path.write_text(json.dumps(template, indent=2))
     return path
@@ -123,6 +137,7 @@ def sam_to_cloudformation(sam: dict[str, Any]) -> dict[str, Any]:
     """Expand the SAM resources offline, so cfn-lint can look inside them."""
     from samtranslator.translator.transform import transform
 
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # SAM reads it from a session
     pseudo = {"AWS::Region": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
               "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
     uploaded = json.loads(json.dumps(sam))  # as `sam package` leaves it: code in S3
