@@ -212,6 +212,62 @@ def schedule_run(name: str, as_json: bool) -> None:
     _emit(done, as_json, f"{name}: {len(done)} apps exported to s3://{ctx.settings.export_bucket}")
 
 
+@cli.command()
+@click.option("--requests", "volume", default=1_000_000, show_default=True, type=int,
+              help="Requests a month for the forecast.")
+@click.option("--mix", default="reads=80,votes=15,creates=5", show_default=True,
+              help="Shares of reads, votes, creates, comments, feedback.")
+@click.option("--rounds", default=20, show_default=True, type=int,
+              help="How many of each request to measure.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def cost(volume: int, mix: str, rounds: int, as_json: bool) -> None:
+    """Measure each request's cost on a local run, forecast a month, compare."""
+    from tools import cost as costs
+
+    try:
+        shares = {k.strip(): float(v) for k, v in (p.split("=") for p in mix.split(","))}
+    except ValueError:
+        raise click.ClickException("--mix looks like reads=80,votes=15,creates=5") from None
+    click.echo("measuring requests against a local stack…", err=True)
+    kinds, per_event = costs.measure(rounds)
+    try:
+        plan = costs.forecast(kinds, per_event, volume, shares)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    idle = costs.idle_month()
+    versus = costs.compare(kinds, per_event, shares)
+    data = {"pricesAsOf": idle["pricesAsOf"], "perEvent": per_event,
+            "measured": [{**k.__dict__, "cost": k.cost(per_event),
+                          "perMillion": k.cost(per_event) * 1e6} for k in kinds],
+            "forecast": plan, "idle": idle, "comparison": versus}
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"Prices: us-east-1 on demand, as of {idle['pricesAsOf']} (chalicelib/pricing.py)")
+    click.echo("\n1. Measured per request (API Gateway REST + Lambda 128 MB + DynamoDB"
+               " + its events downstream)")
+    click.echo(f"   {'kind':<24}{'DDB calls':>10}{'RRU':>7}{'WRU':>7}{'ms':>8}{'$ / million':>14}")
+    for k in kinds:
+        click.echo(f"   {k.name:<24}{k.calls:>10.1f}{k.read_units:>7.1f}{k.write_units:>7.1f}"
+                   f"{k.ms:>8.1f}{k.cost(per_event) * 1e6:>14.2f}")
+    click.echo(f"   one event downstream (SNS + 5 consumers + their table work): "
+               f"${per_event * 1e6:.2f} per million events")
+    click.echo(f"\n2. Forecast: {volume:,} requests a month, mix {mix}")
+    for row in plan["rows"]:
+        click.echo(f"   {row['kind']:<10}{row['share']:>6.0%}  ${row['perMillion']:>8.2f} per M"
+                   f"  ${row['month']:>10.2f}")
+    click.echo(f"   total ${plan['month']:.2f} a month (${plan['perMillion']:.2f} per million)")
+    click.echo("\n3. Idle month (resources in the packaged template)")
+    for row in idle["rows"]:
+        click.echo(f"   {row['item']:<46}{row['count']:>4}  ${row['month']:.2f}")
+    click.echo(f"   total ${idle['month']:.2f}")
+    click.echo("\n4. Side by side, per month (ours = forecast + idle)")
+    for row in versus:
+        other = f"  other design ${row['seedOtherDesign']:.2f}" if "seedOtherDesign" in row else ""
+        click.echo(f"   {row['requestsPerMonth']:>9,} requests: ours ${row['ours']:.2f}, "
+                   f"seed estimate ${row['seedEstimate']:.2f}, Fider server ${row['fider']}{other}")
+
+
 @cli.group()
 def local() -> None:
     """The local stack (moto + chalice local)."""

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["logger", "access", "JsonFormatter"]
 
 _FIELDS = ("requestId", "tenant", "app", "method", "route", "status", "ms", "ddbCalls",
-           "readUnits", "writeUnits", "consumer", "eventId", "eventType", "messageId", "error")
+           "readUnits", "writeUnits", "costMicroUsd", "consumer", "eventId", "eventType",
+           "messageId", "error", "_aws", "Requests", "Errors", "DynamoDBCalls")
 
 
 class JsonFormatter(logging.Formatter):
@@ -51,9 +52,16 @@ def logger() -> logging.Logger:
 
 
 def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
-    """One line per API call: who (tenant, app), what, how long, what it cost in DynamoDB."""
+    """One line per API call: who (tenant, app), what, how long, what it cost.
+
+    The line is also a CloudWatch embedded-metric record (``_aws``), so requests, errors and
+    DynamoDB calls become metrics by route without an API call or a library.
+    """
+    from .pricing import request_cost
+
     m = meter()
     caller = call.caller
+    ms = round((time.perf_counter() - started) * 1000, 1)
     logger().info("request", extra={
         "requestId": call.request_id,
         "tenant": caller.tenant if caller else None,
@@ -61,8 +69,17 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
         "method": spec.method,
         "route": spec.path,
         "status": status,
-        "ms": round((time.perf_counter() - started) * 1000, 1),
+        "ms": ms,
         "ddbCalls": m.calls,
         "readUnits": m.read_units,
         "writeUnits": m.write_units,
+        "costMicroUsd": round(request_cost(m.read_units, m.write_units, ms) * 1e6, 3),
+        "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
+            "Namespace": "Featureboard", "Dimensions": [["route"]],
+            "Metrics": [{"Name": "Requests", "Unit": "Count"},
+                        {"Name": "Errors", "Unit": "Count"},
+                        {"Name": "DynamoDBCalls", "Unit": "Count"}]}]},
+        "Requests": 1,
+        "Errors": int(status >= 500),
+        "DynamoDBCalls": m.calls,
     })
