@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install vendor run test test-fast lint bench package clean
+.PHONY: install vendor run test test-fast lint bench package deploy clean
 STAGE ?= dev
 VENDOR := static/vendor/.copied
 
@@ -49,6 +49,17 @@ bench: install  ## prints figures; never fails on a time
 
 package: install  ## build/$(STAGE)/package/sam.json + code zip, linted with cfn-lint
 	$(PY) -m tools.package $(STAGE)
+
+# The real deploy (needs AWS credentials, which this project's machines do not have):
+#   make deploy STAGE=dev ARTIFACT_BUCKET=my-artifacts OPERATOR_EMAIL=ops@example.com
+deploy: package
+	@test -n "$(ARTIFACT_BUCKET)" || (echo "set ARTIFACT_BUCKET=<an S3 bucket for the code>" && exit 1)
+	$(PY) -m pip install --quiet awscli==1.45.11
+	$(VENV)/bin/aws cloudformation package --template-file build/$(STAGE)/package/sam.json \
+		--s3-bucket $(ARTIFACT_BUCKET) --output-template-file build/$(STAGE)/packaged.yaml
+	$(VENV)/bin/aws cloudformation deploy --template-file build/$(STAGE)/packaged.yaml \
+		--stack-name featureboard-$(STAGE) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
+		--parameter-overrides OperatorEmail=$(or $(OPERATOR_EMAIL),ops@example.com)
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache node_modules static/vendor build

@@ -98,6 +98,55 @@ def _least_privilege(template: dict[str, Any]) -> None:
                                                                             for s in sids]}}]
 
 
+def _operations(template: dict[str, Any]) -> None:
+    """Alarms that tell an operator, and gradual releases that roll back on them.
+
+    The API function publishes an alias (``live``) on each deploy and CodeDeploy shifts
+    traffic 10 % for 5 minutes, then all of it, rolling back if an alarm fires; API Gateway
+    calls the alias, not the function's latest code.
+    """
+    resources = template["Resources"]
+    template.setdefault("Parameters", {})["OperatorEmail"] = {
+        "Type": "String", "Description": "Who hears the alarms.",
+        "AllowedPattern": "^[^@\\s]+@[^@\\s]+$", "Default": "ops@example.com"}
+    resources["OperatorTopic"] = {"Type": "AWS::SNS::Topic", "Properties": {
+        "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]}}
+
+    def alarm(namespace: str, metric: str, dimensions: dict[str, Any], threshold: float,
+              statistic: str = "Sum") -> dict[str, Any]:
+        return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+            "Namespace": namespace, "MetricName": metric, "Statistic": statistic,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+            "Period": 300, "EvaluationPeriods": 1, "Threshold": threshold,
+            "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
+            "AlarmActions": [{"Ref": "OperatorTopic"}]}}
+
+    for queue in ("EventsDeadLetterQueue", "WebhookDeadLetterQueue", "JobsDeadLetterQueue"):
+        resources[f"{queue}Alarm"] = alarm(
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+            {"QueueName": {"Fn::GetAtt": [queue, "QueueName"]}}, 0, "Maximum")
+    for function in ("APIHandler", "OnTableChange", "DeliverWebhooks", "RunJobs"):
+        resources[f"{function}ErrorsAlarm"] = alarm(
+            "AWS/Lambda", "Errors", {"FunctionName": {"Ref": function}}, 5)
+        resources[f"{function}ThrottlesAlarm"] = alarm(
+            "AWS/Lambda", "Throttles", {"FunctionName": {"Ref": function}}, 0)
+    resources["Api5xxAlarm"] = alarm("AWS/ApiGateway", "5XXError",
+                                     {"ApiName": "featureboard", "Stage": "api"}, 5)
+    for kind in ("ReadThrottleEvents", "WriteThrottleEvents"):
+        resources[f"Table{kind}Alarm"] = alarm("AWS/DynamoDB", kind,
+                                               {"TableName": {"Ref": "AppTable"}}, 0)
+    api = resources["APIHandler"]["Properties"]
+    api["AutoPublishAlias"] = "live"
+    api["DeploymentPreference"] = {"Type": "Canary10Percent5Minutes",
+                                   "Alarms": [{"Ref": "APIHandlerErrorsAlarm"},
+                                              {"Ref": "Api5xxAlarm"}]}
+    body = json.dumps(resources["RestAPI"]["Properties"]["DefinitionBody"])
+    resources["RestAPI"]["Properties"]["DefinitionBody"] = json.loads(
+        body.replace("${APIHandler.Arn}", "${APIHandler.Alias}"))
+    resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] = {
+        "Ref": "APIHandler.Alias"}
+
+
 def _point_sources(template: dict[str, Any]) -> None:
     """Topic and queue ARNs that Chalice wrote as ``Fn::Sub`` of a name: a deep merge can
     only add keys to those, so they are replaced here with references to our resources."""
@@ -121,6 +170,7 @@ def package(stage: str, out: Path) -> Path:
     template = _chalice(stage, out / "package", merge)
     _point_sources(template)
     _least_privilege(template)
+    _operations(template)
     path = out / "package" / "sam.json"
     path.write_text(json.dumps(template, indent=2))
     return path

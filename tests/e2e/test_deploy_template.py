@@ -41,4 +41,16 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str,
         "Fn::GetAtt": ["AppTable", "StreamArn"]}
     bucket = resources["ExportBucket"]["Properties"]
     assert all(bucket["PublicAccessBlockConfiguration"].values())
-    assert json.loads(expanded.read_text())["Resources"]  # SAM expanded to plain CFN
+    alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    watched = {a["Properties"]["MetricName"] for a in alarms}
+    assert {"ApproximateNumberOfMessagesVisible", "Errors", "Throttles", "5XXError",
+            "ReadThrottleEvents", "WriteThrottleEvents"} <= watched
+    assert all(a["Properties"]["AlarmActions"] == [{"Ref": "OperatorTopic"}] for a in alarms)
+    api = functions["APIHandler"]["Properties"]
+    assert api["AutoPublishAlias"] == "live"
+    assert api["DeploymentPreference"]["Type"] == "Canary10Percent5Minutes"
+    assert "${APIHandler.Alias}" in json.dumps(resources["RestAPI"])
+    cloudformation = json.loads(expanded.read_text())["Resources"]  # SAM expanded to CFN
+    kinds = {r["Type"] for r in cloudformation.values()}
+    assert {"AWS::CodeDeploy::DeploymentGroup", "AWS::Lambda::Alias"} <= kinds
+    assert "AWS::Serverless::Function" not in kinds
