@@ -22,7 +22,14 @@ def _authenticate(call: Call, app_id: str | None, query_key: bool) -> None:
     call.caller, call.app = access.authenticate(get_context(), creds, app_id)
 
 
-api = Router(app, _authenticate)
+def _audit(call: Call, spec, params: dict, status: int) -> None:
+    from chalicelib.services import audit
+
+    audit.record(get_context(), call.caller, spec.method, spec.path, params, status,
+                 call.request_id)
+
+
+api = Router(app, _authenticate, _audit)
 route = api.route
 REQ = "/v1/apps/{appId}/requests/{requestId}"
 
@@ -273,6 +280,14 @@ def forget_user(call: Call, appId: str, userId: str) -> Reply:
 
     privacy.forget_user(get_context(), call.caller, call.app, userId)
     return Reply(None, 204)
+
+
+@route("/v1/audit", "GET", auth="admin", query=m.PageQuery, returns=m.AuditPage,
+       summary="Changes made with the tenant's admin keys, newest first (kept a year)")
+def audit_trail(call: Call) -> dict:
+    from chalicelib.services import audit
+
+    return audit.trail(get_context(), call.caller, call.query)
 
 
 # ---------------------------------------------------------------- email links and pages

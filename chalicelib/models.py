@@ -400,6 +400,21 @@ class UserDataOut(_Model):
     emailOptOut: bool
 
 
+class AuditEntry(_Model):
+    at: str
+    requestId: str
+    keyId: str
+    actingUser: str | None
+    action: str = Field(description="The method and route, e.g. PATCH /v1/apps/{appId}")
+    target: dict[str, str] = Field(description="The route's path parameters")
+    status: int
+
+
+class AuditPage(_Model):
+    items: list[AuditEntry]
+    nextCursor: str | None
+
+
 class UnsubscribeQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

@@ -112,3 +112,4 @@ class Feedback:
     page: str | None = None
     sentiment: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    expires_at: int | None = None  # epoch seconds; DynamoDB's TTL deletes it then

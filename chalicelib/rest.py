@@ -143,10 +143,12 @@ def parse_query(request: Request, model: type[BaseModel] | None, allowed: set[st
 class Router:
     """Registers routes on a Chalice app with parsing, auth and errors done once."""
 
-    def __init__(self, app: Chalice, authenticate: Callable[[Call, str | None, bool], None]
+    def __init__(self, app: Chalice, authenticate: Callable[[Call, str | None, bool], None],
+                 audit: Callable[[Call, RouteSpec, dict[str, str], int], None] | None = None
                  ) -> None:
         self.app = app
         self.authenticate = authenticate
+        self.audit = audit
         self.specs: list[RouteSpec] = []
 
     def route(self, path: str, method: str, *, summary: str, auth: str = "key",
@@ -188,6 +190,8 @@ class Router:
             result = view(call, **params)
             reply = result if isinstance(result, Reply) else Reply(result, spec.status)
             status = reply.status
+            if self.audit and call.caller and call.caller.is_admin and spec.method != "GET":
+                self.audit(call, spec, params, status)
             headers = {**reply.headers, "X-Request-Id": call.request_id}
             if reply.body is None:
                 return Response(body="", status_code=reply.status, headers=headers)

@@ -33,6 +33,10 @@ class Settings(BaseModel):
     export_inline_max: int = Field(1000, alias="EXPORT_INLINE_MAX", ge=0,
                                    description="Above this many requests an export is a file in S3.")
     jobs_queue_url: str = Field("", alias="JOBS_QUEUE_URL")
+    feedback_retention_days: int = Field(0, alias="FEEDBACK_RETENTION_DAYS", ge=0,
+                                         description="Feedback is deleted after this many days "
+                                                     "(DynamoDB TTL); 0 keeps it.")
+    audit_retention_days: int = Field(365, alias="AUDIT_RETENTION_DAYS", ge=1)
     jobs_queue_name: str = Field("featureboard-jobs", alias="JOBS_QUEUE_NAME")
     sender_email: str = Field("featureboard@example.com", alias="SENDER_EMAIL")
     ai_provider: Literal["local", "bedrock"] = Field("local", alias="AI_PROVIDER")

@@ -153,6 +153,10 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}
 
     @staticmethod
+    def audit(tenant: str) -> str:
+        return f"T#{tenant}#AUDIT"
+
+    @staticmethod
     def stats(tenant: str, app: str) -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": "TOTALS"}
 
@@ -730,6 +734,18 @@ class Store:
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         return self._update_op(key, expression, vals, condition, names)
 
+    # ------------------------------------------------------------ audit trail
+
+    def add_audit(self, tenant: str, entry: dict[str, Any], at_ms: int, expires_at: int) -> None:
+        self._put({"pk": Keys.audit(tenant), "sk": f"{at_ms:015d}#{entry['requestId']}",
+                   "type": "audit", **entry, "at": at_ms, "expiresAt": expires_at})
+
+    def list_audit(self, tenant: str, limit: int, cursor: str | None) -> Page:
+        items, next_cursor = self._query(Keys.audit(tenant), forward=False, limit=limit,
+                                         cursor=cursor)
+        return Page([{k: v for k, v in i.items() if k not in ("pk", "sk", "type", "expiresAt")}
+                     for i in items], next_cursor)
+
     # ------------------------------------------------------------ privacy
 
     def user_items(self, tenant: str, app: str, user: str) -> list[dict[str, Any]]:
@@ -1021,6 +1037,8 @@ class Store:
                 "createdAt": fb.created_ms, "extra": fb.extra or None}
         if fb.user_id:
             item["uk"] = Keys.user(fb.tenant, fb.app, fb.user_id)
+        if fb.expires_at:
+            item["expiresAt"] = fb.expires_at
         self._put(item, "attribute_not_exists(pk)")
 
     def list_feedback(self, tenant: str, app: str, limit: int, cursor: str | None) -> Page:

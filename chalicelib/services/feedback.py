@@ -19,8 +19,11 @@ def add(ctx: Context, caller: Caller, app: App, body: FeedbackCreate) -> dict[st
     extra = {k: v for k, v in (body.model_extra or {}).items()}
     if body.timestamp is not None:
         extra["timestamp"] = body.timestamp
+    now = ctx.clock()
+    days = ctx.settings.feedback_retention_days
     fb = Feedback(tenant=app.tenant, app=app.id, id=ctx.make_id(), message=body.message,
-                  created_ms=ctx.clock(), rating=body.rating,
+                  created_ms=now, rating=body.rating,
+                  expires_at=now // 1000 + days * 86400 if days else None,
                   type=body.type or body.feedbackType,
                   name=body.name or person.name, email=body.email or person.email,
                   user_id=person.id, extra={k: str(v) for k, v in extra.items()})

@@ -67,3 +67,35 @@ def test_privacy_routes_are_admin_only_and_fenced(api: Api, tenant: Tenant, othe
     long = "x" * 129
     r = api.get(tenant.path(f"/users/{long}/data"), key=tenant.admin_key)
     assert (r.status, r.code) == (400, "validation_error")
+
+
+def test_admin_changes_are_in_the_audit_trail(api: Api, tenant: Tenant, other: Tenant) -> None:
+    rid = tenant.create("Audited")["id"]
+    api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key,
+              headers={"X-User-Id": "alice"}, body={"status": "planned"})
+    api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key)
+    api.get(tenant.path("/requests"), key=tenant.admin_key)  # reads are not audited
+    trail = api.get("/v1/audit", key=tenant.admin_key)
+    assert trail.status == 200
+    actions = [(e["action"], e["target"].get("requestId"), e["actingUser"])
+               for e in trail.body["items"]]
+    assert actions[:2] == [("DELETE /v1/apps/{appId}/requests/{requestId}", rid, None),
+                           ("PATCH /v1/apps/{appId}/requests/{requestId}", rid, "alice")]
+    assert ("POST /v1/apps", None, None) in actions  # the fixture made the app
+    assert all(e["keyId"] and e["at"].endswith("Z") for e in trail.body["items"])
+    assert api.get("/v1/audit", key=other.admin_key).body["items"][-1]["target"] == {}
+    assert rid not in str(api.get("/v1/audit", key=other.admin_key).body)
+    denied = api.get("/v1/audit", key=tenant.pub_key)
+    assert (denied.status, denied.code) == (403, "forbidden")
+
+
+def test_feedback_expires_after_the_retention(api: Api, tenant: Tenant, settings_env) -> None:
+    import time
+
+    settings_env(FEEDBACK_RETENTION_DAYS="30")
+    made = api.post(tenant.path("/feedback"), key=tenant.pub_key, token=tenant.token("r"),
+                    body={"message": "keep me a month"}).body
+    from chalicelib.store import Keys
+
+    item = get_context().store._get(Keys.feedback(tenant.id, "web", made["id"]))
+    assert abs(item["expiresAt"] - (time.time() + 30 * 86400)) < 120
