@@ -16,11 +16,12 @@ from .store import meter
 if TYPE_CHECKING:
     from .rest import Call, RouteSpec
 
-__all__ = ["logger", "access", "JsonFormatter"]
+__all__ = ["logger", "access", "metric", "JsonFormatter"]
 
 _FIELDS = ("requestId", "tenant", "app", "method", "route", "status", "ms", "ddbCalls",
-           "readUnits", "writeUnits", "costMicroUsd", "consumer", "eventId", "eventType",
-           "messageId", "error", "_aws", "Requests", "Errors", "DynamoDBCalls")
+           "readUnits", "writeUnits", "costMicroUsd", "coldStart", "consumer", "eventId",
+           "eventType", "messageId", "error", "_aws", "Requests", "Errors", "DynamoDBCalls",
+           "ColdStarts", "metric", "value", "Votes", "EmailsSent", "WebhookFailures")
 
 
 class JsonFormatter(logging.Formatter):
@@ -34,6 +35,7 @@ class JsonFormatter(logging.Formatter):
 
 
 _configured: logging.Logger | None = None
+_cold = True  # the first call of this process (a Lambda cold start)
 
 
 def logger() -> logging.Logger:
@@ -59,6 +61,8 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
     """
     from .pricing import request_cost
 
+    global _cold
+    cold, _cold = _cold, False
     m = meter()
     caller = call.caller
     ms = round((time.perf_counter() - started) * 1000, 1)
@@ -74,12 +78,27 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
         "readUnits": m.read_units,
         "writeUnits": m.write_units,
         "costMicroUsd": round(request_cost(m.read_units, m.write_units, ms) * 1e6, 3),
+        "coldStart": cold,
         "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
-            "Namespace": "Featureboard", "Dimensions": [["route"]],
+            "Namespace": NAMESPACE, "Dimensions": [["route"]],
             "Metrics": [{"Name": "Requests", "Unit": "Count"},
                         {"Name": "Errors", "Unit": "Count"},
-                        {"Name": "DynamoDBCalls", "Unit": "Count"}]}]},
+                        {"Name": "DynamoDBCalls", "Unit": "Count"},
+                        {"Name": "ColdStarts", "Unit": "Count"}]}]},
         "Requests": 1,
         "Errors": int(status >= 500),
         "DynamoDBCalls": m.calls,
+        "ColdStarts": int(cold),
     })
+
+
+NAMESPACE = "Featureboard"
+
+
+def metric(name: str, value: float = 1, **fields: Any) -> None:
+    """One CloudWatch embedded metric (votes, emails sent, webhook failures…), no API call."""
+    logger().info("metric", extra={
+        "metric": name, "value": value, name: value, **fields,
+        "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
+            "Namespace": NAMESPACE, "Dimensions": [[]],
+            "Metrics": [{"Name": name, "Unit": "Count"}]}]}})

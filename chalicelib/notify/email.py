@@ -143,6 +143,10 @@ def notify(ctx: Context, event: DomainEvent) -> int:
             ctx.store.release(event.tenant, event.id, consumer)
             raise
         sent += 1
+    if sent:
+        from .. import logs
+
+        logs.metric("EmailsSent", sent, eventId=event.id)
     return sent
 
 

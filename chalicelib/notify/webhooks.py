@@ -165,6 +165,9 @@ def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
         _record(ctx, tenant, app_id, {**record, "statusCode": status}, now_ms)
         ctx.store.claim(tenant, event["id"], mark, now_ms // 1000 + MARK_TTL_S)
         return status
+    from .. import logs
+
+    logs.metric("WebhookFailures", 1, eventId=event["id"])
     retry_at = now_ms + backoff_seconds(attempt, ctx.settings.webhook_backoff_s) * 1000
     _record(ctx, tenant, app_id, {**record, "statusCode": status, "error": error,
                                   "nextRetryAt": retry_at}, now_ms)

@@ -7,7 +7,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from .. import present
+from .. import logs, present
 from ..auth import Caller
 from ..context import Context
 from ..errors import ConflictError, UnauthenticatedError
@@ -35,6 +35,7 @@ def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, A
             raise ConflictError(f"this request was merged into {req.duplicate_of}; vote there")
         try:
             ctx.store.add_vote(req, voter, ctx.clock())
+            logs.metric("Votes", 1)
             return present.request(replace(req, votes=req.votes + 1), True, caller.is_admin)
         except ConditionFailedError as exc:
             if exc.failed_at(0):  # already voted: a second vote changes nothing
