@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-
-import pytest
 
 from chalicelib import logs
 
 
-def test_metric_lines_are_embedded_metric_format(capsys: pytest.CaptureFixture[str]) -> None:
+def test_metric_lines_are_embedded_metric_format() -> None:
     log = logs.logger()
     log.setLevel(logging.INFO)
-    logs.metric("EmailsSent", 3, eventId="e1")
-    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    sink = io.StringIO()
+    handler = logging.StreamHandler(sink)
+    handler.setFormatter(logs.JsonFormatter())
+    log.addHandler(handler)
+    try:
+        logs.metric("EmailsSent", 3, eventId="e1")
+    finally:
+        log.removeHandler(handler)
+    line = json.loads(sink.getvalue().strip().splitlines()[-1])
     assert line["EmailsSent"] == 3 and line["eventId"] == "e1"
     definition = line["_aws"]["CloudWatchMetrics"][0]
     assert definition["Namespace"] == "Featureboard"
