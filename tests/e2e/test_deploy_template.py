@@ -26,6 +26,7 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str,
             "SentimentOnEvent", "SearchOnEvent", "DeliverWebhooks", "RunJobs", "NightlyExport",
             "NightlyInsights"} <= set(functions)
     for name, function in functions.items():
+        assert function["Properties"]["Tracing"] == "Active", name
         env = function["Properties"]["Environment"]["Variables"]
         assert env["TABLE_NAME"] == {"Ref": "AppTable"}, name
         assert "resolve:secretsmanager" in json.dumps(env["SIGNING_SECRET"]), name
