@@ -46,6 +46,10 @@ class _Handler(SimpleHTTPRequestHandler):
 def serve_static(port: int, config: dict[str, Any]) -> ThreadingHTTPServer:
     """Start a server on 127.0.0.1:port in a daemon thread; ``shutdown()`` stops it."""
     handler = type("Handler", (_Handler,), {"config": config})
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(STATIC)))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(STATIC)))
+    except OSError as exc:
+        raise SystemExit(f"cannot serve the web pages on port {port} ({exc.strerror}); "
+                         "set STATIC_PORT / DEMO_PORT to free ports") from None
     threading.Thread(target=server.serve_forever, daemon=True, name=f"static-{port}").start()
     return server

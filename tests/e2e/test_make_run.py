@@ -23,11 +23,18 @@ from tools.resources import ROOT
 
 def start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
-    env |= {"PORT": str(port), "FEATUREBOARD_LOCAL_DIR": str(tmp_path)}
+    env |= {"PORT": str(port), "FEATUREBOARD_LOCAL_DIR": str(tmp_path),
+            # the site and the demo default to PORT+1 and PORT+2, which may be taken here
+            "STATIC_PORT": str(free_port()), "DEMO_PORT": str(free_port())}
     proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "local", "run"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
-    wait_for_health(f"http://127.0.0.1:{port}/v1/health", timeout=120)
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}/v1/health", timeout=120)
+    except TimeoutError:
+        proc.kill()
+        out, _ = proc.communicate(timeout=30)
+        raise AssertionError("the stack did not start:\n" + out.decode()[-3000:]) from None
     return proc
 
 
