@@ -102,7 +102,7 @@ def test_end_user_finds_votes_comments_and_suggests(page: Any, site: dict[str, A
     page.wait_for_selector("#comments li >> text=We need this for our whole team!")
     shot(page, "request")
     page.goto(f"{site['site']}/board/#/new")
-    for attempt in range(40):  # the stream keeps the search index: give it a moment
+    for attempt in range(180):  # the stream keeps the search index, behind the seed's events
         page.fill("#new-title", "Night theme" + " " * (attempt % 2))
         page.wait_for_timeout(1000)
         if page.locator("#similar").is_visible():
