@@ -47,6 +47,7 @@ class EventRunner:
     dead_letter_url: str = ""
     _iterators: dict[str, str] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None  # set by whoever runs ``run_forever``
 
     # ------------------------------------------------------------ setup
 

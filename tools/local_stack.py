@@ -170,7 +170,9 @@ def _start_runner(table: str, made: dict[str, str]) -> Any:
                          made["WEBHOOK_QUEUE_URL"], made["JOBS_QUEUE_URL"])
     runner.subscribe()
     runner.start_at_latest()
-    threading.Thread(target=runner.run_forever, daemon=True, name="event-runner").start()
+    thread = threading.Thread(target=runner.run_forever, daemon=True, name="event-runner")
+    thread.start()
+    runner.thread = thread
     return runner
 
 
@@ -233,6 +235,7 @@ def run(port: int) -> int:
             return
         stopped.set()
         runner.stop()
+        runner.thread.join(timeout=30)  # let its current pass end before the table is saved
         for server in pages["servers"]:
             server.shutdown()
         if chalice.poll() is None:

@@ -40,7 +40,7 @@ def start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
 
 def stop(proc: subprocess.Popen[bytes]) -> str:
     proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=60)
+    out, _ = proc.communicate(timeout=240)  # it saves the table first
     assert proc.returncode == 0, out.decode()[-3000:]
     return out.decode()
 
