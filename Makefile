@@ -33,6 +33,7 @@ run: install  ## the API with demo data on http://127.0.0.1:$${PORT:-8000}/v1
 test: install  ## lint, then unit, integration, end-to-end and browser tests
 	bash tools/ensure_chromium.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -n 2 tests
 
 test-fast: install

@@ -25,8 +25,9 @@ def _authenticate(call: Call, app_id: str | None, query_key: bool) -> None:
 def _audit(call: Call, spec, params: dict, status: int) -> None:
     from chalicelib.services import audit
 
-    audit.record(get_context(), call.caller, spec.method, spec.path, params, status,
-                 call.request_id)
+    audit.record(
+        get_context(), call.caller, spec.method, spec.path, params, status, call.request_id
+    )
 
 
 api = Router(app, _authenticate, _audit)
@@ -64,8 +65,15 @@ def openapi(call: Call) -> dict:
 # ---------------------------------------------------------------- apps and keys
 
 
-@route("/v1/apps", "POST", auth="admin", body=m.AppCreate, returns=m.AppCreated, status=201,
-       summary="Create an app; its publishable key and user-token secret are shown only here")
+@route(
+    "/v1/apps",
+    "POST",
+    auth="admin",
+    body=m.AppCreate,
+    returns=m.AppCreated,
+    status=201,
+    summary="Create an app; its publishable key and user-token secret are shown only here",
+)
 def create_app(call: Call) -> Reply:
     return Reply(apps.create_app(get_context(), call.caller, call.body), 201)
 
@@ -80,14 +88,25 @@ def get_app(call: Call, appId: str) -> dict:
     return apps.get_app(get_context(), call.caller, call.app)
 
 
-@route("/v1/apps/{appId}", "PATCH", auth="admin", body=m.AppPatch, returns=m.AppOut,
-       summary="Change an app's settings")
+@route(
+    "/v1/apps/{appId}",
+    "PATCH",
+    auth="admin",
+    body=m.AppPatch,
+    returns=m.AppOut,
+    summary="Change an app's settings",
+)
 def patch_app(call: Call, appId: str) -> dict:
     return apps.patch_app(get_context(), call.caller, call.app, call.body)
 
 
-@route("/v1/apps/{appId}/keys/rotate", "POST", auth="admin", returns=m.KeysRotated,
-       summary="Replace the publishable key and user-token secret; the old ones stop working")
+@route(
+    "/v1/apps/{appId}/keys/rotate",
+    "POST",
+    auth="admin",
+    returns=m.KeysRotated,
+    summary="Replace the publishable key and user-token secret; the old ones stop working",
+)
 def rotate_keys(call: Call, appId: str) -> dict:
     return apps.rotate_keys(get_context(), call.caller, call.app)
 
@@ -95,25 +114,48 @@ def rotate_keys(call: Call, appId: str) -> dict:
 # ---------------------------------------------------------------- feature requests
 
 
-@route("/v1/apps/{appId}/requests", "POST", body=m.RequestCreate, returns=m.RequestOut,
-       status=201, headers=("Idempotency-Key",), summary="Suggest a feature")
+@route(
+    "/v1/apps/{appId}/requests",
+    "POST",
+    body=m.RequestCreate,
+    returns=m.RequestOut,
+    status=201,
+    headers=("Idempotency-Key",),
+    summary="Suggest a feature",
+)
 def create_request(call: Call, appId: str) -> Reply:
     try:
-        body = requests.create(get_context(), call.caller, call.app, call.body,
-                               call.header("Idempotency-Key"), call.request.raw_body)
+        body = requests.create(
+            get_context(),
+            call.caller,
+            call.app,
+            call.body,
+            call.header("Idempotency-Key"),
+            call.request.raw_body,
+        )
         return _with_etag(body, 201)
     except requests.Replay as replay:
         return Reply(replay.body, replay.status, {"Idempotent-Replayed": "true"})
 
 
-@route("/v1/apps/{appId}/requests", "GET", query=m.ListQuery, returns=m.RequestPage,
-       summary="List requests: filter by status and tag, sort by top or new")
+@route(
+    "/v1/apps/{appId}/requests",
+    "GET",
+    query=m.ListQuery,
+    returns=m.RequestPage,
+    summary="List requests: filter by status and tag, sort by top or new",
+)
 def list_requests(call: Call, appId: str) -> dict:
     return requests.list_page(get_context(), call.caller, call.app, call.query)
 
 
-@route("/v1/apps/{appId}/requests/similar", "GET", query=m.SimilarQuery, returns=m.SimilarOut,
-       summary="Up to 5 open requests that read like q: 'did you mean…' while typing")
+@route(
+    "/v1/apps/{appId}/requests/similar",
+    "GET",
+    query=m.SimilarQuery,
+    returns=m.SimilarOut,
+    summary="Up to 5 open requests that read like q: 'did you mean…' while typing",
+)
 def similar_requests(call: Call, appId: str) -> dict:
     from chalicelib.services import search
 
@@ -125,11 +167,20 @@ def get_request(call: Call, appId: str, requestId: str) -> Reply:
     return _with_etag(requests.get(get_context(), call.caller, call.app, requestId))
 
 
-@route(REQ, "PATCH", body=m.RequestPatch, returns=m.RequestOut, headers=("If-Match",),
-       summary="Edit a request (team: all fields; author: title and description while open)")
+@route(
+    REQ,
+    "PATCH",
+    body=m.RequestPatch,
+    returns=m.RequestOut,
+    headers=("If-Match",),
+    summary="Edit a request (team: all fields; author: title and description while open)",
+)
 def patch_request(call: Call, appId: str, requestId: str) -> Reply:
-    return _with_etag(requests.patch(get_context(), call.caller, call.app, requestId, call.body,
-                                     call.header("If-Match")))
+    return _with_etag(
+        requests.patch(
+            get_context(), call.caller, call.app, requestId, call.body, call.header("If-Match")
+        )
+    )
 
 
 @route(REQ, "DELETE", auth="admin", status=204, summary="Delete a request")
@@ -138,14 +189,25 @@ def delete_request(call: Call, appId: str, requestId: str) -> Reply:
     return Reply(None, 204)
 
 
-@route(REQ + "/merge", "POST", auth="admin", body=m.MergeBody, returns=m.RequestOut,
-       summary="Mark as a duplicate of another request and move its voters there")
+@route(
+    REQ + "/merge",
+    "POST",
+    auth="admin",
+    body=m.MergeBody,
+    returns=m.RequestOut,
+    summary="Mark as a duplicate of another request and move its voters there",
+)
 def merge_request(call: Call, appId: str, requestId: str) -> Reply:
     return _with_etag(requests.merge(get_context(), call.caller, call.app, requestId, call.body))
 
 
-@route(REQ + "/unmerge", "POST", auth="admin", returns=m.RequestOut,
-       summary="Undo a merge: both requests get back exactly the voters they had")
+@route(
+    REQ + "/unmerge",
+    "POST",
+    auth="admin",
+    returns=m.RequestOut,
+    summary="Undo a merge: both requests get back exactly the voters they had",
+)
 def unmerge_request(call: Call, appId: str, requestId: str) -> Reply:
     return _with_etag(requests.unmerge(get_context(), call.caller, call.app, requestId))
 
@@ -163,8 +225,9 @@ def unvote(call: Call, appId: str, requestId: str) -> dict:
     return votes.unvote(get_context(), call.caller, call.app, requestId)
 
 
-@route(REQ + "/voters", "GET", auth="admin", query=m.PageQuery, returns=m.UserPage,
-       summary="Who voted")
+@route(
+    REQ + "/voters", "GET", auth="admin", query=m.PageQuery, returns=m.UserPage, summary="Who voted"
+)
 def voters(call: Call, appId: str, requestId: str) -> dict:
     return votes.voters(get_context(), call.caller, call.app, requestId, call.query)
 
@@ -187,20 +250,35 @@ def subscription(call: Call, appId: str, requestId: str) -> dict:
 # ---------------------------------------------------------------- comments
 
 
-@route(REQ + "/comments", "POST", body=m.CommentCreate, returns=m.CommentOut, status=201,
-       summary="Comment on a request")
+@route(
+    REQ + "/comments",
+    "POST",
+    body=m.CommentCreate,
+    returns=m.CommentOut,
+    status=201,
+    summary="Comment on a request",
+)
 def add_comment(call: Call, appId: str, requestId: str) -> Reply:
     return Reply(comments.add(get_context(), call.caller, call.app, requestId, call.body), 201)
 
 
-@route(REQ + "/comments", "GET", query=m.PageQuery, returns=m.CommentPage,
-       summary="Comments, oldest first")
+@route(
+    REQ + "/comments",
+    "GET",
+    query=m.PageQuery,
+    returns=m.CommentPage,
+    summary="Comments, oldest first",
+)
 def list_comments(call: Call, appId: str, requestId: str) -> dict:
     return comments.list_page(get_context(), call.caller, call.app, requestId, call.query)
 
 
-@route(REQ + "/comments/{commentId}", "DELETE", status=204,
-       summary="Delete a comment (its author or the team)")
+@route(
+    REQ + "/comments/{commentId}",
+    "DELETE",
+    status=204,
+    summary="Delete a comment (its author or the team)",
+)
 def delete_comment(call: Call, appId: str, requestId: str, commentId: str) -> Reply:
     comments.delete(get_context(), call.caller, call.app, requestId, commentId)
     return Reply(None, 204)
@@ -209,15 +287,27 @@ def delete_comment(call: Call, appId: str, requestId: str, commentId: str) -> Re
 # ---------------------------------------------------------------- feedback
 
 
-@route("/v1/apps/{appId}/feedback", "POST", body=m.FeedbackCreate, returns=m.FeedbackOut,
-       status=201, query_key=True,
-       summary="Leave feedback (also takes the Feedback Fin widget's JSON and ?key=)")
+@route(
+    "/v1/apps/{appId}/feedback",
+    "POST",
+    body=m.FeedbackCreate,
+    returns=m.FeedbackOut,
+    status=201,
+    query_key=True,
+    summary="Leave feedback (also takes the Feedback Fin widget's JSON and ?key=)",
+)
 def add_feedback(call: Call, appId: str) -> Reply:
     return Reply(feedback.add(get_context(), call.caller, call.app, call.body), 201)
 
 
-@route("/v1/apps/{appId}/feedback", "GET", auth="admin", query=m.PageQuery,
-       returns=m.FeedbackPage, summary="Feedback, newest first")
+@route(
+    "/v1/apps/{appId}/feedback",
+    "GET",
+    auth="admin",
+    query=m.PageQuery,
+    returns=m.FeedbackPage,
+    summary="Feedback, newest first",
+)
 def list_feedback(call: Call, appId: str) -> dict:
     return feedback.list_page(get_context(), call.caller, call.app, call.query)
 
@@ -225,56 +315,95 @@ def list_feedback(call: Call, appId: str) -> dict:
 # ---------------------------------------------------------------- reports and webhooks
 
 
-@route("/v1/apps/{appId}/analytics", "GET", auth="admin", returns=m.AnalyticsOut,
-       summary="Counts by status, votes, feedback, ratings, sentiment, top tags, weekly requests")
+@route(
+    "/v1/apps/{appId}/analytics",
+    "GET",
+    auth="admin",
+    returns=m.AnalyticsOut,
+    summary="Counts by status, votes, feedback, ratings, sentiment, top tags, weekly requests",
+)
 def analytics(call: Call, appId: str) -> dict:
     from chalicelib.services import analytics as reports
 
     return reports.report(get_context(), call.caller, call.app)
 
 
-@route("/v1/apps/{appId}/webhooks/deliveries", "GET", auth="admin", query=m.PageQuery,
-       returns=m.DeliveryPage, summary="Recent webhook attempts, newest first")
+@route(
+    "/v1/apps/{appId}/webhooks/deliveries",
+    "GET",
+    auth="admin",
+    query=m.PageQuery,
+    returns=m.DeliveryPage,
+    summary="Recent webhook attempts, newest first",
+)
 def webhook_deliveries(call: Call, appId: str) -> dict:
     return apps.deliveries(get_context(), call.caller, call.app, call.query)
 
 
-@route("/v1/apps/{appId}/export", "GET", auth="admin", query=m.ExportQuery,
-       returns=m.ExportPending, summary="The app's requests as CSV, JSON or JSONL (large: 202 + link)")
+@route(
+    "/v1/apps/{appId}/export",
+    "GET",
+    auth="admin",
+    query=m.ExportQuery,
+    returns=m.ExportPending,
+    summary="The app's requests as CSV, JSON or JSONL (large: 202 + link)",
+)
 def export_requests(call: Call, appId: str) -> Reply:
     from chalicelib.services import exports
 
-    status, body, headers = exports.export_now(get_context(), call.caller, call.app,
-                                               call.query.format)
+    status, body, headers = exports.export_now(
+        get_context(), call.caller, call.app, call.query.format
+    )
     return Reply(body, status, headers)
 
 
-@route("/v1/apps/{appId}/insights", "GET", auth="admin", query=m.PageQuery,
-       returns=m.InsightsOut, summary="The latest AI analysis: per request, and duplicate groups")
+@route(
+    "/v1/apps/{appId}/insights",
+    "GET",
+    auth="admin",
+    query=m.PageQuery,
+    returns=m.InsightsOut,
+    summary="The latest AI analysis: per request, and duplicate groups",
+)
 def insights(call: Call, appId: str) -> dict:
     from chalicelib.services import insights as analysis
 
     return analysis.latest(get_context(), call.caller, call.app, call.query)
 
 
-@route("/v1/apps/{appId}/insights/run", "POST", auth="admin", status=202,
-       summary="Analyse now instead of waiting for the nightly run")
+@route(
+    "/v1/apps/{appId}/insights/run",
+    "POST",
+    auth="admin",
+    status=202,
+    summary="Analyse now instead of waiting for the nightly run",
+)
 def run_insights(call: Call, appId: str) -> Reply:
     from chalicelib.services import insights as analysis
 
     return Reply(analysis.queue(get_context(), call.caller, call.app), 202)
 
 
-@route("/v1/apps/{appId}/users/{userId}/data", "GET", auth="admin", returns=m.UserDataOut,
-       summary="Everything stored about one end user in this app")
+@route(
+    "/v1/apps/{appId}/users/{userId}/data",
+    "GET",
+    auth="admin",
+    returns=m.UserDataOut,
+    summary="Everything stored about one end user in this app",
+)
 def user_data(call: Call, appId: str, userId: str) -> dict:
     from chalicelib.services import privacy
 
     return privacy.user_data(get_context(), call.caller, call.app, userId)
 
 
-@route("/v1/apps/{appId}/users/{userId}", "DELETE", auth="admin", status=204,
-       summary="Forget a user: votes and follows go, requests and comments stay as 'deleted user'")
+@route(
+    "/v1/apps/{appId}/users/{userId}",
+    "DELETE",
+    auth="admin",
+    status=204,
+    summary="Forget a user: votes and follows go, requests and comments stay as 'deleted user'",
+)
 def forget_user(call: Call, appId: str, userId: str) -> Reply:
     from chalicelib.services import privacy
 
@@ -282,8 +411,14 @@ def forget_user(call: Call, appId: str, userId: str) -> Reply:
     return Reply(None, 204)
 
 
-@route("/v1/audit", "GET", auth="admin", query=m.PageQuery, returns=m.AuditPage,
-       summary="Changes made with the tenant's admin keys, newest first (kept a year)")
+@route(
+    "/v1/audit",
+    "GET",
+    auth="admin",
+    query=m.PageQuery,
+    returns=m.AuditPage,
+    summary="Changes made with the tenant's admin keys, newest first (kept a year)",
+)
 def audit_trail(call: Call) -> dict:
     from chalicelib.services import audit
 
@@ -294,12 +429,18 @@ def audit_trail(call: Call) -> dict:
 
 
 def _html(body: str, status: int = 200) -> Reply:
-    return Reply(body, status, {"Content-Type": "text/html; charset=utf-8",
-                                "Cache-Control": "no-store"})
+    return Reply(
+        body, status, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+    )
 
 
-@route("/v1/unsubscribe", "GET", auth="none", query=m.UnsubscribeQuery,
-       summary="One-click unsubscribe from an email's link (answers an HTML page)")
+@route(
+    "/v1/unsubscribe",
+    "GET",
+    auth="none",
+    query=m.UnsubscribeQuery,
+    summary="One-click unsubscribe from an email's link (answers an HTML page)",
+)
 def unsubscribe_page(call: Call) -> Reply:
     from chalicelib import templating
     from chalicelib.services import unsubscribe
@@ -308,8 +449,13 @@ def unsubscribe_page(call: Call) -> Reply:
     return _html(templating.page("unsubscribe", "Unsubscribe", **values), status)
 
 
-@route("/v1/unsubscribe", "POST", auth="none", query=m.UnsubscribeQuery,
-       summary="RFC 8058 one-click unsubscribe (List-Unsubscribe-Post)")
+@route(
+    "/v1/unsubscribe",
+    "POST",
+    auth="none",
+    query=m.UnsubscribeQuery,
+    summary="RFC 8058 one-click unsubscribe (List-Unsubscribe-Post)",
+)
 def unsubscribe_post(call: Call) -> Reply:
     return unsubscribe_page(call)
 
@@ -376,8 +522,10 @@ def run_jobs(event) -> dict:
     from chalicelib.services import exports
 
     ctx = get_context()
-    return consumers.sqs_batch([r.to_dict() for r in event],
-                               lambda record: exports.run_job(ctx, json.loads(record["body"])))
+    return consumers.sqs_batch(
+        [r.to_dict() for r in event],
+        lambda record: exports.run_job(ctx, json.loads(record["body"])),
+    )
 
 
 @app.schedule(Cron(0, 3, "*", "*", "?", "*"), name="nightly-export")
@@ -399,5 +547,6 @@ def deliver_webhooks(event) -> dict:
     from chalicelib.notify import webhooks
 
     ctx = get_context()
-    return consumers.sqs_batch([r.to_dict() for r in event],
-                               lambda record: webhooks.deliver_record(ctx, record))
+    return consumers.sqs_batch(
+        [r.to_dict() for r in event], lambda record: webhooks.deliver_record(ctx, record)
+    )

@@ -66,8 +66,11 @@ def tenant_create(name: str, display_name: str | None, as_json: bool) -> None:
     from chalicelib.services import tenants
 
     made = _guard(lambda: tenants.create_tenant(_context(), name, display_name))
-    _emit({"tenant": made["tenant"], "adminKey": made["adminKey"]}, as_json,
-          f"tenant {made['tenant']}\nadmin key (shown once): {made['adminKey']}")
+    _emit(
+        {"tenant": made["tenant"], "adminKey": made["adminKey"]},
+        as_json,
+        f"tenant {made['tenant']}\nadmin key (shown once): {made['adminKey']}",
+    )
 
 
 @tenant.command("list")
@@ -77,8 +80,11 @@ def tenant_list(as_json: bool) -> None:
     from chalicelib.services import tenants
 
     found = _guard(lambda: tenants.list_tenants(_context()))
-    _emit(found, as_json, "\n".join(f"{t['tenant']}\t{t['name']}\t{t['createdAt']}"
-                                    for t in found) or "no tenants")
+    _emit(
+        found,
+        as_json,
+        "\n".join(f"{t['tenant']}\t{t['name']}\t{t['createdAt']}" for t in found) or "no tenants",
+    )
 
 
 @cli.group()
@@ -95,8 +101,11 @@ def key_create(tenant_id: str, label: str, as_json: bool) -> None:
     from chalicelib.services import tenants
 
     made = _guard(lambda: tenants.create_key(_context(), tenant_id, label))
-    _emit({"tenant": tenant_id, **made}, as_json,
-          f"key id {made['keyId']}\nadmin key (shown once): {made['adminKey']}")
+    _emit(
+        {"tenant": tenant_id, **made},
+        as_json,
+        f"key id {made['keyId']}\nadmin key (shown once): {made['adminKey']}",
+    )
 
 
 @key.command("list")
@@ -107,9 +116,14 @@ def key_list(tenant_id: str, as_json: bool) -> None:
     from chalicelib.services import tenants
 
     found = _guard(lambda: tenants.list_keys(_context(), tenant_id))
-    _emit(found, as_json, "\n".join(
-        f"{k['keyId']}\t{'revoked' if k['revoked'] else 'active'}\t{k['label']}" for k in found)
-        or "no keys")
+    _emit(
+        found,
+        as_json,
+        "\n".join(
+            f"{k['keyId']}\t{'revoked' if k['revoked'] else 'active'}\t{k['label']}" for k in found
+        )
+        or "no keys",
+    )
 
 
 @key.command("revoke")
@@ -121,8 +135,7 @@ def key_revoke(tenant_id: str, key_id: str, as_json: bool) -> None:
     from chalicelib.services import tenants
 
     _guard(lambda: tenants.revoke_key(_context(), tenant_id, key_id))
-    _emit({"tenant": tenant_id, "keyId": key_id, "revoked": True}, as_json,
-          f"revoked {key_id}")
+    _emit({"tenant": tenant_id, "keyId": key_id, "revoked": True}, as_json, f"revoked {key_id}")
 
 
 @cli.command()
@@ -132,8 +145,9 @@ def seed(tenant_id: str, as_json: bool) -> None:
     """Create a demo tenant with an app `web`, requests, votes, comments and feedback."""
     from tools.seed import seed_demo
 
-    made = _guard(lambda: seed_demo(_context(), tenant_id,
-                                    progress=lambda m: click.echo(m, err=True)))
+    made = _guard(
+        lambda: seed_demo(_context(), tenant_id, progress=lambda m: click.echo(m, err=True))
+    )
     _emit(made, as_json, json.dumps(made, indent=2))
 
 
@@ -157,10 +171,15 @@ def emails(address: str | None, as_json: bool) -> None:
 @cli.command("export")
 @click.argument("tenant_id", metavar="TENANT")
 @click.argument("app_id", metavar="APP")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv",
-              show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="The file to write (use - for standard output).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="The file to write (use - for standard output).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def export_app(tenant_id: str, app_id: str, fmt: str, out: str, as_json: bool) -> None:
     """Export APP of TENANT to a file, page by page, with a progress bar."""
@@ -170,11 +189,18 @@ def export_app(tenant_id: str, app_id: str, fmt: str, out: str, as_json: bool) -
     if _guard(lambda: ctx.store.get_app(tenant_id, app_id)) is None:
         raise click.ClickException(f"no app {app_id!r} in tenant {tenant_id!r}")
     total = ctx.store.get_stats(tenant_id, app_id).get("requests", 0)
-    stream = (open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-              if out != "-" else click.get_text_stream("stdout"))
+    stream = (
+        open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        if out != "-"
+        else click.get_text_stream("stdout")
+    )
     count = 0
-    with stream, click.progressbar(length=total or None, label=f"exporting {app_id}",
-                                   file=sys.stderr) as bar:
+    with (
+        stream,
+        click.progressbar(
+            length=total or None, label=f"exporting {app_id}", file=sys.stderr
+        ) as bar,
+    ):
 
         def counted():
             nonlocal count
@@ -185,8 +211,11 @@ def export_app(tenant_id: str, app_id: str, fmt: str, out: str, as_json: bool) -
 
         for piece in chunks(fmt, counted()):
             stream.write(piece)
-    _emit({"tenant": tenant_id, "app": app_id, "format": fmt, "requests": count, "out": out},
-          as_json, f"wrote {count} requests to {out}")
+    _emit(
+        {"tenant": tenant_id, "app": app_id, "format": fmt, "requests": count, "out": out},
+        as_json,
+        f"wrote {count} requests to {out}",
+    )
 
 
 @cli.group()
@@ -206,19 +235,36 @@ def schedule_run(name: str, as_json: bool) -> None:
         count = _guard(lambda: insights.nightly(ctx))
         _emit({"schedule": name, "apps": count}, as_json, f"{name}: {count} apps analysed")
         return
-    done = _guard(lambda: exports.nightly(ctx, progress=lambda m: click.echo(
-        f"exported {m['tenant']}/{m['appId']}: {m['files'][0]['requests']} requests",
-        err=True)))
+    done = _guard(
+        lambda: exports.nightly(
+            ctx,
+            progress=lambda m: click.echo(
+                f"exported {m['tenant']}/{m['appId']}: {m['files'][0]['requests']} requests",
+                err=True,
+            ),
+        )
+    )
     _emit(done, as_json, f"{name}: {len(done)} apps exported to s3://{ctx.settings.export_bucket}")
 
 
 @cli.command()
-@click.option("--requests", "volume", default=1_000_000, show_default=True, type=int,
-              help="Requests a month for the forecast.")
-@click.option("--mix", default="reads=80,votes=15,creates=5", show_default=True,
-              help="Shares of reads, votes, creates, comments, feedback.")
-@click.option("--rounds", default=20, show_default=True, type=int,
-              help="How many of each request to measure.")
+@click.option(
+    "--requests",
+    "volume",
+    default=1_000_000,
+    show_default=True,
+    type=int,
+    help="Requests a month for the forecast.",
+)
+@click.option(
+    "--mix",
+    default="reads=80,votes=15,creates=5",
+    show_default=True,
+    help="Shares of reads, votes, creates, comments, feedback.",
+)
+@click.option(
+    "--rounds", default=20, show_default=True, type=int, help="How many of each request to measure."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cost(volume: int, mix: str, rounds: int, as_json: bool) -> None:
     """Measure each request's cost on a local run, forecast a month, compare."""
@@ -236,26 +282,41 @@ def cost(volume: int, mix: str, rounds: int, as_json: bool) -> None:
         raise click.ClickException(str(exc)) from None
     idle = costs.idle_month()
     versus = costs.compare(kinds, per_event, shares)
-    data = {"pricesAsOf": idle["pricesAsOf"], "perEvent": per_event,
-            "measured": [{**k.__dict__, "cost": k.cost(per_event),
-                          "perMillion": k.cost(per_event) * 1e6} for k in kinds],
-            "forecast": plan, "idle": idle, "comparison": versus}
+    data = {
+        "pricesAsOf": idle["pricesAsOf"],
+        "perEvent": per_event,
+        "measured": [
+            {**k.__dict__, "cost": k.cost(per_event), "perMillion": k.cost(per_event) * 1e6}
+            for k in kinds
+        ],
+        "forecast": plan,
+        "idle": idle,
+        "comparison": versus,
+    }
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return
     click.echo(f"Prices: us-east-1 on demand, as of {idle['pricesAsOf']} (chalicelib/pricing.py)")
-    click.echo("\n1. Measured per request (API Gateway REST + Lambda 128 MB + DynamoDB"
-               " + its events downstream)")
+    click.echo(
+        "\n1. Measured per request (API Gateway REST + Lambda 128 MB + DynamoDB"
+        " + its events downstream)"
+    )
     click.echo(f"   {'kind':<24}{'DDB calls':>10}{'RRU':>7}{'WRU':>7}{'ms':>8}{'$ / million':>14}")
     for k in kinds:
-        click.echo(f"   {k.name:<24}{k.calls:>10.1f}{k.read_units:>7.1f}{k.write_units:>7.1f}"
-                   f"{k.ms:>8.1f}{k.cost(per_event) * 1e6:>14.2f}")
-    click.echo(f"   one event downstream (SNS + 5 consumers + their table work): "
-               f"${per_event * 1e6:.2f} per million events")
+        click.echo(
+            f"   {k.name:<24}{k.calls:>10.1f}{k.read_units:>7.1f}{k.write_units:>7.1f}"
+            f"{k.ms:>8.1f}{k.cost(per_event) * 1e6:>14.2f}"
+        )
+    click.echo(
+        f"   one event downstream (SNS + 5 consumers + their table work): "
+        f"${per_event * 1e6:.2f} per million events"
+    )
     click.echo(f"\n2. Forecast: {volume:,} requests a month, mix {mix}")
     for row in plan["rows"]:
-        click.echo(f"   {row['kind']:<10}{row['share']:>6.0%}  ${row['perMillion']:>8.2f} per M"
-                   f"  ${row['month']:>10.2f}")
+        click.echo(
+            f"   {row['kind']:<10}{row['share']:>6.0%}  ${row['perMillion']:>8.2f} per M"
+            f"  ${row['month']:>10.2f}"
+        )
     click.echo(f"   total ${plan['month']:.2f} a month (${plan['perMillion']:.2f} per million)")
     click.echo("\n3. Idle month (resources in the packaged template)")
     for row in idle["rows"]:
@@ -264,8 +325,10 @@ def cost(volume: int, mix: str, rounds: int, as_json: bool) -> None:
     click.echo("\n4. Side by side, per month (ours = forecast + idle)")
     for row in versus:
         other = f"  other design ${row['seedOtherDesign']:.2f}" if "seedOtherDesign" in row else ""
-        click.echo(f"   {row['requestsPerMonth']:>9,} requests: ours ${row['ours']:.2f}, "
-                   f"seed estimate ${row['seedEstimate']:.2f}, Fider server ${row['fider']}{other}")
+        click.echo(
+            f"   {row['requestsPerMonth']:>9,} requests: ours ${row['ours']:.2f}, "
+            f"seed estimate ${row['seedEstimate']:.2f}, Fider server ${row['fider']}{other}"
+        )
 
 
 @cli.group()
@@ -274,8 +337,12 @@ def local() -> None:
 
 
 @local.command("run")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
-              show_default="8000 or $PORT")
+@click.option(
+    "--port",
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    type=int,
+    show_default="8000 or $PORT",
+)
 def local_run(port: int) -> None:
     """Start moto, create the table, seed the demo, serve the API until Ctrl-C."""
     sys.exit(run(port))

@@ -110,15 +110,16 @@ def parse_key(authorization: str | None, query_key: str | None = None) -> Parsed
         raise UnauthenticatedError("unknown API key")
     for prefix, role in ((ADMIN_PREFIX, "admin"), (PUB_PREFIX, "public")):
         if raw.startswith(prefix):
-            parts = raw[len(prefix):].split("_", 2)
+            parts = raw[len(prefix) :].split("_", 2)
             if len(parts) == 3 and _ID.match(parts[0]) and parts[1] and parts[2]:
                 return ParsedKey(role, parts[0], parts[1], raw)  # type: ignore[arg-type]
     raise UnauthenticatedError("unknown API key")
 
 
 def user_token_secret(signing_secret: bytes, tenant: str, app: str, salt: str) -> str:
-    digest = hmac.new(signing_secret, f"user-token|{tenant}|{app}|{salt}".encode(),
-                      hashlib.sha256).digest()
+    digest = hmac.new(
+        signing_secret, f"user-token|{tenant}|{app}|{salt}".encode(), hashlib.sha256
+    ).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
@@ -129,8 +130,9 @@ def verify_user_token(token: str, secret: str) -> Person:
     if len(token) > 4096:
         raise UnauthenticatedError("invalid user token")
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], leeway=30,
-                            options={"require": ["sub"]})
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], leeway=30, options={"require": ["sub"]}
+        )
     except jwt.ExpiredSignatureError:
         raise UnauthenticatedError("the user token has expired") from None
     except jwt.PyJWTError:
@@ -151,14 +153,18 @@ def acting_user(user_id: str | None, name: str | None, email: str | None) -> Per
         return None
     if not _USER_ID.match(user_id):
         raise BadRequestError("X-User-Id must be 1 to 128 printable characters")
-    return Person(id=user_id, name=(name or None) and name[:120],
-                  email=email[:254] if email and "@" in email else None)
+    return Person(
+        id=user_id,
+        name=(name or None) and name[:120],
+        email=email[:254] if email and "@" in email else None,
+    )
 
 
 def anonymous_id(signing_secret: bytes, tenant: str, app: str, client_ip: str) -> str:
     """A stable pseudonym per client address: one anonymous vote per address, no IP stored."""
-    digest = hmac.new(signing_secret, f"anon|{tenant}|{app}|{client_ip}".encode(),
-                      hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        signing_secret, f"anon|{tenant}|{app}|{client_ip}".encode(), hashlib.sha256
+    ).hexdigest()
     return f"anon-{digest[:20]}"
 
 

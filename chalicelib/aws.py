@@ -25,8 +25,9 @@ def client(service: str) -> Any:
                 import boto3
                 from botocore.config import Config
 
-                config = Config(retries={"mode": "standard", "max_attempts": 4},
-                                max_pool_connections=50)
+                config = Config(
+                    retries={"mode": "standard", "max_attempts": 4}, max_pool_connections=50
+                )
                 found = boto3.session.Session().client(service, config=config)
                 _clients[service] = found
     return found

@@ -12,14 +12,22 @@ from .events import DomainEvent, parse_message
 __all__ = ["on_event", "sqs_batch", "attempt_of", "retry_later"]
 
 
-def on_event(ctx: Context, name: str, message: str,
-             handle: Callable[[Context, DomainEvent], Any]) -> Any:
+def on_event(
+    ctx: Context, name: str, message: str, handle: Callable[[Context, DomainEvent], Any]
+) -> Any:
     """One SNS delivery: parse it, run the consumer; an exception makes Lambda retry it."""
     event = parse_message(message)
     result = handle(ctx, event)
-    logs.logger().info("event consumed", extra={"consumer": name, "eventId": event.id,
-                                                "eventType": event.type, "tenant": event.tenant,
-                                                "app": event.app})
+    logs.logger().info(
+        "event consumed",
+        extra={
+            "consumer": name,
+            "eventId": event.id,
+            "eventType": event.type,
+            "tenant": event.tenant,
+            "app": event.app,
+        },
+    )
     return result
 
 
@@ -28,22 +36,24 @@ def attempt_of(record: dict[str, Any]) -> int:
     return int(record.get("attributes", {}).get("ApproximateReceiveCount", "1"))
 
 
-def sqs_batch(records: list[dict[str, Any]],
-              handle: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+def sqs_batch(
+    records: list[dict[str, Any]], handle: Callable[[dict[str, Any]], Any]
+) -> dict[str, Any]:
     """Run ``handle(record)`` per message; report the failed ones, keep the rest going."""
     failures = []
     for record in records:
         try:
             handle(record)
         except Exception as exc:
-            logs.logger().warning("message failed", extra={"messageId": record["messageId"],
-                                                           "error": str(exc)[:300]})
+            logs.logger().warning(
+                "message failed", extra={"messageId": record["messageId"], "error": str(exc)[:300]}
+            )
             failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
 
 
 def retry_later(queue_url: str, record: dict[str, Any], seconds: int) -> None:
     """Bring a failed message back after ``seconds`` instead of the queue's default."""
-    aws.client("sqs").change_message_visibility(QueueUrl=queue_url,
-                                                ReceiptHandle=record["receiptHandle"],
-                                                VisibilityTimeout=seconds)
+    aws.client("sqs").change_message_visibility(
+        QueueUrl=queue_url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=seconds
+    )

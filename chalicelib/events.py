@@ -19,9 +19,18 @@ from .store import Change, change_from_stream
 
 __all__ = ["DomainEvent", "EVENT_TYPES", "derive", "publish_changes", "parse_message"]
 
-EVENT_TYPES = ("request.created", "request.updated", "request.status_changed",
-               "request.deleted", "request.merged", "vote.created", "vote.deleted",
-               "comment.created", "comment.deleted", "feedback.created")
+EVENT_TYPES = (
+    "request.created",
+    "request.updated",
+    "request.status_changed",
+    "request.deleted",
+    "request.merged",
+    "vote.created",
+    "vote.deleted",
+    "comment.created",
+    "comment.deleted",
+    "feedback.created",
+)
 CONTENT_FIELDS = ("title", "description", "priority", "tags", "response")
 
 
@@ -36,18 +45,26 @@ class DomainEvent:
 
     def envelope(self) -> dict[str, Any]:
         """What a webhook receives (no tenant: the receiver is the tenant)."""
-        return {"id": self.id, "type": self.type, "createdAt": iso(self.created_ms),
-                "appId": self.app, "data": self.data}
+        return {
+            "id": self.id,
+            "type": self.type,
+            "createdAt": iso(self.created_ms),
+            "appId": self.app,
+            "data": self.data,
+        }
 
     def message(self) -> str:
-        return json.dumps({**self.envelope(), "tenant": self.tenant, "createdMs": self.created_ms},
-                          separators=(",", ":"))
+        return json.dumps(
+            {**self.envelope(), "tenant": self.tenant, "createdMs": self.created_ms},
+            separators=(",", ":"),
+        )
 
 
 def parse_message(text: str) -> DomainEvent:
     raw = json.loads(text)
-    return DomainEvent(raw["id"], raw["type"], raw["createdMs"], raw["tenant"], raw["appId"],
-                       raw["data"])
+    return DomainEvent(
+        raw["id"], raw["type"], raw["createdMs"], raw["tenant"], raw["appId"], raw["data"]
+    )
 
 
 def _request_data(req: FeatureRequest) -> dict[str, Any]:
@@ -63,16 +80,31 @@ def _request_events(change: Change) -> list[tuple[str, int, dict[str, Any]]]:
     found = []
     if new.status != old.status:
         if new.status == "duplicate":
-            found.append(("request.merged", new.updated_ms,
-                          {**_request_data(new), "into": new.duplicate_of, "from": old.status}))
+            found.append(
+                (
+                    "request.merged",
+                    new.updated_ms,
+                    {**_request_data(new), "into": new.duplicate_of, "from": old.status},
+                )
+            )
         else:
-            found.append(("request.status_changed", new.updated_ms,
-                          {**_request_data(new), "from": old.status, "to": new.status}))
+            found.append(
+                (
+                    "request.status_changed",
+                    new.updated_ms,
+                    {**_request_data(new), "from": old.status, "to": new.status},
+                )
+            )
     changed = [f for f in CONTENT_FIELDS if getattr(old, f) != getattr(new, f)]
     if changed:
         previous = {f: list(v) if isinstance(v := getattr(old, f), tuple) else v for f in changed}
-        found.append(("request.updated", new.updated_ms,
-                      {**_request_data(new), "changed": changed, "previous": previous}))
+        found.append(
+            (
+                "request.updated",
+                new.updated_ms,
+                {**_request_data(new), "changed": changed, "previous": previous},
+            )
+        )
     return found
 
 
@@ -87,17 +119,37 @@ def _events_of(change: Change, now_ms: int) -> list[tuple[str, int, dict[str, An
     removed = change.new is None
     if change.kind == "vote" and (created or removed):
         vote = change.new or change.old
-        data = {"requestId": change.request_id,
-                "user": {"id": vote.user.id, "name": vote.user.name}, "origin": vote.origin}
-        return [("vote.created" if created else "vote.deleted",
-                 vote.created_ms if created else now_ms, data)]
+        data = {
+            "requestId": change.request_id,
+            "user": {"id": vote.user.id, "name": vote.user.name},
+            "origin": vote.origin,
+        }
+        return [
+            (
+                "vote.created" if created else "vote.deleted",
+                vote.created_ms if created else now_ms,
+                data,
+            )
+        ]
     if change.kind == "comment" and created:
-        return [("comment.created", change.new.created_ms,
-                 {"requestId": change.request_id,
-                  "comment": present.comment(change.new, admin=False)})]
+        return [
+            (
+                "comment.created",
+                change.new.created_ms,
+                {
+                    "requestId": change.request_id,
+                    "comment": present.comment(change.new, admin=False),
+                },
+            )
+        ]
     if change.kind == "comment" and removed:
-        return [("comment.deleted", now_ms,
-                 {"requestId": change.request_id, "commentId": change.old.id})]
+        return [
+            (
+                "comment.deleted",
+                now_ms,
+                {"requestId": change.request_id, "commentId": change.old.id},
+            )
+        ]
     if change.kind == "feedback" and created:
         return [("feedback.created", change.new.created_ms, _feedback_data(change.new))]
     return []
@@ -109,9 +161,17 @@ def derive(record: dict[str, Any], now_ms: int) -> list[DomainEvent]:
     if change is None:
         return []
     source = record.get("eventID") or record.get("dynamodb", {}).get("SequenceNumber", "")
-    return [DomainEvent(hashlib.sha256(f"{source}|{kind}".encode()).hexdigest()[:32], kind,
-                        at, change.tenant, change.app, data)
-            for kind, at, data in _events_of(change, now_ms)]
+    return [
+        DomainEvent(
+            hashlib.sha256(f"{source}|{kind}".encode()).hexdigest()[:32],
+            kind,
+            at,
+            change.tenant,
+            change.app,
+            data,
+        )
+        for kind, at, data in _events_of(change, now_ms)
+    ]
 
 
 def publish_changes(ctx: Context, records: list[dict[str, Any]]) -> dict[str, Any]:
@@ -129,26 +189,29 @@ def publish_changes(ctx: Context, records: list[dict[str, Any]]) -> dict[str, An
         except Exception:  # a poison record: report it, keep going with the rest
             failed.append(sequence)
     for start in range(0, len(pending), 10):
-        chunk = pending[start:start + 10]
+        chunk = pending[start : start + 10]
         failed += _publish(ctx, chunk)
     ordered = [r.get("dynamodb", {}).get("SequenceNumber", "") for r in records]
-    return {"batchItemFailures": [{"itemIdentifier": s} for s in ordered
-                                  if s in set(failed)]}
+    return {"batchItemFailures": [{"itemIdentifier": s} for s in ordered if s in set(failed)]}
 
 
 def _publish(ctx: Context, chunk: list[tuple[str, DomainEvent]]) -> list[str]:
-    entries = [{
-        "Id": str(n),
-        "Message": event.message(),
-        "MessageAttributes": {
-            "type": {"DataType": "String", "StringValue": event.type},
-            "tenant": {"DataType": "String", "StringValue": event.tenant},
-            "appId": {"DataType": "String", "StringValue": event.app},
-        },
-    } for n, (_, event) in enumerate(chunk)]
+    entries = [
+        {
+            "Id": str(n),
+            "Message": event.message(),
+            "MessageAttributes": {
+                "type": {"DataType": "String", "StringValue": event.type},
+                "tenant": {"DataType": "String", "StringValue": event.tenant},
+                "appId": {"DataType": "String", "StringValue": event.app},
+            },
+        }
+        for n, (_, event) in enumerate(chunk)
+    ]
     try:
-        result = aws.client("sns").publish_batch(TopicArn=ctx.settings.events_topic_arn,
-                                                 PublishBatchRequestEntries=entries)
+        result = aws.client("sns").publish_batch(
+            TopicArn=ctx.settings.events_topic_arn, PublishBatchRequestEntries=entries
+        )
     except Exception:
         return [sequence for sequence, _ in chunk]
     return [chunk[int(f["Id"])][0] for f in result.get("Failed", [])]

@@ -20,28 +20,64 @@ from typing import IO, Any
 from .ids import iso
 from .records import FeatureRequest
 
-__all__ = ["FORMATS", "COLUMNS", "row", "chunks", "neutralise", "write_gzip", "Written",
-           "CONTENT_TYPES", "SCHEMA_VERSION"]
+__all__ = [
+    "FORMATS",
+    "COLUMNS",
+    "row",
+    "chunks",
+    "neutralise",
+    "write_gzip",
+    "Written",
+    "CONTENT_TYPES",
+    "SCHEMA_VERSION",
+]
 
 SCHEMA_VERSION = 1
 FORMATS = ("csv", "json", "jsonl")
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-                 "jsonl": "application/x-ndjson"}
-COLUMNS = ("id", "title", "description", "status", "priority", "tags", "votes", "commentCount",
-           "authorId", "authorName", "authorEmail", "response", "duplicateOf", "createdAt",
-           "updatedAt", "insights")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+}
+COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "tags",
+    "votes",
+    "commentCount",
+    "authorId",
+    "authorName",
+    "authorEmail",
+    "response",
+    "duplicateOf",
+    "createdAt",
+    "updatedAt",
+    "insights",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def row(req: FeatureRequest) -> dict[str, Any]:
     """One request as an export row (admins' view: the author's email is included)."""
     return {
-        "id": req.id, "title": req.title, "description": req.description,
-        "status": req.status, "priority": req.priority, "tags": list(req.tags),
-        "votes": req.votes, "commentCount": req.comment_count, "authorId": req.author.id,
-        "authorName": req.author.name, "authorEmail": req.author.email,
-        "response": req.response, "duplicateOf": req.duplicate_of,
-        "createdAt": iso(req.created_ms), "updatedAt": iso(req.updated_ms),
+        "id": req.id,
+        "title": req.title,
+        "description": req.description,
+        "status": req.status,
+        "priority": req.priority,
+        "tags": list(req.tags),
+        "votes": req.votes,
+        "commentCount": req.comment_count,
+        "authorId": req.author.id,
+        "authorName": req.author.name,
+        "authorEmail": req.author.email,
+        "response": req.response,
+        "duplicateOf": req.duplicate_of,
+        "createdAt": iso(req.created_ms),
+        "updatedAt": iso(req.updated_ms),
         "insights": req.insights,
     }
 
@@ -85,7 +121,10 @@ def _json(requests: Iterable[FeatureRequest]) -> Iterator[str]:
 
 
 _WRITERS: dict[str, Callable[[Iterable[FeatureRequest]], Iterator[str]]] = {
-    "csv": _csv, "json": _json, "jsonl": _jsonl}
+    "csv": _csv,
+    "json": _json,
+    "jsonl": _jsonl,
+}
 
 
 def chunks(fmt: str, requests: Iterable[FeatureRequest]) -> Iterator[str]:

@@ -18,16 +18,44 @@ if TYPE_CHECKING:
 
 __all__ = ["logger", "access", "metric", "JsonFormatter"]
 
-_FIELDS = ("requestId", "tenant", "app", "method", "route", "status", "ms", "ddbCalls",
-           "readUnits", "writeUnits", "costMicroUsd", "coldStart", "consumer", "eventId",
-           "eventType", "messageId", "error", "_aws", "Requests", "Errors", "DynamoDBCalls",
-           "ColdStarts", "metric", "value", "Votes", "EmailsSent", "WebhookFailures")
+_FIELDS = (
+    "requestId",
+    "tenant",
+    "app",
+    "method",
+    "route",
+    "status",
+    "ms",
+    "ddbCalls",
+    "readUnits",
+    "writeUnits",
+    "costMicroUsd",
+    "coldStart",
+    "consumer",
+    "eventId",
+    "eventType",
+    "messageId",
+    "error",
+    "_aws",
+    "Requests",
+    "Errors",
+    "DynamoDBCalls",
+    "ColdStarts",
+    "metric",
+    "value",
+    "Votes",
+    "EmailsSent",
+    "WebhookFailures",
+)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        out: dict[str, Any] = {"level": record.levelname, "message": record.getMessage(),
-                               "logger": record.name}
+        out: dict[str, Any] = {
+            "level": record.levelname,
+            "message": record.getMessage(),
+            "logger": record.name,
+        }
         out.update({k: getattr(record, k) for k in _FIELDS if hasattr(record, k)})
         if record.exc_info:
             out["error"] = self.formatException(record.exc_info)
@@ -66,30 +94,42 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
     m = meter()
     caller = call.caller
     ms = round((time.perf_counter() - started) * 1000, 1)
-    logger().info("request", extra={
-        "requestId": call.request_id,
-        "tenant": caller.tenant if caller else None,
-        "app": call.app.id if call.app else None,
-        "method": spec.method,
-        "route": spec.path,
-        "status": status,
-        "ms": ms,
-        "ddbCalls": m.calls,
-        "readUnits": m.read_units,
-        "writeUnits": m.write_units,
-        "costMicroUsd": round(request_cost(m.read_units, m.write_units, ms) * 1e6, 3),
-        "coldStart": cold,
-        "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
-            "Namespace": NAMESPACE, "Dimensions": [["route"]],
-            "Metrics": [{"Name": "Requests", "Unit": "Count"},
-                        {"Name": "Errors", "Unit": "Count"},
-                        {"Name": "DynamoDBCalls", "Unit": "Count"},
-                        {"Name": "ColdStarts", "Unit": "Count"}]}]},
-        "Requests": 1,
-        "Errors": int(status >= 500),
-        "DynamoDBCalls": m.calls,
-        "ColdStarts": int(cold),
-    })
+    logger().info(
+        "request",
+        extra={
+            "requestId": call.request_id,
+            "tenant": caller.tenant if caller else None,
+            "app": call.app.id if call.app else None,
+            "method": spec.method,
+            "route": spec.path,
+            "status": status,
+            "ms": ms,
+            "ddbCalls": m.calls,
+            "readUnits": m.read_units,
+            "writeUnits": m.write_units,
+            "costMicroUsd": round(request_cost(m.read_units, m.write_units, ms) * 1e6, 3),
+            "coldStart": cold,
+            "_aws": {
+                "Timestamp": int(time.time() * 1000),
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": NAMESPACE,
+                        "Dimensions": [["route"]],
+                        "Metrics": [
+                            {"Name": "Requests", "Unit": "Count"},
+                            {"Name": "Errors", "Unit": "Count"},
+                            {"Name": "DynamoDBCalls", "Unit": "Count"},
+                            {"Name": "ColdStarts", "Unit": "Count"},
+                        ],
+                    }
+                ],
+            },
+            "Requests": 1,
+            "Errors": int(status >= 500),
+            "DynamoDBCalls": m.calls,
+            "ColdStarts": int(cold),
+        },
+    )
 
 
 NAMESPACE = "Featureboard"
@@ -97,8 +137,22 @@ NAMESPACE = "Featureboard"
 
 def metric(name: str, value: float = 1, **fields: Any) -> None:
     """One CloudWatch embedded metric (votes, emails sent, webhook failures…), no API call."""
-    logger().info("metric", extra={
-        "metric": name, "value": value, name: value, **fields,
-        "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
-            "Namespace": NAMESPACE, "Dimensions": [[]],
-            "Metrics": [{"Name": name, "Unit": "Count"}]}]}})
+    logger().info(
+        "metric",
+        extra={
+            "metric": name,
+            "value": value,
+            name: value,
+            **fields,
+            "_aws": {
+                "Timestamp": int(time.time() * 1000),
+                "CloudWatchMetrics": [
+                    {
+                        "Namespace": NAMESPACE,
+                        "Dimensions": [[]],
+                        "Metrics": [{"Name": name, "Unit": "Count"}],
+                    }
+                ],
+            },
+        },
+    )

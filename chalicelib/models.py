@@ -51,8 +51,9 @@ __all__ = [
 ]
 
 STATUSES = ("open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate")
-Status = Literal["open", "under_review", "planned", "in_progress", "completed", "declined",
-                 "duplicate"]
+Status = Literal[
+    "open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate"
+]
 Priority = Literal["low", "medium", "high", "critical"]
 
 _SLUG = re.compile(r"^[a-z0-9-]+$")
@@ -84,8 +85,10 @@ def _text(min_len: int, max_len: int) -> Any:
         value = _no_control(value.strip(), allow_newlines=True)
         if not min_len <= len(value) <= max_len:
             raise ValueError(
-                f"must be {min_len} to {max_len} characters" if min_len
-                else f"must be at most {max_len} characters")
+                f"must be {min_len} to {max_len} characters"
+                if min_len
+                else f"must be at most {max_len} characters"
+            )
         return value
 
     return Annotated[str, AfterValidator(check)]
@@ -105,8 +108,10 @@ def _tags(value: list[str]) -> list[str]:
 
 Tags = Annotated[list[str], Field(max_length=50), AfterValidator(_tags)]
 Slug = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")]
-Email = Annotated[str, StringConstraints(max_length=254,
-                                         pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")]
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254, pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"),
+]
 Title = _line(3, 120)
 Description = _text(0, 5000)
 Body = _text(1, 5000)
@@ -212,8 +217,10 @@ class ListQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     status: Status | None = None
-    tag: Annotated[str, StringConstraints(min_length=1, max_length=32,
-                                          pattern=r"^[a-z0-9-]+$")] | None = None
+    tag: (
+        Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9-]+$")]
+        | None
+    ) = None
     sort: Literal["top", "new"] = "new"
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None

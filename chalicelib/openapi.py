@@ -33,8 +33,10 @@ def _ref(model: type[BaseModel]) -> dict[str, str]:
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
     schema = model.model_json_schema()
-    return [{"name": name, "in": "query", "required": False, "schema": prop}
-            for name, prop in schema.get("properties", {}).items()]
+    return [
+        {"name": name, "in": "query", "required": False, "schema": prop}
+        for name, prop in schema.get("properties", {}).items()
+    ]
 
 
 def _operation(spec: RouteSpec) -> dict[str, Any]:
@@ -44,21 +46,29 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
     ]
     if spec.query is not None:
         params += _query_parameters(spec.query)
-    params += [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}}
-               for h in spec.headers]
+    params += [
+        {"name": h, "in": "header", "required": False, "schema": {"type": "string"}}
+        for h in spec.headers
+    ]
     success: dict[str, Any] = {"description": "OK"}
     if spec.returns is not None:
         success["content"] = {"application/json": {"schema": _ref(spec.returns)}}
     responses = {str(spec.status): success}
     error = {"content": {"application/json": {"schema": _ref(ErrorOut)}}}
     responses |= {code: {"description": text, **error} for code, text in _ERRORS.items()}
-    op: dict[str, Any] = {"operationId": spec.name, "summary": spec.summary,
-                          "parameters": params, "responses": responses}
+    op: dict[str, Any] = {
+        "operationId": spec.name,
+        "summary": spec.summary,
+        "parameters": params,
+        "responses": responses,
+    }
     if spec.auth != "none":
         op["security"] = [{"apiKey": []}]
     if spec.body is not None:
-        op["requestBody"] = {"required": True,
-                             "content": {"application/json": {"schema": _ref(spec.body)}}}
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(spec.body)}},
+        }
     return op
 
 
@@ -66,8 +76,9 @@ def document(specs: list[RouteSpec], version: str) -> dict[str, Any]:
     models = {s.body for s in specs if s.body} | {s.returns for s in specs if s.returns}
     models.add(ErrorOut)
     ordered = sorted(models, key=lambda c: c.__name__)
-    _, defs = models_json_schema([(mdl, "validation") for mdl in ordered],
-                                 ref_template="#/components/schemas/{model}")
+    _, defs = models_json_schema(
+        [(mdl, "validation") for mdl in ordered], ref_template="#/components/schemas/{model}"
+    )
     paths: dict[str, dict[str, Any]] = {}
     for spec in specs:
         paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec)
@@ -77,7 +88,12 @@ def document(specs: list[RouteSpec], version: str) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": defs.get("$defs", {}),
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
-                                           "description": "fr_admin_… or fr_pub_… key"}},
+            "securitySchemes": {
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "fr_admin_… or fr_pub_… key",
+                }
+            },
         },
     }

@@ -27,8 +27,11 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
         "allowAnonymous": record.allow_anonymous,
         "notifyEmails": list(record.notify_emails),
         "webhooks": [
-            {"url": h["url"], "events": h["events"], **(
-                {"secret": new_secrets[h["url"]]} if h["url"] in new_secrets else {})}
+            {
+                "url": h["url"],
+                "events": h["events"],
+                **({"secret": new_secrets[h["url"]]} if h["url"] in new_secrets else {}),
+            }
             for h in record.webhooks
         ],
         "createdAt": iso(record.created_ms),
@@ -60,8 +63,12 @@ def request(req: FeatureRequest, voted: bool, admin: bool) -> dict[str, Any]:
 
 
 def comment(record: Comment, admin: bool) -> dict[str, Any]:
-    return {"id": record.id, "body": record.body, "author": user(record.author, admin),
-            "createdAt": iso(record.created_ms)}
+    return {
+        "id": record.id,
+        "body": record.body,
+        "author": user(record.author, admin),
+        "createdAt": iso(record.created_ms),
+    }
 
 
 def feedback(record: Feedback, admin: bool) -> dict[str, Any]:
@@ -80,7 +87,13 @@ def feedback(record: Feedback, admin: bool) -> dict[str, Any]:
 
 def delivery(attempt: dict[str, Any]) -> dict[str, Any]:
     retry = attempt.get("nextRetryAt")
-    return {"eventId": attempt["eventId"], "type": attempt["eventType"], "url": attempt["url"],
-            "statusCode": attempt.get("statusCode"), "attempt": attempt["attempt"],
-            "at": iso(attempt["at"]), "error": attempt.get("error"),
-            "nextRetryAt": iso(retry) if retry else None}
+    return {
+        "eventId": attempt["eventId"],
+        "type": attempt["eventType"],
+        "url": attempt["url"],
+        "statusCode": attempt.get("statusCode"),
+        "attempt": attempt["attempt"],
+        "at": iso(attempt["at"]),
+        "error": attempt.get("error"),
+        "nextRetryAt": iso(retry) if retry else None,
+    }

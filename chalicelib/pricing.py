@@ -29,10 +29,14 @@ PRICES = {
 LAMBDA_MEMORY_GB = 0.125  # .chalice/config.json leaves Chalice's default of 128 MB
 
 
-def request_cost(read_units: float, write_units: float, duration_ms: float,
-                 api_gateway: str = "rest") -> float:
+def request_cost(
+    read_units: float, write_units: float, duration_ms: float, api_gateway: str = "rest"
+) -> float:
     """Dollars one API call costs: the front door, the function, and the table."""
-    return (PRICES[f"apigw_{api_gateway}_request"] + PRICES["lambda_request"]
-            + PRICES["lambda_gb_second"] * LAMBDA_MEMORY_GB * max(duration_ms, 1) / 1000
-            + PRICES["dynamodb_read_unit"] * read_units
-            + PRICES["dynamodb_write_unit"] * write_units)
+    return (
+        PRICES[f"apigw_{api_gateway}_request"]
+        + PRICES["lambda_request"]
+        + PRICES["lambda_gb_second"] * LAMBDA_MEMORY_GB * max(duration_ms, 1) / 1000
+        + PRICES["dynamodb_read_unit"] * read_units
+        + PRICES["dynamodb_write_unit"] * write_units
+    )

@@ -34,8 +34,16 @@ MAX_BODY = 64 * 1024
 BODY_METHODS = ("POST", "PUT", "PATCH")
 CORS = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Content-Type", "X-User-Token", "X-User-Id", "X-User-Name",
-                   "X-User-Email", "Idempotency-Key", "If-Match"],
+    allow_headers=[
+        "Authorization",
+        "Content-Type",
+        "X-User-Token",
+        "X-User-Id",
+        "X-User-Name",
+        "X-User-Email",
+        "Idempotency-Key",
+        "If-Match",
+    ],
     expose_headers=["ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed", "Location"],
     max_age=600,
 )
@@ -90,10 +98,11 @@ def request_id(request: Request | None) -> str:
 
 
 def error_response(exc: FeatureboardError, rid: str) -> Response:
-    body = {"error": {"code": exc.code, "message": exc.message, "details": exc.details},
-            "requestId": rid}
-    return Response(body=body, status_code=exc.status, headers={**exc.headers,
-                                                                 "X-Request-Id": rid})
+    body = {
+        "error": {"code": exc.code, "message": exc.message, "details": exc.details},
+        "requestId": rid,
+    }
+    return Response(body=body, status_code=exc.status, headers={**exc.headers, "X-Request-Id": rid})
 
 
 def _validation(exc: ValidationError) -> FeatureboardError:
@@ -106,7 +115,8 @@ def _validation(exc: ValidationError) -> FeatureboardError:
             return BadRequestError("the body must be a JSON object")
         where = ".".join(str(p) for p in err["loc"]) or "body"
         message = {"missing": "is required", "extra_forbidden": "is not a known field"}.get(
-            kind, str(err["msg"]).removeprefix("Value error, "))
+            kind, str(err["msg"]).removeprefix("Value error, ")
+        )
         details.append({"field": where, "message": message})
     first = details[0]
     return ValidationFailedError(f"{first['field']}: {first['message']}", details)
@@ -125,8 +135,9 @@ def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:
         raise _validation(exc) from None
 
 
-def parse_query(request: Request, model: type[BaseModel] | None, allowed: set[str]
-                ) -> BaseModel | None:
+def parse_query(
+    request: Request, model: type[BaseModel] | None, allowed: set[str]
+) -> BaseModel | None:
     params = request.query_params or {}
     values = {k: params.get(k) for k in params if k not in allowed}
     if model is None:
@@ -143,35 +154,51 @@ def parse_query(request: Request, model: type[BaseModel] | None, allowed: set[st
 class Router:
     """Registers routes on a Chalice app with parsing, auth and errors done once."""
 
-    def __init__(self, app: Chalice, authenticate: Callable[[Call, str | None, bool], None],
-                 audit: Callable[[Call, RouteSpec, dict[str, str], int], None] | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        app: Chalice,
+        authenticate: Callable[[Call, str | None, bool], None],
+        audit: Callable[[Call, RouteSpec, dict[str, str], int], None] | None = None,
+    ) -> None:
         self.app = app
         self.authenticate = authenticate
         self.audit = audit
         self.specs: list[RouteSpec] = []
 
-    def route(self, path: str, method: str, *, summary: str, auth: str = "key",
-              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-              returns: type[BaseModel] | None = None, status: int = 200,
-              headers: tuple[str, ...] = (), query_key: bool = False) -> Callable:
+    def route(
+        self,
+        path: str,
+        method: str,
+        *,
+        summary: str,
+        auth: str = "key",
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        returns: type[BaseModel] | None = None,
+        status: int = 200,
+        headers: tuple[str, ...] = (),
+        query_key: bool = False,
+    ) -> Callable:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
-            spec = RouteSpec(path, method, view.__name__, summary, auth, body, query, returns,
-                             status, headers)
+            spec = RouteSpec(
+                path, method, view.__name__, summary, auth, body, query, returns, status, headers
+            )
             self.specs.append(spec)
 
             @functools.wraps(view)
             def handle(**params: str) -> Response:
                 return self._run(spec, view, params, query_key)
 
-            self.app.route(path, methods=[method], cors=CORS, content_types=["*/*"],
-                           name=f"{view.__name__}")(handle)
+            self.app.route(
+                path, methods=[method], cors=CORS, content_types=["*/*"], name=f"{view.__name__}"
+            )(handle)
             return view
 
         return register
 
-    def _run(self, spec: RouteSpec, view: Callable[..., Any], params: dict[str, str],
-             query_key: bool) -> Response:
+    def _run(
+        self, spec: RouteSpec, view: Callable[..., Any], params: dict[str, str], query_key: bool
+    ) -> Response:
         request = self.app.current_request
         call = Call(request=request, request_id=request_id(request))
         started = time.perf_counter()
@@ -201,8 +228,10 @@ class Router:
             return error_response(exc, call.request_id)
         except Exception:
             logs.logger().exception("unhandled error", extra={"requestId": call.request_id})
-            return error_response(FeatureboardError("something went wrong on our side; "
-                                                    "quote the requestId"), call.request_id)
+            return error_response(
+                FeatureboardError("something went wrong on our side; quote the requestId"),
+                call.request_id,
+            )
         finally:
             logs.access(call, spec, status, started)
 
@@ -211,11 +240,14 @@ def envelope_chalice_errors(response: Response, rid: str) -> Response:
     """Chalice answers some calls itself (405, 415, 500): give those our envelope too."""
     body = response.body
     if isinstance(body, dict) and set(body) == {"Code", "Message"}:
-        code = {405: "method_not_allowed", 415: "unsupported_media_type",
-                400: "bad_request"}.get(response.status_code, "internal")
+        code = {405: "method_not_allowed", 415: "unsupported_media_type", 400: "bad_request"}.get(
+            response.status_code, "internal"
+        )
         message = body["Message"] if response.status_code < 500 else "internal error"
-        response.body = {"error": {"code": code, "message": message, "details": []},
-                         "requestId": rid}
+        response.body = {
+            "error": {"code": code, "message": message, "details": []},
+            "requestId": rid,
+        }
     response.headers.setdefault("X-Request-Id", rid)
     return response
 

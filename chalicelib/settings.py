@@ -22,20 +22,36 @@ class Settings(BaseModel):
     events_topic_name: str = Field("featureboard-events", alias="EVENTS_TOPIC_NAME")
     events_stream_arn: str = Field(
         "arn:aws:dynamodb:us-east-1:000000000000:table/featureboard/stream/local",
-        alias="EVENTS_STREAM_ARN", description="Overridden by the deploy template.")
+        alias="EVENTS_STREAM_ARN",
+        description="Overridden by the deploy template.",
+    )
     webhook_queue_url: str = Field("", alias="WEBHOOK_QUEUE_URL")
     webhook_queue_name: str = Field("featureboard-webhooks", alias="WEBHOOK_QUEUE_NAME")
-    webhook_backoff_s: int = Field(30, alias="WEBHOOK_BACKOFF_SECONDS", ge=0,
-                                   description="First retry delay; doubles each try, 15 min at most.")
-    api_base_url: str = Field("http://127.0.0.1:8000", alias="API_BASE_URL",
-                              description="Where unsubscribe links in emails point.")
+    webhook_backoff_s: int = Field(
+        30,
+        alias="WEBHOOK_BACKOFF_SECONDS",
+        ge=0,
+        description="First retry delay; doubles each try, 15 min at most.",
+    )
+    api_base_url: str = Field(
+        "http://127.0.0.1:8000",
+        alias="API_BASE_URL",
+        description="Where unsubscribe links in emails point.",
+    )
     export_bucket: str = Field("", alias="EXPORT_BUCKET")
-    export_inline_max: int = Field(1000, alias="EXPORT_INLINE_MAX", ge=0,
-                                   description="Above this many requests an export is a file in S3.")
+    export_inline_max: int = Field(
+        1000,
+        alias="EXPORT_INLINE_MAX",
+        ge=0,
+        description="Above this many requests an export is a file in S3.",
+    )
     jobs_queue_url: str = Field("", alias="JOBS_QUEUE_URL")
-    feedback_retention_days: int = Field(0, alias="FEEDBACK_RETENTION_DAYS", ge=0,
-                                         description="Feedback is deleted after this many days "
-                                                     "(DynamoDB TTL); 0 keeps it.")
+    feedback_retention_days: int = Field(
+        0,
+        alias="FEEDBACK_RETENTION_DAYS",
+        ge=0,
+        description="Feedback is deleted after this many days (DynamoDB TTL); 0 keeps it.",
+    )
     audit_retention_days: int = Field(365, alias="AUDIT_RETENTION_DAYS", ge=1)
     jobs_queue_name: str = Field("featureboard-jobs", alias="JOBS_QUEUE_NAME")
     sender_email: str = Field("featureboard@example.com", alias="SENDER_EMAIL")
@@ -48,8 +64,9 @@ class Settings(BaseModel):
     key_requests_per_minute: int = Field(600, alias="KEY_REQUESTS_PER_MINUTE", ge=0)
     anonymous_writes_per_minute: int = Field(10, alias="ANONYMOUS_WRITES_PER_MINUTE", ge=0)
     version: str = Field("0.1.0", alias="APP_VERSION")
-    aws_endpoint_url: str = Field("", alias="AWS_ENDPOINT_URL",
-                                  description="boto3 reads it itself; the local outbox too.")
+    aws_endpoint_url: str = Field(
+        "", alias="AWS_ENDPOINT_URL", description="boto3 reads it itself; the local outbox too."
+    )
 
     def secret_bytes(self) -> bytes:
         """The signing secret; refusing to run without one beats signing with a guessable key."""

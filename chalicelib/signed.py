@@ -32,8 +32,13 @@ def encode(secret: bytes, context: str, position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(token).rstrip(b"=").decode()
 
 
-def decode(secret: bytes, context: str, cursor: str, field: str = "cursor",
-           problem: str = "is not a cursor this list handed out") -> dict[str, Any]:
+def decode(
+    secret: bytes,
+    context: str,
+    cursor: str,
+    field: str = "cursor",
+    problem: str = "is not a cursor this list handed out",
+) -> dict[str, Any]:
     """The payload inside a token; a 400 naming ``field`` for anything ``encode`` did not make."""
     invalid = ValidationFailedError.for_field(field, problem)
     if len(cursor) > 2048:

@@ -36,8 +36,16 @@ from typing import Any
 from . import aws, signed
 from .records import AdminKey, App, Comment, FeatureRequest, Feedback, Person, Tenant, Vote
 
-__all__ = ["Keys", "Store", "ConditionFailedError", "Page", "Change", "change_from_stream",
-           "meter", "TOP_UNIT"]
+__all__ = [
+    "Keys",
+    "Store",
+    "ConditionFailedError",
+    "Page",
+    "Change",
+    "change_from_stream",
+    "meter",
+    "TOP_UNIT",
+]
 
 TOP_UNIT = 10**13  # one vote in the ``top`` sort number; below it, the creation time in ms
 TX_LIMIT = 100  # items in one TransactWriteItems
@@ -430,9 +438,7 @@ class Store:
         elif operation == "get_item":
             m.items_read += 1
         elif operation == "batch_get_item":
-            m.items_read += sum(
-                len(v["Keys"]) for v in kwargs["RequestItems"].values()
-            )
+            m.items_read += sum(len(v["Keys"]) for v in kwargs["RequestItems"].values())
         return response
 
     def _get(self, key: dict[str, str], consistent: bool = False) -> dict[str, Any] | None:
@@ -467,8 +473,11 @@ class Store:
         condition: str | None = None,
         names: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        op: dict[str, Any] = {"TableName": self.table, "Key": _to_ddb(key),
-                              "UpdateExpression": expression}
+        op: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": _to_ddb(key),
+            "UpdateExpression": expression,
+        }
         if values:
             op["ExpressionAttributeValues"] = _values(values)
         if names:
@@ -531,7 +540,7 @@ class Store:
     def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for start in range(0, len(keys), 100):
-            pending = {self.table: {"Keys": [_to_ddb(k) for k in keys[start:start + 100]]}}
+            pending = {self.table: {"Keys": [_to_ddb(k) for k in keys[start : start + 100]]}}
             for attempt in range(8):
                 response = self._call("batch_get_item", RequestItems=pending)
                 found += [_from_ddb(i) for i in response.get("Responses", {}).get(self.table, [])]
@@ -571,26 +580,42 @@ class Store:
     # ------------------------------------------------------------ tenants and keys
 
     def create_tenant(self, tenant: Tenant) -> None:
-        record = {"type": "tenant", "id": tenant.id, "name": tenant.name,
-                  "createdAt": tenant.created_ms}
-        self.transact([
-            self._put_op({**Keys.tenant(tenant.id), **record}, "attribute_not_exists(pk)"),
-            self._put_op({**Keys.registry(tenant.id), **record}),
-        ])
+        record = {
+            "type": "tenant",
+            "id": tenant.id,
+            "name": tenant.name,
+            "createdAt": tenant.created_ms,
+        }
+        self.transact(
+            [
+                self._put_op({**Keys.tenant(tenant.id), **record}, "attribute_not_exists(pk)"),
+                self._put_op({**Keys.registry(tenant.id), **record}),
+            ]
+        )
 
     def get_tenant(self, tenant: str) -> Tenant | None:
         item = self._get(Keys.tenant(tenant))
         return Tenant(item["id"], item["name"], item["createdAt"]) if item else None
 
     def list_tenants(self) -> list[Tenant]:
-        return [Tenant(i["id"], i["name"], i["createdAt"])
-                for i in self._query_all("REGISTRY", "TENANT#")]
+        return [
+            Tenant(i["id"], i["name"], i["createdAt"])
+            for i in self._query_all("REGISTRY", "TENANT#")
+        ]
 
     def put_admin_key(self, key: AdminKey) -> None:
-        self._put({**Keys.admin_key(key.tenant, key.key_id), "type": "adminKey",
-                   "keyId": key.key_id, "keyHash": key.key_hash, "label": key.label,
-                   "createdAt": key.created_ms, "revoked": key.revoked},
-                  "attribute_not_exists(pk)")
+        self._put(
+            {
+                **Keys.admin_key(key.tenant, key.key_id),
+                "type": "adminKey",
+                "keyId": key.key_id,
+                "keyHash": key.key_hash,
+                "label": key.label,
+                "createdAt": key.created_ms,
+                "revoked": key.revoked,
+            },
+            "attribute_not_exists(pk)",
+        )
 
     def get_admin_key(self, tenant: str, key_id: str) -> AdminKey | None:
         item = self._get(Keys.admin_key(tenant, key_id))
@@ -598,15 +623,31 @@ class Store:
 
     @staticmethod
     def _admin_key(tenant: str, item: dict[str, Any]) -> AdminKey:
-        return AdminKey(tenant, item["keyId"], item["keyHash"], item["createdAt"],
-                        item.get("label", ""), bool(item.get("revoked")))
+        return AdminKey(
+            tenant,
+            item["keyId"],
+            item["keyHash"],
+            item["createdAt"],
+            item.get("label", ""),
+            bool(item.get("revoked")),
+        )
 
     def list_admin_keys(self, tenant: str) -> list[AdminKey]:
-        return [self._admin_key(tenant, i) for i in self._query_all(Keys.admin_keys(tenant), "KEY#")]
+        return [
+            self._admin_key(tenant, i) for i in self._query_all(Keys.admin_keys(tenant), "KEY#")
+        ]
 
     def revoke_admin_key(self, tenant: str, key_id: str) -> None:
-        self.transact([self._update_op(Keys.admin_key(tenant, key_id), "SET revoked = :t",
-                                       {":t": True}, "attribute_exists(pk)")])
+        self.transact(
+            [
+                self._update_op(
+                    Keys.admin_key(tenant, key_id),
+                    "SET revoked = :t",
+                    {":t": True},
+                    "attribute_exists(pk)",
+                )
+            ]
+        )
 
     # ------------------------------------------------------------ apps
 
@@ -622,13 +663,20 @@ class Store:
 
     def replace_app(self, app: App, expected_version: int) -> None:
         """Write the whole app, only if nobody changed it since ``expected_version``."""
-        self._conditional_put(_app_item(app), "attribute_exists(pk) AND version = :v",
-                              {":v": expected_version})
+        self._conditional_put(
+            _app_item(app), "attribute_exists(pk) AND version = :v", {":v": expected_version}
+        )
 
-    def _conditional_put(self, item: dict[str, Any], condition: str,
-                         values: dict[str, Any]) -> None:
-        self._call("put_item", TableName=self.table, Item=_to_ddb(item),
-                   ConditionExpression=condition, ExpressionAttributeValues=_values(values))
+    def _conditional_put(
+        self, item: dict[str, Any], condition: str, values: dict[str, Any]
+    ) -> None:
+        self._call(
+            "put_item",
+            TableName=self.table,
+            Item=_to_ddb(item),
+            ConditionExpression=condition,
+            ExpressionAttributeValues=_values(values),
+        )
 
     # ------------------------------------------------------------ requests
 
@@ -636,8 +684,9 @@ class Store:
         item = self._get(Keys.request(tenant, app, request_id))
         return _request_record(tenant, item) if item else None
 
-    def create_request(self, req: FeatureRequest, idempotency: dict[str, Any] | None,
-                       subscriber: Person) -> None:
+    def create_request(
+        self, req: FeatureRequest, idempotency: dict[str, Any] | None, subscriber: Person
+    ) -> None:
         """The request, one copy per tag, the author's subscription and the replay record."""
         ops = [self._put_op(_request_item(req), "attribute_not_exists(pk)")]
         ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
@@ -646,13 +695,15 @@ class Store:
             ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
         self.transact(ops)
 
-    def iter_requests(self, tenant: str, app: str, page_size: int = 200
-                      ) -> Iterator[FeatureRequest]:
+    def iter_requests(
+        self, tenant: str, app: str, page_size: int = 200
+    ) -> Iterator[FeatureRequest]:
         """Every request of an app, newest first, one page in memory at a time."""
         cursor = None
         while True:
-            items, cursor = self._query(Keys.requests(tenant, app), forward=False,
-                                        limit=page_size, cursor=cursor)
+            items, cursor = self._query(
+                Keys.requests(tenant, app), forward=False, limit=page_size, cursor=cursor
+            )
             yield from (_request_record(tenant, i) for i in items)
             if not cursor:
                 return
@@ -670,8 +721,17 @@ class Store:
             count += self._write_batch(batch)
         return count
 
-    def list_requests(self, tenant: str, app: str, *, status: str | None, tag: str | None,
-                      sort: str, limit: int, cursor: str | None) -> Page:
+    def list_requests(
+        self,
+        tenant: str,
+        app: str,
+        *,
+        status: str | None,
+        tag: str | None,
+        sort: str,
+        limit: int,
+        cursor: str | None,
+    ) -> Page:
         """One Query, on the index built for this combination of filters."""
         if status:
             partition = Keys.status_list(tenant, app, status, tag)
@@ -681,8 +741,9 @@ class Store:
             partition = Keys.requests(tenant, app, tag)
             index = "byTop" if sort == "top" else None
             attr = "pk"
-        items, next_cursor = self._query(partition, index=index, partition_attr=attr,
-                                         forward=False, limit=limit, cursor=cursor)
+        items, next_cursor = self._query(
+            partition, index=index, partition_attr=attr, forward=False, limit=limit, cursor=cursor
+        )
         return Page([_request_record(tenant, i) for i in items], next_cursor)
 
     def update_request(self, old: FeatureRequest, new: FeatureRequest) -> None:
@@ -692,9 +753,12 @@ class Store:
         copy, and then the transaction also checks that the counters are unchanged.
         """
         fields = _request_item(new)
-        changed = {k: v for k, v in fields.items()
-                   if k not in ("pk", "sk", "uk", "votes", "commentCount", "top", "lk")
-                   and _request_item(old).get(k) != v}
+        changed = {
+            k: v
+            for k, v in fields.items()
+            if k not in ("pk", "sk", "uk", "votes", "commentCount", "top", "lk")
+            and _request_item(old).get(k) != v
+        }
         changed["version"] = new.version
         changed["updatedAt"] = new.updated_ms
         condition = "attribute_exists(pk) AND version = :expected"
@@ -703,21 +767,41 @@ class Store:
         if added:
             condition += " AND votes = :votes AND commentCount = :comments"
             values |= {":votes": old.votes, ":comments": old.comment_count}
-        ops = [self._set_op(Keys.request(new.tenant, new.app, new.id), changed,
-                            Keys.status_list(new.tenant, new.app, new.status),
-                            condition, values)]
+        ops = [
+            self._set_op(
+                Keys.request(new.tenant, new.app, new.id),
+                changed,
+                Keys.status_list(new.tenant, new.app, new.status),
+                condition,
+                values,
+            )
+        ]
         for tag in new.tags:
             if tag in added:
                 ops.append(self._put_op(_request_item(new, tag)))
             else:
-                ops.append(self._set_op(Keys.request(new.tenant, new.app, new.id, tag), changed,
-                                        Keys.status_list(new.tenant, new.app, new.status, tag)))
-        ops += [self._delete_op(Keys.request(old.tenant, old.app, old.id, tag))
-                for tag in old.tags if tag not in new.tags]
+                ops.append(
+                    self._set_op(
+                        Keys.request(new.tenant, new.app, new.id, tag),
+                        changed,
+                        Keys.status_list(new.tenant, new.app, new.status, tag),
+                    )
+                )
+        ops += [
+            self._delete_op(Keys.request(old.tenant, old.app, old.id, tag))
+            for tag in old.tags
+            if tag not in new.tags
+        ]
         self.transact(ops)
 
-    def _set_op(self, key: dict[str, str], fields: dict[str, Any], status_list: str,
-                condition: str | None = None, values: dict[str, Any] | None = None) -> dict:
+    def _set_op(
+        self,
+        key: dict[str, str],
+        fields: dict[str, Any],
+        status_list: str,
+        condition: str | None = None,
+        values: dict[str, Any] | None = None,
+    ) -> dict:
         names = {f"#f{i}": name for i, name in enumerate(fields)}
         sets, removes, vals = ["#lk = :lk"], [], dict(values or {})
         names["#lk"] = "lk"
@@ -737,14 +821,28 @@ class Store:
     # ------------------------------------------------------------ audit trail
 
     def add_audit(self, tenant: str, entry: dict[str, Any], at_ms: int, expires_at: int) -> None:
-        self._put({"pk": Keys.audit(tenant), "sk": f"{at_ms:015d}#{entry['requestId']}",
-                   "type": "audit", **entry, "at": at_ms, "expiresAt": expires_at})
+        self._put(
+            {
+                "pk": Keys.audit(tenant),
+                "sk": f"{at_ms:015d}#{entry['requestId']}",
+                "type": "audit",
+                **entry,
+                "at": at_ms,
+                "expiresAt": expires_at,
+            }
+        )
 
     def list_audit(self, tenant: str, limit: int, cursor: str | None) -> Page:
-        items, next_cursor = self._query(Keys.audit(tenant), forward=False, limit=limit,
-                                         cursor=cursor)
-        return Page([{k: v for k, v in i.items() if k not in ("pk", "sk", "type", "expiresAt")}
-                     for i in items], next_cursor)
+        items, next_cursor = self._query(
+            Keys.audit(tenant), forward=False, limit=limit, cursor=cursor
+        )
+        return Page(
+            [
+                {k: v for k, v in i.items() if k not in ("pk", "sk", "type", "expiresAt")}
+                for i in items
+            ],
+            next_cursor,
+        )
 
     # ------------------------------------------------------------ privacy
 
@@ -752,8 +850,13 @@ class Store:
         """Everything of one user in an app, found through the ``byUser`` index."""
         keys, cursor = [], None
         while True:
-            found, cursor = self._query(Keys.user(tenant, app, user), index="byUser",
-                                        partition_attr="uk", limit=500, cursor=cursor)
+            found, cursor = self._query(
+                Keys.user(tenant, app, user),
+                index="byUser",
+                partition_attr="uk",
+                limit=500,
+                cursor=cursor,
+            )
             keys += [{"pk": i["pk"], "sk": i["sk"]} for i in found]
             if not cursor:
                 break
@@ -772,11 +875,26 @@ class Store:
             if kind == "request":
                 tenant, app, _ = Keys.scope(item["pk"])
                 copies += [Keys.request(tenant, app, item["id"], t) for t in item.get("tags", [])]
-            self.transact([self._update_op(k, "SET author = :a REMOVE uk", {":a": anonymous},
-                                           "attribute_exists(pk)") for k in copies])
+            self.transact(
+                [
+                    self._update_op(
+                        k, "SET author = :a REMOVE uk", {":a": anonymous}, "attribute_exists(pk)"
+                    )
+                    for k in copies
+                ]
+            )
         elif kind == "feedback":
-            self.transact([self._update_op(key, "REMOVE uk, userId, #n, email", None,
-                                           "attribute_exists(pk)", {"#n": "name"})])
+            self.transact(
+                [
+                    self._update_op(
+                        key,
+                        "REMOVE uk, userId, #n, email",
+                        None,
+                        "attribute_exists(pk)",
+                        {"#n": "name"},
+                    )
+                ]
+            )
 
     # ------------------------------------------------------------ the search index
 
@@ -795,29 +913,52 @@ class Store:
             self.transact([self._update_op(key, "REMOVE #e.#id", None, None, names)])
             return
         try:
-            self.transact([self._update_op(key, "SET #e.#id = :v", {":v": entry},
-                                           "attribute_exists(#e)", names)])
+            self.transact(
+                [
+                    self._update_op(
+                        key, "SET #e.#id = :v", {":v": entry}, "attribute_exists(#e)", names
+                    )
+                ]
+            )
         except ConditionFailedError:  # the shard's first entry: create its map
-            self.transact([self._update_op(key, "SET #e = if_not_exists(#e, :m)",
-                                           {":m": {request_id: entry}}, None, {"#e": "e"})])
+            self.transact(
+                [
+                    self._update_op(
+                        key,
+                        "SET #e = if_not_exists(#e, :m)",
+                        {":m": {request_id: entry}},
+                        None,
+                        {"#e": "e"},
+                    )
+                ]
+            )
             self.transact([self._update_op(key, "SET #e.#id = :v", {":v": entry}, None, names)])
 
     def search_entries(self, tenant: str, app: str) -> dict[str, str]:
         """Every indexed ``id -> status|title`` of the app, in one call."""
-        shards = self._batch_get([Keys.search_shard(tenant, app, n)
-                                  for n in range(self.SEARCH_SHARDS)])
+        shards = self._batch_get(
+            [Keys.search_shard(tenant, app, n) for n in range(self.SEARCH_SHARDS)]
+        )
         return {k: v for shard in shards for k, v in (shard.get("e") or {}).items()}
 
     def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
-        found = {i["id"]: _request_record(tenant, i)
-                 for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])}
+        found = {
+            i["id"]: _request_record(tenant, i)
+            for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])
+        }
         return [found[r] for r in ids if r in found]
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
         """Put the analysis on the request and its tag copies; False if it was deleted."""
-        ops = [self._update_op(Keys.request(req.tenant, req.app, req.id, tag),
-                               "SET insights = :i", {":i": insights}, "attribute_exists(pk)")
-               for tag in (None, *req.tags)]
+        ops = [
+            self._update_op(
+                Keys.request(req.tenant, req.app, req.id, tag),
+                "SET insights = :i",
+                {":i": insights},
+                "attribute_exists(pk)",
+            )
+            for tag in (None, *req.tags)
+        ]
         try:
             self.transact(ops)
             return True
@@ -839,8 +980,9 @@ class Store:
         children = Keys.request_children(req.tenant, req.app, req.id)
         self._batch_delete({"pk": i["pk"], "sk": i["sk"]} for i in self._query_all(children, ""))
 
-    def _counter_ops(self, req: FeatureRequest, votes: int = 0, comments: int = 0,
-                     expect_version: bool = True) -> list[dict[str, Any]]:
+    def _counter_ops(
+        self, req: FeatureRequest, votes: int = 0, comments: int = 0, expect_version: bool = True
+    ) -> list[dict[str, Any]]:
         """ADD to the counters of the request and every tag copy, in the caller's transaction."""
         expression = "ADD votes :v, commentCount :c, #top :t"
         values = {":v": votes, ":c": comments, ":t": votes * TOP_UNIT}
@@ -850,33 +992,66 @@ class Store:
         if expect_version:
             main_condition += " AND version = :expected"
             main_values[":expected"] = req.version
-        ops = [self._update_op(Keys.request(req.tenant, req.app, req.id), expression,
-                               main_values, main_condition, names)]
-        ops += [self._update_op(Keys.request(req.tenant, req.app, req.id, tag), expression,
-                                values, "attribute_exists(pk)", names) for tag in req.tags]
+        ops = [
+            self._update_op(
+                Keys.request(req.tenant, req.app, req.id),
+                expression,
+                main_values,
+                main_condition,
+                names,
+            )
+        ]
+        ops += [
+            self._update_op(
+                Keys.request(req.tenant, req.app, req.id, tag),
+                expression,
+                values,
+                "attribute_exists(pk)",
+                names,
+            )
+            for tag in req.tags
+        ]
         return ops
 
     # ------------------------------------------------------------ votes
 
     def _subscription_op(self, req: FeatureRequest, person: Person) -> dict[str, Any]:
-        return self._put_op({**Keys.subscription(req.tenant, req.app, req.id, person.id),
-                             "type": "subscription", "user": person.to_dict(),
-                             "uk": Keys.user(req.tenant, req.app, person.id)})
+        return self._put_op(
+            {
+                **Keys.subscription(req.tenant, req.app, req.id, person.id),
+                "type": "subscription",
+                "user": person.to_dict(),
+                "uk": Keys.user(req.tenant, req.app, person.id),
+            }
+        )
 
     def add_vote(self, req: FeatureRequest, voter: Person, now_ms: int) -> None:
         """Raises ConditionFailedError; ``failed_at(0)`` means the user had already voted."""
-        vote = {**Keys.vote(req.tenant, req.app, req.id, voter.id), "type": "vote",
-                "user": voter.to_dict(), "createdAt": now_ms,
-                "uk": Keys.user(req.tenant, req.app, voter.id)}
-        self.transact([self._put_op(vote, "attribute_not_exists(pk)"),
-                       *self._counter_ops(req, votes=1),
-                       self._subscription_op(req, voter)])
+        vote = {
+            **Keys.vote(req.tenant, req.app, req.id, voter.id),
+            "type": "vote",
+            "user": voter.to_dict(),
+            "createdAt": now_ms,
+            "uk": Keys.user(req.tenant, req.app, voter.id),
+        }
+        self.transact(
+            [
+                self._put_op(vote, "attribute_not_exists(pk)"),
+                *self._counter_ops(req, votes=1),
+                self._subscription_op(req, voter),
+            ]
+        )
 
     def remove_vote(self, req: FeatureRequest, voter_id: str) -> None:
         """Raises ConditionFailedError; ``failed_at(0)`` means there was no vote."""
-        self.transact([self._delete_op(Keys.vote(req.tenant, req.app, req.id, voter_id),
-                                       "attribute_exists(pk)"),
-                       *self._counter_ops(req, votes=-1)])
+        self.transact(
+            [
+                self._delete_op(
+                    Keys.vote(req.tenant, req.app, req.id, voter_id), "attribute_exists(pk)"
+                ),
+                *self._counter_ops(req, votes=-1),
+            ]
+        )
 
     def voted(self, tenant: str, app: str, request_ids: list[str], user: str) -> set[str]:
         """Which of ``request_ids`` the user voted for: one BatchGetItem, however many."""
@@ -884,11 +1059,15 @@ class Store:
             return set()
         found = self._batch_get([Keys.vote(tenant, app, rid, user) for rid in request_ids])
         prefix = Keys.request_children(tenant, app, "")
-        return {item["pk"][len(prefix):] for item in found}
+        return {item["pk"][len(prefix) :] for item in found}
 
     def list_voters(self, req: FeatureRequest, limit: int, cursor: str | None) -> Page:
-        items, next_cursor = self._query(Keys.request_children(req.tenant, req.app, req.id),
-                                         prefix="V#", limit=limit, cursor=cursor)
+        items, next_cursor = self._query(
+            Keys.request_children(req.tenant, req.app, req.id),
+            prefix="V#",
+            limit=limit,
+            cursor=cursor,
+        )
         return Page([self._vote(i) for i in items], next_cursor)
 
     @staticmethod
@@ -905,43 +1084,66 @@ class Store:
         A voter of both keeps one vote on the target. Each chunk is one transaction with its
         counter updates, so the counts are right even if the merge stops half-way.
         """
-        return self._in_chunks(self._votes(source, moved=False),
-                               lambda chunk: self._move_chunk(source, target, chunk))
+        return self._in_chunks(
+            self._votes(source, moved=False), lambda chunk: self._move_chunk(source, target, chunk)
+        )
 
     def _in_chunks(self, items: list[dict[str, Any]], work: Any, size: int = 20) -> int:
         """``work`` on each run of ``size`` items (one transaction each), retried on conflict."""
-        return sum(self._retrying(lambda c=items[i:i + size]: work(c))
-                   for i in range(0, len(items), size))
+        return sum(
+            self._retrying(lambda c=items[i : i + size]: work(c))
+            for i in range(0, len(items), size)
+        )
 
-    def _target_votes(self, target: FeatureRequest | None, users: list[str]
-                      ) -> dict[str, dict[str, Any]]:
+    def _target_votes(
+        self, target: FeatureRequest | None, users: list[str]
+    ) -> dict[str, dict[str, Any]]:
         if target is None:
             return {}
-        found = self._batch_get([Keys.vote(target.tenant, target.app, target.id, u)
-                                 for u in users])
+        found = self._batch_get([Keys.vote(target.tenant, target.app, target.id, u) for u in users])
         return {i["sk"][2:]: i for i in found}
 
-    def _move_chunk(self, source: FeatureRequest, target: FeatureRequest,
-                    chunk: list[dict[str, Any]]) -> int:
+    def _move_chunk(
+        self, source: FeatureRequest, target: FeatureRequest, chunk: list[dict[str, Any]]
+    ) -> int:
         users = [i["sk"][2:] for i in chunk]
         has = self._target_votes(target, users)
         ops, created = [], 0
         for item, user in zip(chunk, users, strict=True):
-            ops.append(self._delete_op(Keys.vote(source.tenant, source.app, source.id, user),
-                                       "attribute_exists(pk)"))
-            ops.append(self._put_op({**Keys.vote(source.tenant, source.app, source.id, user,
-                                                 moved=True),
-                                     "type": "movedVote", "user": item["user"],
-                                     "createdAt": item["createdAt"], "origin": item.get("origin"),
-                                     "movedTo": target.id, "createdOnTarget": user not in has,
-                                     "uk": Keys.user(source.tenant, source.app, user)}))
+            ops.append(
+                self._delete_op(
+                    Keys.vote(source.tenant, source.app, source.id, user), "attribute_exists(pk)"
+                )
+            )
+            ops.append(
+                self._put_op(
+                    {
+                        **Keys.vote(source.tenant, source.app, source.id, user, moved=True),
+                        "type": "movedVote",
+                        "user": item["user"],
+                        "createdAt": item["createdAt"],
+                        "origin": item.get("origin"),
+                        "movedTo": target.id,
+                        "createdOnTarget": user not in has,
+                        "uk": Keys.user(source.tenant, source.app, user),
+                    }
+                )
+            )
             if user not in has:
                 created += 1
-                ops.append(self._put_op({**Keys.vote(target.tenant, target.app, target.id, user),
-                                         "type": "vote", "user": item["user"],
-                                         "createdAt": item["createdAt"], "origin": source.id,
-                                         "uk": Keys.user(target.tenant, target.app, user)},
-                                        "attribute_not_exists(pk)"))
+                ops.append(
+                    self._put_op(
+                        {
+                            **Keys.vote(target.tenant, target.app, target.id, user),
+                            "type": "vote",
+                            "user": item["user"],
+                            "createdAt": item["createdAt"],
+                            "origin": source.id,
+                            "uk": Keys.user(target.tenant, target.app, user),
+                        },
+                        "attribute_not_exists(pk)",
+                    )
+                )
         ops += self._counter_ops(source, votes=-len(chunk), expect_version=False)
         if created:
             ops += self._counter_ops(target, votes=created, expect_version=False)
@@ -951,26 +1153,42 @@ class Store:
     def restore_votes(self, source: FeatureRequest, target: FeatureRequest | None) -> int:
         """Undo ``move_votes``: each moved vote goes back; the copies it made leave the target
         (a target deleted since took its copies with it)."""
-        return self._in_chunks(self._votes(source, moved=True),
-                               lambda chunk: self._restore_chunk(source, target, chunk))
+        return self._in_chunks(
+            self._votes(source, moved=True),
+            lambda chunk: self._restore_chunk(source, target, chunk),
+        )
 
-    def _restore_chunk(self, source: FeatureRequest, target: FeatureRequest | None,
-                       chunk: list[dict[str, Any]]) -> int:
+    def _restore_chunk(
+        self, source: FeatureRequest, target: FeatureRequest | None, chunk: list[dict[str, Any]]
+    ) -> int:
         users = [i["sk"][2:] for i in chunk]
         on_target = self._target_votes(target, users)
         ops, removed = [], 0
         for item, user in zip(chunk, users, strict=True):
-            ops.append(self._delete_op(Keys.vote(source.tenant, source.app, source.id, user,
-                                                 moved=True), "attribute_exists(pk)"))
-            ops.append(self._put_op({**Keys.vote(source.tenant, source.app, source.id, user),
-                                     "type": "vote", "user": item["user"],
-                                     "createdAt": item["createdAt"], "origin": item.get("origin"),
-                                     "uk": Keys.user(source.tenant, source.app, user)}))
+            ops.append(
+                self._delete_op(
+                    Keys.vote(source.tenant, source.app, source.id, user, moved=True),
+                    "attribute_exists(pk)",
+                )
+            )
+            ops.append(
+                self._put_op(
+                    {
+                        **Keys.vote(source.tenant, source.app, source.id, user),
+                        "type": "vote",
+                        "user": item["user"],
+                        "createdAt": item["createdAt"],
+                        "origin": item.get("origin"),
+                        "uk": Keys.user(source.tenant, source.app, user),
+                    }
+                )
+            )
             copy = on_target.get(user)
             if target and item.get("createdOnTarget") and copy and copy.get("origin") == source.id:
                 removed += 1
-                delete = self._delete_op(Keys.vote(target.tenant, target.app, target.id, user),
-                                         "origin = :o")
+                delete = self._delete_op(
+                    Keys.vote(target.tenant, target.app, target.id, user), "origin = :o"
+                )
                 delete["Delete"]["ExpressionAttributeValues"] = _values({":o": source.id})
                 ops.append(delete)
         ops += self._counter_ops(source, votes=len(chunk), expect_version=False)
@@ -1005,36 +1223,66 @@ class Store:
     # ------------------------------------------------------------ comments
 
     def add_comment(self, req: FeatureRequest, comment: Comment) -> None:
-        item = {**Keys.comment(req.tenant, req.app, req.id, comment.id), "type": "comment",
-                "id": comment.id, "requestId": req.id, "body": comment.body,
-                "author": comment.author.to_dict(), "createdAt": comment.created_ms,
-                "uk": Keys.user(req.tenant, req.app, comment.author.id)}
-        self.transact([self._put_op(item, "attribute_not_exists(pk)"),
-                       *self._counter_ops(req, comments=1, expect_version=False),
-                       self._subscription_op(req, comment.author)])
+        item = {
+            **Keys.comment(req.tenant, req.app, req.id, comment.id),
+            "type": "comment",
+            "id": comment.id,
+            "requestId": req.id,
+            "body": comment.body,
+            "author": comment.author.to_dict(),
+            "createdAt": comment.created_ms,
+            "uk": Keys.user(req.tenant, req.app, comment.author.id),
+        }
+        self.transact(
+            [
+                self._put_op(item, "attribute_not_exists(pk)"),
+                *self._counter_ops(req, comments=1, expect_version=False),
+                self._subscription_op(req, comment.author),
+            ]
+        )
 
     def get_comment(self, req: FeatureRequest, comment_id: str) -> Comment | None:
         item = self._get(Keys.comment(req.tenant, req.app, req.id, comment_id))
         return _comment_record(req.tenant, req.app, item) if item else None
 
     def delete_comment(self, req: FeatureRequest, comment_id: str) -> None:
-        self.transact([self._delete_op(Keys.comment(req.tenant, req.app, req.id, comment_id),
-                                       "attribute_exists(pk)"),
-                       *self._counter_ops(req, comments=-1, expect_version=False)])
+        self.transact(
+            [
+                self._delete_op(
+                    Keys.comment(req.tenant, req.app, req.id, comment_id), "attribute_exists(pk)"
+                ),
+                *self._counter_ops(req, comments=-1, expect_version=False),
+            ]
+        )
 
     def list_comments(self, req: FeatureRequest, limit: int, cursor: str | None) -> Page:
-        items, next_cursor = self._query(Keys.request_children(req.tenant, req.app, req.id),
-                                         prefix="C#", limit=limit, cursor=cursor)
+        items, next_cursor = self._query(
+            Keys.request_children(req.tenant, req.app, req.id),
+            prefix="C#",
+            limit=limit,
+            cursor=cursor,
+        )
         return Page([_comment_record(req.tenant, req.app, i) for i in items], next_cursor)
 
     # ------------------------------------------------------------ feedback
 
     def add_feedback(self, fb: Feedback) -> None:
-        item = {**Keys.feedback(fb.tenant, fb.app, fb.id), "type": "feedback", "id": fb.id,
-                "appId": fb.app, "message": fb.message, "rating": fb.rating,
-                "feedbackType": fb.type, "name": fb.name, "email": fb.email,
-                "userId": fb.user_id, "page": fb.page, "sentiment": fb.sentiment,
-                "createdAt": fb.created_ms, "extra": fb.extra or None}
+        item = {
+            **Keys.feedback(fb.tenant, fb.app, fb.id),
+            "type": "feedback",
+            "id": fb.id,
+            "appId": fb.app,
+            "message": fb.message,
+            "rating": fb.rating,
+            "feedbackType": fb.type,
+            "name": fb.name,
+            "email": fb.email,
+            "userId": fb.user_id,
+            "page": fb.page,
+            "sentiment": fb.sentiment,
+            "createdAt": fb.created_ms,
+            "extra": fb.extra or None,
+        }
         if fb.user_id:
             item["uk"] = Keys.user(fb.tenant, fb.app, fb.user_id)
         if fb.expires_at:
@@ -1042,17 +1290,31 @@ class Store:
         self._put(item, "attribute_not_exists(pk)")
 
     def list_feedback(self, tenant: str, app: str, limit: int, cursor: str | None) -> Page:
-        items, next_cursor = self._query(Keys.feedback(tenant, app)["pk"], prefix="F#",
-                                         forward=False, limit=limit, cursor=cursor)
+        items, next_cursor = self._query(
+            Keys.feedback(tenant, app)["pk"], prefix="F#", forward=False, limit=limit, cursor=cursor
+        )
         return Page([_feedback_record(tenant, i) for i in items], next_cursor)
 
     # ------------------------------------------------------------ idempotency and rates
 
-    def idempotency_item(self, tenant: str, app: str, scope: str, fingerprint: str,
-                         status: int, body: dict[str, Any], expires_at: int) -> dict[str, Any]:
-        return {**Keys.idempotency(tenant, app, scope), "type": "idempotency",
-                "fingerprint": fingerprint, "status": status, "body": body,
-                "expiresAt": expires_at}
+    def idempotency_item(
+        self,
+        tenant: str,
+        app: str,
+        scope: str,
+        fingerprint: str,
+        status: int,
+        body: dict[str, Any],
+        expires_at: int,
+    ) -> dict[str, Any]:
+        return {
+            **Keys.idempotency(tenant, app, scope),
+            "type": "idempotency",
+            "fingerprint": fingerprint,
+            "status": status,
+            "body": body,
+            "expiresAt": expires_at,
+        }
 
     def get_idempotent(self, tenant: str, app: str, scope: str) -> dict[str, Any] | None:
         return self._get(Keys.idempotency(tenant, app, scope), consistent=True)
@@ -1062,8 +1324,10 @@ class Store:
     def claim(self, tenant: str, event_id: str, consumer: str, expires_at: int) -> bool:
         """Mark an event as handled by ``consumer``; False if it already was (a redelivery)."""
         try:
-            self._put({**Keys.marker(tenant, event_id, consumer), "expiresAt": expires_at},
-                      "attribute_not_exists(pk)")
+            self._put(
+                {**Keys.marker(tenant, event_id, consumer), "expiresAt": expires_at},
+                "attribute_not_exists(pk)",
+            )
             return True
         except ConditionFailedError:
             return False
@@ -1075,8 +1339,9 @@ class Store:
         """Undo ``claim`` when the work failed, so the retry does it."""
         self.transact([self._delete_op(Keys.marker(tenant, event_id, consumer))])
 
-    def add_to_stats(self, tenant: str, app: str, deltas: dict[str, int], event_id: str,
-                     expires_at: int) -> bool:
+    def add_to_stats(
+        self, tenant: str, app: str, deltas: dict[str, int], event_id: str, expires_at: int
+    ) -> bool:
         """ADD each delta once per event: the marker and the counters in one transaction."""
         names = {f"#c{i}": name for i, name in enumerate(deltas)}
         values = {f":c{i}": delta for i, delta in enumerate(deltas.values())}
@@ -1093,18 +1358,36 @@ class Store:
                 return False
             raise
 
-    def set_feedback_sentiment(self, tenant: str, app: str, feedback_id: str, sentiment: str,
-                               event_id: str, expires_at: int) -> bool:
+    def set_feedback_sentiment(
+        self,
+        tenant: str,
+        app: str,
+        feedback_id: str,
+        sentiment: str,
+        event_id: str,
+        expires_at: int,
+    ) -> bool:
         """Label one feedback and count the label, once per event, in one transaction."""
         marker = {**Keys.marker(tenant, event_id, "sentiment"), "expiresAt": expires_at}
         try:
-            self.transact([
-                self._put_op(marker, "attribute_not_exists(pk)"),
-                self._update_op(Keys.feedback(tenant, app, feedback_id), "SET sentiment = :s",
-                                {":s": sentiment}, "attribute_exists(pk)"),
-                self._update_op(Keys.stats(tenant, app), "ADD #c :one", {":one": 1}, None,
-                                {"#c": f"sent_{sentiment}"}),
-            ])
+            self.transact(
+                [
+                    self._put_op(marker, "attribute_not_exists(pk)"),
+                    self._update_op(
+                        Keys.feedback(tenant, app, feedback_id),
+                        "SET sentiment = :s",
+                        {":s": sentiment},
+                        "attribute_exists(pk)",
+                    ),
+                    self._update_op(
+                        Keys.stats(tenant, app),
+                        "ADD #c :one",
+                        {":one": 1},
+                        None,
+                        {"#c": f"sent_{sentiment}"},
+                    ),
+                ]
+            )
             return True
         except ConditionFailedError as exc:
             if exc.failed_at(0) or exc.failed_at(1):  # seen already, or the feedback is gone
@@ -1125,31 +1408,51 @@ class Store:
     def opted_out(self, tenant: str, app: str, recipients: list[str]) -> set[str]:
         found = self._batch_get([Keys.opt_out(tenant, app, r) for r in recipients])
         prefix = Keys.user(tenant, app, "")
-        return {i["pk"][len(prefix):] for i in found}
+        return {i["pk"][len(prefix) :] for i in found}
 
-    def add_delivery(self, tenant: str, app: str, attempt: dict[str, Any], at_ms: int,
-                     expires_at: int) -> None:
+    def add_delivery(
+        self, tenant: str, app: str, attempt: dict[str, Any], at_ms: int, expires_at: int
+    ) -> None:
         """One webhook attempt, kept a week, listed newest first."""
         sk = f"D#{at_ms:015d}#{attempt['eventId']}#{attempt['attempt']}#{attempt['url'][:200]}"
-        self._put({"pk": Keys.deliveries(tenant, app), "sk": sk, "type": "delivery",
-                   **attempt, "at": at_ms, "expiresAt": expires_at})
+        self._put(
+            {
+                "pk": Keys.deliveries(tenant, app),
+                "sk": sk,
+                "type": "delivery",
+                **attempt,
+                "at": at_ms,
+                "expiresAt": expires_at,
+            }
+        )
 
     def list_deliveries(self, tenant: str, app: str, limit: int, cursor: str | None) -> Page:
-        items, next_cursor = self._query(Keys.deliveries(tenant, app), prefix="D#",
-                                         forward=False, limit=limit, cursor=cursor)
-        keep = ("eventId", "eventType", "url", "statusCode", "attempt", "at", "error",
-                "nextRetryAt")
+        items, next_cursor = self._query(
+            Keys.deliveries(tenant, app), prefix="D#", forward=False, limit=limit, cursor=cursor
+        )
+        keep = (
+            "eventId",
+            "eventType",
+            "url",
+            "statusCode",
+            "attempt",
+            "at",
+            "error",
+            "nextRetryAt",
+        )
         return Page([{k: i.get(k) for k in keep} for i in items], next_cursor)
 
     def hit_rate(self, tenant: str, subject: str, window: int, expires_at: int) -> int:
         """Count one more call in a fixed window; returns the count so far."""
         response = self._call(
-            "update_item", TableName=self.table, Key=_to_ddb(Keys.rate(tenant, subject, window)),
+            "update_item",
+            TableName=self.table,
+            Key=_to_ddb(Keys.rate(tenant, subject, window)),
             UpdateExpression="ADD hits :one SET expiresAt = :exp",
             ExpressionAttributeValues=_values({":one": 1, ":exp": expires_at}),
-            ReturnValues="UPDATED_NEW")
+            ReturnValues="UPDATED_NEW",
+        )
         return int(response["Attributes"]["hits"]["N"])
-
 
 
 # ---------------------------------------------------------------- stream changes
@@ -1198,6 +1501,5 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
     }.get(kind)
     if convert is None:
         return None
-    request_id = image["id"] if kind == "request" else (
-        rest[2:] if rest.startswith("R#") else None)
+    request_id = image["id"] if kind == "request" else (rest[2:] if rest.startswith("R#") else None)
     return Change(kind, tenant, app, old and convert(old), new and convert(new), request_id)

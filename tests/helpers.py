@@ -22,8 +22,14 @@ def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def user_token(secret: str, sub: str, name: str | None = None, email: str | None = None,
-               expires_in: int = 600, algorithm: str = "HS256") -> str:
+def user_token(
+    secret: str,
+    sub: str,
+    name: str | None = None,
+    email: str | None = None,
+    expires_in: int = 600,
+    algorithm: str = "HS256",
+) -> str:
     claims: dict[str, Any] = {"sub": sub, "exp": int(time.time()) + expires_in}
     if name:
         claims["name"] = name
@@ -40,8 +46,11 @@ class Reply:
 
     @property
     def code(self) -> str | None:
-        return self.body["error"]["code"] if isinstance(self.body, dict) and "error" in \
-            self.body else None
+        return (
+            self.body["error"]["code"]
+            if isinstance(self.body, dict) and "error" in self.body
+            else None
+        )
 
 
 class Api:
@@ -55,9 +64,17 @@ class Api:
 
             self._session = requests.Session()
 
-    def send(self, method: str, path: str, *, key: str | None = None, body: Any = None,
-             raw: bytes | None = None, headers: dict[str, str] | None = None,
-             token: str | None = None) -> Reply:
+    def send(
+        self,
+        method: str,
+        path: str,
+        *,
+        key: str | None = None,
+        body: Any = None,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        token: str | None = None,
+    ) -> Reply:
         sent = dict(headers or {})
         if key is not None:
             sent.setdefault("Authorization", f"Bearer {key}")
@@ -71,8 +88,9 @@ class Api:
             r = self._client.http.request(method, path, headers=sent, body=data or b"")
             text, status, out_headers = r.body, r.status_code, dict(r.headers)
         else:
-            r = self._session.request(method, self._base + path, headers=sent, data=data,
-                                      timeout=60)
+            r = self._session.request(
+                method, self._base + path, headers=sent, data=data, timeout=60
+            )
             text, status, out_headers = r.content, r.status_code, dict(r.headers)
         try:
             parsed = json.loads(text) if text else None
@@ -109,8 +127,9 @@ class Tenant:
     apps: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def make_app(self, app_id: str, **settings: Any) -> dict[str, str]:
-        r = self.api.post("/v1/apps", key=self.admin_key,
-                          body={"id": app_id, "name": app_id.title(), **settings})
+        r = self.api.post(
+            "/v1/apps", key=self.admin_key, body={"id": app_id, "name": app_id.title(), **settings}
+        )
         assert r.status == 201, r.body
         self.apps[app_id] = {"pub": r.body["publishableKey"], "secret": r.body["userTokenSecret"]}
         return self.apps[app_id]
@@ -123,8 +142,12 @@ class Tenant:
         return f"/v1/apps/{app_id or self.app_id}{rest}"
 
     def create(self, title: str, as_user: str = "u-1", **fields: Any) -> dict[str, Any]:
-        r = self.api.post(self.path("/requests"), key=self.pub_key, token=self.token(as_user),
-                          body={"title": title, **fields})
+        r = self.api.post(
+            self.path("/requests"),
+            key=self.pub_key,
+            token=self.token(as_user),
+            body={"title": title, **fields},
+        )
         assert r.status == 201, r.body
         return r.body
 
@@ -170,5 +193,6 @@ class Receiver:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def events(self, kind: str) -> list[dict[str, Any]]:
-        return [json.loads(r["body"]) for r in self.received
-                if json.loads(r["body"])["type"] == kind]
+        return [
+            json.loads(r["body"]) for r in self.received if json.loads(r["body"])["type"] == kind
+        ]

@@ -108,11 +108,18 @@ def _stack() -> Any:
 
     port = free_port()
     server = start_moto(port)
-    os.environ.update({"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-                       "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "cost",
-                       "AWS_SECRET_ACCESS_KEY": "cost", "SIGNING_SECRET": "cost-measure-secret",
-                       "TABLE_NAME": "featureboard-cost", "LOG_LEVEL": "WARNING",
-                       "KEY_REQUESTS_PER_MINUTE": "1000000"})
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "cost",
+            "AWS_SECRET_ACCESS_KEY": "cost",
+            "SIGNING_SECRET": "cost-measure-secret",
+            "TABLE_NAME": "featureboard-cost",
+            "LOG_LEVEL": "WARNING",
+            "KEY_REQUESTS_PER_MINUTE": "1000000",
+        }
+    )
     get_settings.cache_clear()
     get_context.cache_clear()
     aws.reset_clients()
@@ -138,8 +145,13 @@ def measure(rounds: int = 20) -> tuple[list[Kind], float]:
     try:
         ctx = get_context()
         settings = ctx.settings
-        runner = EventRunner("us-east-1", settings.table_name, settings.events_topic_arn,
-                             settings.webhook_queue_url, settings.jobs_queue_url)
+        runner = EventRunner(
+            "us-east-1",
+            settings.table_name,
+            settings.events_topic_arn,
+            settings.webhook_queue_url,
+            settings.jobs_queue_url,
+        )
         runner.subscribe()
         runner.start_at_latest()
         from app import app
@@ -148,27 +160,54 @@ def measure(rounds: int = 20) -> tuple[list[Kind], float]:
         admin = tenants.create_tenant(ctx, "cost")["adminKey"]
         made = api.post("/v1/apps", key=admin, body={"id": "web", "name": "Web"}).body
         pub = made["publishableKey"]
-        ids = [api.post("/v1/apps/web/requests", key=pub,
-                        token=user_token(made["userTokenSecret"], f"seed{n}"),
-                        body={"title": f"Seed request {n}", "tags": ["ui"]}).body["id"]
-               for n in range(25)]
+        ids = [
+            api.post(
+                "/v1/apps/web/requests",
+                key=pub,
+                token=user_token(made["userTokenSecret"], f"seed{n}"),
+                body={"title": f"Seed request {n}", "tags": ["ui"]},
+            ).body["id"]
+            for n in range(25)
+        ]
         runner.drain()
         plans = {
             "read: list page of 20": (lambda n: api.get("/v1/apps/web/requests", key=pub), 0),
-            "read: one request": (lambda n: api.get(f"/v1/apps/web/requests/{ids[n]}",
-                                                    key=pub), 0),
-            "vote": (lambda n: api.post(f"/v1/apps/web/requests/{ids[n]}/vote", key=pub,
-                                        token=user_token(made["userTokenSecret"], f"v{n}")), 1),
-            "create request": (lambda n: api.post(
-                "/v1/apps/web/requests", key=pub,
-                token=user_token(made["userTokenSecret"], f"c{n}"),
-                body={"title": f"Measured request {n}"}), 1),
-            "comment": (lambda n: api.post(
-                f"/v1/apps/web/requests/{ids[n]}/comments", key=pub,
-                token=user_token(made["userTokenSecret"], f"m{n}"), body={"body": "+1"}), 1),
-            "feedback": (lambda n: api.post("/v1/apps/web/feedback", key=pub,
-                                            token=user_token(made["userTokenSecret"], f"f{n}"),
-                                            body={"message": "Nice", "rating": 5}), 1),
+            "read: one request": (lambda n: api.get(f"/v1/apps/web/requests/{ids[n]}", key=pub), 0),
+            "vote": (
+                lambda n: api.post(
+                    f"/v1/apps/web/requests/{ids[n]}/vote",
+                    key=pub,
+                    token=user_token(made["userTokenSecret"], f"v{n}"),
+                ),
+                1,
+            ),
+            "create request": (
+                lambda n: api.post(
+                    "/v1/apps/web/requests",
+                    key=pub,
+                    token=user_token(made["userTokenSecret"], f"c{n}"),
+                    body={"title": f"Measured request {n}"},
+                ),
+                1,
+            ),
+            "comment": (
+                lambda n: api.post(
+                    f"/v1/apps/web/requests/{ids[n]}/comments",
+                    key=pub,
+                    token=user_token(made["userTokenSecret"], f"m{n}"),
+                    body={"body": "+1"},
+                ),
+                1,
+            ),
+            "feedback": (
+                lambda n: api.post(
+                    "/v1/apps/web/feedback",
+                    key=pub,
+                    token=user_token(made["userTokenSecret"], f"f{n}"),
+                    body={"message": "Nice", "rating": 5},
+                ),
+                1,
+            ),
         }
         model = CapacityModel()
         client = aws.client("dynamodb")
@@ -183,9 +222,14 @@ def measure(rounds: int = 20) -> tuple[list[Kind], float]:
                 assert call(n).status < 300
                 ms += (time.perf_counter() - started) * 1000
                 read_units, write_units = model.take()
-                calls, reads, writes = calls + meter().calls, reads + read_units, writes + write_units
-            kinds.append(Kind(name, calls / rounds, reads / rounds, writes / rounds,
-                              ms / rounds, events))
+                calls, reads, writes = (
+                    calls + meter().calls,
+                    reads + read_units,
+                    writes + write_units,
+                )
+            kinds.append(
+                Kind(name, calls / rounds, reads / rounds, writes / rounds, ms / rounds, events)
+            )
         per_event = _event_cost(runner, model, sum(k.events for k in kinds) * rounds)
         return kinds, per_event
     finally:
@@ -199,22 +243,27 @@ def _event_cost(runner: Any, model: CapacityModel, events: float) -> float:
     runner.drain(timeout=300)
     seconds = time.perf_counter() - started
     read_units, write_units = model.take()
-    per_event_units = (read_units * PRICES["dynamodb_read_unit"]
-                       + write_units * PRICES["dynamodb_write_unit"]) / events
-    invocations = CONSUMERS * (PRICES["lambda_request"]
-                               + PRICES["lambda_gb_second"] * LAMBDA_MEMORY_GB
-                               * seconds / (events * CONSUMERS))
+    per_event_units = (
+        read_units * PRICES["dynamodb_read_unit"] + write_units * PRICES["dynamodb_write_unit"]
+    ) / events
+    invocations = CONSUMERS * (
+        PRICES["lambda_request"]
+        + PRICES["lambda_gb_second"] * LAMBDA_MEMORY_GB * seconds / (events * CONSUMERS)
+    )
     return PRICES["sns_publish"] + invocations + per_event_units
 
 
-def forecast(kinds: list[Kind], per_event: float, requests: int, mix: dict[str, float]
-             ) -> dict[str, Any]:
+def forecast(
+    kinds: list[Kind], per_event: float, requests: int, mix: dict[str, float]
+) -> dict[str, Any]:
     """A month of ``requests`` calls in the ``mix`` (reads, votes, creates, comments, …)."""
-    groups = {"reads": [k for k in kinds if k.name.startswith("read")],
-              "votes": [k for k in kinds if k.name == "vote"],
-              "creates": [k for k in kinds if k.name == "create request"],
-              "comments": [k for k in kinds if k.name == "comment"],
-              "feedback": [k for k in kinds if k.name == "feedback"]}
+    groups = {
+        "reads": [k for k in kinds if k.name.startswith("read")],
+        "votes": [k for k in kinds if k.name == "vote"],
+        "creates": [k for k in kinds if k.name == "create request"],
+        "comments": [k for k in kinds if k.name == "comment"],
+        "feedback": [k for k in kinds if k.name == "feedback"],
+    }
     total = sum(mix.values())
     rows, monthly = [], 0.0
     for group, share in mix.items():
@@ -224,10 +273,15 @@ def forecast(kinds: list[Kind], per_event: float, requests: int, mix: dict[str, 
         unit = sum(k.cost(per_event) for k in members) / len(members)
         cost = unit * requests * share / total
         monthly += cost
-        rows.append({"kind": group, "share": share / total, "perMillion": unit * 1e6,
-                     "month": cost})
-    return {"requests": requests, "rows": rows, "month": monthly,
-            "perMillion": monthly / requests * 1e6 if requests else 0.0}
+        rows.append(
+            {"kind": group, "share": share / total, "perMillion": unit * 1e6, "month": cost}
+        )
+    return {
+        "requests": requests,
+        "rows": rows,
+        "month": monthly,
+        "perMillion": monthly / requests * 1e6 if requests else 0.0,
+    }
 
 
 def idle_month(template_path: Any = None) -> dict[str, Any]:
@@ -239,18 +293,27 @@ def idle_month(template_path: Any = None) -> dict[str, Any]:
         counts[resource["Type"]] = counts.get(resource["Type"], 0) + 1
     schedules = 2 * 30  # two nightly jobs, each a short invocation
     items = [
-        ("Secrets Manager secret", counts.get("AWS::SecretsManager::Secret", 0),
-         PRICES["secret_month"]),
+        (
+            "Secrets Manager secret",
+            counts.get("AWS::SecretsManager::Secret", 0),
+            PRICES["secret_month"],
+        ),
         ("CloudWatch alarms", counts.get("AWS::CloudWatch::Alarm", 0), PRICES["alarm_month"]),
         ("DynamoDB storage (1 GB at most while idle)", 1, PRICES["dynamodb_gb_month"]),
         ("S3 storage (nightly exports, ~0.1 GB)", 1, PRICES["s3_gb_month"] * 0.1),
-        ("nightly jobs (60 invocations of ~5 s)", schedules,
-         PRICES["lambda_request"] + PRICES["lambda_gb_second"] * LAMBDA_MEMORY_GB * 5),
+        (
+            "nightly jobs (60 invocations of ~5 s)",
+            schedules,
+            PRICES["lambda_request"] + PRICES["lambda_gb_second"] * LAMBDA_MEMORY_GB * 5,
+        ),
     ]
-    rows = [{"item": name, "count": count, "month": count * price}
-            for name, count, price in items]
-    return {"rows": rows, "month": sum(r["month"] for r in rows), "pricesAsOf": AS_OF,
-            "fromTemplate": str(path) if resources else None}
+    rows = [{"item": name, "count": count, "month": count * price} for name, count, price in items]
+    return {
+        "rows": rows,
+        "month": sum(r["month"] for r in rows),
+        "pricesAsOf": AS_OF,
+        "fromTemplate": str(path) if resources else None,
+    }
 
 
 def compare(kinds: list[Kind], per_event: float, mix: dict[str, float]) -> list[dict[str, Any]]:
@@ -258,7 +321,13 @@ def compare(kinds: list[Kind], per_event: float, mix: dict[str, float]) -> list[
     rows = []
     for volume, seed in SEEDS.items():
         ours = forecast(kinds, per_event, volume, mix)["month"] + idle
-        rows.append({"requestsPerMonth": volume, "ours": ours, "seedEstimate": seed,
-                     "fider": f"{FIDER[0]:.0f}-{FIDER[1]:.0f}"})
+        rows.append(
+            {
+                "requestsPerMonth": volume,
+                "ours": ours,
+                "seedEstimate": seed,
+                "fider": f"{FIDER[0]:.0f}-{FIDER[1]:.0f}",
+            }
+        )
     rows[-1]["seedOtherDesign"] = SEEDS_OTHER_AT_1M
     return rows

@@ -19,8 +19,13 @@ from typing import Any
 
 __all__ = ["EventRunner"]
 
-SNS_CONSUMERS = ("email_on_event", "webhooks_on_event", "stats_on_event", "sentiment_on_event",
-                 "search_on_event")
+SNS_CONSUMERS = (
+    "email_on_event",
+    "webhooks_on_event",
+    "stats_on_event",
+    "sentiment_on_event",
+    "search_on_event",
+)
 LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
 
 
@@ -59,11 +64,15 @@ class EventRunner:
         self.dead_letter_url = sqs.create_queue(QueueName="local-events-dlq")["QueueUrl"]
         dlq_arn = self._arn(self.dead_letter_url)
         for name in SNS_CONSUMERS:
-            url = sqs.create_queue(QueueName=f"local-{name}", Attributes={
-                "VisibilityTimeout": "1",
-                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
-                                             "maxReceiveCount": LOCAL_RETRIES}),
-            })["QueueUrl"]
+            url = sqs.create_queue(
+                QueueName=f"local-{name}",
+                Attributes={
+                    "VisibilityTimeout": "1",
+                    "RedrivePolicy": json.dumps(
+                        {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": LOCAL_RETRIES}
+                    ),
+                },
+            )["QueueUrl"]
             sns.subscribe(TopicArn=self.topic_arn, Protocol="sqs", Endpoint=self._arn(url))
             self.consumer_queues[name] = url
 
@@ -72,7 +81,8 @@ class EventRunner:
         from chalicelib import aws
 
         return aws.client("sqs").get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            QueueUrl=queue_url, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
 
     def start_at_latest(self) -> None:
         """Begin after what the table already holds (restored data makes no events)."""
@@ -86,16 +96,19 @@ class EventRunner:
         for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
             if shard["ShardId"] not in self._iterators:
                 self._iterators[shard["ShardId"]] = streams.get_shard_iterator(
-                    StreamArn=arn, ShardId=shard["ShardId"],
-                    ShardIteratorType=position)["ShardIterator"]
+                    StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType=position
+                )["ShardIterator"]
 
     # ------------------------------------------------------------ one pass
 
     def step(self) -> int:
         """Feed every source once; returns how many records or messages were handled."""
-        return self._stream() + sum(self._sns_consumer(n) for n in SNS_CONSUMERS) + \
-            self._sqs_worker(self.webhook_queue_url, "deliver_webhooks") + \
-            (self._sqs_worker(self.jobs_queue_url, "run_jobs") if self.jobs_queue_url else 0)
+        return (
+            self._stream()
+            + sum(self._sns_consumer(n) for n in SNS_CONSUMERS)
+            + self._sqs_worker(self.webhook_queue_url, "deliver_webhooks")
+            + (self._sqs_worker(self.jobs_queue_url, "run_jobs") if self.jobs_queue_url else 0)
+        )
 
     def drain(self, timeout: float = 30.0) -> None:
         """Run until nothing moves and no message is waiting out a retry delay."""
@@ -114,11 +127,18 @@ class EventRunner:
         from chalicelib import aws
 
         sqs = aws.client("sqs")
-        return sum(int(sqs.get_queue_attributes(
-            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"])[
-                "Attributes"]["ApproximateNumberOfMessagesNotVisible"])
-            for url in (*self.consumer_queues.values(), self.webhook_queue_url,
-                        *([self.jobs_queue_url] if self.jobs_queue_url else [])))
+        return sum(
+            int(
+                sqs.get_queue_attributes(
+                    QueueUrl=url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+                )["Attributes"]["ApproximateNumberOfMessagesNotVisible"]
+            )
+            for url in (
+                *self.consumer_queues.values(),
+                self.webhook_queue_url,
+                *([self.jobs_queue_url] if self.jobs_queue_url else []),
+            )
+        )
 
     def run_forever(self, interval: float = 0.3) -> None:
         import logging
@@ -162,17 +182,29 @@ class EventRunner:
         created = data.get("ApproximateCreationDateTime")
         if hasattr(created, "timestamp"):
             data["ApproximateCreationDateTime"] = created.timestamp()
-        return {**record, "dynamodb": data, "eventSource": "aws:dynamodb",
-                "awsRegion": self.region,
-                "eventSourceARN": f"arn:aws:dynamodb:{self.region}:000000000000:table/"
-                                  f"{self.table_name}/stream/local"}
+        return {
+            **record,
+            "dynamodb": data,
+            "eventSource": "aws:dynamodb",
+            "awsRegion": self.region,
+            "eventSourceARN": f"arn:aws:dynamodb:{self.region}:000000000000:table/"
+            f"{self.table_name}/stream/local",
+        }
 
     def _receive(self, queue_url: str, limit: int) -> list[dict[str, Any]]:
         from chalicelib import aws
 
-        return aws.client("sqs").receive_message(
-            QueueUrl=queue_url, MaxNumberOfMessages=limit, WaitTimeSeconds=0,
-            AttributeNames=["All"], MessageAttributeNames=["All"]).get("Messages", [])
+        return (
+            aws.client("sqs")
+            .receive_message(
+                QueueUrl=queue_url,
+                MaxNumberOfMessages=limit,
+                WaitTimeSeconds=0,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            )
+            .get("Messages", [])
+        )
 
     def _delete(self, queue_url: str, receipt: str) -> None:
         from chalicelib import aws
@@ -186,9 +218,16 @@ class EventRunner:
         messages = self._receive(url, 10)
         for message in messages:
             note = json.loads(message["Body"])
-            event = {"Records": [{"EventSource": "aws:sns", "EventVersion": "1.0",
-                                  "EventSubscriptionArn": f"{self.topic_arn}:local",
-                                  "Sns": {**note, "Subject": note.get("Subject")}}]}
+            event = {
+                "Records": [
+                    {
+                        "EventSource": "aws:sns",
+                        "EventVersion": "1.0",
+                        "EventSubscriptionArn": f"{self.topic_arn}:local",
+                        "Sns": {**note, "Subject": note.get("Subject")},
+                    }
+                ]
+            }
             try:
                 getattr(handlers, name)(event, _Context())
             except Exception:  # left in its queue: it comes back, then goes to the DLQ
@@ -201,9 +240,17 @@ class EventRunner:
         import app as handlers
 
         name = schedule.replace("-", "_")
-        event = {"version": "0", "id": "local", "detail-type": "Scheduled Event",
-                 "source": "aws.events", "account": "000000000000", "time": "",
-                 "region": self.region, "resources": [f"local/{schedule}"], "detail": {}}
+        event = {
+            "version": "0",
+            "id": "local",
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": "000000000000",
+            "time": "",
+            "region": self.region,
+            "resources": [f"local/{schedule}"],
+            "detail": {},
+        }
         return getattr(handlers, name)(event, _Context())
 
     def _sqs_worker(self, queue_url: str, handler: str) -> int:
@@ -213,11 +260,20 @@ class EventRunner:
         if not messages:
             return 0
         arn = self._arn(queue_url)
-        records = [{"messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"],
-                    "body": m["Body"], "attributes": m.get("Attributes", {}),
-                    "messageAttributes": m.get("MessageAttributes", {}),
-                    "md5OfBody": m.get("MD5OfBody"), "eventSource": "aws:sqs",
-                    "eventSourceARN": arn, "awsRegion": self.region} for m in messages]
+        records = [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": m.get("MessageAttributes", {}),
+                "md5OfBody": m.get("MD5OfBody"),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": arn,
+                "awsRegion": self.region,
+            }
+            for m in messages
+        ]
         result = getattr(handlers, handler)({"Records": records}, _Context()) or {}
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
         for record in records:

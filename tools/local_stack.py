@@ -21,8 +21,15 @@ from typing import Any
 
 from .resources import ROOT
 
-__all__ = ["LOCAL_DIR", "stack_env", "load_stack", "run", "free_port", "wait_for_health",
-           "start_moto"]
+__all__ = [
+    "LOCAL_DIR",
+    "stack_env",
+    "load_stack",
+    "run",
+    "free_port",
+    "wait_for_health",
+    "start_moto",
+]
 
 LOCAL_DIR = Path(os.environ.get("FEATUREBOARD_LOCAL_DIR", ROOT / ".local"))
 STACK_FILE = LOCAL_DIR / "stack.json"
@@ -103,8 +110,11 @@ def _credentials(ctx: Any, api: str, endpoint: str, stack: dict[str, Any]) -> di
         key = tenants.create_key(ctx, "demo", "make run")
         admin = Caller("demo", "admin", key["keyId"], "127.0.0.1")
         app = ctx.store.get_app("demo", "web")
-        made = {"tenant": "demo", "adminKey": key["adminKey"],
-                "apps": {"web": apps.rotate_keys(ctx, admin, app)}}
+        made = {
+            "tenant": "demo",
+            "adminKey": key["adminKey"],
+            "apps": {"web": apps.rotate_keys(ctx, admin, app)},
+        }
     return {"api": api, "awsEndpointUrl": endpoint, "tableName": stack["tableName"], **made}
 
 
@@ -140,7 +150,7 @@ def restore_table(table: str, path: Path) -> int:
     client = aws.client("dynamodb")
     items = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
     for start in range(0, len(items), 25):
-        pending = {table: [{"PutRequest": {"Item": i}} for i in items[start:start + 25]]}
+        pending = {table: [{"PutRequest": {"Item": i}} for i in items[start : start + 25]]}
         while pending:
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems")
     return len(items)
@@ -166,8 +176,13 @@ def _provision(stack: dict[str, Any], port: int) -> dict[str, str]:
 def _start_runner(table: str, made: dict[str, str]) -> Any:
     from .event_runner import EventRunner
 
-    runner = EventRunner(os.environ["AWS_DEFAULT_REGION"], table, made["EVENTS_TOPIC_ARN"],
-                         made["WEBHOOK_QUEUE_URL"], made["JOBS_QUEUE_URL"])
+    runner = EventRunner(
+        os.environ["AWS_DEFAULT_REGION"],
+        table,
+        made["EVENTS_TOPIC_ARN"],
+        made["WEBHOOK_QUEUE_URL"],
+        made["JOBS_QUEUE_URL"],
+    )
     runner.subscribe()
     runner.start_at_latest()
     thread = threading.Thread(target=runner.run_forever, daemon=True, name="event-runner")
@@ -186,15 +201,26 @@ def _serve_pages(creds: dict[str, Any], site_port: int, demo_port: int) -> dict[
     web = creds["apps"]["web"]
     config = {"api": creds["api"], "key": web["publishableKey"], "app": "web", "siteOrigin": site}
     servers = [serve_static(site_port, config), serve_static(demo_port, config)]
-    ada = jwt.encode({"sub": "user-00", "name": "Ada", "email": "ada@example.com",
-                      "exp": int(time.time()) + 7 * 24 * 3600}, web["userTokenSecret"], "HS256")
-    return {"servers": servers, "urls": {
-        "board": f"{site}/board/",
-        "boardSignedInAsAda": f"{site}/board/?token={ada}",
-        "console": f"{site}/admin/",
-        "widgetDemo": f"http://127.0.0.1:{demo_port}/widget/demo.html",
-        "feedbackFinDemo": f"http://127.0.0.1:{demo_port}/widget/feedbackfin.html",
-    }}
+    ada = jwt.encode(
+        {
+            "sub": "user-00",
+            "name": "Ada",
+            "email": "ada@example.com",
+            "exp": int(time.time()) + 7 * 24 * 3600,
+        },
+        web["userTokenSecret"],
+        "HS256",
+    )
+    return {
+        "servers": servers,
+        "urls": {
+            "board": f"{site}/board/",
+            "boardSignedInAsAda": f"{site}/board/?token={ada}",
+            "console": f"{site}/admin/",
+            "widgetDemo": f"http://127.0.0.1:{demo_port}/widget/demo.html",
+            "feedbackFinDemo": f"http://127.0.0.1:{demo_port}/widget/feedbackfin.html",
+        },
+    }
 
 
 def run(port: int) -> int:
@@ -225,9 +251,21 @@ def run(port: int) -> int:
     pages = _serve_pages(creds, site_port, demo_port)
 
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local",
-         "--no-autoreload", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "chalice"),
+            "local",
+            "--stage",
+            "local",
+            "--no-autoreload",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
     stopped = threading.Event()
 
     def stop(*_: Any) -> None:
@@ -253,13 +291,24 @@ def run(port: int) -> int:
     _stop_when_orphaned()
     try:
         wait_for_health(f"{api}/health")
-        print(json.dumps({"ready": api, "credentials": str(CREDENTIALS_FILE),
-                          **pages["urls"], "outbox": f"http://127.0.0.1:{port}/local/outbox",
-                          "tenant": "demo", "adminKey": creds["adminKey"],
-                          "publishableKey": creds["apps"]["web"]["publishableKey"]}, indent=2),
-              flush=True)
-        print("Ctrl-C stops everything (the data is kept in .local/ for the next start).",
-              flush=True)
+        print(
+            json.dumps(
+                {
+                    "ready": api,
+                    "credentials": str(CREDENTIALS_FILE),
+                    **pages["urls"],
+                    "outbox": f"http://127.0.0.1:{port}/local/outbox",
+                    "tenant": "demo",
+                    "adminKey": creds["adminKey"],
+                    "publishableKey": creds["apps"]["web"]["publishableKey"],
+                },
+                indent=2,
+            ),
+            flush=True,
+        )
+        print(
+            "Ctrl-C stops everything (the data is kept in .local/ for the next start).", flush=True
+        )
         return chalice.wait()
     except KeyboardInterrupt:
         return 0

@@ -67,13 +67,16 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
             current = self.get_item(op["TableName"], key)
             condition = op.get("ConditionExpression")
             ok = condition is None or get_filter_expression(
-                condition, op.get("ExpressionAttributeNames"),
-                op.get("ExpressionAttributeValues")).expr(current)
+                condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            ).expr(current)
             if ok:
                 reasons.append((None, None, None))
             else:
-                old = (current.to_json()["Attributes"] if current and op.get(
-                    "ReturnValuesOnConditionCheckFailure") == "ALL_OLD" else None)
+                old = (
+                    current.to_json()["Attributes"]
+                    if current and op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+                    else None
+                )
                 reasons.append(("ConditionalCheckFailed", "The conditional request failed", old))
             planned.append((op_type, op, key))
         if any(code is not None for code, _, _ in reasons):
@@ -81,15 +84,27 @@ def _transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> No
         for op_type, op, key in planned:
             names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
             if op_type == "Put":
-                self.put_item(op["TableName"], op["Item"], expression_attribute_names=names,
-                              expression_attribute_values=values)
+                self.put_item(
+                    op["TableName"],
+                    op["Item"],
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             elif op_type == "Delete":
-                self.delete_item(op["TableName"], key, expression_attribute_names=names,
-                                 expression_attribute_values=values)
+                self.delete_item(
+                    op["TableName"],
+                    key,
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
             elif op_type == "Update":
-                self.update_item(op["TableName"], key, update_expression=op["UpdateExpression"],
-                                 expression_attribute_names=names,
-                                 expression_attribute_values=values)
+                self.update_item(
+                    op["TableName"],
+                    key,
+                    update_expression=op["UpdateExpression"],
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
 
 
 def install() -> None:

@@ -42,10 +42,15 @@ def _resources(stage: str) -> dict[str, Any]:
                 props[key] = f"{props[key]}-{stage}"
     found["AppTable"]["Properties"]["DeletionProtectionEnabled"] = stage == "prod"
     found["AppTable"]["DeletionPolicy"] = found["AppTable"]["UpdateReplacePolicy"] = (
-        "Retain" if stage == "prod" else "Delete")
-    found["SigningSecret"] = {"Type": "AWS::SecretsManager::Secret", "Properties": {
-        "Description": "Signs cursors and unsubscribe links; derives user-token secrets.",
-        "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True}}}
+        "Retain" if stage == "prod" else "Delete"
+    )
+    found["SigningSecret"] = {
+        "Type": "AWS::SecretsManager::Secret",
+        "Properties": {
+            "Description": "Signs cursors and unsubscribe links; derives user-token secrets.",
+            "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True},
+        },
+    }
     return found
 
 
@@ -69,18 +74,28 @@ def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
         for event_name, event in events.items():
             kind = event["Type"]
             if kind == "DynamoDB":
-                props.setdefault("Events", {})[event_name] = {"Properties": {
-                    "Stream": {"Fn::GetAtt": ["AppTable", "StreamArn"]},
-                    "FunctionResponseTypes": ["ReportBatchItemFailures"],
-                    "BisectBatchOnFunctionError": True, "MaximumRetryAttempts": 5,
-                    "DestinationConfig": {"OnFailure": {
-                        "Destination": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}}}}
+                props.setdefault("Events", {})[event_name] = {
+                    "Properties": {
+                        "Stream": {"Fn::GetAtt": ["AppTable", "StreamArn"]},
+                        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                        "BisectBatchOnFunctionError": True,
+                        "MaximumRetryAttempts": 5,
+                        "DestinationConfig": {
+                            "OnFailure": {
+                                "Destination": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}
+                            }
+                        },
+                    }
+                }
             elif kind == "SNS":
-                props["DeadLetterQueue"] = {"Type": "SQS", "TargetArn": {
-                    "Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}}
+                props["DeadLetterQueue"] = {
+                    "Type": "SQS",
+                    "TargetArn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]},
+                }
             elif kind == "SQS":
-                props.setdefault("Events", {})[event_name] = {"Properties": {
-                    "FunctionResponseTypes": ["ReportBatchItemFailures"]}}
+                props.setdefault("Events", {})[event_name] = {
+                    "Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}
+                }
         resources[name] = {"Properties": props}
     return {"Resources": resources}
 
@@ -92,10 +107,15 @@ def _least_privilege(template: dict[str, Any]) -> None:
     statements = {s["Sid"]: s for s in policy["Statements"]}
     for function, sids in policy["Functions"].items():
         role = template["Resources"][f"{function}Role"]
-        role["Properties"]["Policies"] = [{"PolicyName": f"{function}LeastPrivilege",
-                                           "PolicyDocument": {"Version": "2012-10-17",
-                                                              "Statement": [statements[s]
-                                                                            for s in sids]}}]
+        role["Properties"]["Policies"] = [
+            {
+                "PolicyName": f"{function}LeastPrivilege",
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [statements[s] for s in sids],
+                },
+            }
+        ]
 
 
 def _operations(template: dict[str, Any]) -> None:
@@ -107,44 +127,76 @@ def _operations(template: dict[str, Any]) -> None:
     """
     resources = template["Resources"]
     template.setdefault("Parameters", {})["OperatorEmail"] = {
-        "Type": "String", "Description": "Who hears the alarms.",
-        "AllowedPattern": "^[^@\\s]+@[^@\\s]+$", "Default": "ops@example.com"}
-    resources["OperatorTopic"] = {"Type": "AWS::SNS::Topic", "Properties": {
-        "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]}}
+        "Type": "String",
+        "Description": "Who hears the alarms.",
+        "AllowedPattern": "^[^@\\s]+@[^@\\s]+$",
+        "Default": "ops@example.com",
+    }
+    resources["OperatorTopic"] = {
+        "Type": "AWS::SNS::Topic",
+        "Properties": {
+            "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]
+        },
+    }
 
-    def alarm(namespace: str, metric: str, dimensions: dict[str, Any], threshold: float,
-              statistic: str = "Sum") -> dict[str, Any]:
-        return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
-            "Namespace": namespace, "MetricName": metric, "Statistic": statistic,
-            "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-            "Period": 300, "EvaluationPeriods": 1, "Threshold": threshold,
-            "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching",
-            "AlarmActions": [{"Ref": "OperatorTopic"}]}}
+    def alarm(
+        namespace: str,
+        metric: str,
+        dimensions: dict[str, Any],
+        threshold: float,
+        statistic: str = "Sum",
+    ) -> dict[str, Any]:
+        return {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "Namespace": namespace,
+                "MetricName": metric,
+                "Statistic": statistic,
+                "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+                "Period": 300,
+                "EvaluationPeriods": 1,
+                "Threshold": threshold,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": "notBreaching",
+                "AlarmActions": [{"Ref": "OperatorTopic"}],
+            },
+        }
 
     for queue in ("EventsDeadLetterQueue", "WebhookDeadLetterQueue", "JobsDeadLetterQueue"):
         resources[f"{queue}Alarm"] = alarm(
-            "AWS/SQS", "ApproximateNumberOfMessagesVisible",
-            {"QueueName": {"Fn::GetAtt": [queue, "QueueName"]}}, 0, "Maximum")
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            {"QueueName": {"Fn::GetAtt": [queue, "QueueName"]}},
+            0,
+            "Maximum",
+        )
     for function in ("APIHandler", "OnTableChange", "DeliverWebhooks", "RunJobs"):
         resources[f"{function}ErrorsAlarm"] = alarm(
-            "AWS/Lambda", "Errors", {"FunctionName": {"Ref": function}}, 5)
+            "AWS/Lambda", "Errors", {"FunctionName": {"Ref": function}}, 5
+        )
         resources[f"{function}ThrottlesAlarm"] = alarm(
-            "AWS/Lambda", "Throttles", {"FunctionName": {"Ref": function}}, 0)
-    resources["Api5xxAlarm"] = alarm("AWS/ApiGateway", "5XXError",
-                                     {"ApiName": "featureboard", "Stage": "api"}, 5)
+            "AWS/Lambda", "Throttles", {"FunctionName": {"Ref": function}}, 0
+        )
+    resources["Api5xxAlarm"] = alarm(
+        "AWS/ApiGateway", "5XXError", {"ApiName": "featureboard", "Stage": "api"}, 5
+    )
     for kind in ("ReadThrottleEvents", "WriteThrottleEvents"):
-        resources[f"Table{kind}Alarm"] = alarm("AWS/DynamoDB", kind,
-                                               {"TableName": {"Ref": "AppTable"}}, 0)
+        resources[f"Table{kind}Alarm"] = alarm(
+            "AWS/DynamoDB", kind, {"TableName": {"Ref": "AppTable"}}, 0
+        )
     api = resources["APIHandler"]["Properties"]
     api["AutoPublishAlias"] = "live"
-    api["DeploymentPreference"] = {"Type": "Canary10Percent5Minutes",
-                                   "Alarms": [{"Ref": "APIHandlerErrorsAlarm"},
-                                              {"Ref": "Api5xxAlarm"}]}
+    api["DeploymentPreference"] = {
+        "Type": "Canary10Percent5Minutes",
+        "Alarms": [{"Ref": "APIHandlerErrorsAlarm"}, {"Ref": "Api5xxAlarm"}],
+    }
     body = json.dumps(resources["RestAPI"]["Properties"]["DefinitionBody"])
     resources["RestAPI"]["Properties"]["DefinitionBody"] = json.loads(
-        body.replace("${APIHandler.Arn}", "${APIHandler.Alias}"))
+        body.replace("${APIHandler.Arn}", "${APIHandler.Alias}")
+    )
     resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] = {
-        "Ref": "APIHandler.Alias"}
+        "Ref": "APIHandler.Alias"
+    }
 
 
 def _point_sources(template: dict[str, Any]) -> None:
@@ -156,8 +208,11 @@ def _point_sources(template: dict[str, Any]) -> None:
             if event["Type"] == "SNS":
                 props["Topic"] = {"Ref": "EventsTopic"}
             elif event["Type"] == "SQS":
-                queue = "JobsQueue" if "featureboard-jobs" in json.dumps(props["Queue"]) \
+                queue = (
+                    "JobsQueue"
+                    if "featureboard-jobs" in json.dumps(props["Queue"])
                     else "WebhookQueue"
+                )
                 props["Queue"] = {"Fn::GetAtt": [queue, "Arn"]}
 
 
@@ -188,8 +243,11 @@ def sam_to_cloudformation(sam: dict[str, Any]) -> dict[str, Any]:
     from samtranslator.translator.transform import transform
 
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # SAM reads it from a session
-    pseudo = {"AWS::Region": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
-              "AWS::AccountId": "123456789012", "AWS::Partition": "aws"}
+    pseudo = {
+        "AWS::Region": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        "AWS::AccountId": "123456789012",
+        "AWS::Partition": "aws",
+    }
     uploaded = json.loads(json.dumps(sam))  # as `sam package` leaves it: code in S3
     for resource in uploaded["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
@@ -202,8 +260,12 @@ def lint(stage: str, out: Path) -> tuple[Path, subprocess.CompletedProcess[str]]
     sam = json.loads(package(stage, out).read_text())
     expanded = out / "cloudformation.json"
     expanded.write_text(json.dumps(sam_to_cloudformation(sam), indent=2))
-    run = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(expanded)],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(expanded)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return expanded, run
 
 

@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["table_properties", "create_table_kwargs", "ensure_table", "ensure_messaging",
-           "Messaging", "provision"]
+__all__ = [
+    "table_properties",
+    "create_table_kwargs",
+    "ensure_table",
+    "ensure_messaging",
+    "Messaging",
+    "provision",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE_TEMPLATE = ROOT / "templates" / "table.json"
@@ -33,8 +39,10 @@ def create_table_kwargs(name: str) -> dict[str, Any]:
         "AttributeDefinitions": props["AttributeDefinitions"],
         "KeySchema": props["KeySchema"],
         "GlobalSecondaryIndexes": props["GlobalSecondaryIndexes"],
-        "StreamSpecification": {"StreamEnabled": True,
-                                "StreamViewType": props["StreamSpecification"]["StreamViewType"]},
+        "StreamSpecification": {
+            "StreamEnabled": True,
+            "StreamViewType": props["StreamSpecification"]["StreamViewType"],
+        },
         "SSESpecification": {"Enabled": props["SSESpecification"]["SSEEnabled"]},
     }
 
@@ -47,11 +55,14 @@ def ensure_table(client: Any, name: str) -> bool:
     except client.exceptions.ResourceNotFoundException:
         pass
     client.create_table(**create_table_kwargs(name))
-    client.get_waiter("table_exists").wait(TableName=name,
-                                           WaiterConfig={"Delay": 1, "MaxAttempts": 30})
+    client.get_waiter("table_exists").wait(
+        TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
     ttl = table_properties()["TimeToLiveSpecification"]
-    client.update_time_to_live(TableName=name, TimeToLiveSpecification={
-        "AttributeName": ttl["AttributeName"], "Enabled": ttl["Enabled"]})
+    client.update_time_to_live(
+        TableName=name,
+        TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": ttl["Enabled"]},
+    )
     return True
 
 
@@ -77,16 +88,25 @@ def _queue_pair(sqs: Any, resources: dict[str, Any], name: str) -> tuple[str, st
     props = resources[name]["Properties"]
     dlq_name = props["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
     dlq_props = resources[dlq_name]["Properties"]
-    dlq_url = sqs.create_queue(QueueName=dlq_props["QueueName"], Attributes={
-        "MessageRetentionPeriod": str(dlq_props["MessageRetentionPeriod"])})["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
-        "Attributes"]["QueueArn"]
-    redrive = {"deadLetterTargetArn": dlq_arn,
-               "maxReceiveCount": props["RedrivePolicy"]["maxReceiveCount"]}
-    url = sqs.create_queue(QueueName=props["QueueName"], Attributes={
-        "VisibilityTimeout": str(props["VisibilityTimeout"]),
-        "MessageRetentionPeriod": str(props["MessageRetentionPeriod"]),
-        "RedrivePolicy": json.dumps(redrive)})["QueueUrl"]
+    dlq_url = sqs.create_queue(
+        QueueName=dlq_props["QueueName"],
+        Attributes={"MessageRetentionPeriod": str(dlq_props["MessageRetentionPeriod"])},
+    )["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {
+        "deadLetterTargetArn": dlq_arn,
+        "maxReceiveCount": props["RedrivePolicy"]["maxReceiveCount"],
+    }
+    url = sqs.create_queue(
+        QueueName=props["QueueName"],
+        Attributes={
+            "VisibilityTimeout": str(props["VisibilityTimeout"]),
+            "MessageRetentionPeriod": str(props["MessageRetentionPeriod"]),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
     return url, dlq_url
 
 
@@ -95,15 +115,19 @@ def ensure_bucket(s3: Any, name: str) -> None:
     props = json.loads(STORAGE_TEMPLATE.read_text())["Resources"]["ExportBucket"]["Properties"]
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         s3.create_bucket(Bucket=name)
-    rules = [{"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
-             for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+    rules = [
+        {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+        for rule in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    ]
     s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
-    s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props[
-        "PublicAccessBlockConfiguration"])
+    s3.put_public_access_block(
+        Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+    )
 
 
-def provision(table_name: str, sender: str, bucket: str = "featureboard-exports-local"
-              ) -> dict[str, str]:
+def provision(
+    table_name: str, sender: str, bucket: str = "featureboard-exports-local"
+) -> dict[str, str]:
     """Everything the app needs, made from the templates; returns the settings to export."""
     from chalicelib import aws
 
@@ -111,8 +135,12 @@ def provision(table_name: str, sender: str, bucket: str = "featureboard-exports-
     messaging = ensure_messaging(aws.client("sns"), aws.client("sqs"))
     aws.client("ses").verify_email_identity(EmailAddress=sender)
     ensure_bucket(aws.client("s3"), bucket)
-    return {"TABLE_NAME": table_name, "EVENTS_TOPIC_ARN": messaging.topic_arn,
-            "WEBHOOK_QUEUE_URL": messaging.webhook_queue_url,
-            "WEBHOOK_DLQ_URL": messaging.webhook_dlq_url,
-            "JOBS_QUEUE_URL": messaging.jobs_queue_url, "SENDER_EMAIL": sender,
-            "EXPORT_BUCKET": bucket}
+    return {
+        "TABLE_NAME": table_name,
+        "EVENTS_TOPIC_ARN": messaging.topic_arn,
+        "WEBHOOK_QUEUE_URL": messaging.webhook_queue_url,
+        "WEBHOOK_DLQ_URL": messaging.webhook_dlq_url,
+        "JOBS_QUEUE_URL": messaging.jobs_queue_url,
+        "SENDER_EMAIL": sender,
+        "EXPORT_BUCKET": bucket,
+    }

@@ -19,69 +19,162 @@ __all__ = ["seed_demo", "REQUESTS"]
 
 # (title, description, tags, status)
 REQUESTS: list[tuple[str, str, list[str], str]] = [
-    ("Dark mode", "A dark theme for the whole app, following the system setting.", ["ui"],
-     "planned"),
-    ("Export tasks to CSV", "Admins need a CSV of all tasks with assignee and due date.",
-     ["export"], "in_progress"),
-    ("Import tasks from Trello", "Bring boards, lists and cards over from Trello.",
-     ["import"], "under_review"),
-    ("Keyboard shortcuts", "j/k to move between tasks, c to create, / to search.", ["ui"],
-     "completed"),
-    ("Recurring tasks", "Tasks that repeat every week or on the first Monday of a month.",
-     ["tasks"], "planned"),
-    ("Slack notifications", "Post to a Slack channel when a task is assigned or done.",
-     ["integrations"], "open"),
-    ("Two-factor authentication", "TOTP apps and security keys for every account.",
-     ["security"], "in_progress"),
+    (
+        "Dark mode",
+        "A dark theme for the whole app, following the system setting.",
+        ["ui"],
+        "planned",
+    ),
+    (
+        "Export tasks to CSV",
+        "Admins need a CSV of all tasks with assignee and due date.",
+        ["export"],
+        "in_progress",
+    ),
+    (
+        "Import tasks from Trello",
+        "Bring boards, lists and cards over from Trello.",
+        ["import"],
+        "under_review",
+    ),
+    (
+        "Keyboard shortcuts",
+        "j/k to move between tasks, c to create, / to search.",
+        ["ui"],
+        "completed",
+    ),
+    (
+        "Recurring tasks",
+        "Tasks that repeat every week or on the first Monday of a month.",
+        ["tasks"],
+        "planned",
+    ),
+    (
+        "Slack notifications",
+        "Post to a Slack channel when a task is assigned or done.",
+        ["integrations"],
+        "open",
+    ),
+    (
+        "Two-factor authentication",
+        "TOTP apps and security keys for every account.",
+        ["security"],
+        "in_progress",
+    ),
     ("Gantt chart view", "See tasks on a timeline with their dependencies.", ["views"], "open"),
-    ("Offline mode for mobile", "Read and edit tasks on the subway; sync when back online.",
-     ["mobile"], "open"),
-    ("Custom fields on tasks", "Add a number, date or dropdown field to any project.",
-     ["tasks"], "under_review"),
-    ("Time tracking", "Start and stop a timer on a task and report hours per week.",
-     ["tasks"], "open"),
-    ("Calendar sync with Google", "Show due dates in Google Calendar, both ways.",
-     ["integrations"], "planned"),
-    ("Bulk edit tasks", "Select many tasks and change status or assignee at once.", ["tasks"],
-     "completed"),
+    (
+        "Offline mode for mobile",
+        "Read and edit tasks on the subway; sync when back online.",
+        ["mobile"],
+        "open",
+    ),
+    (
+        "Custom fields on tasks",
+        "Add a number, date or dropdown field to any project.",
+        ["tasks"],
+        "under_review",
+    ),
+    (
+        "Time tracking",
+        "Start and stop a timer on a task and report hours per week.",
+        ["tasks"],
+        "open",
+    ),
+    (
+        "Calendar sync with Google",
+        "Show due dates in Google Calendar, both ways.",
+        ["integrations"],
+        "planned",
+    ),
+    (
+        "Bulk edit tasks",
+        "Select many tasks and change status or assignee at once.",
+        ["tasks"],
+        "completed",
+    ),
     ("Task templates", "Start a new task from a saved checklist.", ["tasks"], "open"),
-    ("Single sign-on with SAML", "Okta and Azure AD sign-in for the whole company.",
-     ["security"], "under_review"),
-    ("Email replies become comments", "Reply to a notification email to comment.",
-     ["integrations"], "open"),
-    ("Larger file attachments", "Allow attachments up to 1 GB for video files.", ["files"],
-     "declined"),
-    ("Kanban swimlanes", "Group cards on the board by assignee or priority.", ["views"],
-     "open"),
-    ("Mention teammates with @", "Notify someone by @-mentioning them in a comment.",
-     ["collaboration"], "completed"),
-    ("Read-only guest access", "Let clients see a project without editing it.",
-     ["collaboration"], "open"),
+    (
+        "Single sign-on with SAML",
+        "Okta and Azure AD sign-in for the whole company.",
+        ["security"],
+        "under_review",
+    ),
+    (
+        "Email replies become comments",
+        "Reply to a notification email to comment.",
+        ["integrations"],
+        "open",
+    ),
+    (
+        "Larger file attachments",
+        "Allow attachments up to 1 GB for video files.",
+        ["files"],
+        "declined",
+    ),
+    ("Kanban swimlanes", "Group cards on the board by assignee or priority.", ["views"], "open"),
+    (
+        "Mention teammates with @",
+        "Notify someone by @-mentioning them in a comment.",
+        ["collaboration"],
+        "completed",
+    ),
+    (
+        "Read-only guest access",
+        "Let clients see a project without editing it.",
+        ["collaboration"],
+        "open",
+    ),
     ("Audit log for admins", "Who changed what and when, exportable.", ["security"], "planned"),
-    ("Markdown in descriptions", "Headings, lists and code blocks in task descriptions.",
-     ["ui"], "completed"),
+    (
+        "Markdown in descriptions",
+        "Headings, lists and code blocks in task descriptions.",
+        ["ui"],
+        "completed",
+    ),
     ("Widget for the iOS home screen", "Today's tasks at a glance.", ["mobile"], "open"),
-    ("Zapier integration", "Trigger zaps on new tasks and create tasks from zaps.",
-     ["integrations"], "open"),
+    (
+        "Zapier integration",
+        "Trigger zaps on new tasks and create tasks from zaps.",
+        ["integrations"],
+        "open",
+    ),
     ("Task dependencies", "Block a task until another one is done.", ["tasks"], "under_review"),
     ("Workload view", "See how many tasks each person has this week.", ["views"], "open"),
-    ("Right-to-left language support", "Arabic and Hebrew layouts, mirrored correctly.",
-     ["ui", "i18n"], "open"),
+    (
+        "Right-to-left language support",
+        "Arabic and Hebrew layouts, mirrored correctly.",
+        ["ui", "i18n"],
+        "open",
+    ),
     ("German translation", "Die ganze App auf Deutsch, bitte.", ["i18n"], "planned"),
-    ("Public roadmap page", "Share a read-only roadmap with customers.", ["collaboration"],
-     "open"),
-    ("Faster search", "Search takes seconds on big workspaces; make it instant.",
-     ["performance"], "in_progress"),
-    ("Archive old projects", "Hide finished projects without deleting them.", ["tasks"],
-     "completed"),
+    ("Public roadmap page", "Share a read-only roadmap with customers.", ["collaboration"], "open"),
+    (
+        "Faster search",
+        "Search takes seconds on big workspaces; make it instant.",
+        ["performance"],
+        "in_progress",
+    ),
+    (
+        "Archive old projects",
+        "Hide finished projects without deleting them.",
+        ["tasks"],
+        "completed",
+    ),
     ("Color labels", "Give labels colors so they stand out on the board.", ["ui"], "open"),
-    ("Android tablet layout", "Use the space on tablets with a two-pane layout.", ["mobile"],
-     "open"),
+    (
+        "Android tablet layout",
+        "Use the space on tablets with a two-pane layout.",
+        ["mobile"],
+        "open",
+    ),
     ("Due date reminders", "A reminder the day before a task is due.", ["tasks"], "planned"),
     ("API rate limit increase", "Our sync job hits the limit every night.", ["api"], "open"),
-    ("Webhooks for task changes", "Call our URL whenever a task changes.", ["api",
-                                                                              "integrations"],
-     "under_review"),
+    (
+        "Webhooks for task changes",
+        "Call our URL whenever a task changes.",
+        ["api", "integrations"],
+        "under_review",
+    ),
     # asked again in other words: the nightly analysis should offer to merge these
     ("Night theme please", "My eyes hurt at night, a darker theme would help.", ["ui"], "open"),
     ("Download all tasks as a CSV file", "For our monthly reporting.", ["export"], "open"),
@@ -105,41 +198,89 @@ FEEDBACK = [
     ("Notifications arrive twice on Android.", 2),
 ]
 
-PEOPLE = [Person(f"user-{i:02d}", name, f"{name.lower()}@example.com")
-          for i, name in enumerate(["Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara",
-                                    "Ken", "Radia", "Dennis", "Frances", "Tim", "Hedy",
-                                    "Edsger", "Katherine", "John", "Sophie"])]
+PEOPLE = [
+    Person(f"user-{i:02d}", name, f"{name.lower()}@example.com")
+    for i, name in enumerate(
+        [
+            "Ada",
+            "Grace",
+            "Linus",
+            "Margaret",
+            "Alan",
+            "Barbara",
+            "Ken",
+            "Radia",
+            "Dennis",
+            "Frances",
+            "Tim",
+            "Hedy",
+            "Edsger",
+            "Katherine",
+            "John",
+            "Sophie",
+        ]
+    )
+]
 
 
-def seed_demo(ctx: Context, tenant: str = "demo", progress: Callable[[str], None] = print
-              ) -> dict[str, Any]:
+def seed_demo(
+    ctx: Context, tenant: str = "demo", progress: Callable[[str], None] = print
+) -> dict[str, Any]:
     """Make the demo tenant and return its credentials (keys are shown only now)."""
     rng = random.Random(42)
     made = tenants.create_tenant(ctx, tenant, "Demo Company")
     admin = Caller(tenant, "admin", made["keyId"], "127.0.0.1")
-    web = apps.create_app(ctx, admin, AppCreate(id="web", name="Web app", allowAnonymous=True,
-                                                notifyEmails=["team@example.com"]))
+    web = apps.create_app(
+        ctx,
+        admin,
+        AppCreate(id="web", name="Web app", allowAnonymous=True, notifyEmails=["team@example.com"]),
+    )
     app = ctx.store.get_app(tenant, "web")
     assert app is not None
     progress(f"seeding {len(REQUESTS)} requests into {tenant}/web")
     for n, (title, description, tags, status) in enumerate(REQUESTS):
         author = PEOPLE[n % len(PEOPLE)]
         as_user = Caller(tenant, "public", "pub.web", "127.0.0.1", app=app, user=author)
-        req = requests.create(ctx, as_user, app, RequestCreate(
-            title=title, description=description, tags=tags), None, b"")
+        req = requests.create(
+            ctx,
+            as_user,
+            app,
+            RequestCreate(title=title, description=description, tags=tags),
+            None,
+            b"",
+        )
         for voter in rng.sample(PEOPLE, rng.randint(0, 12)):
-            votes.vote(ctx, Caller(tenant, "public", "pub.web", "127.0.0.1", app=app,
-                                   user=voter), app, req["id"])
+            votes.vote(
+                ctx,
+                Caller(tenant, "public", "pub.web", "127.0.0.1", app=app, user=voter),
+                app,
+                req["id"],
+            )
         for text in rng.sample(COMMENTS, rng.randint(0, 2)):
             commenter = rng.choice(PEOPLE)
-            comments.add(ctx, Caller(tenant, "public", "pub.web", "127.0.0.1", app=app,
-                                     user=commenter), app, req["id"], CommentCreate(body=text))
+            comments.add(
+                ctx,
+                Caller(tenant, "public", "pub.web", "127.0.0.1", app=app, user=commenter),
+                app,
+                req["id"],
+                CommentCreate(body=text),
+            )
         if status != "open":
             requests.patch(ctx, admin, app, req["id"], RequestPatch(status=status), None)
     for message, rating in FEEDBACK:
-        feedback.add(ctx, Caller(tenant, "public", "pub.web", "127.0.0.1", app=app,
-                                 user=rng.choice(PEOPLE)), app,
-                     FeedbackCreate(message=message, rating=rating))
-    return {"tenant": tenant, "adminKey": made["adminKey"],
-            "apps": {"web": {"publishableKey": web["publishableKey"],
-                             "userTokenSecret": web["userTokenSecret"]}}}
+        feedback.add(
+            ctx,
+            Caller(tenant, "public", "pub.web", "127.0.0.1", app=app, user=rng.choice(PEOPLE)),
+            app,
+            FeedbackCreate(message=message, rating=rating),
+        )
+    return {
+        "tenant": tenant,
+        "adminKey": made["adminKey"],
+        "apps": {
+            "web": {
+                "publishableKey": web["publishableKey"],
+                "userTokenSecret": web["userTokenSecret"],
+            }
+        },
+    }

@@ -49,7 +49,9 @@ def serve_static(port: int, config: dict[str, Any]) -> ThreadingHTTPServer:
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(STATIC)))
     except OSError as exc:
-        raise SystemExit(f"cannot serve the web pages on port {port} ({exc.strerror}); "
-                         "set STATIC_PORT / DEMO_PORT to free ports") from None
+        raise SystemExit(
+            f"cannot serve the web pages on port {port} ({exc.strerror}); "
+            "set STATIC_PORT / DEMO_PORT to free ports"
+        ) from None
     threading.Thread(target=server.serve_forever, daemon=True, name=f"static-{port}").start()
     return server

@@ -25,22 +25,81 @@ from typing import Any, Protocol
 from .similarity import Group, Index
 from .text import concepts
 
-__all__ = ["Item", "RequestInsight", "Insights", "Analyzer", "LocalAnalyzer", "get_analyzer",
-           "CATEGORIES", "priority_score"]
+__all__ = [
+    "Item",
+    "RequestInsight",
+    "Insights",
+    "Analyzer",
+    "LocalAnalyzer",
+    "get_analyzer",
+    "CATEGORIES",
+    "priority_score",
+]
 
 CATEGORIES: list[tuple[str, set[str]]] = [
     ("bug", {"bug", "crash", "error", "broken", "fix", "fail", "freez", "wrong"}),
-    ("security", {"password", "login", "sign", "faceid", "lock", "unlock", "saml", "sso",
-                  "audit", "authent", "factor", "pin", "privaci", "secur"}),
-    ("integration", {"slack", "trello", "strava", "zapier", "googl", "garmin", "webhook", "api",
-                     "sync", "calendar", "instagram", "lightroom", "applepay", "integr"}),
-    ("data", {"export", "import", "csv", "pdf", "backup", "report", "download", "gpx",
-              "statement"}),
+    (
+        "security",
+        {
+            "password",
+            "login",
+            "sign",
+            "faceid",
+            "lock",
+            "unlock",
+            "saml",
+            "sso",
+            "audit",
+            "authent",
+            "factor",
+            "pin",
+            "privaci",
+            "secur",
+        },
+    ),
+    (
+        "integration",
+        {
+            "slack",
+            "trello",
+            "strava",
+            "zapier",
+            "googl",
+            "garmin",
+            "webhook",
+            "api",
+            "sync",
+            "calendar",
+            "instagram",
+            "lightroom",
+            "applepay",
+            "integr",
+        },
+    ),
+    (
+        "data",
+        {"export", "import", "csv", "pdf", "backup", "report", "download", "gpx", "statement"},
+    ),
     ("performance", {"slow", "fast", "speed", "perform", "lag", "instant", "load"}),
     ("notifications", {"notify", "email", "push"}),
     ("mobile", {"android", "ios", "mobil", "watch", "tablet", "offlin", "widget", "ipad"}),
-    ("ui", {"dark", "light", "theme", "layout", "font", "color", "colour", "shortcut",
-            "design", "contrast", "languag", "translat"}),
+    (
+        "ui",
+        {
+            "dark",
+            "light",
+            "theme",
+            "layout",
+            "font",
+            "color",
+            "colour",
+            "shortcut",
+            "design",
+            "contrast",
+            "languag",
+            "translat",
+        },
+    ),
 ]
 STATED = {"low": 0.0, "medium": 0.5, "high": 1.5, "critical": 2.5}
 _SENTENCE = re.compile(r"(.+?[.!?])(\s|$)", re.S)
@@ -83,12 +142,14 @@ class Analyzer(Protocol):
     def analyze(self, items: list[Item], now_ms: int) -> Insights: ...
 
 
-def priority_score(votes: int, most_votes: int, age_days: float, stated: str,
-                   sentiment: str) -> int:
+def priority_score(
+    votes: int, most_votes: int, age_days: float, stated: str, sentiment: str
+) -> int:
     votes_part = 5 * math.log1p(votes) / math.log1p(most_votes) if most_votes else 0.0
     recency = 2 * math.exp(-max(0.0, age_days) / 30)
-    value = 1 + votes_part + recency + STATED.get(stated, 0.5) + (
-        1 if sentiment == "negative" else 0)
+    value = (
+        1 + votes_part + recency + STATED.get(stated, 0.5) + (1 if sentiment == "negative" else 0)
+    )
     return max(1, min(10, round(value)))
 
 
@@ -119,12 +180,17 @@ class LocalAnalyzer:
         found = []
         for item in items:
             feeling = sentiment(f"{item.title}. {item.description}", **REQUEST_THRESHOLDS)
-            found.append(RequestInsight(
-                id=item.id, category=_category(f"{item.title} {item.description}"),
-                sentiment=feeling,
-                priorityScore=priority_score(item.votes, most, (now_ms - item.created_ms) / 864e5,
-                                             item.priority, feeling),
-                summary=_summary(item)))
+            found.append(
+                RequestInsight(
+                    id=item.id,
+                    category=_category(f"{item.title} {item.description}"),
+                    sentiment=feeling,
+                    priorityScore=priority_score(
+                        item.votes, most, (now_ms - item.created_ms) / 864e5, item.priority, feeling
+                    ),
+                    summary=_summary(item),
+                )
+            )
         open_items = [i for i in items if i.status not in ("duplicate", "completed", "declined")]
         groups = Index((i.id, i.title) for i in open_items).groups()
         return Insights(self.name, found, groups)

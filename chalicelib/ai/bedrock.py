@@ -23,43 +23,100 @@ from .similarity import Group, Index
 
 __all__ = ["BedrockAnalyzer", "CATEGORY_NAMES"]
 
-CATEGORY_NAMES = ["bug", "security", "integration", "data", "performance", "notifications",
-                  "mobile", "ui", "feature"]
+CATEGORY_NAMES = [
+    "bug",
+    "security",
+    "integration",
+    "data",
+    "performance",
+    "notifications",
+    "mobile",
+    "ui",
+    "feature",
+]
 BATCH = 20
-RETRYABLE = {"ThrottlingException", "ServiceUnavailableException", "ModelNotReadyException",
-             "InternalServerException"}
+RETRYABLE = {
+    "ThrottlingException",
+    "ServiceUnavailableException",
+    "ModelNotReadyException",
+    "InternalServerException",
+}
 
-REQUESTS_TOOL = {"toolSpec": {
-    "name": "record_insights",
-    "description": "Record the analysis of each feature request.",
-    "inputSchema": {"json": {
-        "type": "object", "required": ["requests"],
-        "properties": {"requests": {"type": "array", "items": {
-            "type": "object", "required": ["id", "category", "sentiment", "summary"],
-            "properties": {
-                "id": {"type": "string"},
-                "category": {"type": "string", "enum": CATEGORY_NAMES},
-                "sentiment": {"type": "string", "enum": ["positive", "neutral", "negative"]},
-                "summary": {"type": "string", "maxLength": 160}}}}}}}}}
-GROUPS_TOOL = {"toolSpec": {
-    "name": "judge_groups",
-    "description": "Say for each candidate group whether all its requests ask for the same thing.",
-    "inputSchema": {"json": {
-        "type": "object", "required": ["groups"],
-        "properties": {"groups": {"type": "array", "items": {
-            "type": "object", "required": ["index", "same", "reason"],
-            "properties": {"index": {"type": "integer"}, "same": {"type": "boolean"},
-                           "reason": {"type": "string", "maxLength": 200}}}}}}}}}
-SYSTEM = ("You triage feature requests for a software product. Be literal: two requests are "
-          "the same only if building one would satisfy the other; 'import' and 'export', or "
-          "different file formats or platforms, are different requests.")
+REQUESTS_TOOL = {
+    "toolSpec": {
+        "name": "record_insights",
+        "description": "Record the analysis of each feature request.",
+        "inputSchema": {
+            "json": {
+                "type": "object",
+                "required": ["requests"],
+                "properties": {
+                    "requests": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "category", "sentiment", "summary"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "category": {"type": "string", "enum": CATEGORY_NAMES},
+                                "sentiment": {
+                                    "type": "string",
+                                    "enum": ["positive", "neutral", "negative"],
+                                },
+                                "summary": {"type": "string", "maxLength": 160},
+                            },
+                        },
+                    }
+                },
+            }
+        },
+    }
+}
+GROUPS_TOOL = {
+    "toolSpec": {
+        "name": "judge_groups",
+        "description": "Say for each candidate group whether all its requests ask for the same thing.",
+        "inputSchema": {
+            "json": {
+                "type": "object",
+                "required": ["groups"],
+                "properties": {
+                    "groups": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["index", "same", "reason"],
+                            "properties": {
+                                "index": {"type": "integer"},
+                                "same": {"type": "boolean"},
+                                "reason": {"type": "string", "maxLength": 200},
+                            },
+                        },
+                    }
+                },
+            }
+        },
+    }
+}
+SYSTEM = (
+    "You triage feature requests for a software product. Be literal: two requests are "
+    "the same only if building one would satisfy the other; 'import' and 'export', or "
+    "different file formats or platforms, are different requests."
+)
 
 
 class BedrockAnalyzer:
     name = "bedrock"
 
-    def __init__(self, model_id: str, bucket: str, client: Any = None, s3: Any = None,
-                 sleep: Callable[[float], None] = time.sleep, attempts: int = 6) -> None:
+    def __init__(
+        self,
+        model_id: str,
+        bucket: str,
+        client: Any = None,
+        s3: Any = None,
+        sleep: Callable[[float], None] = time.sleep,
+        attempts: int = 6,
+    ) -> None:
         from .. import aws
 
         self.model_id = model_id
@@ -86,9 +143,13 @@ class BedrockAnalyzer:
                 answers[item.id] = cached
                 self.usage["cached"] += 1
         for start in range(0, len(missing), BATCH):
-            batch = missing[start:start + BATCH]
-            got = {a["id"]: a for a in self._ask(REQUESTS_TOOL, self._requests_prompt(batch),
-                                                 cache=False).get("requests", [])}
+            batch = missing[start : start + BATCH]
+            got = {
+                a["id"]: a
+                for a in self._ask(REQUESTS_TOOL, self._requests_prompt(batch), cache=False).get(
+                    "requests", []
+                )
+            }
             for item in batch:
                 if item.id in got:
                     answers[item.id] = got[item.id]
@@ -97,28 +158,37 @@ class BedrockAnalyzer:
         for item in items:
             got = answers.get(item.id, {})
             feeling = got.get("sentiment", "neutral")
-            found.append(RequestInsight(
-                id=item.id, category=got.get("category", "feature"), sentiment=feeling,
-                priorityScore=priority_score(item.votes, most, (now_ms - item.created_ms) / 864e5,
-                                             item.priority, feeling),
-                summary=(got.get("summary") or item.title)[:160]))
+            found.append(
+                RequestInsight(
+                    id=item.id,
+                    category=got.get("category", "feature"),
+                    sentiment=feeling,
+                    priorityScore=priority_score(
+                        item.votes, most, (now_ms - item.created_ms) / 864e5, item.priority, feeling
+                    ),
+                    summary=(got.get("summary") or item.title)[:160],
+                )
+            )
         open_items = [i for i in items if i.status not in ("duplicate", "completed", "declined")]
         return Insights(self.name, found, self._judge(open_items), dict(self.usage))
 
     def _request_key(self, item: Item) -> str:
-        text = f"{self.model_id}\n{REQUESTS_TOOL['toolSpec']['name']}\n{item.id}\n{item.title}\n" \
+        text = (
+            f"{self.model_id}\n{REQUESTS_TOOL['toolSpec']['name']}\n{item.id}\n{item.title}\n"
             f"{item.description}"
+        )
         return "ai-cache/requests/" + hashlib.sha256(text.encode()).hexdigest() + ".json"
 
     # ------------------------------------------------------------ prompts
 
     @staticmethod
     def _requests_prompt(batch: list[Item]) -> str:
-        rows = [{"id": i.id, "title": i.title, "description": i.description[:1500]}
-                for i in batch]
-        return ("For each feature request give its category, the sentiment of its author, and "
-                "a one-line summary (at most 160 characters). Requests:\n"
-                + json.dumps(rows, ensure_ascii=False))
+        rows = [{"id": i.id, "title": i.title, "description": i.description[:1500]} for i in batch]
+        return (
+            "For each feature request give its category, the sentiment of its author, and "
+            "a one-line summary (at most 160 characters). Requests:\n"
+            + json.dumps(rows, ensure_ascii=False)
+        )
 
     def _judge(self, items: list[Item]) -> list[Group]:
         candidates = Index((i.id, i.title) for i in items).groups()
@@ -127,11 +197,18 @@ class BedrockAnalyzer:
         titles = {i.id: i.title for i in items}
         confirmed: list[Group] = []
         for start in range(0, len(candidates), BATCH):
-            batch = candidates[start:start + BATCH]
-            prompt = ("Candidate groups of possibly duplicate feature requests. For each, answer "
-                      "whether all its requests ask for the same thing, with a short reason.\n"
-                      + json.dumps([{"index": n, "requests": [titles[i] for i in g.ids]}
-                                    for n, g in enumerate(batch)], ensure_ascii=False))
+            batch = candidates[start : start + BATCH]
+            prompt = (
+                "Candidate groups of possibly duplicate feature requests. For each, answer "
+                "whether all its requests ask for the same thing, with a short reason.\n"
+                + json.dumps(
+                    [
+                        {"index": n, "requests": [titles[i] for i in g.ids]}
+                        for n, g in enumerate(batch)
+                    ],
+                    ensure_ascii=False,
+                )
+            )
             verdicts = {v["index"]: v for v in self._ask(GROUPS_TOOL, prompt).get("groups", [])}
             for n, group in enumerate(batch):
                 verdict = verdicts.get(n)
@@ -142,8 +219,13 @@ class BedrockAnalyzer:
     # ------------------------------------------------------------ one cached, retried call
 
     def _ask(self, tool: dict[str, Any], prompt: str, cache: bool = True) -> dict[str, Any]:
-        key = "ai-cache/" + hashlib.sha256(
-            f"{self.model_id}\n{tool['toolSpec']['name']}\n{prompt}".encode()).hexdigest() + ".json"
+        key = (
+            "ai-cache/"
+            + hashlib.sha256(
+                f"{self.model_id}\n{tool['toolSpec']['name']}\n{prompt}".encode()
+            ).hexdigest()
+            + ".json"
+        )
         cached = self._cached(key) if cache else None
         if cached is not None:
             self.usage["cached"] += 1
@@ -153,15 +235,25 @@ class BedrockAnalyzer:
         self.usage["inputTokens"] += usage.get("inputTokens", 0)
         self.usage["outputTokens"] += usage.get("outputTokens", 0)
         self.usage["calls"] += 1
-        answer = next((block["toolUse"]["input"] for block in
-                       response["output"]["message"]["content"] if "toolUse" in block), {})
+        answer = next(
+            (
+                block["toolUse"]["input"]
+                for block in response["output"]["message"]["content"]
+                if "toolUse" in block
+            ),
+            {},
+        )
         if cache:
             self._store(key, answer)
         return answer
 
     def _store(self, key: str, answer: dict[str, Any]) -> None:
-        self.s3.put_object(Bucket=self.bucket, Key=key, Body=json.dumps(answer).encode(),
-                           ContentType="application/json")
+        self.s3.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=json.dumps(answer).encode(),
+            ContentType="application/json",
+        )
 
     def _cached(self, key: str) -> dict[str, Any] | None:
         try:
@@ -173,11 +265,15 @@ class BedrockAnalyzer:
         for attempt in range(self.attempts):
             try:
                 return self.client.converse(
-                    modelId=self.model_id, system=[{"text": SYSTEM}],
+                    modelId=self.model_id,
+                    system=[{"text": SYSTEM}],
                     messages=[{"role": "user", "content": [{"text": prompt}]}],
                     inferenceConfig={"maxTokens": 4096, "temperature": 0},
-                    toolConfig={"tools": [tool],
-                                "toolChoice": {"tool": {"name": tool["toolSpec"]["name"]}}})
+                    toolConfig={
+                        "tools": [tool],
+                        "toolChoice": {"tool": {"name": tool["toolSpec"]["name"]}},
+                    },
+                )
             except self.client.exceptions.ClientError as exc:
                 code = exc.response.get("Error", {}).get("Code")
                 if code not in RETRYABLE or attempt == self.attempts - 1:

@@ -20,11 +20,15 @@ _FAILURE = re.compile(
     r"broken|crash\w*|bug\w*|errors?|fails?|failed|failing|can ?n[o']?t|cannot|won'?t|"
     r"freez\w*|slow|laggy|lags|missing|lost|gone|deleted|unusable|useless|annoying|"
     r"frustrat\w*|terrible|awful|worst|horrible|hate|ugly|confusing|drain\w*|twice|"
-    r"never answered|no answer|empty file|logs? me out|reset\w*|charged)\b", re.I)
+    r"never answered|no answer|empty file|logs? me out|reset\w*|charged)\b",
+    re.I,
+)
 _REQUEST = re.compile(
     r"\b(please (?:add|support|make|allow|include)|would (?:be|love|like)|could (?:you|the|we)|"
     r"can (?:you|we|i)|feature request|suggestion|is there a way|how (?:do|can|often)|"
-    r"any plans|i'?d like|need a way|wish)\b", re.I)
+    r"any plans|i'?d like|need a way|wish)\b",
+    re.I,
+)
 _NEGATION_OF_PRAISE = re.compile(r"\b(not\.|/s\b|just what i needed|thanks for removing)", re.I)
 
 

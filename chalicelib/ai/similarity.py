@@ -48,8 +48,9 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def _conflict(a: set[str], b: set[str]) -> str | None:
     """Why two concept sets ask for different things, if they do."""
     for left, right in OPPOSITES:
-        if (left in a and right in b and right not in a and left not in b) or \
-                (right in a and left in b and left not in a and right not in b):
+        if (left in a and right in b and right not in a and left not in b) or (
+            right in a and left in b and left not in a and right not in b
+        ):
             return f"{left} vs {right}"
     for name, members in EXCLUSIVE.items():
         ours, theirs = a & members, b & members
@@ -91,13 +92,16 @@ class Index:
 
     def _gram_vector(self, grams: Counter[str]) -> dict[str, float]:
         default = math.log(len(self.ids) + 2) + 1 if self.ids else 1.0
-        return _unit({g: (1 + math.log(n)) * self._gram_idf.get(g, default)
-                      for g, n in grams.items()})
+        return _unit(
+            {g: (1 + math.log(n)) * self._gram_idf.get(g, default) for g, n in grams.items()}
+        )
 
-    def _score(self, cvec: dict[str, float], gvec: dict[str, float], cset: set[str],
-               j: int) -> tuple[float, str | None]:
-        score = CONCEPT_WEIGHT * _cosine(cvec, self._cvec[j]) + \
-            (1 - CONCEPT_WEIGHT) * _cosine(gvec, self._gvec[j])
+    def _score(
+        self, cvec: dict[str, float], gvec: dict[str, float], cset: set[str], j: int
+    ) -> tuple[float, str | None]:
+        score = CONCEPT_WEIGHT * _cosine(cvec, self._cvec[j]) + (1 - CONCEPT_WEIGHT) * _cosine(
+            gvec, self._gvec[j]
+        )
         conflict = _conflict(cset, self.concepts[j])
         return (score * CONFLICT_FACTOR if conflict else score), conflict
 
@@ -113,19 +117,25 @@ class Index:
         found.discard(skip)
         return found
 
-    def search(self, text: str, limit: int = 5, exclude: str | None = None
-               ) -> list[tuple[str, float]]:
+    def search(
+        self, text: str, limit: int = 5, exclude: str | None = None
+    ) -> list[tuple[str, float]]:
         """The requests that read most like ``text``, best first, with their scores."""
         cs = concepts(text)
         cset = set(cs)
         cvec, gvec = self._concept_vector(cs), self._gram_vector(Counter(char_grams(text)))
-        scored = [(self.ids[j], self._score(cvec, gvec, cset, j)[0])
-                  for j in self._candidates(cset) if self.ids[j] != exclude]
+        scored = [
+            (self.ids[j], self._score(cvec, gvec, cset, j)[0])
+            for j in self._candidates(cset)
+            if self.ids[j] != exclude
+        ]
         if len(scored) < limit:  # few shared concepts (typos, other words): look at trigrams
             seen = {i for i, _ in scored}
-            scored += [(self.ids[j], self._score(cvec, gvec, cset, j)[0])
-                       for j in range(len(self.ids))
-                       if self.ids[j] not in seen and self.ids[j] != exclude][:2000]
+            scored += [
+                (self.ids[j], self._score(cvec, gvec, cset, j)[0])
+                for j in range(len(self.ids))
+                if self.ids[j] not in seen and self.ids[j] != exclude
+            ][:2000]
         scored.sort(key=lambda pair: -pair[1])
         return scored[:limit]
 
@@ -157,7 +167,8 @@ class Index:
             if a == b or len(cluster[a]) + len(cluster[b]) > max_size:
                 continue
             average = sum(self.pair(x, y) for x in cluster[a] for y in cluster[b]) / (
-                len(cluster[a]) * len(cluster[b]))
+                len(cluster[a]) * len(cluster[b])
+            )
             if average < threshold:
                 continue
             cluster[a].extend(cluster.pop(b))
@@ -167,12 +178,14 @@ class Index:
         for members in cluster.values():
             if len(members) < 2:
                 continue
-            pairs = [(x, y) for n, x in enumerate(members) for y in members[n + 1:]]
+            pairs = [(x, y) for n, x in enumerate(members) for y in members[n + 1 :]]
             score = sum(self.pair(x, y) for x, y in pairs) / len(pairs)
             shared = set.intersection(*(self.concepts[m] for m in members))
-            reason = ("all ask for: " + ", ".join(sorted(shared)[:5])) if shared else \
-                "worded alike (shared word stems and spellings)"
-            found.append(Group([self.ids[m] for m in members], round(min(1.0, score), 3),
-                               reason))
+            reason = (
+                ("all ask for: " + ", ".join(sorted(shared)[:5]))
+                if shared
+                else "worded alike (shared word stems and spellings)"
+            )
+            found.append(Group([self.ids[m] for m in members], round(min(1.0, score), 3), reason))
         found.sort(key=lambda g: -g.score)
         return found

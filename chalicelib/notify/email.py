@@ -44,14 +44,18 @@ class Email:
 
 
 def unsubscribe_token(secret: bytes, tenant: str, app: str, recipient: str, now_s: int) -> str:
-    return signed.encode(secret, "unsubscribe",
-                         {"t": tenant, "a": app, "r": recipient, "exp": now_s + UNSUBSCRIBE_TTL_S})
+    return signed.encode(
+        secret,
+        "unsubscribe",
+        {"t": tenant, "a": app, "r": recipient, "exp": now_s + UNSUBSCRIBE_TTL_S},
+    )
 
 
 def read_unsubscribe_token(secret: bytes, token: str, now_s: int) -> dict[str, Any]:
     """The token's tenant, app and recipient; a 400 for a forged, altered or expired one."""
-    claims = signed.decode(secret, "unsubscribe", token, field="token",
-                           problem="is not a valid unsubscribe link")
+    claims = signed.decode(
+        secret, "unsubscribe", token, field="token", problem="is not a valid unsubscribe link"
+    )
     if not isinstance(claims.get("exp"), int) or claims["exp"] < now_s:
         raise ValidationFailedError.for_field("token", "has expired; use a newer email's link")
     return claims
@@ -70,18 +74,32 @@ def render(email: Email, app_name: str, unsubscribe_url: str) -> tuple[str, str,
     """Subject, plain text and HTML: autoescaped HTML, text as written."""
     env = environment()
     subject = _subject(email, app_name)
-    values = {**email.context, "subject": subject, "app_name": app_name,
-              "reason": REASONS[email.reason], "unsubscribe_url": unsubscribe_url}
+    values = {
+        **email.context,
+        "subject": subject,
+        "app_name": app_name,
+        "reason": REASONS[email.reason],
+        "unsubscribe_url": unsubscribe_url,
+    }
     text = env.get_template(f"email/{email.template}.txt").render(values)
     html = env.get_template(f"email/{email.template}.html").render(values)
     return subject, text, html
 
 
-def _followers(ctx: Context, event: DomainEvent, request_id: str, actor: str | None,
-               template: str, extra: dict[str, Any]) -> list[Email]:
+def _followers(
+    ctx: Context,
+    event: DomainEvent,
+    request_id: str,
+    actor: str | None,
+    template: str,
+    extra: dict[str, Any],
+) -> list[Email]:
     people = ctx.store.followers(event.tenant, event.app, request_id)
-    return [Email(p.id, p.email, template, "follower", extra) for p in people
-            if p.email and p.id != actor]
+    return [
+        Email(p.id, p.email, template, "follower", extra)
+        for p in people
+        if p.email and p.id != actor
+    ]
 
 
 def _team(ctx: Context, event: DomainEvent, template: str, extra: dict[str, Any]) -> list[Email]:
@@ -99,19 +117,36 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
         if event.type == "request.merged":
             target = ctx.store.get_request(event.tenant, event.app, data["into"])
             into = {"title": target.title} if target else None
-        return _followers(ctx, event, request["id"], data.get("actor"), "status_changed", {
-            "request": request, "status_from": data["from"],
-            "status_to": data.get("to", "duplicate"), "into": into})
+        return _followers(
+            ctx,
+            event,
+            request["id"],
+            data.get("actor"),
+            "status_changed",
+            {
+                "request": request,
+                "status_from": data["from"],
+                "status_to": data.get("to", "duplicate"),
+                "into": into,
+            },
+        )
     if event.type == "request.updated" and "response" in data["changed"] and request["response"]:
-        return _followers(ctx, event, request["id"], data.get("actor"), "response",
-                          {"request": request})
+        return _followers(
+            ctx, event, request["id"], data.get("actor"), "response", {"request": request}
+        )
     if event.type == "comment.created":
         req = ctx.store.get_request(event.tenant, event.app, data["requestId"])
         if req is None:
             return []
         author = data["comment"]["author"]["id"]
-        return _followers(ctx, event, req.id, author, "comment", {
-            "request": {"id": req.id, "title": req.title}, "comment": data["comment"]})
+        return _followers(
+            ctx,
+            event,
+            req.id,
+            author,
+            "comment",
+            {"request": {"id": req.id, "title": req.title}, "comment": data["comment"]},
+        )
     if event.type == "request.created":
         return _team(ctx, event, "new_request", {"request": request})
     if event.type == "feedback.created":
@@ -136,9 +171,12 @@ def notify(ctx: Context, event: DomainEvent) -> int:
         if not ctx.store.claim(event.tenant, event.id, consumer, now_s + CLAIM_TTL_S):
             continue
         try:
-            _send(ctx, email, app_name,
-                  unsubscribe_token(ctx.secret, event.tenant, event.app, email.recipient_id,
-                                    now_s))
+            _send(
+                ctx,
+                email,
+                app_name,
+                unsubscribe_token(ctx.secret, event.tenant, event.app, email.recipient_id, now_s),
+            )
         except Exception:
             ctx.store.release(event.tenant, event.id, consumer)
             raise
@@ -161,6 +199,8 @@ def _send(ctx: Context, email: Email, app_name: str, token: str) -> None:
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    aws.client("ses").send_raw_email(Source=ctx.settings.sender_email,
-                                     Destinations=[email.address],
-                                     RawMessage={"Data": message.as_bytes()})
+    aws.client("ses").send_raw_email(
+        Source=ctx.settings.sender_email,
+        Destinations=[email.address],
+        RawMessage={"Data": message.as_bytes()},
+    )

@@ -22,8 +22,16 @@ from ..context import Context
 from ..errors import ValidationFailedError
 from ..events import DomainEvent
 
-__all__ = ["check_url", "signature", "fan_out", "deliver", "deliver_record", "backoff_seconds",
-           "DeliveryFailedError", "UnsafeUrlError"]
+__all__ = [
+    "check_url",
+    "signature",
+    "fan_out",
+    "deliver",
+    "deliver_record",
+    "backoff_seconds",
+    "DeliveryFailedError",
+    "UnsafeUrlError",
+]
 
 TIMEOUT_S = 5
 DELIVERY_TTL_S = 7 * 24 * 3600
@@ -42,8 +50,15 @@ def _blocked(address: str) -> bool:
     ip = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-            or ip.is_reserved or ip.is_unspecified or not ip.is_global)
+    return (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
 
 
 def check_url(url: str, stage: str) -> None:
@@ -84,20 +99,33 @@ def _url_id(url: str) -> str:
 def fan_out(ctx: Context, event: DomainEvent) -> int:
     """One queue message per webhook of the app that wants this event type."""
     app = ctx.store.get_app(event.tenant, event.app)
-    hooks = [h for h in (app.webhooks if app else ())
-             if event.type in h["events"] or "*" in h["events"]]
+    hooks = [
+        h for h in (app.webhooks if app else ()) if event.type in h["events"] or "*" in h["events"]
+    ]
     if not hooks:
         return 0
     now_s = ctx.clock() // 1000
     if not ctx.store.claim(event.tenant, event.id, "webhook-fan-out", now_s + MARK_TTL_S):
         return 0
     try:
-        entries = [{"Id": str(n), "MessageBody": json.dumps({
-            "tenant": event.tenant, "appId": event.app, "url": h["url"],
-            "event": event.envelope()})} for n, h in enumerate(hooks)]
+        entries = [
+            {
+                "Id": str(n),
+                "MessageBody": json.dumps(
+                    {
+                        "tenant": event.tenant,
+                        "appId": event.app,
+                        "url": h["url"],
+                        "event": event.envelope(),
+                    }
+                ),
+            }
+            for n, h in enumerate(hooks)
+        ]
         for start in range(0, len(entries), 10):
             result = aws.client("sqs").send_message_batch(
-                QueueUrl=ctx.settings.webhook_queue_url, Entries=entries[start:start + 10])
+                QueueUrl=ctx.settings.webhook_queue_url, Entries=entries[start : start + 10]
+            )
             if result.get("Failed"):
                 raise RuntimeError(f"SQS refused {len(result['Failed'])} webhook messages")
     except Exception:
@@ -134,27 +162,34 @@ def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
     Returns the status code, or None when there is nothing to do (already delivered, the
     webhook was removed, or its URL became unsafe: retrying would not help).
     """
-    tenant, app_id, url, event = (message["tenant"], message["appId"], message["url"],
-                                  message["event"])
+    tenant, app_id, url, event = (
+        message["tenant"],
+        message["appId"],
+        message["url"],
+        message["event"],
+    )
     now_ms = ctx.clock()
     mark = f"webhook:{_url_id(url)}"
     app = ctx.store.get_app(tenant, app_id)
     hook = next((h for h in (app.webhooks if app else ()) if h["url"] == url), None)
     if hook is None or ctx.store.claimed(tenant, event["id"], mark):
         return None
-    record = {"eventId": event["id"], "eventType": event["type"], "url": url,
-              "attempt": attempt}
+    record = {"eventId": event["id"], "eventType": event["type"], "url": url, "attempt": attempt}
     body = json.dumps(event, separators=(",", ":")).encode()
     status: int | None = None
     try:
         check_url(url, ctx.settings.stage)
-        status = _post(url, body, {
-            "Content-Type": "application/json",
-            "User-Agent": "Featureboard-Webhooks/1",
-            "X-Signature": signature(hook["secret"], now_ms // 1000, body),
-            "X-Event-Id": event["id"],
-            "X-Event-Type": event["type"],
-        })
+        status = _post(
+            url,
+            body,
+            {
+                "Content-Type": "application/json",
+                "User-Agent": "Featureboard-Webhooks/1",
+                "X-Signature": signature(hook["secret"], now_ms // 1000, body),
+                "X-Event-Id": event["id"],
+                "X-Event-Type": event["type"],
+            },
+        )
         error = None if 200 <= status < 300 else f"answered {status}"
     except UnsafeUrlError as exc:
         _record(ctx, tenant, app_id, {**record, "error": f"refused: {exc}"}, now_ms)
@@ -169,8 +204,13 @@ def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
 
     logs.metric("WebhookFailures", 1, eventId=event["id"])
     retry_at = now_ms + backoff_seconds(attempt, ctx.settings.webhook_backoff_s) * 1000
-    _record(ctx, tenant, app_id, {**record, "statusCode": status, "error": error,
-                                  "nextRetryAt": retry_at}, now_ms)
+    _record(
+        ctx,
+        tenant,
+        app_id,
+        {**record, "statusCode": status, "error": error, "nextRetryAt": retry_at},
+        now_ms,
+    )
     raise DeliveryFailedError(error)
 
 
@@ -182,11 +222,13 @@ def deliver_record(ctx: Context, record: dict[str, Any]) -> int | None:
     try:
         return deliver(ctx, json.loads(record["body"]), attempt)
     except Exception:  # a failed POST, or a message we cannot read: either way, back off
-        retry_later(ctx.settings.webhook_queue_url, record,
-                    backoff_seconds(attempt, ctx.settings.webhook_backoff_s))
+        retry_later(
+            ctx.settings.webhook_queue_url,
+            record,
+            backoff_seconds(attempt, ctx.settings.webhook_backoff_s),
+        )
         raise
 
 
-def _record(ctx: Context, tenant: str, app_id: str, attempt: dict[str, Any],
-            now_ms: int) -> None:
+def _record(ctx: Context, tenant: str, app_id: str, attempt: dict[str, Any], now_ms: int) -> None:
     ctx.store.add_delivery(tenant, app_id, attempt, now_ms, now_ms // 1000 + DELIVERY_TTL_S)

@@ -18,8 +18,16 @@ from ..context import Context
 from ..errors import BadRequestError, NotFoundError, RateLimitedError, UnauthenticatedError
 from ..records import App, Person
 
-__all__ = ["Credentials", "authenticate", "load_app", "writer", "voter", "viewer_id", "actor_id",
-           "enforce_rate"]
+__all__ = [
+    "Credentials",
+    "authenticate",
+    "load_app",
+    "writer",
+    "voter",
+    "viewer_id",
+    "actor_id",
+    "enforce_rate",
+]
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,9 @@ class Credentials:
     client_ip: str = "unknown"
 
 
-def authenticate(ctx: Context, creds: Credentials, app_id: str | None = None
-                 ) -> tuple[Caller, App | None]:
+def authenticate(
+    ctx: Context, creds: Credentials, app_id: str | None = None
+) -> tuple[Caller, App | None]:
     """The caller and, for app routes, its app: 404 for an app outside the caller's reach."""
     key = parse_key(creds.authorization, creds.query_key)
     store = ctx.store
@@ -45,8 +54,10 @@ def authenticate(ctx: Context, creds: Credentials, app_id: str | None = None
         if stored is None or stored.revoked or not keys_match(key.raw, stored.key_hash):
             raise UnauthenticatedError("unknown API key")
         if creds.user_token:
-            raise BadRequestError("X-User-Token goes with a publishable key; "
-                                  "an admin key acts for a user with X-User-Id")
+            raise BadRequestError(
+                "X-User-Token goes with a publishable key; "
+                "an admin key acts for a user with X-User-Id"
+            )
         user = acting_user(creds.user_id, creds.user_name, creds.user_email)
         caller = Caller(key.tenant, "admin", stored.key_id, creds.client_ip, user=user)
         enforce_rate(ctx, caller.tenant, caller.rate_subject, ctx.settings.key_requests_per_minute)
@@ -60,8 +71,15 @@ def authenticate(ctx: Context, creds: Credentials, app_id: str | None = None
     if creds.user_token:
         secret = user_token_secret(ctx.secret, app.tenant, app.id, app.user_secret_salt)
         user = verify_user_token(creds.user_token, secret)
-    caller = Caller(key.tenant, "public", f"pub.{app.id}", creds.client_ip, app=app, user=user,
-                    anonymous=user is None)
+    caller = Caller(
+        key.tenant,
+        "public",
+        f"pub.{app.id}",
+        creds.client_ip,
+        app=app,
+        user=user,
+        anonymous=user is None,
+    )
     if app_id is not None:
         check_app_access(caller, app_id)
     enforce_rate(ctx, caller.tenant, caller.rate_subject, ctx.settings.key_requests_per_minute)
@@ -86,8 +104,12 @@ def writer(ctx: Context, caller: Caller, app: App) -> Person:
         return Person(id=f"admin.{caller.key_id}", name="Team")
     if not app.allow_anonymous:
         raise UnauthenticatedError("sign in to do this: send the user's X-User-Token")
-    enforce_rate(ctx, caller.tenant, f"anon.{app.id}.{caller.client_ip}",
-                 ctx.settings.anonymous_writes_per_minute)
+    enforce_rate(
+        ctx,
+        caller.tenant,
+        f"anon.{app.id}.{caller.client_ip}",
+        ctx.settings.anonymous_writes_per_minute,
+    )
     return Person(id=anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip))
 
 
@@ -121,5 +143,6 @@ def enforce_rate(ctx: Context, tenant: str, subject: str, per_minute: int) -> No
     hits = ctx.store.hit_rate(tenant, subject, window, expires_at=(window + 2) * 60)
     if hits > per_minute:
         retry_after = 60 - (now // 1000) % 60
-        raise RateLimitedError(f"over {per_minute} calls a minute; retry in {retry_after} s",
-                               retry_after)
+        raise RateLimitedError(
+            f"over {per_minute} calls a minute; retry in {retry_after} s", retry_after
+        )

@@ -22,8 +22,11 @@ def _week(iso_time: str) -> str:
 
 
 def _request_totals(request: dict[str, Any], sign: int) -> dict[str, int]:
-    found = {"requests": sign, f"st_{request['status']}": sign,
-             f"wk_{_week(request['createdAt'])}": sign}
+    found = {
+        "requests": sign,
+        f"st_{request['status']}": sign,
+        f"wk_{_week(request['createdAt'])}": sign,
+    }
     found |= {f"tag_{t}": sign for t in request["tags"]}
     return found
 
@@ -39,8 +42,10 @@ def deltas(event: DomainEvent) -> dict[str, int]:
         return {f"st_{data['from']}": -1, f"st_{data['request']['status']}": 1}
     if kind == "request.updated" and "tags" in data["changed"]:
         before, after = set(data["previous"]["tags"]), set(data["request"]["tags"])
-        return {**{f"tag_{t}": -1 for t in before - after},
-                **{f"tag_{t}": 1 for t in after - before}}
+        return {
+            **{f"tag_{t}": -1 for t in before - after},
+            **{f"tag_{t}": 1 for t in after - before},
+        }
     if kind in ("vote.created", "vote.deleted"):
         return {"votes": 1 if kind == "vote.created" else -1}
     if kind in ("comment.created", "comment.deleted"):
@@ -59,8 +64,9 @@ def deltas(event: DomainEvent) -> dict[str, int]:
 
 def apply(ctx: Context, event: DomainEvent) -> bool:
     """Add the event's deltas once; False for a redelivered event."""
-    return ctx.store.add_to_stats(event.tenant, event.app, deltas(event), event.id,
-                                  ctx.clock() // 1000 + MARK_TTL_S)
+    return ctx.store.add_to_stats(
+        event.tenant, event.app, deltas(event), event.id, ctx.clock() // 1000 + MARK_TTL_S
+    )
 
 
 def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
@@ -68,7 +74,7 @@ def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
     stats = ctx.store.get_stats(app.tenant, app.id)
 
     def prefixed(prefix: str) -> dict[str, int]:
-        return {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix) and v}
+        return {k[len(prefix) :]: v for k, v in stats.items() if k.startswith(prefix) and v}
 
     tags = sorted(prefixed("tag_").items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     rating_count = stats.get("ratingCount", 0)
@@ -78,11 +84,11 @@ def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
         "totalVotes": stats.get("votes", 0),
         "comments": stats.get("comments", 0),
         "feedbackCount": stats.get("feedback", 0),
-        "averageRating": round(stats.get("ratingSum", 0) / rating_count, 2) if rating_count
+        "averageRating": round(stats.get("ratingSum", 0) / rating_count, 2)
+        if rating_count
         else None,
         "ratingCount": rating_count,
         "sentiment": {s: stats.get(f"sent_{s}", 0) for s in ("positive", "neutral", "negative")},
         "topTags": [{"tag": t, "count": n} for t, n in tags],
-        "requestsPerWeek": [{"week": w, "count": n}
-                            for w, n in sorted(prefixed("wk_").items())],
+        "requestsPerWeek": [{"week": w, "count": n} for w, n in sorted(prefixed("wk_").items())],
     }

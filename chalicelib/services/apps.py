@@ -18,9 +18,9 @@ from ..store import ConditionFailedError
 __all__ = ["create_app", "list_apps", "get_app", "patch_app", "rotate_keys", "deliveries"]
 
 
-
-def _webhooks(ctx: Context, hooks: list[WebhookIn]) -> tuple[tuple[dict[str, Any], ...],
-                                                              dict[str, str]]:
+def _webhooks(
+    ctx: Context, hooks: list[WebhookIn]
+) -> tuple[tuple[dict[str, Any], ...], dict[str, str]]:
     """Checked webhooks, and the secrets generated for those that came without one."""
     from ..notify.webhooks import check_saved_urls
 
@@ -30,13 +30,15 @@ def _webhooks(ctx: Context, hooks: list[WebhookIn]) -> tuple[tuple[dict[str, Any
         unknown = [e for e in hook.events if e not in EVENT_TYPES and e != "*"]
         if unknown:
             raise ValidationFailedError.for_field(
-                f"webhooks.{i}.events", f"unknown event {unknown[0]!r}; known: "
-                + ", ".join(EVENT_TYPES))
+                f"webhooks.{i}.events",
+                f"unknown event {unknown[0]!r}; known: " + ", ".join(EVENT_TYPES),
+            )
         secret = hook.secret or secrets.token_urlsafe(32)
         if hook.secret is None:
             generated[hook.url] = secret
-        stored.append({"url": hook.url, "events": list(dict.fromkeys(hook.events)),
-                       "secret": secret})
+        stored.append(
+            {"url": hook.url, "events": list(dict.fromkeys(hook.events)), "secret": secret}
+        )
     if len({h["url"] for h in stored}) != len(stored):
         raise ValidationFailedError.for_field("webhooks", "each URL may appear once")
     return tuple(stored), generated
@@ -53,10 +55,18 @@ def create_app(ctx: Context, caller: Caller, body: AppCreate) -> dict[str, Any]:
     hooks, generated = _webhooks(ctx, body.webhooks)
     key, salt, user_secret = _new_keys(ctx, caller.tenant, body.id)
     now = ctx.clock()
-    app = App(tenant=caller.tenant, id=body.id, name=body.name, pub_key_hash=hash_key(key),
-              user_secret_salt=salt, created_ms=now, updated_ms=now,
-              allow_anonymous=body.allowAnonymous, notify_emails=tuple(body.notifyEmails),
-              webhooks=hooks)
+    app = App(
+        tenant=caller.tenant,
+        id=body.id,
+        name=body.name,
+        pub_key_hash=hash_key(key),
+        user_secret_salt=salt,
+        created_ms=now,
+        updated_ms=now,
+        allow_anonymous=body.allowAnonymous,
+        notify_emails=tuple(body.notifyEmails),
+        webhooks=hooks,
+    )
     try:
         ctx.store.create_app(app)
     except ConditionFailedError:
@@ -95,8 +105,13 @@ def rotate_keys(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
     """New publishable key and user-token secret; the old ones stop working at once."""
     caller.require_admin()
     key, salt, user_secret = _new_keys(ctx, caller.tenant, app.id)
-    updated = replace(app, pub_key_hash=hash_key(key), user_secret_salt=salt,
-                      version=app.version + 1, updated_ms=ctx.clock())
+    updated = replace(
+        app,
+        pub_key_hash=hash_key(key),
+        user_secret_salt=salt,
+        version=app.version + 1,
+        updated_ms=ctx.clock(),
+    )
     _replace(ctx, app, updated)
     return {"publishableKey": key, "userTokenSecret": user_secret}
 

@@ -12,22 +12,47 @@ from ..models import PageQuery
 __all__ = ["record", "trail"]
 
 
-def record(ctx: Context, caller: Caller, method: str, route: str, params: dict[str, str],
-           status: int, request_id: str) -> None:
+def record(
+    ctx: Context,
+    caller: Caller,
+    method: str,
+    route: str,
+    params: dict[str, str],
+    status: int,
+    request_id: str,
+) -> None:
     """Called for each successful write by an admin key (never a body: only what changed)."""
     now = ctx.clock()
-    ctx.store.add_audit(caller.tenant, {
-        "requestId": request_id, "keyId": caller.key_id,
-        "actingUser": caller.user.id if caller.user else None,
-        "action": f"{method} {route}", "target": params, "status": status,
-    }, now, now // 1000 + ctx.settings.audit_retention_days * 86400)
+    ctx.store.add_audit(
+        caller.tenant,
+        {
+            "requestId": request_id,
+            "keyId": caller.key_id,
+            "actingUser": caller.user.id if caller.user else None,
+            "action": f"{method} {route}",
+            "target": params,
+            "status": status,
+        },
+        now,
+        now // 1000 + ctx.settings.audit_retention_days * 86400,
+    )
 
 
 def trail(ctx: Context, caller: Caller, query: PageQuery) -> dict[str, Any]:
     caller.require_admin()
     page = ctx.store.list_audit(caller.tenant, query.limit, query.cursor)
-    return {"items": [{"at": iso(e["at"]), "requestId": e["requestId"], "keyId": e["keyId"],
-                       "actingUser": e.get("actingUser"), "action": e["action"],
-                       "target": e.get("target") or {}, "status": e["status"]}
-                      for e in page.items],
-            "nextCursor": page.next_cursor}
+    return {
+        "items": [
+            {
+                "at": iso(e["at"]),
+                "requestId": e["requestId"],
+                "keyId": e["keyId"],
+                "actingUser": e.get("actingUser"),
+                "action": e["action"],
+                "target": e.get("target") or {},
+                "status": e["status"],
+            }
+            for e in page.items
+        ],
+        "nextCursor": page.next_cursor,
+    }

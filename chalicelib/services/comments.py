@@ -17,12 +17,20 @@ from .requests import fetch
 __all__ = ["add", "list_page", "delete"]
 
 
-def add(ctx: Context, caller: Caller, app: App, request_id: str, body: CommentCreate
-        ) -> dict[str, Any]:
+def add(
+    ctx: Context, caller: Caller, app: App, request_id: str, body: CommentCreate
+) -> dict[str, Any]:
     author = writer(ctx, caller, app)
     req = fetch(ctx, app, request_id)
-    comment = Comment(tenant=app.tenant, app=app.id, request_id=req.id, id=ctx.make_id(),
-                      body=body.body, author=author, created_ms=ctx.clock())
+    comment = Comment(
+        tenant=app.tenant,
+        app=app.id,
+        request_id=req.id,
+        id=ctx.make_id(),
+        body=body.body,
+        author=author,
+        created_ms=ctx.clock(),
+    )
     try:
         ctx.store.add_comment(req, comment)
     except ConditionFailedError:
@@ -30,11 +38,14 @@ def add(ctx: Context, caller: Caller, app: App, request_id: str, body: CommentCr
     return present.comment(comment, caller.is_admin)
 
 
-def list_page(ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
-              ) -> dict[str, Any]:
+def list_page(
+    ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
+) -> dict[str, Any]:
     page = ctx.store.list_comments(fetch(ctx, app, request_id), query.limit, query.cursor)
-    return {"items": [present.comment(c, caller.is_admin) for c in page.items],
-            "nextCursor": page.next_cursor}
+    return {
+        "items": [present.comment(c, caller.is_admin) for c in page.items],
+        "nextCursor": page.next_cursor,
+    }
 
 
 def delete(ctx: Context, caller: Caller, app: App, request_id: str, comment_id: str) -> None:

@@ -24,8 +24,9 @@ def _check_format(fmt: str | None) -> str:
     return fmt
 
 
-def export_now(ctx: Context, caller: Caller, app: App, fmt: str | None
-               ) -> tuple[int, Any, dict[str, str]]:
+def export_now(
+    ctx: Context, caller: Caller, app: App, fmt: str | None
+) -> tuple[int, Any, dict[str, str]]:
     """(status, body, headers): the file itself, or 202 with where it will be."""
     caller.require_admin()
     fmt = _check_format(fmt)
@@ -33,34 +34,64 @@ def export_now(ctx: Context, caller: Caller, app: App, fmt: str | None
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if count <= ctx.settings.export_inline_max:
         body = "".join(export.chunks(fmt, ctx.store.iter_requests(app.tenant, app.id)))
-        return 200, body, {
-            "Content-Type": export.CONTENT_TYPES[fmt],
-            "Content-Disposition": f'attachment; filename="{app.id}-{stamp}.{fmt}"'}
+        return (
+            200,
+            body,
+            {
+                "Content-Type": export.CONTENT_TYPES[fmt],
+                "Content-Disposition": f'attachment; filename="{app.id}-{stamp}.{fmt}"',
+            },
+        )
     key = f"on-demand/{app.tenant}/{app.id}/{stamp}-{ctx.make_id()}.{fmt}.gz"
-    aws.client("sqs").send_message(QueueUrl=ctx.settings.jobs_queue_url, MessageBody=json.dumps(
-        {"kind": "export", "tenant": app.tenant, "appId": app.id, "format": fmt, "key": key}))
+    aws.client("sqs").send_message(
+        QueueUrl=ctx.settings.jobs_queue_url,
+        MessageBody=json.dumps(
+            {"kind": "export", "tenant": app.tenant, "appId": app.id, "format": fmt, "key": key}
+        ),
+    )
     url = aws.client("s3").generate_presigned_url(
-        "get_object", Params={"Bucket": ctx.settings.export_bucket, "Key": key},
-        ExpiresIn=LINK_TTL_S)
-    return 202, {"status": "pending", "format": fmt, "requests": count, "url": url,
-                 "expiresAt": iso(ctx.clock() + LINK_TTL_S * 1000)}, {}
+        "get_object",
+        Params={"Bucket": ctx.settings.export_bucket, "Key": key},
+        ExpiresIn=LINK_TTL_S,
+    )
+    return (
+        202,
+        {
+            "status": "pending",
+            "format": fmt,
+            "requests": count,
+            "url": url,
+            "expiresAt": iso(ctx.clock() + LINK_TTL_S * 1000),
+        },
+        {},
+    )
 
 
 def write_to_s3(ctx: Context, tenant: str, app_id: str, fmt: str, key: str) -> dict[str, Any]:
     """Stream one app's export, gzipped, to ``key``; returns its manifest entry."""
     written = export.write_gzip(fmt, ctx.store.iter_requests(tenant, app_id))
     with written.file:
-        aws.client("s3").upload_fileobj(written.file, ctx.settings.export_bucket, key, ExtraArgs={
-            "ContentType": export.CONTENT_TYPES[fmt], "ContentEncoding": "gzip"})
-    return {"key": key, "format": fmt, "requests": written.count, "bytes": written.size,
-            "sha256": written.sha256}
+        aws.client("s3").upload_fileobj(
+            written.file,
+            ctx.settings.export_bucket,
+            key,
+            ExtraArgs={"ContentType": export.CONTENT_TYPES[fmt], "ContentEncoding": "gzip"},
+        )
+    return {
+        "key": key,
+        "format": fmt,
+        "requests": written.count,
+        "bytes": written.size,
+        "sha256": written.sha256,
+    }
 
 
 def run_job(ctx: Context, job: dict[str, Any]) -> dict[str, Any]:
     """A queued job: an export, or an analysis."""
     if job.get("kind") == "export":
-        return write_to_s3(ctx, job["tenant"], job["appId"], _check_format(job["format"]),
-                           job["key"])
+        return write_to_s3(
+            ctx, job["tenant"], job["appId"], _check_format(job["format"]), job["key"]
+        )
     if job.get("kind") == "insights":
         from . import insights
 
@@ -68,8 +99,7 @@ def run_job(ctx: Context, job: dict[str, Any]) -> dict[str, Any]:
     raise ValueError(f"unknown job kind {job.get('kind')!r}")
 
 
-def nightly(ctx: Context, day: str | None = None,
-            progress: Any = None) -> list[dict[str, Any]]:
+def nightly(ctx: Context, day: str | None = None, progress: Any = None) -> list[dict[str, Any]]:
     """Every app of every tenant, in every format, under ``<tenant>/<app>/<day>.*``.
 
     A manifest per app lists the files with their counts and checksums; a tenant's files
@@ -79,14 +109,23 @@ def nightly(ctx: Context, day: str | None = None,
     manifests = []
     for tenant in ctx.store.list_tenants():
         for app in ctx.store.list_apps(tenant.id):
-            files = [write_to_s3(ctx, tenant.id, app.id, fmt,
-                                 f"{tenant.id}/{app.id}/{day}.{fmt}.gz")
-                     for fmt in export.FORMATS]
-            manifest = {"schemaVersion": export.SCHEMA_VERSION, "tenant": tenant.id,
-                        "appId": app.id, "date": day, "files": files}
+            files = [
+                write_to_s3(ctx, tenant.id, app.id, fmt, f"{tenant.id}/{app.id}/{day}.{fmt}.gz")
+                for fmt in export.FORMATS
+            ]
+            manifest = {
+                "schemaVersion": export.SCHEMA_VERSION,
+                "tenant": tenant.id,
+                "appId": app.id,
+                "date": day,
+                "files": files,
+            }
             aws.client("s3").put_object(
-                Bucket=ctx.settings.export_bucket, Key=f"{tenant.id}/{app.id}/{day}.manifest.json",
-                Body=json.dumps(manifest, indent=2).encode(), ContentType="application/json")
+                Bucket=ctx.settings.export_bucket,
+                Key=f"{tenant.id}/{app.id}/{day}.manifest.json",
+                Body=json.dumps(manifest, indent=2).encode(),
+                ContentType="application/json",
+            )
             manifests.append(manifest)
             if progress:
                 progress(manifest)

@@ -21,12 +21,20 @@ def add(ctx: Context, caller: Caller, app: App, body: FeedbackCreate) -> dict[st
         extra["timestamp"] = body.timestamp
     now = ctx.clock()
     days = ctx.settings.feedback_retention_days
-    fb = Feedback(tenant=app.tenant, app=app.id, id=ctx.make_id(), message=body.message,
-                  created_ms=now, rating=body.rating,
-                  expires_at=now // 1000 + days * 86400 if days else None,
-                  type=body.type or body.feedbackType,
-                  name=body.name or person.name, email=body.email or person.email,
-                  user_id=person.id, extra={k: str(v) for k, v in extra.items()})
+    fb = Feedback(
+        tenant=app.tenant,
+        app=app.id,
+        id=ctx.make_id(),
+        message=body.message,
+        created_ms=now,
+        rating=body.rating,
+        expires_at=now // 1000 + days * 86400 if days else None,
+        type=body.type or body.feedbackType,
+        name=body.name or person.name,
+        email=body.email or person.email,
+        user_id=person.id,
+        extra={k: str(v) for k, v in extra.items()},
+    )
     ctx.store.add_feedback(fb)
     return present.feedback(fb, caller.is_admin)
 
@@ -34,5 +42,7 @@ def add(ctx: Context, caller: Caller, app: App, body: FeedbackCreate) -> dict[st
 def list_page(ctx: Context, caller: Caller, app: App, query: PageQuery) -> dict[str, Any]:
     caller.require_admin()
     page = ctx.store.list_feedback(app.tenant, app.id, query.limit, query.cursor)
-    return {"items": [present.feedback(f, admin=True) for f in page.items],
-            "nextCursor": page.next_cursor}
+    return {
+        "items": [present.feedback(f, admin=True) for f in page.items],
+        "nextCursor": page.next_cursor,
+    }

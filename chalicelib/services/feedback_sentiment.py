@@ -17,6 +17,7 @@ def label(ctx: Context, event: DomainEvent) -> str | None:
 
     feedback = event.data["feedback"]
     found = sentiment(feedback["message"])
-    ctx.store.set_feedback_sentiment(event.tenant, event.app, feedback["id"], found, event.id,
-                                     ctx.clock() // 1000 + MARK_TTL_S)
+    ctx.store.set_feedback_sentiment(
+        event.tenant, event.app, feedback["id"], found, event.id, ctx.clock() // 1000 + MARK_TTL_S
+    )
     return found

@@ -22,8 +22,13 @@ def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
     analyzer = get_analyzer(settings.ai_provider, settings.bedrock_model_id, settings.export_bucket)
     requests = list(ctx.store.iter_requests(tenant, app_id))
     now = ctx.clock()
-    result = analyzer.analyze([Item(r.id, r.title, r.description, r.votes, r.priority,
-                                    r.created_ms, r.status) for r in requests], now)
+    result = analyzer.analyze(
+        [
+            Item(r.id, r.title, r.description, r.votes, r.priority, r.created_ms, r.status)
+            for r in requests
+        ],
+        now,
+    )
     by_id = {r.id: r for r in requests}
     written = 0
     for insight in result.requests:
@@ -32,10 +37,16 @@ def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
         current = by_id[insight.id].insights or {}
         if {k: current.get(k) for k in values} != values:
             written += ctx.store.set_insights(by_id[insight.id], {**values, "analyzedAt": iso(now)})
-    summary = {"ranAt": iso(now), "provider": result.provider, "analyzed": len(requests),
-               "written": written, "usage": result.usage,
-               "duplicateGroups": [{"ids": g.ids, "score": g.score, "reason": g.reason}
-                                   for g in result.groups]}
+    summary = {
+        "ranAt": iso(now),
+        "provider": result.provider,
+        "analyzed": len(requests),
+        "written": written,
+        "usage": result.usage,
+        "duplicateGroups": [
+            {"ids": g.ids, "score": g.score, "reason": g.reason} for g in result.groups
+        ],
+    }
     ctx.store.put_insights_run(tenant, app_id, summary)
     return summary
 
@@ -44,12 +55,23 @@ def latest(ctx: Context, caller: Caller, app: App, query: PageQuery) -> dict[str
     """The last run's groups, and a page of per-request insights (newest requests first)."""
     caller.require_admin()
     ran = ctx.store.get_insights_run(app.tenant, app.id) or {}
-    page = ctx.store.list_requests(app.tenant, app.id, status=None, tag=None, sort="new",
-                                   limit=query.limit, cursor=query.cursor)
+    page = ctx.store.list_requests(
+        app.tenant,
+        app.id,
+        status=None,
+        tag=None,
+        sort="new",
+        limit=query.limit,
+        cursor=query.cursor,
+    )
     return {
-        "ranAt": ran.get("ranAt"), "provider": ran.get("provider"),
-        "requests": [{"id": r.id, **{k: v for k, v in r.insights.items() if k != "analyzedAt"}}
-                     for r in page.items if r.insights],
+        "ranAt": ran.get("ranAt"),
+        "provider": ran.get("provider"),
+        "requests": [
+            {"id": r.id, **{k: v for k, v in r.insights.items() if k != "analyzedAt"}}
+            for r in page.items
+            if r.insights
+        ],
         "duplicateGroups": ran.get("duplicateGroups", []),
         "nextCursor": page.next_cursor,
     }
@@ -57,8 +79,10 @@ def latest(ctx: Context, caller: Caller, app: App, query: PageQuery) -> dict[str
 
 def queue(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
     caller.require_admin()
-    aws.client("sqs").send_message(QueueUrl=ctx.settings.jobs_queue_url, MessageBody=json.dumps(
-        {"kind": "insights", "tenant": app.tenant, "appId": app.id}))
+    aws.client("sqs").send_message(
+        QueueUrl=ctx.settings.jobs_queue_url,
+        MessageBody=json.dumps({"kind": "insights", "tenant": app.tenant, "appId": app.id}),
+    )
     return {"status": "queued", "appId": app.id}
 
 

@@ -29,29 +29,60 @@ def _check(user_id: str) -> None:
 def user_data(ctx: Context, caller: Caller, app: App, user_id: str) -> dict[str, Any]:
     caller.require_admin()
     _check(user_id)
-    out: dict[str, Any] = {"userId": user_id, "requests": [], "comments": [], "votes": [],
-                           "subscriptions": [], "feedback": [], "emailOptOut": False}
+    out: dict[str, Any] = {
+        "userId": user_id,
+        "requests": [],
+        "comments": [],
+        "votes": [],
+        "subscriptions": [],
+        "feedback": [],
+        "emailOptOut": False,
+    }
     for item in ctx.store.user_items(app.tenant, app.id, user_id):
         kind = item.get("type")
         request_id = item["pk"].rsplit("#R#", 1)[-1] if "#R#" in item["pk"] else None
         if kind == "request":
-            out["requests"].append({"id": item["id"], "title": item["title"],
-                                    "description": item.get("description", ""),
-                                    "author": item["author"], "createdAt": iso(item["createdAt"])})
+            out["requests"].append(
+                {
+                    "id": item["id"],
+                    "title": item["title"],
+                    "description": item.get("description", ""),
+                    "author": item["author"],
+                    "createdAt": iso(item["createdAt"]),
+                }
+            )
         elif kind == "comment":
-            out["comments"].append({"id": item["id"], "requestId": item["requestId"],
-                                    "body": item["body"], "author": item["author"],
-                                    "createdAt": iso(item["createdAt"])})
+            out["comments"].append(
+                {
+                    "id": item["id"],
+                    "requestId": item["requestId"],
+                    "body": item["body"],
+                    "author": item["author"],
+                    "createdAt": iso(item["createdAt"]),
+                }
+            )
         elif kind in ("vote", "movedVote"):
-            out["votes"].append({"requestId": request_id, "createdAt": iso(item["createdAt"]),
-                                 "user": item["user"], "movedTo": item.get("movedTo")})
+            out["votes"].append(
+                {
+                    "requestId": request_id,
+                    "createdAt": iso(item["createdAt"]),
+                    "user": item["user"],
+                    "movedTo": item.get("movedTo"),
+                }
+            )
         elif kind == "subscription":
             out["subscriptions"].append({"requestId": request_id, "user": item["user"]})
         elif kind == "feedback":
-            out["feedback"].append({"id": item["id"], "message": item["message"],
-                                    "rating": item.get("rating"), "name": item.get("name"),
-                                    "email": item.get("email"),
-                                    "createdAt": iso(item["createdAt"])})
+            out["feedback"].append(
+                {
+                    "id": item["id"],
+                    "message": item["message"],
+                    "rating": item.get("rating"),
+                    "name": item.get("name"),
+                    "email": item.get("email"),
+                    "createdAt": iso(item["createdAt"]),
+                }
+            )
         elif kind == "optOut":
             out["emailOptOut"] = True
     return out

@@ -24,8 +24,19 @@ from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
 from .access import actor_id, viewer_id, writer
 
-__all__ = ["create", "list_page", "get", "view", "fetch", "patch", "delete", "merge", "unmerge",
-           "parse_etag", "Replay"]
+__all__ = [
+    "create",
+    "list_page",
+    "get",
+    "view",
+    "fetch",
+    "patch",
+    "delete",
+    "merge",
+    "unmerge",
+    "parse_etag",
+    "Replay",
+]
 
 IDEMPOTENCY_TTL_S = 24 * 3600
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,12})"$|^(\d{1,12})$')
@@ -47,17 +58,25 @@ def fetch(ctx: Context, app: App, request_id: str) -> FeatureRequest:
     return req
 
 
-def view(ctx: Context, caller: Caller, app: App, req: FeatureRequest,
-         voted: bool | None = None) -> dict[str, Any]:
+def view(
+    ctx: Context, caller: Caller, app: App, req: FeatureRequest, voted: bool | None = None
+) -> dict[str, Any]:
     if voted is None:
         viewer = viewer_id(ctx, caller, app)
         voted = bool(viewer and req.votes) and req.id in ctx.store.voted(
-            app.tenant, app.id, [req.id], viewer)
+            app.tenant, app.id, [req.id], viewer
+        )
     return present.request(req, voted, caller.is_admin)
 
 
-def create(ctx: Context, caller: Caller, app: App, body: RequestCreate,
-           idempotency_key: str | None, raw_body: bytes) -> dict[str, Any]:
+def create(
+    ctx: Context,
+    caller: Caller,
+    app: App,
+    body: RequestCreate,
+    idempotency_key: str | None,
+    raw_body: bytes,
+) -> dict[str, Any]:
     """Create a request; a repeated Idempotency-Key within 24 h replays the first answer."""
     author = writer(ctx, caller, app)
     scope = fingerprint = None
@@ -69,15 +88,25 @@ def create(ctx: Context, caller: Caller, app: App, body: RequestCreate,
         fingerprint = hashlib.sha256(raw_body).hexdigest()
         _replay_if_seen(ctx, app, scope, fingerprint)
     now = ctx.clock()
-    req = FeatureRequest(tenant=app.tenant, app=app.id, id=ctx.make_id(), title=body.title,
-                         description=body.description, author=author, created_ms=now,
-                         updated_ms=now, priority=body.priority, tags=tuple(body.tags),
-                         updated_by=author.id)
+    req = FeatureRequest(
+        tenant=app.tenant,
+        app=app.id,
+        id=ctx.make_id(),
+        title=body.title,
+        description=body.description,
+        author=author,
+        created_ms=now,
+        updated_ms=now,
+        priority=body.priority,
+        tags=tuple(body.tags),
+        updated_by=author.id,
+    )
     out = present.request(req, False, caller.is_admin)
     record = None
     if scope is not None:
-        record = ctx.store.idempotency_item(app.tenant, app.id, scope, fingerprint, 201, out,
-                                            now // 1000 + IDEMPOTENCY_TTL_S)
+        record = ctx.store.idempotency_item(
+            app.tenant, app.id, scope, fingerprint, 201, out, now // 1000 + IDEMPOTENCY_TTL_S
+        )
     try:
         ctx.store.create_request(req, record, author)
     except ConditionFailedError:
@@ -97,13 +126,22 @@ def _replay_if_seen(ctx: Context, app: App, scope: str, fingerprint: str | None)
 
 
 def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
-    page = ctx.store.list_requests(app.tenant, app.id, status=query.status, tag=query.tag,
-                                   sort=query.sort, limit=query.limit, cursor=query.cursor)
+    page = ctx.store.list_requests(
+        app.tenant,
+        app.id,
+        status=query.status,
+        tag=query.tag,
+        sort=query.sort,
+        limit=query.limit,
+        cursor=query.cursor,
+    )
     viewer = viewer_id(ctx, caller, app)
     with_votes = [r.id for r in page.items if r.votes > 0]  # nobody voted for the others
     voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
-    return {"items": [present.request(r, r.id in voted, caller.is_admin) for r in page.items],
-            "nextCursor": page.next_cursor}
+    return {
+        "items": [present.request(r, r.id in voted, caller.is_admin) for r in page.items],
+        "nextCursor": page.next_cursor,
+    }
 
 
 def get(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
@@ -141,7 +179,8 @@ def _apply(req: FeatureRequest, body: RequestPatch) -> dict[str, Any]:
         if name == "status":
             if value == "duplicate":
                 raise ValidationFailedError.for_field(
-                    "status", "use POST …/merge to mark a duplicate")
+                    "status", "use POST …/merge to mark a duplicate"
+                )
             if req.status == "duplicate":
                 raise ConflictError("this request is merged; use POST …/unmerge first")
         if name == "tags":
@@ -163,21 +202,33 @@ def _until_written(attempt: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     raise ConflictError("the request kept changing; try again")
 
 
-def patch(ctx: Context, caller: Caller, app: App, request_id: str, body: RequestPatch,
-          if_match: str | None) -> dict[str, Any]:
+def patch(
+    ctx: Context,
+    caller: Caller,
+    app: App,
+    request_id: str,
+    body: RequestPatch,
+    if_match: str | None,
+) -> dict[str, Any]:
     expected = parse_etag(if_match)
 
     def attempt() -> dict[str, Any]:
         req = fetch(ctx, app, request_id)
         if expected is not None and expected != req.version:
             raise PreconditionFailedError(
-                f"the request is at version {req.version}, not {expected}")
+                f"the request is at version {req.version}, not {expected}"
+            )
         _check_edit_rights(caller, req, body)
         changes = _apply(req, body)
         if not changes:
             return view(ctx, caller, app, req)
-        updated = replace(req, **changes, version=req.version + 1, updated_ms=ctx.clock(),
-                          updated_by=actor_id(caller))
+        updated = replace(
+            req,
+            **changes,
+            version=req.version + 1,
+            updated_ms=ctx.clock(),
+            updated_by=actor_id(caller),
+        )
         ctx.store.update_request(req, updated)
         return view(ctx, caller, app, updated)
 
@@ -192,8 +243,9 @@ def delete(ctx: Context, caller: Caller, app: App, request_id: str) -> None:
         raise NotFoundError("no such request") from None
 
 
-def merge(ctx: Context, caller: Caller, app: App, request_id: str, body: MergeBody
-          ) -> dict[str, Any]:
+def merge(
+    ctx: Context, caller: Caller, app: App, request_id: str, body: MergeBody
+) -> dict[str, Any]:
     """Mark as duplicate, then move the voters; a voter of both keeps one vote."""
     caller.require_admin()
     if body.into == request_id:
@@ -204,11 +256,18 @@ def merge(ctx: Context, caller: Caller, app: App, request_id: str, body: MergeBo
         if source.status == "duplicate":
             raise ConflictError(f"already merged into {source.duplicate_of}")
         if target.status == "duplicate":
-            raise ConflictError(f"{target.id} is itself merged into {target.duplicate_of}; "
-                                "merge into that one")
-        marked = replace(source, status="duplicate", duplicate_of=target.id,
-                         status_before_merge=source.status, version=source.version + 1,
-                         updated_ms=ctx.clock(), updated_by=actor_id(caller))
+            raise ConflictError(
+                f"{target.id} is itself merged into {target.duplicate_of}; merge into that one"
+            )
+        marked = replace(
+            source,
+            status="duplicate",
+            duplicate_of=target.id,
+            status_before_merge=source.status,
+            version=source.version + 1,
+            updated_ms=ctx.clock(),
+            updated_by=actor_id(caller),
+        )
         ctx.store.update_request(source, marked)
         ctx.store.move_votes(marked, target)
         return get(ctx, caller, app, request_id)
@@ -227,10 +286,15 @@ def unmerge(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str
 
     def attempt() -> dict[str, Any]:
         current = fetch(ctx, app, request_id)
-        restored = replace(current, status=current.status_before_merge or "open",
-                           duplicate_of=None, status_before_merge=None,
-                           version=current.version + 1, updated_ms=ctx.clock(),
-                           updated_by=actor_id(caller))
+        restored = replace(
+            current,
+            status=current.status_before_merge or "open",
+            duplicate_of=None,
+            status_before_merge=None,
+            version=current.version + 1,
+            updated_ms=ctx.clock(),
+            updated_by=actor_id(caller),
+        )
         ctx.store.update_request(current, restored)
         return get(ctx, caller, app, request_id)
 

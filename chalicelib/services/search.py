@@ -33,8 +33,11 @@ def _index(ctx: Context, app: App) -> Any:
     if cached and time.monotonic() - cached[0] < CACHE_S:
         return cached[1]
     entries = ctx.store.search_entries(app.tenant, app.id)
-    index = Index((rid, value.split("|", 1)[1]) for rid, value in entries.items()
-                  if value.split("|", 1)[0] in SEARCHABLE)
+    index = Index(
+        (rid, value.split("|", 1)[1])
+        for rid, value in entries.items()
+        if value.split("|", 1)[0] in SEARCHABLE
+    )
     with _lock:
         _cache[key] = (time.monotonic(), index)
     return index
@@ -43,12 +46,22 @@ def _index(ctx: Context, app: App) -> Any:
 def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
     found = _index(ctx, app).search(q, 5)
     found = [(rid, score) for rid, score in found if score >= 0.2]
-    requests = {r.id: r for r in ctx.store.get_requests(app.tenant, app.id,
-                                                        [rid for rid, _ in found])}
-    return {"items": [{"id": rid, "title": requests[rid].title,
-                       "status": requests[rid].status, "votes": requests[rid].votes,
-                       "score": round(min(1.0, score), 3)}
-                      for rid, score in found if rid in requests]}
+    requests = {
+        r.id: r for r in ctx.store.get_requests(app.tenant, app.id, [rid for rid, _ in found])
+    }
+    return {
+        "items": [
+            {
+                "id": rid,
+                "title": requests[rid].title,
+                "status": requests[rid].status,
+                "votes": requests[rid].votes,
+                "score": round(min(1.0, score), 3),
+            }
+            for rid, score in found
+            if rid in requests
+        ]
+    }
 
 
 def keep_index(ctx: Context, event: DomainEvent) -> None:

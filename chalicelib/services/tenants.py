@@ -29,8 +29,10 @@ def create_tenant(ctx: Context, tenant_id: str, name: str | None = None) -> dict
 
 
 def list_tenants(ctx: Context) -> list[dict[str, Any]]:
-    return [{"tenant": t.id, "name": t.name, "createdAt": iso(t.created_ms)}
-            for t in ctx.store.list_tenants()]
+    return [
+        {"tenant": t.id, "name": t.name, "createdAt": iso(t.created_ms)}
+        for t in ctx.store.list_tenants()
+    ]
 
 
 def create_key(ctx: Context, tenant_id: str, label: str = "") -> dict[str, str]:
@@ -49,5 +51,7 @@ def revoke_key(ctx: Context, tenant_id: str, key_id: str) -> None:
 
 
 def list_keys(ctx: Context, tenant_id: str) -> list[dict[str, Any]]:
-    return [{"keyId": k.key_id, "label": k.label, "createdAt": iso(k.created_ms),
-             "revoked": k.revoked} for k in ctx.store.list_admin_keys(tenant_id)]
+    return [
+        {"keyId": k.key_id, "label": k.label, "createdAt": iso(k.created_ms), "revoked": k.revoked}
+        for k in ctx.store.list_admin_keys(tenant_id)
+    ]

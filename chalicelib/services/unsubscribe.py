@@ -20,4 +20,3 @@ def unsubscribe(ctx: Context, token: str | None) -> tuple[int, dict[str, object]
     ctx.store.opt_out(claims["t"], claims["a"], claims["r"])
     app = ctx.store.get_app(claims["t"], claims["a"])
     return 200, {"ok": True, "app_name": app.name if app else claims["a"]}
-

@@ -58,12 +58,15 @@ def unvote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str,
     raise ConflictError("too many votes at once; try again")
 
 
-def voters(ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
-           ) -> dict[str, Any]:
+def voters(
+    ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
+) -> dict[str, Any]:
     caller.require_admin()
     page = ctx.store.list_voters(fetch(ctx, app, request_id), query.limit, query.cursor)
-    return {"items": [present.user(v.user, admin=True) for v in page.items],
-            "nextCursor": page.next_cursor}
+    return {
+        "items": [present.user(v.user, admin=True) for v in page.items],
+        "nextCursor": page.next_cursor,
+    }
 
 
 def _follower(ctx: Context, caller: Caller, app: App) -> Person:

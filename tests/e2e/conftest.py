@@ -30,10 +30,23 @@ def stack() -> Iterator[dict[str, Any]]:
     aws.reset_clients()
     ensure_table(aws.client("dynamodb"), get_settings().table_name)
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local",
-         "--no-autoreload", "--host", "127.0.0.1", "--port", str(api_port)],
-        cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "chalice"),
+            "local",
+            "--stage",
+            "local",
+            "--no-autoreload",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(api_port),
+        ],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{api_port}"
     try:
         wait_for_health(f"{base}/v1/health")
@@ -51,7 +64,6 @@ def stack() -> Iterator[dict[str, Any]]:
 @pytest.fixture
 def http(stack: dict[str, Any]) -> Api:
     return Api(base_url=stack["base"])
-
 
 
 @pytest.fixture

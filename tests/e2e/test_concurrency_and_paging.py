@@ -12,8 +12,11 @@ def test_100_concurrent_voters_give_an_exact_count(http: Api, tenant: Tenant) ->
     tokens = [tenant.token(f"crowd-{n}") for n in range(100)]
 
     def vote(token: str) -> int:
-        return Api(base_url=http._base).post(tenant.path(f"/requests/{rid}/vote"),
-                                             key=tenant.pub_key, token=token).status
+        return (
+            Api(base_url=http._base)
+            .post(tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key, token=token)
+            .status
+        )
 
     with ThreadPoolExecutor(max_workers=100) as pool:
         statuses = list(pool.map(vote, tokens + tokens[:20]))  # 20 of them vote twice
@@ -35,9 +38,13 @@ def test_idempotent_create_under_concurrent_replay(http: Api, tenant: Tenant) ->
     token = tenant.token("replayer")
 
     def create(_: int) -> tuple[int, str]:
-        r = Api(base_url=http._base).post(tenant.path("/requests"), key=tenant.pub_key,
-                                          token=token, headers={"Idempotency-Key": "same"},
-                                          body={"title": "Created once"})
+        r = Api(base_url=http._base).post(
+            tenant.path("/requests"),
+            key=tenant.pub_key,
+            token=token,
+            headers={"Idempotency-Key": "same"},
+            body={"title": "Created once"},
+        )
         return r.status, r.body["id"]
 
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -63,15 +70,19 @@ def _all_pages(http: Api, tenant: Tenant, sort: str, limit: int) -> list[dict]:
 
 def test_paging_250_requests_returns_each_once_in_both_sorts(http: Api, tenant: Tenant) -> None:
     def create(n: int) -> str:
-        return tenant.create(f"Request number {n}", as_user=f"author-{n % 7}",
-                             tags=["even"] if n % 2 == 0 else [])["id"]
+        return tenant.create(
+            f"Request number {n}", as_user=f"author-{n % 7}", tags=["even"] if n % 2 == 0 else []
+        )["id"]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         ids = list(pool.map(create, range(250)))
     for n, rid in enumerate(ids[:30]):  # give some of them votes so top differs from new
         for v in range(n % 4):
-            http.post(tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key,
-                      token=tenant.token(f"voter-{v}"))
+            http.post(
+                tenant.path(f"/requests/{rid}/vote"),
+                key=tenant.pub_key,
+                token=tenant.token(f"voter-{v}"),
+            )
 
     newest = _all_pages(http, tenant, "new", 17)
     assert sorted(r["id"] for r in newest) == sorted(ids) and len(newest) == 250

@@ -12,10 +12,26 @@ from tools.resources import ROOT
 
 def test_cost_prints_four_tables_from_measured_figures() -> None:
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
-    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "cost", "--rounds", "3",
-                          "--requests", "100000", "--mix", "reads=80,votes=15,creates=5",
-                          "--json"], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=300, check=False)
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "cost",
+            "--rounds",
+            "3",
+            "--requests",
+            "100000",
+            "--mix",
+            "reads=80,votes=15,creates=5",
+            "--json",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     data = json.loads(out.stdout)
     kinds = {k["name"]: k for k in data["measured"]}
@@ -30,6 +46,12 @@ def test_cost_prints_four_tables_from_measured_figures() -> None:
 
 
 def test_cost_rejects_a_bad_mix() -> None:
-    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "cost", "--mix", "reads"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "cost", "--mix", "reads"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert out.returncode == 1 and "--mix looks like" in out.stderr

@@ -11,8 +11,7 @@ from tools.package import lint
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
-def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str,
-                                                                tmp_path: Path) -> None:
+def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str, tmp_path: Path) -> None:
     expanded, result = lint(stage, tmp_path / stage)
     assert result.returncode == 0, result.stdout + result.stderr
     sam = json.loads((tmp_path / stage / "package" / "sam.json").read_text())
@@ -22,9 +21,19 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str,
     assert table["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
     assert resources["EventsTopic"]["Properties"]["TopicName"] == f"featureboard-events-{stage}"
     functions = {n: r for n, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert {"APIHandler", "OnTableChange", "EmailOnEvent", "WebhooksOnEvent", "StatsOnEvent",
-            "SentimentOnEvent", "SearchOnEvent", "DeliverWebhooks", "RunJobs", "NightlyExport",
-            "NightlyInsights"} <= set(functions)
+    assert {
+        "APIHandler",
+        "OnTableChange",
+        "EmailOnEvent",
+        "WebhooksOnEvent",
+        "StatsOnEvent",
+        "SentimentOnEvent",
+        "SearchOnEvent",
+        "DeliverWebhooks",
+        "RunJobs",
+        "NightlyExport",
+        "NightlyInsights",
+    } <= set(functions)
     for name, function in functions.items():
         assert function["Properties"]["Tracing"] == "Active", name
         env = function["Properties"]["Environment"]["Variables"]
@@ -39,13 +48,20 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str,
                 assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
     stream = functions["OnTableChange"]["Properties"]["Events"]
     assert next(iter(stream.values()))["Properties"]["Stream"] == {
-        "Fn::GetAtt": ["AppTable", "StreamArn"]}
+        "Fn::GetAtt": ["AppTable", "StreamArn"]
+    }
     bucket = resources["ExportBucket"]["Properties"]
     assert all(bucket["PublicAccessBlockConfiguration"].values())
     alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     watched = {a["Properties"]["MetricName"] for a in alarms}
-    assert {"ApproximateNumberOfMessagesVisible", "Errors", "Throttles", "5XXError",
-            "ReadThrottleEvents", "WriteThrottleEvents"} <= watched
+    assert {
+        "ApproximateNumberOfMessagesVisible",
+        "Errors",
+        "Throttles",
+        "5XXError",
+        "ReadThrottleEvents",
+        "WriteThrottleEvents",
+    } <= watched
     assert all(a["Properties"]["AlarmActions"] == [{"Ref": "OperatorTopic"}] for a in alarms)
     api = functions["APIHandler"]["Properties"]
     assert api["AutoPublishAlias"] == "live"

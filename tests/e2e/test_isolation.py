@@ -55,11 +55,15 @@ def test_other_tenants_and_apps_see_nothing(http: Api, tenant: Tenant, other: Te
     vault = victim.make_app("vault")
     owner = victim.token("owner", app_id="vault")
     base = victim.path(app_id="vault")
-    rid, rid2 = (http.post(f"{base}/requests", key=vault["pub"], token=owner,
-                           body={"title": title}).body["id"]
-                 for title in ("Secret plan", "Other secret"))
-    cid = http.post(f"{base}/requests/{rid}/comments", key=vault["pub"], token=owner,
-                    body={"body": "private"}).body["id"]
+    rid, rid2 = (
+        http.post(f"{base}/requests", key=vault["pub"], token=owner, body={"title": title}).body[
+            "id"
+        ]
+        for title in ("Secret plan", "Other secret")
+    )
+    cid = http.post(
+        f"{base}/requests/{rid}/comments", key=vault["pub"], token=owner, body={"body": "private"}
+    ).body["id"]
     http.post(f"{base}/requests/{rid}/vote", key=vault["pub"], token=owner)
     before = _victim_state(http, victim, rid)
     ids = {"app": "vault", "rid": rid, "rid2": rid2, "cid": cid}
@@ -67,11 +71,17 @@ def test_other_tenants_and_apps_see_nothing(http: Api, tenant: Tenant, other: Te
     attackers = {
         "other tenant's admin key": {"key": other.admin_key},
         "other tenant's admin key acting as the owner": {
-            "key": other.admin_key, "headers": {"X-User-Id": "owner"}},
-        "other tenant's publishable key and user": {"key": other.pub_key,
-                                                    "token": other.token("owner")},
-        "same tenant, another app's publishable key": {"key": victim.pub_key,
-                                                       "token": victim.token("owner")},
+            "key": other.admin_key,
+            "headers": {"X-User-Id": "owner"},
+        },
+        "other tenant's publishable key and user": {
+            "key": other.pub_key,
+            "token": other.token("owner"),
+        },
+        "same tenant, another app's publishable key": {
+            "key": victim.pub_key,
+            "token": victim.token("owner"),
+        },
     }
     for who, creds in attackers.items():
         for method, template, body in ROUTES:
@@ -83,8 +93,9 @@ def test_other_tenants_and_apps_see_nothing(http: Api, tenant: Tenant, other: Te
 
     forged = user_token("not-the-app-secret-but-long-enough-32b", "owner")
     for method, template, body in ROUTES:
-        r = http.send(method, template.format(**ids), key=vault["pub"], token=forged,
-                      body=_fill(body, ids))
+        r = http.send(
+            method, template.format(**ids), key=vault["pub"], token=forged, body=_fill(body, ids)
+        )
         assert (r.status, r.code) == (401, "unauthenticated"), (method, template)
 
     assert _victim_state(http, victim, rid) == before

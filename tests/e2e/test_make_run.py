@@ -23,12 +23,22 @@ from tools.resources import ROOT
 
 def start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
-    env |= {"PORT": str(port), "FEATUREBOARD_LOCAL_DIR": str(tmp_path),
-            # the site and the demo default to PORT+1 and PORT+2, which may be taken here
-            "STATIC_PORT": str(free_port()), "DEMO_PORT": str(free_port())}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "local", "run"], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    env |= {
+        "PORT": str(port),
+        "FEATUREBOARD_LOCAL_DIR": str(tmp_path),
+        # the site and the demo default to PORT+1 and PORT+2, which may be taken here
+        "STATIC_PORT": str(free_port()),
+        "DEMO_PORT": str(free_port()),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "local", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for_health(f"http://127.0.0.1:{port}/v1/health", timeout=120)
     except TimeoutError:
@@ -47,11 +57,21 @@ def stop(proc: subprocess.Popen[bytes]) -> str:
 
 def emails(tmp_path: Path, port: int) -> list[dict[str, Any]]:
     creds = json.loads((tmp_path / "credentials.json").read_text())
-    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ENDPOINT_URL", "TABLE_NAME",
-                                                             "SIGNING_SECRET")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("AWS_ENDPOINT_URL", "TABLE_NAME", "SIGNING_SECRET")
+    }
     env["FEATUREBOARD_LOCAL_DIR"] = str(tmp_path)
-    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "emails", "--json"], cwd=ROOT,
-                         env=env, capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "emails", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert creds["awsEndpointUrl"]
     return json.loads(out.stdout)
 
@@ -78,34 +98,53 @@ def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
         admin, pub = creds["adminKey"], creds["apps"]["web"]["publishableKey"]
         listed = api.get("/v1/apps/web/requests?sort=top&limit=50", key=pub)
         assert listed.status == 200 and len(listed.body["items"]) >= 30
-        hooked = api.patch("/v1/apps/web", key=admin, body={"webhooks": [
-            {"url": receiver.url, "events": ["request.status_changed"]}]})
+        hooked = api.patch(
+            "/v1/apps/web",
+            key=admin,
+            body={"webhooks": [{"url": receiver.url, "events": ["request.status_changed"]}]},
+        )
         secret = hooked.body["webhooks"][0]["secret"]
         target = next(r for r in listed.body["items"] if r["status"] == "open")
-        changed = api.patch(f"/v1/apps/web/requests/{target['id']}", key=admin,
-                            body={"status": "planned"})
+        changed = api.patch(
+            f"/v1/apps/web/requests/{target['id']}", key=admin, body={"status": "planned"}
+        )
         assert changed.status == 200
 
         def status_emails() -> list[dict[str, Any]]:
-            return [e for e in emails(tmp_path, port)
-                    if e["subject"] == f"“{target['title']}” is now planned"]
+            return [
+                e
+                for e in emails(tmp_path, port)
+                if e["subject"] == f"“{target['title']}” is now planned"
+            ]
 
         sent = wait_until(status_emails)
         assert len({e["to"] for e in sent}) == len(sent)  # once per follower
+
         def ours() -> list[dict[str, Any]]:  # the seed's own status changes may come too
-            return [r for r in receiver.received
-                    if json.loads(r["body"])["data"]["request"]["id"] == target["id"]]
+            return [
+                r
+                for r in receiver.received
+                if json.loads(r["body"])["data"]["request"]["id"] == target["id"]
+            ]
 
         raw = wait_until(ours)
         assert len(raw) == 1
         stamp, v1 = (p.split("=", 1)[1] for p in raw[0]["headers"]["X-Signature"].split(","))
-        assert v1 == hmac.new(secret.encode(), f"{stamp}.".encode() + raw[0]["body"],
-                              hashlib.sha256).hexdigest()
+        assert (
+            v1
+            == hmac.new(
+                secret.encode(), f"{stamp}.".encode() + raw[0]["body"], hashlib.sha256
+            ).hexdigest()
+        )
         outbox = urllib.request.urlopen(f"http://127.0.0.1:{port}/local/outbox", timeout=10)
         assert "is now planned" in outbox.read().decode()
-        report = wait_until(lambda: api.get("/v1/apps/web/analytics", key=admin).body
-                            if api.get("/v1/apps/web/analytics", key=admin).body["requests"]
-                            else None)
+        report = wait_until(
+            lambda: (
+                api.get("/v1/apps/web/analytics", key=admin).body
+                if api.get("/v1/apps/web/analytics", key=admin).body["requests"]
+                else None
+            )
+        )
         assert report["requests"] == len(listed.body["items"])
     finally:
         receiver.server.shutdown()
@@ -118,8 +157,9 @@ def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
     try:
         creds = json.loads((tmp_path / "credentials.json").read_text())
         api = Api(base_url=f"http://127.0.0.1:{port}")
-        again = api.get(f"/v1/apps/web/requests/{target['id']}",
-                        key=creds["apps"]["web"]["publishableKey"])
+        again = api.get(
+            f"/v1/apps/web/requests/{target['id']}", key=creds["apps"]["web"]["publishableKey"]
+        )
         assert again.status == 200 and again.body["status"] == "planned"
     finally:
         stop(proc)

@@ -13,9 +13,15 @@ from tools.resources import ROOT
 
 
 def manage(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT,
-                          env=dict(os.environ), capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_tenant_create_json_gives_a_working_admin_key(http: Api, stack: dict[str, Any]) -> None:
@@ -37,8 +43,12 @@ def test_tenant_create_json_gives_a_working_admin_key(http: Api, stack: dict[str
 
 
 def test_bad_arguments_exit_1_with_a_message_not_a_traceback(stack: dict[str, Any]) -> None:
-    for args in (("tenant", "create", "Bad Name"), ("tenant", "create", "x"),
-                 ("key", "create", unique("missing")), ("key", "revoke", unique("no"), "abc")):
+    for args in (
+        ("tenant", "create", "Bad Name"),
+        ("tenant", "create", "x"),
+        ("key", "create", unique("missing")),
+        ("key", "revoke", unique("no"), "abc"),
+    ):
         result = manage(*args)
         assert result.returncode == 1, (args, result.stdout, result.stderr)
         assert "Error:" in result.stderr and "Traceback" not in result.stderr
@@ -49,8 +59,18 @@ def test_bad_arguments_exit_1_with_a_message_not_a_traceback(stack: dict[str, An
 
 
 def test_every_command_has_help() -> None:
-    for args in ((), ("tenant",), ("tenant", "create"), ("tenant", "list"), ("key",),
-                 ("key", "create"), ("key", "list"), ("key", "revoke"), ("seed",), ("local",),
-                 ("local", "run")):
+    for args in (
+        (),
+        ("tenant",),
+        ("tenant", "create"),
+        ("tenant", "list"),
+        ("key",),
+        ("key", "create"),
+        ("key", "list"),
+        ("key", "revoke"),
+        ("seed",),
+        ("local",),
+        ("local", "run"),
+    ):
         result = manage(*args, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, args

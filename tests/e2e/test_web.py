@@ -20,8 +20,15 @@ from tools.resources import ROOT
 
 SHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,17 +36,30 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("stack")
     port, static_port, demo_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
-    env |= {"PORT": str(port), "STATIC_PORT": str(static_port), "DEMO_PORT": str(demo_port),
-            "FEATUREBOARD_LOCAL_DIR": str(folder)}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "local", "run"], cwd=ROOT,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    env |= {
+        "PORT": str(port),
+        "STATIC_PORT": str(static_port),
+        "DEMO_PORT": str(demo_port),
+        "FEATUREBOARD_LOCAL_DIR": str(folder),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "local", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for_health(f"http://127.0.0.1:{port}/v1/health", timeout=120)
         creds = json.loads((folder / "credentials.json").read_text())
-        yield {**creds, "site": f"http://127.0.0.1:{static_port}",
-               "demo": f"http://127.0.0.1:{demo_port}",
-               "http": Api(base_url=f"http://127.0.0.1:{port}")}
+        yield {
+            **creds,
+            "site": f"http://127.0.0.1:{static_port}",
+            "demo": f"http://127.0.0.1:{demo_port}",
+            "http": Api(base_url=f"http://127.0.0.1:{port}"),
+        }
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
@@ -116,8 +136,9 @@ def test_end_user_finds_votes_comments_and_suggests(page: Any, site: dict[str, A
     assert not page.errors
 
 
-def test_admin_triages_merges_responds_and_the_board_shows_it(page: Any,
-                                                               site: dict[str, Any]) -> None:
+def test_admin_triages_merges_responds_and_the_board_shows_it(
+    page: Any, site: dict[str, Any]
+) -> None:
     sign_in(page, site)
     page.wait_for_selector("tbody tr")
     shot(page, "console-triage")
@@ -160,7 +181,8 @@ def test_console_pages_render(page: Any, site: dict[str, Any]) -> None:
 
 
 def test_widget_on_a_third_party_origin_sends_feedback_the_admin_sees(
-        page: Any, site: dict[str, Any]) -> None:
+    page: Any, site: dict[str, Any]
+) -> None:
     page.goto(f"{site['demo']}/widget/demo.html")
     page.wait_for_selector("[data-featureboard-widget]", state="attached")
     page.locator("[data-featureboard-widget] .launcher").click()
@@ -190,8 +212,11 @@ def test_unmodified_feedback_fin_bundle_posts_to_us(page: Any, site: dict[str, A
 def test_hostile_titles_show_as_text_and_run_nothing(page: Any, site: dict[str, Any]) -> None:
     pub = site["apps"]["web"]["publishableKey"]
     hostile = "<img src=x onerror=alert(1)>"
-    made = site["http"].post("/v1/apps/web/requests", key=pub, body={
-        "title": hostile, "description": "<script>alert(2)</script>"})
+    made = site["http"].post(
+        "/v1/apps/web/requests",
+        key=pub,
+        body={"title": hostile, "description": "<script>alert(2)</script>"},
+    )
     assert made.status == 201
     page.goto(f"{site['site']}/board/#/r/{made.body['id']}")
     page.wait_for_selector("#request-title")
@@ -223,14 +248,18 @@ def test_no_serious_accessibility_violations(page: Any, site: dict[str, Any], wh
             page.wait_for_selector("#comments")
     page.add_script_tag(path=str(ROOT / "static" / "vendor" / "axe.min.js"))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
 def test_pages_fit_a_phone(browser: Any, site: dict[str, Any]) -> None:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         for name, url, ready in (

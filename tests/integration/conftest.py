@@ -47,8 +47,13 @@ def aws_mock() -> Iterator[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def _session_runner(aws_mock: dict[str, str]) -> EventRunner:
-    found = EventRunner("us-east-1", aws_mock["TABLE_NAME"], aws_mock["EVENTS_TOPIC_ARN"],
-                        aws_mock["WEBHOOK_QUEUE_URL"], aws_mock["JOBS_QUEUE_URL"])
+    found = EventRunner(
+        "us-east-1",
+        aws_mock["TABLE_NAME"],
+        aws_mock["EVENTS_TOPIC_ARN"],
+        aws_mock["WEBHOOK_QUEUE_URL"],
+        aws_mock["JOBS_QUEUE_URL"],
+    )
     found.subscribe()
     found.start_at_latest()
     return found
@@ -74,7 +79,6 @@ def api(aws_mock: None) -> Iterator[Api]:
 
     with Client(app, stage_name="local") as client:
         yield Api(chalice_client=client)
-
 
 
 @pytest.fixture

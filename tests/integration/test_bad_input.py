@@ -31,8 +31,9 @@ BAD_REQUEST_BODIES = [
 
 
 @pytest.mark.parametrize(("body", "code", "field"), BAD_REQUEST_BODIES)
-def test_create_request_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, code: str,
-                                           field: str) -> None:
+def test_create_request_rejects_bad_bodies(
+    api: Api, tenant: Tenant, body: dict, code: str, field: str
+) -> None:
     r = api.post(tenant.path("/requests"), key=tenant.pub_key, token=tenant.token("u"), body=body)
     assert (r.status, r.code) == (400, code), r.body
     assert set(r.body) == ENVELOPE_KEYS and r.body["requestId"]
@@ -42,42 +43,75 @@ def test_create_request_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict,
 
 
 def test_unicode_titles_count_characters_not_bytes(api: Api, tenant: Tenant) -> None:
-    made = api.post(tenant.path("/requests"), key=tenant.pub_key, token=tenant.token("u"),
-                    body={"title": "🌙" * 120, "description": "مرحبا <script>x</script>"})
+    made = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=tenant.token("u"),
+        body={"title": "🌙" * 120, "description": "مرحبا <script>x</script>"},
+    )
     assert made.status == 201 and made.body["title"] == "🌙" * 120
     assert made.body["description"] == "مرحبا <script>x</script>"
-    too_long = api.post(tenant.path("/requests"), key=tenant.pub_key, token=tenant.token("u"),
-                        body={"title": "🌙" * 121})
+    too_long = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=tenant.token("u"),
+        body={"title": "🌙" * 121},
+    )
     assert (too_long.status, too_long.code) == (400, "validation_error")
 
 
-@pytest.mark.parametrize(("raw", "content_type", "status", "code"), [
-    (b"{not json", "application/json", 400, "bad_request"),
-    (b"[1, 2]", "application/json", 400, "bad_request"),
-    (b'"a string"', "application/json", 400, "bad_request"),
-    (b"", "application/json", 400, "bad_request"),
-    (b'{"title": "Form post"}', "application/x-www-form-urlencoded", 415,
-     "unsupported_media_type"),
-    (b'{"title": "Text"}', "text/plain", 415, "unsupported_media_type"),
-    (b'{"title": "' + b"x" * (64 * 1024) + b'"}', "application/json", 413, "payload_too_large"),
-    (b'\xff\xfe{"title": 1}', "application/json", 400, "bad_request"),
-])
-def test_bodies_that_are_not_json_objects(api: Api, tenant: Tenant, raw: bytes,
-                                          content_type: str, status: int, code: str) -> None:
-    r = api.post(tenant.path("/requests"), key=tenant.pub_key, token=tenant.token("u"), raw=raw,
-                 headers={"Content-Type": content_type})
+@pytest.mark.parametrize(
+    ("raw", "content_type", "status", "code"),
+    [
+        (b"{not json", "application/json", 400, "bad_request"),
+        (b"[1, 2]", "application/json", 400, "bad_request"),
+        (b'"a string"', "application/json", 400, "bad_request"),
+        (b"", "application/json", 400, "bad_request"),
+        (
+            b'{"title": "Form post"}',
+            "application/x-www-form-urlencoded",
+            415,
+            "unsupported_media_type",
+        ),
+        (b'{"title": "Text"}', "text/plain", 415, "unsupported_media_type"),
+        (b'{"title": "' + b"x" * (64 * 1024) + b'"}', "application/json", 413, "payload_too_large"),
+        (b'\xff\xfe{"title": 1}', "application/json", 400, "bad_request"),
+    ],
+)
+def test_bodies_that_are_not_json_objects(
+    api: Api, tenant: Tenant, raw: bytes, content_type: str, status: int, code: str
+) -> None:
+    r = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=tenant.token("u"),
+        raw=raw,
+        headers={"Content-Type": content_type},
+    )
     assert (r.status, r.code) == (status, code), r.body
     assert set(r.body) == ENVELOPE_KEYS
 
 
-@pytest.mark.parametrize(("query", "field"), [
-    ("limit=0", "limit"), ("limit=101", "limit"), ("limit=abc", "limit"), ("limit=-1", "limit"),
-    ("limit=1.5", "limit"), ("sort=old", "sort"), ("status=done", "status"),
-    ("tag=Bad%20Tag", "tag"), ("tag=" + "t" * 33, "tag"), ("cursor=", "cursor"),
-    ("cursor=not-a-cursor", "cursor"), ("colour=red", "colour"),
-])
-def test_list_rejects_bad_query_parameters(api: Api, tenant: Tenant, query: str,
-                                           field: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=-1", "limit"),
+        ("limit=1.5", "limit"),
+        ("sort=old", "sort"),
+        ("status=done", "status"),
+        ("tag=Bad%20Tag", "tag"),
+        ("tag=" + "t" * 33, "tag"),
+        ("cursor=", "cursor"),
+        ("cursor=not-a-cursor", "cursor"),
+        ("colour=red", "colour"),
+    ],
+)
+def test_list_rejects_bad_query_parameters(
+    api: Api, tenant: Tenant, query: str, field: str
+) -> None:
     r = api.get(tenant.path(f"/requests?{query}"), key=tenant.pub_key)
     assert (r.status, r.code) == (400, "validation_error"), r.body
     assert r.body["error"]["details"][0]["field"] == field
@@ -91,20 +125,22 @@ def test_altered_cursor_is_refused(api: Api, tenant: Tenant) -> None:
     r = api.get(tenant.path(f"/requests?limit=1&cursor={flipped}"), key=tenant.pub_key)
     assert (r.status, r.code) == (400, "validation_error")
     # a good cursor from one list is no good on another (other sort, other filter)
-    moved = api.get(tenant.path(f"/requests?limit=1&sort=top&cursor={cursor}"),
-                    key=tenant.pub_key)
+    moved = api.get(tenant.path(f"/requests?limit=1&sort=top&cursor={cursor}"), key=tenant.pub_key)
     assert (moved.status, moved.code) == (400, "validation_error")
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({}, "body"),
-    ({"status": "duplicate"}, "status"),
-    ({"status": "shipped"}, "status"),
-    ({"title": None}, "title"),
-    ({"response": "r" * 5001}, "response"),
-    ({"priority": 3}, "priority"),
-    ({"id": "new-id"}, "id"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"status": "duplicate"}, "status"),
+        ({"status": "shipped"}, "status"),
+        ({"title": None}, "title"),
+        ({"response": "r" * 5001}, "response"),
+        ({"priority": 3}, "priority"),
+        ({"id": "new-id"}, "id"),
+    ],
+)
 def test_patch_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, field: str) -> None:
     rid = tenant.create("Patch target")["id"]
     r = api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body=body)
@@ -116,47 +152,88 @@ def test_patch_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, field: s
 @pytest.mark.parametrize("if_match", ["abc", '"x1"', "1.5", "-1"])
 def test_malformed_if_match_is_412(api: Api, tenant: Tenant, if_match: str) -> None:
     rid = tenant.create("Etag target")["id"]
-    r = api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key,
-                  headers={"If-Match": if_match}, body={"priority": "low"})
+    r = api.patch(
+        tenant.path(f"/requests/{rid}"),
+        key=tenant.admin_key,
+        headers={"If-Match": if_match},
+        body={"priority": "low"},
+    )
     assert (r.status, r.code) == (412, "precondition_failed")
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({}, "body"), ({"body": ""}, "body"), ({"body": "   "}, "body"), ({"body": "b" * 5001}, "body"),
-    ({"body": 7}, "body"), ({"body": "ok", "extra": 1}, "extra"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "body"),
+        ({"body": ""}, "body"),
+        ({"body": "   "}, "body"),
+        ({"body": "b" * 5001}, "body"),
+        ({"body": 7}, "body"),
+        ({"body": "ok", "extra": 1}, "extra"),
+    ],
+)
 def test_comment_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, field: str) -> None:
     rid = tenant.create("Comment target")["id"]
-    r = api.post(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key,
-                 token=tenant.token("u"), body=body)
+    r = api.post(
+        tenant.path(f"/requests/{rid}/comments"),
+        key=tenant.pub_key,
+        token=tenant.token("u"),
+        body=body,
+    )
     assert (r.status, r.code) == (400, "validation_error"), r.body
     assert r.body["error"]["details"][0]["field"] == field
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({}, "message"), ({"message": ""}, "message"), ({"message": "ok", "rating": 0}, "rating"),
-    ({"message": "ok", "rating": 6}, "rating"), ({"message": "ok", "rating": "5"}, "rating"),
-    ({"message": "ok", "rating": 4.5}, "rating"), ({"message": "ok", "email": "nope"}, "email"),
-    ({"message": "m" * 5001}, "message"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "message"),
+        ({"message": ""}, "message"),
+        ({"message": "ok", "rating": 0}, "rating"),
+        ({"message": "ok", "rating": 6}, "rating"),
+        ({"message": "ok", "rating": "5"}, "rating"),
+        ({"message": "ok", "rating": 4.5}, "rating"),
+        ({"message": "ok", "email": "nope"}, "email"),
+        ({"message": "m" * 5001}, "message"),
+    ],
+)
 def test_feedback_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, field: str) -> None:
     r = api.post(tenant.path("/feedback"), key=tenant.pub_key, token=tenant.token("u"), body=body)
     assert (r.status, r.code) == (400, "validation_error"), r.body
     assert r.body["error"]["details"][0]["field"] == field
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"id": "x", "name": "X"}, "id"), ({"id": "Has Caps", "name": "X"}, "id"),
-    ({"id": "a" * 41, "name": "X"}, "id"), ({"id": "ok-id", "name": ""}, "name"),
-    ({"id": "ok-id", "name": "X", "allowAnonymous": "yes"}, "allowAnonymous"),
-    ({"id": "ok-id", "name": "X", "notifyEmails": ["not-an-email"]}, "notifyEmails.0"),
-    ({"id": "ok-id", "name": "X", "webhooks": [{"url": "ftp://x.example", "events": ["*"]}]},
-     "webhooks.0.url"),
-    ({"id": "ok-id", "name": "X", "webhooks": [{"url": "https://93.184.215.14/hook", "events": ["nope"]}]},
-     "webhooks.0.events"),
-    ({"id": "ok-id", "name": "X", "webhooks": [{"url": "https://93.184.215.14/hook", "events": []}]},
-     "webhooks.0.events"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"id": "x", "name": "X"}, "id"),
+        ({"id": "Has Caps", "name": "X"}, "id"),
+        ({"id": "a" * 41, "name": "X"}, "id"),
+        ({"id": "ok-id", "name": ""}, "name"),
+        ({"id": "ok-id", "name": "X", "allowAnonymous": "yes"}, "allowAnonymous"),
+        ({"id": "ok-id", "name": "X", "notifyEmails": ["not-an-email"]}, "notifyEmails.0"),
+        (
+            {"id": "ok-id", "name": "X", "webhooks": [{"url": "ftp://x.example", "events": ["*"]}]},
+            "webhooks.0.url",
+        ),
+        (
+            {
+                "id": "ok-id",
+                "name": "X",
+                "webhooks": [{"url": "https://93.184.215.14/hook", "events": ["nope"]}],
+            },
+            "webhooks.0.events",
+        ),
+        (
+            {
+                "id": "ok-id",
+                "name": "X",
+                "webhooks": [{"url": "https://93.184.215.14/hook", "events": []}],
+            },
+            "webhooks.0.events",
+        ),
+    ],
+)
 def test_create_app_rejects_bad_bodies(api: Api, tenant: Tenant, body: dict, field: str) -> None:
     r = api.post("/v1/apps", key=tenant.admin_key, body=body)
     assert (r.status, r.code) == (400, "validation_error"), r.body
@@ -171,8 +248,12 @@ def test_duplicate_app_id_is_409(api: Api, tenant: Tenant) -> None:
 
 def test_merge_body_and_unknown_ids(api: Api, tenant: Tenant) -> None:
     rid = tenant.create("Merge source")["id"]
-    for body, status in (({}, 400), ({"into": ""}, 400), ({"into": 5}, 400),
-                         ({"into": "x" * 65}, 400)):
+    for body, status in (
+        ({}, 400),
+        ({"into": ""}, 400),
+        ({"into": 5}, 400),
+        ({"into": "x" * 65}, 400),
+    ):
         r = api.post(tenant.path(f"/requests/{rid}/merge"), key=tenant.admin_key, body=body)
         assert (r.status, r.code) == (status, "validation_error")
     for path in ("/requests/nope", "/requests/" + "z" * 200, "/requests/nope/comments"):

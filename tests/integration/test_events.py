@@ -18,8 +18,11 @@ def sent_to(address: str) -> list[dict[str, Any]]:
     from moto.backends import get_backend
 
     ses = get_backend("ses")["123456789012"]["us-east-1"]
-    return [_parse(m.raw_data) for m in ses.sent_messages
-            if hasattr(m, "raw_data") and address in m.destinations]
+    return [
+        _parse(m.raw_data)
+        for m in ses.sent_messages
+        if hasattr(m, "raw_data") and address in m.destinations
+    ]
 
 
 def follower_token(tenant: Tenant, user: str) -> str:
@@ -27,14 +30,26 @@ def follower_token(tenant: Tenant, user: str) -> str:
 
 
 def test_status_change_emails_each_follower_once_but_not_the_actor(
-        api: Api, tenant: Tenant, runner: EventRunner) -> None:
-    rid = api.post(tenant.path("/requests"), key=tenant.pub_key,
-                   token=follower_token(tenant, "author1"), body={"title": "Email me"}).body["id"]
-    api.post(tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key,
-             token=follower_token(tenant, "voter1"))
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    rid = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "author1"),
+        body={"title": "Email me"},
+    ).body["id"]
+    api.post(
+        tenant.path(f"/requests/{rid}/vote"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "voter1"),
+    )
     runner.drain()
-    api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key,
-              headers={"X-User-Id": "voter1"}, body={"status": "planned"})
+    api.patch(
+        tenant.path(f"/requests/{rid}"),
+        key=tenant.admin_key,
+        headers={"X-User-Id": "voter1"},
+        body={"status": "planned"},
+    )
     runner.drain()
     runner.drain()
     to_author = [e for e in sent_to("author1@example.com") if "Email me" in e["subject"]]
@@ -45,13 +60,23 @@ def test_status_change_emails_each_follower_once_but_not_the_actor(
 
 
 def test_response_and_comment_email_followers_not_the_actor(
-        api: Api, tenant: Tenant, runner: EventRunner) -> None:
-    rid = api.post(tenant.path("/requests"), key=tenant.pub_key,
-                   token=follower_token(tenant, "asker"), body={"title": "Answer me"}).body["id"]
-    api.post(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key,
-             token=follower_token(tenant, "chatter"), body={"body": "Me too <b>please</b>"})
-    api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key,
-              body={"response": "We are on it."})
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    rid = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "asker"),
+        body={"title": "Answer me"},
+    ).body["id"]
+    api.post(
+        tenant.path(f"/requests/{rid}/comments"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "chatter"),
+        body={"body": "Me too <b>please</b>"},
+    )
+    api.patch(
+        tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"response": "We are on it."}
+    )
     runner.drain()
     asker = [e["subject"] for e in sent_to("asker@example.com") if "Answer me" in e["subject"]]
     assert sorted(asker) == ["New comment on “Answer me”", "The team answered “Answer me”"]
@@ -66,19 +91,28 @@ def test_team_hears_of_new_requests_and_feedback(api: Api, runner: EventRunner) 
     t = new_tenant(api)
     api.patch(t.path(), key=t.admin_key, body={"notifyEmails": [f"team@{t.id}.example.com"]})
     api.post(t.path("/requests"), key=t.pub_key, token=t.token("u"), body={"title": "Fresh idea"})
-    api.post(t.path("/feedback"), key=t.pub_key, token=t.token("u"),
-             body={"message": "Love it", "rating": 5})
+    api.post(
+        t.path("/feedback"),
+        key=t.pub_key,
+        token=t.token("u"),
+        body={"message": "Love it", "rating": 5},
+    )
     runner.drain()
     subjects = sorted(e["subject"] for e in sent_to(f"team@{t.id}.example.com"))
     assert subjects == ["New feature request: Fresh idea", "New feedback for Web"]
 
 
 def test_a_stream_batch_delivered_twice_sends_nothing_twice(
-        api: Api, tenant: Tenant, runner: EventRunner) -> None:
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
     import app as handlers
 
-    rid = api.post(tenant.path("/requests"), key=tenant.pub_key,
-                   token=follower_token(tenant, "twice"), body={"title": "Twice told"}).body["id"]
+    rid = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "twice"),
+        body={"title": "Twice told"},
+    ).body["id"]
     runner.drain()
     api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"status": "planned"})
     records = _stream_records(runner)
@@ -101,14 +135,19 @@ def _stream_records(runner: EventRunner) -> list[dict[str, Any]]:
     return found
 
 
-def test_ses_throttling_loses_nothing(api: Api, tenant: Tenant, runner: EventRunner,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ses_throttling_loses_nothing(
+    api: Api, tenant: Tenant, runner: EventRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from botocore.exceptions import ClientError
 
     from chalicelib import aws
 
-    rid = api.post(tenant.path("/requests"), key=tenant.pub_key,
-                   token=follower_token(tenant, "patient"), body={"title": "Throttled"}).body["id"]
+    rid = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "patient"),
+        body={"title": "Throttled"},
+    ).body["id"]
     runner.drain()
     ses = aws.client("ses")
     real, calls = ses.send_raw_email, []
@@ -116,8 +155,9 @@ def test_ses_throttling_loses_nothing(api: Api, tenant: Tenant, runner: EventRun
     def throttled(**kwargs: Any) -> Any:
         calls.append(kwargs["Destinations"])
         if len(calls) <= 2:
-            raise ClientError({"Error": {"Code": "Throttling", "Message": "Rate exceeded"}},
-                              "SendRawEmail")
+            raise ClientError(
+                {"Error": {"Code": "Throttling", "Message": "Rate exceeded"}}, "SendRawEmail"
+            )
         return real(**kwargs)
 
     monkeypatch.setattr(ses, "send_raw_email", throttled)
@@ -128,9 +168,14 @@ def test_ses_throttling_loses_nothing(api: Api, tenant: Tenant, runner: EventRun
 
 
 def test_unsubscribe_link_stops_emails_and_tampering_is_refused(
-        api: Api, tenant: Tenant, runner: EventRunner) -> None:
-    rid = api.post(tenant.path("/requests"), key=tenant.pub_key,
-                   token=follower_token(tenant, "leaver"), body={"title": "Leave me"}).body["id"]
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    rid = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "leaver"),
+        body={"title": "Leave me"},
+    ).body["id"]
     runner.drain()
     api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"status": "planned"})
     runner.drain()
@@ -160,56 +205,94 @@ def test_expired_unsubscribe_token_is_refused() -> None:
         read_unsubscribe_token(secret, token, now_s=10**10)
 
 
-def test_analytics_match_a_recount_after_random_writes(api: Api, tenant: Tenant,
-                                                       runner: EventRunner) -> None:
+def test_analytics_match_a_recount_after_random_writes(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
     rng = random.Random(7)
     statuses = ["open", "under_review", "planned", "in_progress", "completed", "declined"]
     tags = ["ui", "api", "mobile", "speed"]
     ids: list[str] = []
     for step in range(70):
-        action = rng.choice(["create", "create", "vote", "unvote", "status", "tags", "comment",
-                             "feedback", "delete", "merge", "unmerge"])
+        action = rng.choice(
+            [
+                "create",
+                "create",
+                "vote",
+                "unvote",
+                "status",
+                "tags",
+                "comment",
+                "feedback",
+                "delete",
+                "merge",
+                "unmerge",
+            ]
+        )
         user = f"r{rng.randint(0, 6)}"
         if action == "create" or not ids:
-            ids.append(tenant.create(f"Random {step}", as_user=user,
-                                     tags=rng.sample(tags, rng.randint(0, 2)))["id"])
+            ids.append(
+                tenant.create(
+                    f"Random {step}", as_user=user, tags=rng.sample(tags, rng.randint(0, 2))
+                )["id"]
+            )
         rid = rng.choice(ids)
         if action == "vote":
-            api.post(tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key,
-                     token=tenant.token(user))
+            api.post(
+                tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key, token=tenant.token(user)
+            )
         elif action == "unvote":
-            api.delete(tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key,
-                       token=tenant.token(user))
+            api.delete(
+                tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key, token=tenant.token(user)
+            )
         elif action == "status":
-            api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key,
-                      body={"status": rng.choice(statuses)})
+            api.patch(
+                tenant.path(f"/requests/{rid}"),
+                key=tenant.admin_key,
+                body={"status": rng.choice(statuses)},
+            )
         elif action == "tags":
-            api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key,
-                      body={"tags": rng.sample(tags, rng.randint(0, 3))})
+            api.patch(
+                tenant.path(f"/requests/{rid}"),
+                key=tenant.admin_key,
+                body={"tags": rng.sample(tags, rng.randint(0, 3))},
+            )
         elif action == "comment":
-            api.post(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key,
-                     token=tenant.token(user), body={"body": "hm"})
+            api.post(
+                tenant.path(f"/requests/{rid}/comments"),
+                key=tenant.pub_key,
+                token=tenant.token(user),
+                body={"body": "hm"},
+            )
         elif action == "feedback":
-            api.post(tenant.path("/feedback"), key=tenant.pub_key, token=tenant.token(user),
-                     body={"message": "fb", "rating": rng.randint(1, 5)})
+            api.post(
+                tenant.path("/feedback"),
+                key=tenant.pub_key,
+                token=tenant.token(user),
+                body={"message": "fb", "rating": rng.randint(1, 5)},
+            )
         elif action == "delete" and len(ids) > 2:
             api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key)
             ids.remove(rid)
         elif action == "merge" and len(ids) > 1:
-            api.post(tenant.path(f"/requests/{rid}/merge"), key=tenant.admin_key,
-                     body={"into": rng.choice([i for i in ids if i != rid])})
+            api.post(
+                tenant.path(f"/requests/{rid}/merge"),
+                key=tenant.admin_key,
+                body={"into": rng.choice([i for i in ids if i != rid])},
+            )
         elif action == "unmerge":
             api.post(tenant.path(f"/requests/{rid}/unmerge"), key=tenant.admin_key)
     runner.drain(timeout=120)
 
     listed = _all(api, tenant, "/requests?limit=100")
-    comments = sum(len(_all(api, tenant, f"/requests/{r['id']}/comments?limit=100"))
-                   for r in listed)
+    comments = sum(
+        len(_all(api, tenant, f"/requests/{r['id']}/comments?limit=100")) for r in listed
+    )
     feedback = _all(api, tenant, "/feedback?limit=100", admin=True)
     report = api.get(tenant.path("/analytics"), key=tenant.admin_key).body
     assert report["requests"] == len(listed)
-    assert report["byStatus"] == {s: sum(r["status"] == s for r in listed)
-                                  for s in report["byStatus"]}
+    assert report["byStatus"] == {
+        s: sum(r["status"] == s for r in listed) for s in report["byStatus"]
+    }
     assert report["totalVotes"] == sum(r["votes"] for r in listed)
     assert report["comments"] == comments
     assert report["feedbackCount"] == len(feedback)
@@ -227,8 +310,10 @@ def _all(api: Api, tenant: Tenant, path: str, admin: bool = False) -> list[dict[
     items, cursor = [], None
     while True:
         sep = "&" if "?" in path else "?"
-        r = api.get(tenant.path(path + (f"{sep}cursor={cursor}" if cursor else "")),
-                    key=tenant.admin_key if admin else tenant.pub_key)
+        r = api.get(
+            tenant.path(path + (f"{sep}cursor={cursor}" if cursor else "")),
+            key=tenant.admin_key if admin else tenant.pub_key,
+        )
         items += r.body["items"]
         cursor = r.body["nextCursor"]
         if not cursor:
@@ -249,28 +334,51 @@ def test_analytics_needs_an_admin_and_reads_one_item(api: Api, tenant: Tenant) -
 def test_event_messages_carry_type_attributes(tenant: Tenant) -> None:
     from chalicelib.events import derive
 
-    record = {"eventID": "e1", "eventName": "INSERT", "dynamodb": {
-        "SequenceNumber": "1", "NewImage": {
-            "pk": {"S": f"T#{tenant.id}#A#web#FB"}, "sk": {"S": "F#01"},
-            "type": {"S": "feedback"}, "id": {"S": "01"}, "appId": {"S": "web"},
-            "message": {"S": "hi"}, "createdAt": {"N": "1700000000000"}}}}
+    record = {
+        "eventID": "e1",
+        "eventName": "INSERT",
+        "dynamodb": {
+            "SequenceNumber": "1",
+            "NewImage": {
+                "pk": {"S": f"T#{tenant.id}#A#web#FB"},
+                "sk": {"S": "F#01"},
+                "type": {"S": "feedback"},
+                "id": {"S": "01"},
+                "appId": {"S": "web"},
+                "message": {"S": "hi"},
+                "createdAt": {"N": "1700000000000"},
+            },
+        },
+    }
     events = derive(record, 0)
     assert [e.type for e in events] == ["feedback.created"]
     assert derive(record, 5)[0].id == events[0].id  # the same record, the same event id
     assert json.loads(events[0].message())["data"]["feedback"]["message"] == "hi"
-    key_only = {"eventID": "e2", "eventName": "INSERT",
-                "dynamodb": {"SequenceNumber": "2", "NewImage": {"pk": {"S": "x"}}}}
+    key_only = {
+        "eventID": "e2",
+        "eventName": "INSERT",
+        "dynamodb": {"SequenceNumber": "2", "NewImage": {"pk": {"S": "x"}}},
+    }
     assert derive(key_only, 0) == []
 
 
 def test_private_webhook_urls_are_refused_outside_the_local_stage() -> None:
     from chalicelib.notify.webhooks import UnsafeUrlError, check_url
 
-    for url in ("http://127.0.0.1:9000/h", "https://127.0.0.1/h", "https://10.0.0.8/h",
-                "https://192.168.1.1/h", "https://169.254.169.254/latest/meta-data",
-                "https://[::1]/h", "https://[fd00:ec2::254]/h", "https://localhost/h",
-                "https://0.0.0.0/h", "https://user:pw@93.184.215.14/h", "ftp://93.184.215.14/h",
-                "https://no-such-host.invalid/h"):
+    for url in (
+        "http://127.0.0.1:9000/h",
+        "https://127.0.0.1/h",
+        "https://10.0.0.8/h",
+        "https://192.168.1.1/h",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/h",
+        "https://[fd00:ec2::254]/h",
+        "https://localhost/h",
+        "https://0.0.0.0/h",
+        "https://user:pw@93.184.215.14/h",
+        "ftp://93.184.215.14/h",
+        "https://no-such-host.invalid/h",
+    ):
         for stage in ("dev", "prod"):
             with pytest.raises(UnsafeUrlError):
                 check_url(url, stage)
@@ -291,18 +399,25 @@ def test_saving_a_private_webhook_in_prod_is_a_400(tenant: Tenant) -> None:
     ctx = get_context()
     prod = replace(ctx, settings=ctx.settings.model_copy(update={"stage": "prod"}))
     admin = Caller(tenant.id, "admin", "k", "127.0.0.1")
-    body = AppCreate(id="hooked", name="Hooked", webhooks=[
-        {"url": "https://169.254.169.254/latest", "events": ["*"]}])
+    body = AppCreate(
+        id="hooked",
+        name="Hooked",
+        webhooks=[{"url": "https://169.254.169.254/latest", "events": ["*"]}],
+    )
     with pytest.raises(ValidationFailedError) as caught:
         apps.create_app(prod, admin, body)
     assert caught.value.details[0]["field"] == "webhooks.0.url"
 
 
-def test_local_outbox_page_shows_sent_emails_escaped(api: Api, tenant: Tenant,
-                                                     runner: EventRunner) -> None:
-    rid = api.post(tenant.path("/requests"), key=tenant.pub_key,
-                   token=follower_token(tenant, "outboxer"),
-                   body={"title": "<img src=x onerror=alert(1)>"}).body["id"]
+def test_local_outbox_page_shows_sent_emails_escaped(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    rid = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=follower_token(tenant, "outboxer"),
+        body={"title": "<img src=x onerror=alert(1)>"},
+    ).body["id"]
     runner.drain()
     api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"status": "planned"})
     runner.drain()
@@ -313,30 +428,55 @@ def test_local_outbox_page_shows_sent_emails_escaped(api: Api, tenant: Tenant,
 
 
 def test_feedback_gets_its_sentiment_and_analytics_count_it_once(
-        api: Api, tenant: Tenant, runner: EventRunner) -> None:
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
     import app as handlers
 
-    for message in ("Love it, thank you!", "It crashes every time, useless.",
-                    "Please add an export to PDF."):
-        api.post(tenant.path("/feedback"), key=tenant.pub_key, token=tenant.token("f"),
-                 body={"message": message})
+    for message in (
+        "Love it, thank you!",
+        "It crashes every time, useless.",
+        "Please add an export to PDF.",
+    ):
+        api.post(
+            tenant.path("/feedback"),
+            key=tenant.pub_key,
+            token=tenant.token("f"),
+            body={"message": message},
+        )
     runner.drain()
     listed = api.get(tenant.path("/feedback"), key=tenant.admin_key).body["items"]
     assert {f["message"]: f["sentiment"] for f in listed} == {
-        "Love it, thank you!": "positive", "It crashes every time, useless.": "negative",
-        "Please add an export to PDF.": "neutral"}
+        "Love it, thank you!": "positive",
+        "It crashes every time, useless.": "negative",
+        "Please add an export to PDF.": "neutral",
+    }
     report = api.get(tenant.path("/analytics"), key=tenant.admin_key).body
     assert report["sentiment"] == {"positive": 1, "neutral": 1, "negative": 1}
     # the same event again (SNS delivers at least once) counts nothing more
     from chalicelib.events import derive
 
-    event = derive({"eventID": "again", "eventName": "INSERT", "dynamodb": {
-        "SequenceNumber": "1", "NewImage": {
-            "pk": {"S": f"T#{tenant.id}#A#web#FB"}, "sk": {"S": f"F#{listed[0]['id']}"},
-            "type": {"S": "feedback"}, "id": {"S": listed[0]["id"]}, "appId": {"S": "web"},
-            "message": {"S": listed[0]["message"]}, "createdAt": {"N": "1"}}}}, 0)[0]
-    note = {"Records": [{"Sns": {"Message": event.message(), "Subject": None,
-                                 "MessageAttributes": {}}}]}
+    event = derive(
+        {
+            "eventID": "again",
+            "eventName": "INSERT",
+            "dynamodb": {
+                "SequenceNumber": "1",
+                "NewImage": {
+                    "pk": {"S": f"T#{tenant.id}#A#web#FB"},
+                    "sk": {"S": f"F#{listed[0]['id']}"},
+                    "type": {"S": "feedback"},
+                    "id": {"S": listed[0]["id"]},
+                    "appId": {"S": "web"},
+                    "message": {"S": listed[0]["message"]},
+                    "createdAt": {"N": "1"},
+                },
+            },
+        },
+        0,
+    )[0]
+    note = {
+        "Records": [{"Sns": {"Message": event.message(), "Subject": None, "MessageAttributes": {}}}]
+    }
     handlers.sentiment_on_event(note, None)
     handlers.sentiment_on_event(note, None)
     report = api.get(tenant.path("/analytics"), key=tenant.admin_key).body

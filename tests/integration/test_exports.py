@@ -18,14 +18,15 @@ from tools.event_runner import EventRunner
 
 
 def test_small_export_answers_at_once_in_each_format(api: Api, tenant: Tenant) -> None:
-    tenant.create("=HYPERLINK(\"http://evil\",\"click\")", description="a\nb")
+    tenant.create('=HYPERLINK("http://evil","click")', description="a\nb")
     tenant.create("Dark mode 🌙", tags=["ui"])
     r = api.get(tenant.path("/export?format=csv"), key=tenant.admin_key)
     assert r.status == 200 and r.headers["content-type"].startswith("text/csv")
     assert r.headers["content-disposition"].startswith('attachment; filename="web-')
     rows = list(csv.DictReader(io.StringIO(r.body)))
     assert sorted(row["title"] for row in rows) == sorted(
-        ["'=HYPERLINK(\"http://evil\",\"click\")", "Dark mode 🌙"])
+        ['\'=HYPERLINK("http://evil","click")', "Dark mode 🌙"]
+    )
     jsonl = api.get(tenant.path("/export?format=jsonl"), key=tenant.admin_key)
     assert isinstance(jsonl.body, str) and len(jsonl.body.splitlines()) == 2
     data = api.get(tenant.path("/export?format=json"), key=tenant.admin_key).body
@@ -44,8 +45,9 @@ def tiny_inline_limit(settings_env: Any) -> None:
     settings_env(EXPORT_INLINE_MAX="2")
 
 
-def test_large_export_is_a_file_written_by_a_job(api: Api, tenant: Tenant, runner: EventRunner,
-                                                 tiny_inline_limit: None) -> None:
+def test_large_export_is_a_file_written_by_a_job(
+    api: Api, tenant: Tenant, runner: EventRunner, tiny_inline_limit: None
+) -> None:
     for n in range(3):
         tenant.create(f"Bulk {n}")
     runner.drain()  # the counters now say 3 requests
@@ -57,22 +59,33 @@ def test_large_export_is_a_file_written_by_a_job(api: Api, tenant: Tenant, runne
     body = fetched.content
     text = (gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body).decode()
     assert sorted(json.loads(line)["title"] for line in text.splitlines()) == [
-        "Bulk 0", "Bulk 1", "Bulk 2"]
+        "Bulk 0",
+        "Bulk 1",
+        "Bulk 2",
+    ]
 
 
-def test_nightly_job_writes_every_app_with_a_manifest(api: Api, tenant: Tenant, other: Tenant,
-                                                      runner: EventRunner) -> None:
+def test_nightly_job_writes_every_app_with_a_manifest(
+    api: Api, tenant: Tenant, other: Tenant, runner: EventRunner
+) -> None:
     tenant.create("Mine")
     other.create("Theirs")
     runner.fire("nightly-export")
     s3, bucket = aws.client("s3"), get_settings().export_bucket
-    keys = {o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(
-        Bucket=bucket, Prefix=f"{tenant.id}/") for o in page.get("Contents", [])}
+    keys = {
+        o["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, Prefix=f"{tenant.id}/"
+        )
+        for o in page.get("Contents", [])
+    }
     day = next(iter(keys)).split("/")[2].split(".")[0]
-    assert keys == {f"{tenant.id}/web/{day}.{ext}" for ext in
-                    ("csv.gz", "json.gz", "jsonl.gz", "manifest.json")}
-    manifest = json.loads(s3.get_object(Bucket=bucket,
-                                        Key=f"{tenant.id}/web/{day}.manifest.json")["Body"].read())
+    assert keys == {
+        f"{tenant.id}/web/{day}.{ext}" for ext in ("csv.gz", "json.gz", "jsonl.gz", "manifest.json")
+    }
+    manifest = json.loads(
+        s3.get_object(Bucket=bucket, Key=f"{tenant.id}/web/{day}.manifest.json")["Body"].read()
+    )
     assert manifest["schemaVersion"] == 1 and manifest["tenant"] == tenant.id
     import hashlib
 
@@ -80,6 +93,7 @@ def test_nightly_job_writes_every_app_with_a_manifest(api: Api, tenant: Tenant, 
         raw = s3.get_object(Bucket=bucket, Key=entry["key"])["Body"].read()
         assert hashlib.sha256(raw).hexdigest() == entry["sha256"] and entry["requests"] == 1
         assert entry["key"].startswith(f"{tenant.id}/web/")
-    jsonl = gzip.decompress(s3.get_object(Bucket=bucket,
-                                          Key=f"{tenant.id}/web/{day}.jsonl.gz")["Body"].read())
+    jsonl = gzip.decompress(
+        s3.get_object(Bucket=bucket, Key=f"{tenant.id}/web/{day}.jsonl.gz")["Body"].read()
+    )
     assert [json.loads(line)["title"] for line in jsonl.decode().splitlines()] == ["Mine"]

@@ -8,8 +8,12 @@ from tests.helpers import ENVELOPE_KEYS, Api, Tenant
 def test_feedback_is_stored_and_listed_newest_first(api: Api, tenant: Tenant) -> None:
     token = tenant.token("fb-user", name="Fay", email="fay@example.com")
     for n, rating in enumerate((5, 2)):
-        r = api.post(tenant.path("/feedback"), key=tenant.pub_key, token=token,
-                     body={"message": f"message {n}", "rating": rating, "type": "idea"})
+        r = api.post(
+            tenant.path("/feedback"),
+            key=tenant.pub_key,
+            token=token,
+            body={"message": f"message {n}", "rating": rating, "type": "idea"},
+        )
         assert r.status == 201 and r.body["sentiment"] is None and "email" not in r.body
     listed = api.get(tenant.path("/feedback"), key=tenant.admin_key).body
     assert [f["message"] for f in listed["items"]] == ["message 1", "message 0"]
@@ -18,8 +22,14 @@ def test_feedback_is_stored_and_listed_newest_first(api: Api, tenant: Tenant) ->
 
 def test_feedback_fin_payload_and_query_key(api: Api, open_tenant: Tenant) -> None:
     t = open_tenant
-    payload = {"feedbackType": "issue", "message": "Button is broken",
-               "timestamp": 1700000000000, "name": "", "email": "", "page": "/pricing"}
+    payload = {
+        "feedbackType": "issue",
+        "message": "Button is broken",
+        "timestamp": 1700000000000,
+        "name": "",
+        "email": "",
+        "page": "/pricing",
+    }
     r = api.post(t.path(f"/feedback?key={t.pub_key}"), body=payload)
     assert r.status == 201, r.body
     assert (r.body["type"], r.body["message"]) == ("issue", "Button is broken")
@@ -28,15 +38,22 @@ def test_feedback_fin_payload_and_query_key(api: Api, open_tenant: Tenant) -> No
 
 
 def test_apps_list_get_patch(api: Api, tenant: Tenant) -> None:
-    made = api.post("/v1/apps", key=tenant.admin_key, body={
-        "id": "ios", "name": "iOS", "webhooks": [{"url": "https://93.184.215.14/x",
-                                                   "events": ["request.created"]}]})
+    made = api.post(
+        "/v1/apps",
+        key=tenant.admin_key,
+        body={
+            "id": "ios",
+            "name": "iOS",
+            "webhooks": [{"url": "https://93.184.215.14/x", "events": ["request.created"]}],
+        },
+    )
     assert made.status == 201 and made.body["webhooks"][0]["secret"]
     listed = api.get("/v1/apps", key=tenant.admin_key).body["items"]
     assert sorted(a["id"] for a in listed) == ["ios", "web"]
     assert all("secret" not in h for a in listed for h in a["webhooks"])
-    patched = api.patch("/v1/apps/ios", key=tenant.admin_key,
-                        body={"name": "iPhone", "allowAnonymous": True})
+    patched = api.patch(
+        "/v1/apps/ios", key=tenant.admin_key, body={"name": "iPhone", "allowAnonymous": True}
+    )
     assert patched.status == 200 and patched.body["name"] == "iPhone"
     assert patched.body["allowAnonymous"] is True and patched.body["version"] == 2
     assert api.get("/v1/apps/ios", key=tenant.admin_key).body["name"] == "iPhone"
@@ -62,7 +79,8 @@ def test_openapi_document_is_valid_and_covers_every_route(api: Api) -> None:
     create = doc["paths"]["/v1/apps/{appId}/requests"]["post"]
     schema = doc["components"]["schemas"]["RequestCreate"]
     assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "RequestCreate")
+        "RequestCreate"
+    )
     assert schema["required"] == ["title"]
 
 

@@ -7,14 +7,18 @@ from tools.event_runner import EventRunner
 
 
 def test_insights_run_then_show_groups_and_per_request_fields(
-        api: Api, tenant: Tenant, runner: EventRunner) -> None:
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
     dark = tenant.create("Dark mode", description="The screen is too bright at night.")
     night = tenant.create("Please add a night theme")
     export = tenant.create("Export transactions to CSV")
     tenant.create("Import transactions from CSV")
     for user in ("v1", "v2", "v3"):
-        api.post(tenant.path(f"/requests/{export['id']}/vote"), key=tenant.pub_key,
-                 token=tenant.token(user))
+        api.post(
+            tenant.path(f"/requests/{export['id']}/vote"),
+            key=tenant.pub_key,
+            token=tenant.token(user),
+        )
     before = api.get(tenant.path("/insights"), key=tenant.admin_key).body
     assert before["ranAt"] is None and before["requests"] == [] and before["duplicateGroups"] == []
     queued = api.post(tenant.path("/insights/run"), key=tenant.admin_key)
@@ -26,9 +30,12 @@ def test_insights_run_then_show_groups_and_per_request_fields(
     assert groups == [sorted([dark["id"], night["id"]])]  # import vs export: not duplicates
     assert 0 < shown["duplicateGroups"][0]["score"] <= 1 and shown["duplicateGroups"][0]["reason"]
     by_id = {r["id"]: r for r in shown["requests"]}
-    assert set(by_id) == {dark["id"], night["id"], export["id"],
-                          next(i for i in by_id if i not in (dark["id"], night["id"],
-                                                             export["id"]))}
+    assert set(by_id) == {
+        dark["id"],
+        night["id"],
+        export["id"],
+        next(i for i in by_id if i not in (dark["id"], night["id"], export["id"])),
+    }
     assert by_id[export["id"]]["category"] == "data"
     assert by_id[dark["id"]]["category"] == "ui"
     assert by_id[export["id"]]["priorityScore"] > by_id[night["id"]]["priorityScore"]

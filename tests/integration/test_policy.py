@@ -11,11 +11,23 @@ from tools.event_runner import EventRunner
 from tools.resources import ROOT
 
 POLICY = json.loads((ROOT / "templates" / "policy.json").read_text())
-PREFIX = {"dynamodb": "dynamodb", "dynamodbstreams": "dynamodb", "sns": "sns", "sqs": "sqs",
-          "ses": "ses", "s3": "s3", "bedrock-runtime": "bedrock"}
-RENAMED = {"PublishBatch": "Publish", "SendMessageBatch": "SendMessage",
-           "Converse": "InvokeModel", "CreateMultipartUpload": "PutObject",
-           "UploadPart": "PutObject", "CompleteMultipartUpload": "PutObject"}
+PREFIX = {
+    "dynamodb": "dynamodb",
+    "dynamodbstreams": "dynamodb",
+    "sns": "sns",
+    "sqs": "sqs",
+    "ses": "ses",
+    "s3": "s3",
+    "bedrock-runtime": "bedrock",
+}
+RENAMED = {
+    "PublishBatch": "Publish",
+    "SendMessageBatch": "SendMessage",
+    "Converse": "InvokeModel",
+    "CreateMultipartUpload": "PutObject",
+    "UploadPart": "PutObject",
+    "CompleteMultipartUpload": "PutObject",
+}
 # made only by the local runner (Lambda's event source mappings do this work when deployed)
 RUNNER_ONLY = {"dynamodb:DescribeTable"}
 
@@ -44,29 +56,51 @@ def record(calls: set[str]) -> list[tuple[Any, Any]]:
     return hooks
 
 
-def test_every_call_of_a_busy_session_is_allowed(api: Api, tenant: Tenant, runner: EventRunner,
-                                                 settings_env: Any) -> None:
+def test_every_call_of_a_busy_session_is_allowed(
+    api: Api, tenant: Tenant, runner: EventRunner, settings_env: Any
+) -> None:
     settings_env(EXPORT_INLINE_MAX="1")
     calls: set[str] = set()
     hooks = record(calls)
     receiver = Receiver()
     try:
-        api.patch(tenant.path(), key=tenant.admin_key, body={
-            "notifyEmails": ["team@example.com"],
-            "webhooks": [{"url": receiver.url, "events": ["*"]}]})
+        api.patch(
+            tenant.path(),
+            key=tenant.admin_key,
+            body={
+                "notifyEmails": ["team@example.com"],
+                "webhooks": [{"url": receiver.url, "events": ["*"]}],
+            },
+        )
         token = tenant.token("busy", email="busy@example.com")
-        a = api.post(tenant.path("/requests"), key=tenant.pub_key, token=token,
-                     body={"title": "Dark mode", "tags": ["ui"]}).body
+        a = api.post(
+            tenant.path("/requests"),
+            key=tenant.pub_key,
+            token=token,
+            body={"title": "Dark mode", "tags": ["ui"]},
+        ).body
         b = tenant.create("Night theme")
         api.post(tenant.path(f"/requests/{a['id']}/vote"), key=tenant.pub_key, token=token)
-        api.post(tenant.path(f"/requests/{a['id']}/comments"), key=tenant.pub_key,
-                 token=tenant.token("other"), body={"body": "+1"})
-        api.patch(tenant.path(f"/requests/{a['id']}"), key=tenant.admin_key,
-                  body={"status": "planned", "response": "Soon"})
-        api.post(tenant.path("/feedback"), key=tenant.pub_key, token=token,
-                 body={"message": "Love it", "rating": 5})
-        api.post(tenant.path(f"/requests/{b['id']}/merge"), key=tenant.admin_key,
-                 body={"into": a["id"]})
+        api.post(
+            tenant.path(f"/requests/{a['id']}/comments"),
+            key=tenant.pub_key,
+            token=tenant.token("other"),
+            body={"body": "+1"},
+        )
+        api.patch(
+            tenant.path(f"/requests/{a['id']}"),
+            key=tenant.admin_key,
+            body={"status": "planned", "response": "Soon"},
+        )
+        api.post(
+            tenant.path("/feedback"),
+            key=tenant.pub_key,
+            token=token,
+            body={"message": "Love it", "rating": 5},
+        )
+        api.post(
+            tenant.path(f"/requests/{b['id']}/merge"), key=tenant.admin_key, body={"into": a["id"]}
+        )
         api.post(tenant.path(f"/requests/{b['id']}/unmerge"), key=tenant.admin_key)
         runner.drain()
         assert api.get(tenant.path("/export?format=csv"), key=tenant.admin_key).status == 202
@@ -90,8 +124,7 @@ def test_no_statement_allows_every_resource() -> None:
     """Except X-Ray's, whose actions AWS only grants on "*" (and which touch no data)."""
     for statement in POLICY["Statements"]:
         if statement["Sid"] == "Tracing":
-            assert set(statement["Action"]) == {"xray:PutTraceSegments",
-                                                "xray:PutTelemetryRecords"}
+            assert set(statement["Action"]) == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
             continue
         resources = statement["Resource"]
         for resource in resources if isinstance(resources, list) else [resources]:

@@ -13,17 +13,30 @@ def items_of(tenant: Tenant, user: str) -> list[dict]:
 def test_export_then_forget_a_user(api: Api, tenant: Tenant) -> None:
     token = tenant.token("gone", name="Greta", email="greta@example.com")
     other = tenant.token("stays", name="Sam", email="sam@example.com")
-    mine = api.post(tenant.path("/requests"), key=tenant.pub_key, token=token,
-                    body={"title": "Greta's idea", "tags": ["ui"]}).body
-    theirs = api.post(tenant.path("/requests"), key=tenant.pub_key, token=other,
-                      body={"title": "Sam's idea"}).body
+    mine = api.post(
+        tenant.path("/requests"),
+        key=tenant.pub_key,
+        token=token,
+        body={"title": "Greta's idea", "tags": ["ui"]},
+    ).body
+    theirs = api.post(
+        tenant.path("/requests"), key=tenant.pub_key, token=other, body={"title": "Sam's idea"}
+    ).body
     for rid in (mine["id"], theirs["id"]):
         api.post(tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key, token=token)
     api.post(tenant.path(f"/requests/{theirs['id']}/vote"), key=tenant.pub_key, token=other)
-    api.post(tenant.path(f"/requests/{theirs['id']}/comments"), key=tenant.pub_key, token=token,
-             body={"body": "Greta says hi"})
-    api.post(tenant.path("/feedback"), key=tenant.pub_key, token=token,
-             body={"message": "Greta's feedback", "rating": 4})
+    api.post(
+        tenant.path(f"/requests/{theirs['id']}/comments"),
+        key=tenant.pub_key,
+        token=token,
+        body={"body": "Greta says hi"},
+    )
+    api.post(
+        tenant.path("/feedback"),
+        key=tenant.pub_key,
+        token=token,
+        body={"message": "Greta's feedback", "rating": 4},
+    )
     get_context().store.opt_out(tenant.id, "web", "gone")
 
     data = api.get(tenant.path("/users/gone/data"), key=tenant.admin_key)
@@ -47,15 +60,23 @@ def test_export_then_forget_a_user(api: Api, tenant: Tenant) -> None:
     assert api.get(tenant.path(f"/requests/{theirs['id']}"), key=tenant.pub_key).body["votes"] == 1
     tagged = api.get(tenant.path("/requests?tag=ui"), key=tenant.admin_key).body["items"][0]
     assert tagged["author"]["name"] == "deleted user" and tagged["votes"] == 0
-    comment = api.get(tenant.path(f"/requests/{theirs['id']}/comments"),
-                      key=tenant.admin_key).body["items"][0]
+    comment = api.get(tenant.path(f"/requests/{theirs['id']}/comments"), key=tenant.admin_key).body[
+        "items"
+    ][0]
     assert comment["body"] == "Greta says hi" and comment["author"]["name"] == "deleted user"
     feedback = api.get(tenant.path("/feedback"), key=tenant.admin_key).body["items"]
     greta = next(f for f in feedback if f["message"] == "Greta's feedback")
     assert greta["name"] is None and greta["email"] is None
     after = api.get(tenant.path("/users/gone/data"), key=tenant.admin_key).body
-    assert after == {"userId": "gone", "requests": [], "comments": [], "votes": [],
-                     "subscriptions": [], "feedback": [], "emailOptOut": False}
+    assert after == {
+        "userId": "gone",
+        "requests": [],
+        "comments": [],
+        "votes": [],
+        "subscriptions": [],
+        "feedback": [],
+        "emailOptOut": False,
+    }
 
 
 def test_privacy_routes_are_admin_only_and_fenced(api: Api, tenant: Tenant, other: Tenant) -> None:
@@ -71,16 +92,23 @@ def test_privacy_routes_are_admin_only_and_fenced(api: Api, tenant: Tenant, othe
 
 def test_admin_changes_are_in_the_audit_trail(api: Api, tenant: Tenant, other: Tenant) -> None:
     rid = tenant.create("Audited")["id"]
-    api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key,
-              headers={"X-User-Id": "alice"}, body={"status": "planned"})
+    api.patch(
+        tenant.path(f"/requests/{rid}"),
+        key=tenant.admin_key,
+        headers={"X-User-Id": "alice"},
+        body={"status": "planned"},
+    )
     api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key)
     api.get(tenant.path("/requests"), key=tenant.admin_key)  # reads are not audited
     trail = api.get("/v1/audit", key=tenant.admin_key)
     assert trail.status == 200
-    actions = [(e["action"], e["target"].get("requestId"), e["actingUser"])
-               for e in trail.body["items"]]
-    assert actions[:2] == [("DELETE /v1/apps/{appId}/requests/{requestId}", rid, None),
-                           ("PATCH /v1/apps/{appId}/requests/{requestId}", rid, "alice")]
+    actions = [
+        (e["action"], e["target"].get("requestId"), e["actingUser"]) for e in trail.body["items"]
+    ]
+    assert actions[:2] == [
+        ("DELETE /v1/apps/{appId}/requests/{requestId}", rid, None),
+        ("PATCH /v1/apps/{appId}/requests/{requestId}", rid, "alice"),
+    ]
     assert ("POST /v1/apps", None, None) in actions  # the fixture made the app
     assert all(e["keyId"] and e["at"].endswith("Z") for e in trail.body["items"])
     assert api.get("/v1/audit", key=other.admin_key).body["items"][-1]["target"] == {}
@@ -93,8 +121,12 @@ def test_feedback_expires_after_the_retention(api: Api, tenant: Tenant, settings
     import time
 
     settings_env(FEEDBACK_RETENTION_DAYS="30")
-    made = api.post(tenant.path("/feedback"), key=tenant.pub_key, token=tenant.token("r"),
-                    body={"message": "keep me a month"}).body
+    made = api.post(
+        tenant.path("/feedback"),
+        key=tenant.pub_key,
+        token=tenant.token("r"),
+        body={"message": "keep me a month"},
+    ).body
     from chalicelib.store import Keys
 
     item = get_context().store._get(Keys.feedback(tenant.id, "web", made["id"]))

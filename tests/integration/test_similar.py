@@ -8,8 +8,9 @@ from tests.helpers import Api, Tenant
 from tools.event_runner import EventRunner
 
 
-def test_similar_finds_paraphrases_and_follows_changes(api: Api, tenant: Tenant,
-                                                       runner: EventRunner) -> None:
+def test_similar_finds_paraphrases_and_follows_changes(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
     dark = tenant.create("Dark mode for the whole app")
     export = tenant.create("Export tasks to CSV")
     tenant.create("Import tasks from CSV")
@@ -20,19 +21,22 @@ def test_similar_finds_paraphrases_and_follows_changes(api: Api, tenant: Tenant,
     assert [i["id"] for i in found.body["items"]][:1] == [dark["id"]]
     item = found.body["items"][0]
     assert set(item) == {"id", "title", "status", "votes", "score"} and 0 < item["score"] <= 1
-    top = api.get(tenant.path("/requests/similar?q=download%20my%20tasks%20as%20csv"),
-                  key=tenant.pub_key).body["items"]
+    top = api.get(
+        tenant.path("/requests/similar?q=download%20my%20tasks%20as%20csv"), key=tenant.pub_key
+    ).body["items"]
     assert top[0]["id"] == export["id"]
-    api.patch(tenant.path(f"/requests/{dark['id']}"), key=tenant.admin_key,
-              body={"status": "completed"})
+    api.patch(
+        tenant.path(f"/requests/{dark['id']}"), key=tenant.admin_key, body={"status": "completed"}
+    )
     runner.drain()
     search._cache.clear()
     again = api.get(tenant.path("/requests/similar?q=night%20theme"), key=tenant.pub_key).body
     assert dark["id"] not in [i["id"] for i in again["items"]]  # only open requests
 
 
-def test_similar_costs_a_fixed_number_of_reads(api: Api, tenant: Tenant,
-                                               runner: EventRunner) -> None:
+def test_similar_costs_a_fixed_number_of_reads(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
     for n in range(30):
         tenant.create(f"Request about topic {n}")
     runner.drain()
@@ -45,8 +49,9 @@ def test_similar_costs_a_fixed_number_of_reads(api: Api, tenant: Tenant,
     assert warm == {"get_item": 1, "update_item": 1, "batch_get_item": 1}
 
 
-def test_similar_validates_q_and_hides_other_tenants(api: Api, tenant: Tenant,
-                                                     other: Tenant) -> None:
+def test_similar_validates_q_and_hides_other_tenants(
+    api: Api, tenant: Tenant, other: Tenant
+) -> None:
     for query in ("", "?q=", "?q=a", "?q=" + "x" * 201, "?q=ok&extra=1"):
         r = api.get(tenant.path(f"/requests/similar{query}"), key=tenant.pub_key)
         assert (r.status, r.code) == (400, "validation_error"), query

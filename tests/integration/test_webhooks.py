@@ -24,18 +24,26 @@ def receiver() -> Iterator[Receiver]:
 
 
 def hook(api: Api, tenant: Tenant, url: str, events: list[str]) -> None:
-    r = api.patch(tenant.path(), key=tenant.admin_key,
-                  body={"webhooks": [{"url": url, "events": events, "secret": SECRET}]})
+    r = api.patch(
+        tenant.path(),
+        key=tenant.admin_key,
+        body={"webhooks": [{"url": url, "events": events, "secret": SECRET}]},
+    )
     assert r.status == 200, r.body
 
 
-def test_each_subscribed_event_arrives_signed_once(api: Api, tenant: Tenant, receiver: Receiver,
-                                                   runner: EventRunner) -> None:
+def test_each_subscribed_event_arrives_signed_once(
+    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner
+) -> None:
     hook(api, tenant, receiver.url, ["request.created", "vote.created", "comment.created"])
     rid = tenant.create("Hooked", as_user="h1")["id"]
     api.post(tenant.path(f"/requests/{rid}/vote"), key=tenant.pub_key, token=tenant.token("h2"))
-    api.post(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key,
-             token=tenant.token("h2"), body={"body": "hi"})
+    api.post(
+        tenant.path(f"/requests/{rid}/comments"),
+        key=tenant.pub_key,
+        token=tenant.token("h2"),
+        body={"body": "hi"},
+    )
     api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"priority": "high"})
     runner.drain()
     kinds = sorted(json.loads(r["body"])["type"] for r in receiver.received)
@@ -43,8 +51,9 @@ def test_each_subscribed_event_arrives_signed_once(api: Api, tenant: Tenant, rec
     for got in receiver.received:
         header = got["headers"]["X-Signature"]
         stamp, v1 = (part.split("=", 1)[1] for part in header.split(","))
-        expected = hmac.new(SECRET.encode(), f"{stamp}.".encode() + got["body"],
-                            hashlib.sha256).hexdigest()
+        expected = hmac.new(
+            SECRET.encode(), f"{stamp}.".encode() + got["body"], hashlib.sha256
+        ).hexdigest()
         assert hmac.compare_digest(v1, expected)
         body = json.loads(got["body"])
         assert set(body) == {"id", "type", "createdAt", "appId", "data"}
@@ -55,7 +64,8 @@ def test_each_subscribed_event_arrives_signed_once(api: Api, tenant: Tenant, rec
 
 
 def test_a_target_failing_three_times_then_succeeding_gets_it_once(
-        api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner) -> None:
+    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner
+) -> None:
     hook(api, tenant, receiver.url, ["request.created"])
     receiver.script = [500, 503, 500]
     tenant.create("Flaky target")
@@ -75,8 +85,8 @@ def _deliveries(api: Api, tenant: Tenant) -> list[dict[str, Any]]:
 
 
 def test_a_target_that_always_fails_ends_in_the_dead_letter_queue(
-        api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner,
-        aws_mock: dict[str, str]) -> None:
+    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner, aws_mock: dict[str, str]
+) -> None:
     from chalicelib import aws
 
     hook(api, tenant, receiver.url, ["request.created"])
@@ -93,8 +103,9 @@ def test_a_target_that_always_fails_ends_in_the_dead_letter_queue(
         sqs.delete_message(QueueUrl=aws_mock["WEBHOOK_DLQ_URL"], ReceiptHandle=m["ReceiptHandle"])
 
 
-def test_a_removed_webhook_gets_nothing_more(api: Api, tenant: Tenant, receiver: Receiver,
-                                              runner: EventRunner) -> None:
+def test_a_removed_webhook_gets_nothing_more(
+    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner
+) -> None:
     hook(api, tenant, receiver.url, ["*"])
     tenant.create("Before removal")
     runner.drain()
@@ -113,8 +124,8 @@ def test_deliveries_are_admin_only_and_paged(api: Api, tenant: Tenant) -> None:
 
 
 def test_a_poison_message_goes_to_the_dead_letter_queue_without_blocking_others(
-        api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner,
-        aws_mock: dict[str, str]) -> None:
+    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner, aws_mock: dict[str, str]
+) -> None:
     from chalicelib import aws
 
     sqs = aws.client("sqs")
@@ -123,7 +134,8 @@ def test_a_poison_message_goes_to_the_dead_letter_queue_without_blocking_others(
     tenant.create("Healthy neighbour")
     runner.drain()
     assert [e["data"]["request"]["title"] for e in receiver.events("request.created")] == [
-        "Healthy neighbour"]
+        "Healthy neighbour"
+    ]
     dead = sqs.receive_message(QueueUrl=aws_mock["WEBHOOK_DLQ_URL"], MaxNumberOfMessages=10)
     bodies = [m["Body"] for m in dead.get("Messages", [])]
     assert "{not json" in bodies

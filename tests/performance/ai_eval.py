@@ -20,8 +20,9 @@ def load_requests() -> dict[str, list[dict[str, str]]]:
     by_product: dict[str, list[dict[str, str]]] = defaultdict(list)
     with (ROOT / "tests" / "data" / "requests.csv").open() as f:
         for n, row in enumerate(csv.DictReader(f)):
-            by_product[row["product"]].append({"id": f"r{n}", "title": row["title"],
-                                               "group": row["group"]})
+            by_product[row["product"]].append(
+                {"id": f"r{n}", "title": row["title"], "group": row["group"]}
+            )
     return by_product
 
 
@@ -75,8 +76,7 @@ def tfidf_baseline() -> dict[str, Any]:
 
     def features(text: str) -> Counter[str]:
         words = normalise(text).split()
-        grams = [f"#{w[i:i + 3]}" for w in (f" {w} " for w in words)
-                 for i in range(len(w) - 2)]
+        grams = [f"#{w[i : i + 3]}" for w in (f" {w} " for w in words) for i in range(len(w) - 2)]
         return Counter(words + grams)
 
     best: dict[str, Any] = {"f1": 0.0}
@@ -116,8 +116,7 @@ def tfidf_baseline() -> dict[str, Any]:
             clusters: dict[int, list[str]] = defaultdict(list)
             for i, r in enumerate(rows):
                 clusters[root(i)].append(r["id"])
-            predicted |= {frozenset(p) for ids in clusters.values()
-                          for p in combinations(ids, 2)}
+            predicted |= {frozenset(p) for ids in clusters.values() for p in combinations(ids, 2)}
             truth |= _true_pairs(rows)
             if step == 10:  # recall@5 does not depend on the threshold
                 groups: dict[str, list[int]] = defaultdict(list)
@@ -126,8 +125,9 @@ def tfidf_baseline() -> dict[str, Any]:
                         groups[r["group"]].append(i)
                 for members in groups.values():
                     q = members[0]
-                    ranked = sorted((j for j in range(len(rows)) if j != q),
-                                    key=lambda j, q=q: -sims[(q, j)])[:5]
+                    ranked = sorted(
+                        (j for j in range(len(rows)) if j != q), key=lambda j, q=q: -sims[(q, j)]
+                    )[:5]
                     recall_hits += bool(set(ranked) & set(members[1:]))
                     recall_total += 1
         scores = _prf(predicted, truth)

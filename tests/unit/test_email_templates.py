@@ -16,22 +16,50 @@ HOSTILE = {
 
 
 def emails_for(text: str) -> list[Email]:
-    request = {"id": "r1", "title": text[:120], "description": text, "tags": ["ui"],
-               "author": {"id": "u1", "name": text[:40]}, "response": text}
+    request = {
+        "id": "r1",
+        "title": text[:120],
+        "description": text,
+        "tags": ["ui"],
+        "author": {"id": "u1", "name": text[:40]},
+        "response": text,
+    }
     return [
-        Email("u1", "u1@example.com", "status_changed", "follower",
-              {"request": request, "status_from": "open", "status_to": "in_progress",
-               "into": None}),
-        Email("u1", "u1@example.com", "status_changed", "follower",
-              {"request": request, "status_from": "open", "status_to": "duplicate",
-               "into": {"title": text}}),
+        Email(
+            "u1",
+            "u1@example.com",
+            "status_changed",
+            "follower",
+            {"request": request, "status_from": "open", "status_to": "in_progress", "into": None},
+        ),
+        Email(
+            "u1",
+            "u1@example.com",
+            "status_changed",
+            "follower",
+            {
+                "request": request,
+                "status_from": "open",
+                "status_to": "duplicate",
+                "into": {"title": text},
+            },
+        ),
         Email("u1", "u1@example.com", "response", "follower", {"request": request}),
-        Email("u1", "u1@example.com", "comment", "follower", {
-            "request": request, "comment": {"body": text, "author": {"name": text}}}),
-        Email("email:t@example.com", "t@example.com", "new_request", "team",
-              {"request": request}),
-        Email("email:t@example.com", "t@example.com", "new_feedback", "team",
-              {"feedback": {"message": text, "name": text, "rating": 2}}),
+        Email(
+            "u1",
+            "u1@example.com",
+            "comment",
+            "follower",
+            {"request": request, "comment": {"body": text, "author": {"name": text}}},
+        ),
+        Email("email:t@example.com", "t@example.com", "new_request", "team", {"request": request}),
+        Email(
+            "email:t@example.com",
+            "t@example.com",
+            "new_feedback",
+            "team",
+            {"feedback": {"message": text, "name": text, "rating": 2}},
+        ),
     ]
 
 

@@ -12,14 +12,22 @@ from chalicelib.records import FeatureRequest, Person
 
 
 def req(n: int, title: str = "Dark mode", description: str = "") -> FeatureRequest:
-    return FeatureRequest(tenant="t", app="web", id=f"{n:026d}", title=title,
-                          description=description, author=Person(f"u{n}", "Ada", "a@x.io"),
-                          created_ms=1_700_000_000_000 + n, updated_ms=1_700_000_000_000 + n,
-                          tags=("ui", "dark"), votes=n)
+    return FeatureRequest(
+        tenant="t",
+        app="web",
+        id=f"{n:026d}",
+        title=title,
+        description=description,
+        author=Person(f"u{n}", "Ada", "a@x.io"),
+        created_ms=1_700_000_000_000 + n,
+        updated_ms=1_700_000_000_000 + n,
+        tags=("ui", "dark"),
+        votes=n,
+    )
 
 
 def test_formula_cells_are_neutralised() -> None:
-    for dangerous in ("=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"):
+    for dangerous in ('=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tx", "\rx"):
         assert neutralise(dangerous) == "'" + dangerous
     assert neutralise("Dark mode = nice") == "Dark mode = nice"
     assert neutralise(["a", "b"]) == "a;b" and neutralise(None) == ""

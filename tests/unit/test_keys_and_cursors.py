@@ -27,12 +27,19 @@ SECRET = b"unit-test-secret-0123456789"
 
 def test_every_tenant_key_starts_with_the_tenant_prefix() -> None:
     built = [
-        Keys.tenant("acme")["pk"], Keys.admin_key("acme", "k1")["pk"], Keys.app("acme", "web")["pk"],
-        Keys.request("acme", "web", "r1")["pk"], Keys.request("acme", "web", "r1", "ui")["pk"],
-        Keys.status_list("acme", "web", "open"), Keys.status_list("acme", "web", "open", "ui"),
-        Keys.vote("acme", "web", "r1", "u1")["pk"], Keys.comment("acme", "web", "r1", "c")["pk"],
-        Keys.subscription("acme", "web", "r1", "u")["pk"], Keys.user("acme", "web", "u"),
-        Keys.feedback("acme", "web", "f")["pk"], Keys.idempotency("acme", "web", "s")["pk"],
+        Keys.tenant("acme")["pk"],
+        Keys.admin_key("acme", "k1")["pk"],
+        Keys.app("acme", "web")["pk"],
+        Keys.request("acme", "web", "r1")["pk"],
+        Keys.request("acme", "web", "r1", "ui")["pk"],
+        Keys.status_list("acme", "web", "open"),
+        Keys.status_list("acme", "web", "open", "ui"),
+        Keys.vote("acme", "web", "r1", "u1")["pk"],
+        Keys.comment("acme", "web", "r1", "c")["pk"],
+        Keys.subscription("acme", "web", "r1", "u")["pk"],
+        Keys.user("acme", "web", "u"),
+        Keys.feedback("acme", "web", "f")["pk"],
+        Keys.idempotency("acme", "web", "s")["pk"],
         Keys.rate("acme", "key:1", 5)["pk"],
     ]
     assert all(k.startswith("T#acme#") for k in built)
@@ -53,9 +60,14 @@ def test_cursor_round_trip_and_binding() -> None:
     position = {"pk": {"S": "T#a#A#web#REQS"}, "sk": {"S": "R#01"}}
     token = signed.encode(SECRET, "ctx-1", position)
     assert signed.decode(SECRET, "ctx-1", token) == position
-    for context, secret, cursor in (("ctx-2", SECRET, token), ("ctx-1", b"other-secret", token),
-                                    ("ctx-1", SECRET, token[:-3]), ("ctx-1", SECRET, "!!!"),
-                                    ("ctx-1", SECRET, "x" * 3000), ("ctx-1", SECRET, "")):
+    for context, secret, cursor in (
+        ("ctx-2", SECRET, token),
+        ("ctx-1", b"other-secret", token),
+        ("ctx-1", SECRET, token[:-3]),
+        ("ctx-1", SECRET, "!!!"),
+        ("ctx-1", SECRET, "x" * 3000),
+        ("ctx-1", SECRET, ""),
+    ):
         with pytest.raises(ValidationFailedError):
             signed.decode(secret, context, cursor)
 
@@ -82,9 +94,19 @@ def test_generated_keys_parse_back_and_hash_stably() -> None:
     assert len({new_admin_key("acme")[0] for _ in range(100)}) == 100
 
 
-@pytest.mark.parametrize("header", [None, "", "Token abc", "Bearer ", "Bearer fr_admin_",
-                                    "Bearer fr_admin_Acme_k_s", "Bearer fr_pub_acme_web",
-                                    "Bearer fr_other_acme_a_b"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Token abc",
+        "Bearer ",
+        "Bearer fr_admin_",
+        "Bearer fr_admin_Acme_k_s",
+        "Bearer fr_pub_acme_web",
+        "Bearer fr_other_acme_a_b",
+    ],
+)
 def test_malformed_keys_are_unauthenticated(header: str | None) -> None:
     with pytest.raises(UnauthenticatedError):
         parse_key(header)
@@ -115,8 +137,9 @@ def test_anonymous_ids_are_stable_per_address_and_app() -> None:
     assert "1.2.3.4" not in a
 
 
-@pytest.mark.parametrize(("header", "version"), [('"4"', 4), ("4", 4), ('W/"4"', 4), ("*", None),
-                                                 (None, None)])
+@pytest.mark.parametrize(
+    ("header", "version"), [('"4"', 4), ("4", 4), ('W/"4"', 4), ("*", None), (None, None)]
+)
 def test_if_match_forms(header: str | None, version: int | None) -> None:
     assert parse_etag(header) == version
 

@@ -32,7 +32,8 @@ def test_json_numbers_are_not_strings() -> None:
 
 def test_feedback_fin_blank_name_and_email_mean_absent() -> None:
     fb = FeedbackCreate.model_validate_json(
-        '{"feedbackType": "idea", "message": "m", "name": "", "email": "", "timestamp": 1}')
+        '{"feedbackType": "idea", "message": "m", "name": "", "email": "", "timestamp": 1}'
+    )
     assert (fb.name, fb.email, fb.feedbackType) == (None, None, "idea")
 
 
