@@ -61,11 +61,6 @@ class ConditionFailedError(Exception):
     def failed_at(self, index: int) -> bool:
         return index < len(self.reasons) and self.reasons[index] == "ConditionalCheckFailed"
 
-    @property
-    def conflict(self) -> bool:
-        """Another transaction held the item: worth retrying as is."""
-        return "TransactionConflict" in self.reasons
-
 
 class Keys:
     """Pure key builders: the only place that knows the key formats."""

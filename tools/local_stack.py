@@ -22,6 +22,7 @@ from typing import Any
 from .resources import ROOT
 
 __all__ = [
+    "chalice_local",
     "LOCAL_DIR",
     "stack_env",
     "load_stack",
@@ -36,6 +37,22 @@ STACK_FILE = LOCAL_DIR / "stack.json"
 CREDENTIALS_FILE = LOCAL_DIR / "credentials.json"
 STATE_FILE = LOCAL_DIR / "table.jsonl"
 REGION = "us-east-1"
+
+
+def chalice_local(port: int, env: dict[str, str], **popen: Any) -> subprocess.Popen[bytes]:
+    """`chalice local` for the local stage, in its own process group so it stops as a whole."""
+    command = [
+        str(Path(sys.executable).parent / "chalice"),
+        "local",
+        "--stage",
+        "local",
+        "--no-autoreload",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, **popen)
 
 
 def free_port() -> int:
@@ -250,22 +267,7 @@ def run(port: int) -> int:
     demo_port = int(os.environ.get("DEMO_PORT", port + 2))
     pages = _serve_pages(creds, site_port, demo_port)
 
-    chalice = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "chalice"),
-            "local",
-            "--stage",
-            "local",
-            "--no-autoreload",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        start_new_session=True,
-    )
+    chalice = chalice_local(port, {**os.environ, **env})
     stopped = threading.Event()
 
     def stop(*_: Any) -> None:

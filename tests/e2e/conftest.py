@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +13,8 @@ from chalicelib import aws
 from chalicelib.context import get_context
 from chalicelib.settings import get_settings
 from tests.helpers import Api, Tenant, new_tenant
-from tools.local_stack import free_port, start_moto, wait_for_health
-from tools.resources import ROOT, ensure_table
+from tools.local_stack import chalice_local, free_port, start_moto, wait_for_health
+from tools.resources import ensure_table
 
 
 @pytest.fixture(scope="session")
@@ -29,23 +27,8 @@ def stack() -> Iterator[dict[str, Any]]:
     get_context.cache_clear()
     aws.reset_clients()
     ensure_table(aws.client("dynamodb"), get_settings().table_name)
-    chalice = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "chalice"),
-            "local",
-            "--stage",
-            "local",
-            "--no-autoreload",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(api_port),
-        ],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    chalice = chalice_local(
+        api_port, dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     base = f"http://127.0.0.1:{api_port}"
     try:

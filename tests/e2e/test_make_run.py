@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,43 +15,9 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.stack import LocalStack
 from tests.helpers import Api, Receiver
-from tools.local_stack import free_port, wait_for_health
 from tools.resources import ROOT
-
-
-def start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
-    env |= {
-        "PORT": str(port),
-        "FEATUREBOARD_LOCAL_DIR": str(tmp_path),
-        # the site and the demo default to PORT+1 and PORT+2, which may be taken here
-        "STATIC_PORT": str(free_port()),
-        "DEMO_PORT": str(free_port()),
-    }
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "local", "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_for_health(f"http://127.0.0.1:{port}/v1/health", timeout=120)
-    except TimeoutError:
-        proc.kill()
-        out, _ = proc.communicate(timeout=30)
-        raise AssertionError("the stack did not start:\n" + out.decode()[-3000:]) from None
-    return proc
-
-
-def stop(proc: subprocess.Popen[bytes]) -> str:
-    proc.send_signal(signal.SIGTERM)
-    out, _ = proc.communicate(timeout=240)  # it saves the table first
-    assert proc.returncode == 0, out.decode()[-3000:]
-    return out.decode()
 
 
 def emails(tmp_path: Path, port: int) -> list[dict[str, Any]]:
@@ -88,8 +53,9 @@ def wait_until(check: Any, timeout: float = 300) -> Any:
 
 
 def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
-    port = free_port()
-    proc = start(tmp_path, port)
+    stack = LocalStack.on_free_ports(tmp_path)
+    port = stack.port
+    stack.start()
     receiver = Receiver()
     try:
         creds = json.loads((tmp_path / "credentials.json").read_text())
@@ -148,12 +114,12 @@ def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
         assert report["requests"] == len(listed.body["items"])
     finally:
         receiver.server.shutdown()
-        log = stop(proc)
+        log = stack.stop()
     assert "saved" in log
     with pytest.raises(OSError):  # nothing listens any more
         urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/health", timeout=2)
 
-    proc = start(tmp_path, port)  # a restart keeps the data
+    stack.start()  # a restart keeps the data
     try:
         creds = json.loads((tmp_path / "credentials.json").read_text())
         api = Api(base_url=f"http://127.0.0.1:{port}")
@@ -162,4 +128,4 @@ def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
         )
         assert again.status == 200 and again.body["status"] == "planned"
     finally:
-        stop(proc)
+        stack.stop()

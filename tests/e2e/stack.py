@@ -1,0 +1,72 @@
+"""`make run`'s stack for a test: `manage.py local run` on free ports, its output in a file.
+
+The output goes to a file, not a pipe: the stack logs a line per call, and a pipe nobody
+reads until the end fills up and stalls it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.local_stack import free_port, wait_for_health
+from tools.resources import ROOT
+
+__all__ = ["LocalStack"]
+
+
+@dataclass
+class LocalStack:
+    folder: Path
+    port: int
+    site_port: int
+    demo_port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @classmethod
+    def on_free_ports(cls, folder: Path) -> LocalStack:
+        return cls(folder, free_port(), free_port(), free_port())
+
+    @property
+    def log(self) -> Path:
+        return self.folder / "stack.log"
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+        env |= {
+            "PORT": str(self.port),
+            "STATIC_PORT": str(self.site_port),
+            "DEMO_PORT": str(self.demo_port),
+            "FEATUREBOARD_LOCAL_DIR": str(self.folder),
+        }
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ROOT / "manage.py"), "local", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        try:
+            wait_for_health(f"http://127.0.0.1:{self.port}/v1/health", timeout=120)
+        except TimeoutError:
+            self.process.kill()
+            self.process.wait(timeout=30)
+            raise AssertionError("the stack did not start:\n" + self.tail()) from None
+
+    def stop(self) -> str:
+        """SIGTERM, as a script would; the stack saves its table first. Returns the log."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=240)
+        assert self.process.returncode == 0, self.tail()
+        return self.log.read_text(errors="replace")
+
+    def tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
