@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 from chalice.app import Chalice, Cron, Response
 
-from chalicelib import consumers
+from chalicelib import consumers, gateway
 from chalicelib import models as m
 from chalicelib.context import get_context
 from chalicelib.errors import NotFoundError
-from chalicelib.rest import Call, Reply, Router, credentials, envelope_chalice_errors, request_id
+from chalicelib.rest import (
+    Call,
+    Reply,
+    Router,
+    credentials,
+    envelope_chalice_errors,
+    error_response,
+    request_id,
+)
 from chalicelib.services import access, apps, comments, feedback, requests, votes
 from chalicelib.settings import get_settings
 
-app = Chalice(app_name="featureboard")
+
+class Featureboard(Chalice):
+    """Chalice, also behind an HTTP API's catch-all route (see chalicelib/gateway.py)."""
+
+    def __call__(self, event, context):
+        routed = gateway.as_rest_event(event, self.routes)
+        if routed is None:
+            rid = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
+            missing = NotFoundError(f"no such path: {event.get('path')}")
+            return error_response(missing, rid).to_dict()
+        return super().__call__(routed, context)
+
+
+app = Featureboard(app_name="featureboard")
 
 
 def _authenticate(call: Call, app_id: str | None, query_key: bool) -> None:

@@ -114,7 +114,7 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
                 "CloudWatchMetrics": [
                     {
                         "Namespace": NAMESPACE,
-                        "Dimensions": [["route"]],
+                        "Dimensions": [["route"], []],  # by route, and in all
                         "Metrics": [
                             {"Name": "Requests", "Unit": "Count"},
                             {"Name": "Errors", "Unit": "Count"},

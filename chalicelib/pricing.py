@@ -30,7 +30,7 @@ LAMBDA_MEMORY_GB = 0.125  # .chalice/config.json leaves Chalice's default of 128
 
 
 def request_cost(
-    read_units: float, write_units: float, duration_ms: float, api_gateway: str = "rest"
+    read_units: float, write_units: float, duration_ms: float, api_gateway: str = "http"
 ) -> float:
     """Dollars one API call costs: the front door, the function, and the table."""
     return (

@@ -10,9 +10,13 @@ import pytest
 from tools.package import lint
 
 
-@pytest.mark.parametrize("stage", ["dev", "prod"])
-def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str, tmp_path: Path) -> None:
-    expanded, result = lint(stage, tmp_path / stage)
+@pytest.mark.parametrize(
+    ("stage", "front_door"), [("dev", "http"), ("prod", "http"), ("dev", "rest")]
+)
+def test_packaged_template_passes_cfn_lint_and_wires_everything(
+    stage: str, front_door: str, tmp_path: Path
+) -> None:
+    expanded, result = lint(stage, tmp_path / stage, front_door)
     assert result.returncode == 0, result.stdout + result.stderr
     sam = json.loads((tmp_path / stage / "package" / "sam.json").read_text())
     resources = sam["Resources"]
@@ -58,7 +62,6 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str, tmp_
         "ApproximateNumberOfMessagesVisible",
         "Errors",
         "Throttles",
-        "5XXError",
         "ReadThrottleEvents",
         "WriteThrottleEvents",
     } <= watched
@@ -66,8 +69,36 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(stage: str, tmp_
     api = functions["APIHandler"]["Properties"]
     assert api["AutoPublishAlias"] == "live"
     assert api["DeploymentPreference"]["Type"] == "Canary10Percent5Minutes"
-    assert "${APIHandler.Alias}" in json.dumps(resources["RestAPI"])
+    assert resources["ApiErrorsAlarm"]["Properties"]["Namespace"] == "Featureboard"
     cloudformation = json.loads(expanded.read_text())["Resources"]  # SAM expanded to CFN
     kinds = {r["Type"] for r in cloudformation.values()}
     assert {"AWS::CodeDeploy::DeploymentGroup", "AWS::Lambda::Alias"} <= kinds
     assert "AWS::Serverless::Function" not in kinds
+    gateway_5xx = resources["Api5xxAlarm"]["Properties"]
+    if front_door == "rest":
+        assert "${APIHandler.Alias}" in json.dumps(resources["RestAPI"])
+        assert gateway_5xx["MetricName"] == "5XXError"
+        return
+    assert "RestAPI" not in resources and gateway_5xx["MetricName"] == "5xx"
+    http = next(r for r in cloudformation.values() if r["Type"] == "AWS::ApiGatewayV2::Api")
+    body = http["Properties"]["Body"]
+    integration = body["paths"]["/$default"]["x-amazon-apigateway-any-method"][
+        "x-amazon-apigateway-integration"
+    ]
+    assert integration["payloadFormatVersion"] == "1.0"
+    assert "APIHandlerAliaslive" in json.dumps(integration["uri"])  # the canary's alias
+    cors = body["x-amazon-apigateway-cors"]
+    assert cors["allowOrigins"] == ["*"] and "X-User-Token" in cors["allowHeaders"]
+    assert "ETag" in cors["exposeHeaders"]
+    stage_settings = next(
+        r for r in cloudformation.values() if r["Type"] == "AWS::ApiGatewayV2::Stage"
+    )["Properties"]["DefaultRouteSettings"]
+    assert stage_settings["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRate"}
+    assert cloudformation["ApiDomain"]["Condition"] == "HasApiDomain"
+    permission = next(
+        r
+        for r in cloudformation.values()
+        if r["Type"] == "AWS::Lambda::Permission"
+        and r["Properties"]["Principal"] == "apigateway.amazonaws.com"
+    )
+    assert permission["Properties"]["FunctionName"] == {"Ref": "APIHandlerAliaslive"}
