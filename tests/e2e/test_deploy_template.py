@@ -54,8 +54,19 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(
     assert next(iter(stream.values()))["Properties"]["Stream"] == {
         "Fn::GetAtt": ["AppTable", "StreamArn"]
     }
-    bucket = resources["ExportBucket"]["Properties"]
-    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    for name in ("ExportBucket", "SiteBucket"):
+        bucket = resources[name]["Properties"]
+        assert all(bucket["PublicAccessBlockConfiguration"].values()), name
+        assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"], name
+    site = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    assert site["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert site["Origins"][0]["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccess", "Id"]}
+    headers = resources["SiteHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    assert headers["CorsConfig"]["AccessControlAllowOrigins"]["Items"] == ["*"]  # the widget
+    (reader,) = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert reader["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert "SiteDistribution" in json.dumps(reader["Condition"])  # only our distribution
+    assert {"SiteURL", "SiteBucketName", "SiteDistributionId", "EndpointURL"} <= set(sam["Outputs"])
     alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     watched = {a["Properties"]["MetricName"] for a in alarms}
     assert {
