@@ -508,14 +508,16 @@ def on_table_change(event) -> dict:
 def email_on_event(event) -> None:
     from chalicelib.notify import email
 
-    consumers.on_event(get_context(), "email", event.message, email.notify)
+    consumers.on_event(get_context(), "email", event.message, email.notify, tells_people=True)
 
 
 @app.on_sns_message(topic=get_settings().events_topic_name)
 def webhooks_on_event(event) -> None:
     from chalicelib.notify import webhooks
 
-    consumers.on_event(get_context(), "webhooks", event.message, webhooks.fan_out)
+    consumers.on_event(
+        get_context(), "webhooks", event.message, webhooks.fan_out, tells_people=True
+    )
 
 
 @app.on_sns_message(topic=get_settings().events_topic_name)

@@ -7,6 +7,7 @@ local stack's ``.local/`` files; with it set (or real AWS credentials) it uses t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -41,6 +42,8 @@ def _guard(work: Any) -> Any:
 
     try:
         return work()
+    except click.ClickException:
+        raise
     except FeatureboardError as exc:
         raise click.ClickException(exc.message) from None
     except Exception as exc:  # the stack is not reachable, most often
@@ -168,11 +171,23 @@ def emails(address: str | None, as_json: bool) -> None:
     _emit(rows, as_json, "\n".join(f"{r['to']}\t{r['subject']}" for r in rows) or "no emails")
 
 
+def _open_out(out: str) -> Any:
+    if out == "-":
+        return click.get_text_stream("stdout")
+    return open(out, "w", encoding="utf-8", newline="")
+
+
 @cli.command("export")
 @click.argument("tenant_id", metavar="TENANT")
 @click.argument("app_id", metavar="APP")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Everything of the app (requests, votes, followers, comments, feedback) as JSON lines:"
+    " what `import` and tools/postgres read.",
 )
 @click.option(
     "--out",
@@ -181,40 +196,123 @@ def emails(address: str | None, as_json: bool) -> None:
     help="The file to write (use - for standard output).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
-def export_app(tenant_id: str, app_id: str, fmt: str, out: str, as_json: bool) -> None:
+def export_app(tenant_id: str, app_id: str, fmt: str, full: bool, out: str, as_json: bool) -> None:
     """Export APP of TENANT to a file, page by page, with a progress bar."""
     from chalicelib.export import chunks
 
+    if full and fmt != "jsonl":
+        raise click.ClickException("--full writes JSON lines: add --format jsonl")
     ctx = _context()
     if _guard(lambda: ctx.store.get_app(tenant_id, app_id)) is None:
         raise click.ClickException(f"no app {app_id!r} in tenant {tenant_id!r}")
     total = ctx.store.get_stats(tenant_id, app_id).get("requests", 0)
-    stream = (
-        open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
-        if out != "-"
-        else click.get_text_stream("stdout")
-    )
-    count = 0
+    count, kinds = 0, {}
     with (
-        stream,
+        _open_out(out) as stream,
         click.progressbar(
             length=total or None, label=f"exporting {app_id}", file=sys.stderr
         ) as bar,
     ):
+        if full:
+            for record in ctx.store.dump_app(tenant_id, app_id):
+                kinds[record["kind"]] = kinds.get(record["kind"], 0) + 1
+                bar.update(record["kind"] == "request")
+                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count = kinds.get("request", 0)
+        else:
 
-        def counted():
-            nonlocal count
-            for req in ctx.store.iter_requests(tenant_id, app_id):
-                count += 1
-                bar.update(1)
-                yield req
+            def counted():
+                nonlocal count
+                for req in ctx.store.iter_requests(tenant_id, app_id):
+                    count += 1
+                    bar.update(1)
+                    yield req
 
-        for piece in chunks(fmt, counted()):
-            stream.write(piece)
+            for piece in chunks(fmt, counted()):
+                stream.write(piece)
+    summary = {"tenant": tenant_id, "app": app_id, "format": fmt, "requests": count, "out": out}
+    if full:
+        summary["records"] = kinds
+    _emit(summary, as_json, f"wrote {count} requests to {out}")
+
+
+def _tenant_app(value: str) -> tuple[str, str]:
+    tenant_id, _, app_id = value.partition("/")
+    if not (tenant_id and app_id):
+        raise click.BadParameter("write it TENANT/APP")
+    return tenant_id, app_id
+
+
+@cli.command("import")
+@click.argument("tenant_id", metavar="TENANT")
+@click.argument("app_id", metavar="APP")
+@click.argument("source")
+@click.option(
+    "--from-app",
+    "from_app",
+    help="With a postgresql:// SOURCE: which app's rows, as TENANT/APP (default: TENANT/APP).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def import_app(
+    tenant_id: str, app_id: str, source: str, from_app: str | None, as_json: bool
+) -> None:
+    """Load records into APP of TENANT from SOURCE: a file `export --full` wrote, or a
+    postgresql:// database holding tools/postgres/schema.sql. Ids are kept; running it
+    again writes the same items. No email or webhook goes out for what it loads."""
+    ctx = _context()
+    if _guard(lambda: ctx.store.get_app(tenant_id, app_id)) is None:
+        raise click.ClickException(f"no app {app_id!r} in tenant {tenant_id!r}: create it first")
+
+    def records(lines: Any) -> Any:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    raise click.ClickException(f"line {number} is not JSON") from None
+                if number % 1000 == 0:
+                    click.echo(f"{number} records…", err=True)
+
+    with contextlib.ExitStack() as opened:
+        if source.startswith(("postgresql://", "postgres://")):
+            from tools.postgres import unload
+
+            lines = unload(source, *(_tenant_app(from_app) if from_app else (tenant_id, app_id)))
+        else:
+            lines = opened.enter_context(open(source, encoding="utf-8"))
+        counts = _guard(
+            lambda: ctx.store.load_app(
+                tenant_id, app_id, records(lines), ctx.settings.feedback_retention_days
+            )
+        )
     _emit(
-        {"tenant": tenant_id, "app": app_id, "format": fmt, "requests": count, "out": out},
+        {"tenant": tenant_id, "app": app_id, "records": counts},
         as_json,
-        f"wrote {count} requests to {out}",
+        f"imported {sum(counts.values())} records into {tenant_id}/{app_id}: {counts}",
+    )
+
+
+@cli.group()
+def postgres() -> None:
+    """An app's records in PostgreSQL (tools/postgres/schema.sql)."""
+
+
+@postgres.command("load")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dsn", required=True, help="postgresql://user@host/db")
+@click.option("--app", "target", required=True, help="The rows' TENANT/APP.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def postgres_load(dump: str, dsn: str, target: str, as_json: bool) -> None:
+    """Load a file `export --full` wrote into PostgreSQL, replacing that app's rows."""
+    from tools.postgres import load
+
+    tenant_id, app_id = _tenant_app(target)
+    with open(dump, encoding="utf-8") as lines:
+        count = _guard(lambda: load(dsn, tenant_id, app_id, lines))
+    _emit(
+        {"tenant": tenant_id, "app": app_id, "lines": count},
+        as_json,
+        f"loaded {count} lines into PostgreSQL as {target}",
     )
 
 

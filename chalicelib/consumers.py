@@ -13,10 +13,19 @@ __all__ = ["on_event", "sqs_batch", "attempt_of", "retry_later"]
 
 
 def on_event(
-    ctx: Context, name: str, message: str, handle: Callable[[Context, DomainEvent], Any]
+    ctx: Context,
+    name: str,
+    message: str,
+    handle: Callable[[Context, DomainEvent], Any],
+    tells_people: bool = False,
 ) -> Any:
-    """One SNS delivery: parse it, run the consumer; an exception makes Lambda retry it."""
+    """One SNS delivery: parse it, run the consumer; an exception makes Lambda retry it.
+
+    Consumers that tell people (emails, webhooks) skip the quiet events of an import.
+    """
     event = parse_message(message)
+    if tells_people and event.quiet:
+        return None
     result = handle(ctx, event)
     logs.logger().info(
         "event consumed",

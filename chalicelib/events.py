@@ -42,6 +42,7 @@ class DomainEvent:
     tenant: str
     app: str
     data: dict[str, Any]
+    quiet: bool = False  # made by an import: counted, indexed, but no email or webhook
 
     def envelope(self) -> dict[str, Any]:
         """What a webhook receives (no tenant: the receiver is the tenant)."""
@@ -54,8 +55,9 @@ class DomainEvent:
         }
 
     def message(self) -> str:
+        extra = {"quiet": True} if self.quiet else {}
         return json.dumps(
-            {**self.envelope(), "tenant": self.tenant, "createdMs": self.created_ms},
+            {**self.envelope(), "tenant": self.tenant, "createdMs": self.created_ms, **extra},
             separators=(",", ":"),
         )
 
@@ -63,7 +65,13 @@ class DomainEvent:
 def parse_message(text: str) -> DomainEvent:
     raw = json.loads(text)
     return DomainEvent(
-        raw["id"], raw["type"], raw["createdMs"], raw["tenant"], raw["appId"], raw["data"]
+        raw["id"],
+        raw["type"],
+        raw["createdMs"],
+        raw["tenant"],
+        raw["appId"],
+        raw["data"],
+        raw.get("quiet", False),
     )
 
 
@@ -161,6 +169,9 @@ def derive(record: dict[str, Any], now_ms: int) -> list[DomainEvent]:
     if change is None:
         return []
     source = record.get("eventID") or record.get("dynamodb", {}).get("SequenceNumber", "")
+    imported = record.get("eventName") == "INSERT" and "imported" in record["dynamodb"].get(
+        "NewImage", {}
+    )
     return [
         DomainEvent(
             hashlib.sha256(f"{source}|{kind}".encode()).hexdigest()[:32],
@@ -169,6 +180,7 @@ def derive(record: dict[str, Any], now_ms: int) -> list[DomainEvent]:
             change.tenant,
             change.app,
             data,
+            imported,
         )
         for kind, at, data in _events_of(change, now_ms)
     ]

