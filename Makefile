@@ -49,8 +49,9 @@ bench: install  ## prints figures; never fails on a time
 	$(PY) -m tests.performance.bench
 
 FRONT_DOOR ?= http
-package: install  ## build/$(STAGE)/package/sam.json + code zip, linted with cfn-lint
-	$(PY) -m tools.package $(STAGE) --front-door $(FRONT_DOOR)
+FORMAT ?= cloudformation
+package: install  ## build/$(STAGE)/package/sam.json (or FORMAT=terraform: build/$(STAGE)/terraform/)
+	$(PY) -m tools.package $(STAGE) --front-door $(FRONT_DOOR) --format $(FORMAT)
 
 # The real deploy (needs AWS credentials, which this project's machines do not have):
 #   make deploy STAGE=dev ARTIFACT_BUCKET=my-artifacts OPERATOR_EMAIL=ops@example.com

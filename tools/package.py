@@ -20,9 +20,19 @@ from chalicelib.logs import NAMESPACE
 
 from .resources import ROOT
 
-__all__ = ["package", "merge_template", "sam_to_cloudformation"]
+__all__ = ["package", "merge_template", "sam_to_cloudformation", "stack_resources", "ENVIRONMENT"]
 
 SOURCES = ("table.json", "messaging.json", "storage.json", "site.json")
+# every function's settings, naming our resources
+ENVIRONMENT = {
+    "TABLE_NAME": {"Ref": "AppTable"},
+    "EVENTS_TOPIC_ARN": {"Ref": "EventsTopic"},
+    "EVENTS_STREAM_ARN": {"Fn::GetAtt": ["AppTable", "StreamArn"]},
+    "WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"},
+    "JOBS_QUEUE_URL": {"Ref": "JobsQueue"},
+    "EXPORT_BUCKET": {"Ref": "ExportBucket"},
+    "SIGNING_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${SigningSecret}}}"},
+}
 
 
 def _chalice(stage: str, out: Path, merge: Path | None = None) -> dict[str, Any]:
@@ -34,7 +44,7 @@ def _chalice(stage: str, out: Path, merge: Path | None = None) -> dict[str, Any]
     return json.loads((out / "sam.json").read_text())
 
 
-def _resources(stage: str) -> dict[str, Any]:
+def stack_resources(stage: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name in SOURCES:
         found |= json.loads((ROOT / "templates" / name).read_text())["Resources"]
@@ -59,16 +69,8 @@ def _resources(stage: str) -> dict[str, Any]:
 
 def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
     """Our resources, and overrides for the functions Chalice generated."""
-    environment = {
-        "TABLE_NAME": {"Ref": "AppTable"},
-        "EVENTS_TOPIC_ARN": {"Ref": "EventsTopic"},
-        "EVENTS_STREAM_ARN": {"Fn::GetAtt": ["AppTable", "StreamArn"]},
-        "WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"},
-        "JOBS_QUEUE_URL": {"Ref": "JobsQueue"},
-        "EXPORT_BUCKET": {"Ref": "ExportBucket"},
-        "SIGNING_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${SigningSecret}}}"},
-    }
-    resources = _resources(stage)
+    environment = ENVIRONMENT
+    resources = stack_resources(stage)
     for name, resource in generated["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
             continue
@@ -385,7 +387,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Build and lint the deployable template.")
     parser.add_argument("stage", nargs="?", default="dev", choices=["dev", "prod"])
     parser.add_argument("--front-door", default="http", choices=sorted(FRONT_DOORS))
+    parser.add_argument(
+        "--format", default="cloudformation", choices=["cloudformation", "terraform"]
+    )
     args = parser.parse_args()
+    if args.format == "terraform":
+        from .terraform import terraform
+
+        made = terraform(args.stage, ROOT / "build" / args.stage)
+        print(f"{made}: chalice.tf.json + deployment.zip (terraform init && terraform apply)")
+        return
     path, result = lint(args.stage, ROOT / "build" / args.stage, args.front_door)
     print(result.stdout + result.stderr, end="")
     print(f"{path}: cfn-lint {'passed' if result.returncode == 0 else 'found problems'}")

@@ -1,0 +1,113 @@
+"""`make package FORMAT=terraform`: there is no terraform binary here, so the output's
+structure is checked instead: every reference resolves to something the files declare, the
+wiring matches the CloudFormation package, and the embedded stack passes cfn-lint."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools.terraform import terraform
+
+REFERENCE = re.compile(r"\$\{([^}]*)\}")
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
+    out = terraform("prod", tmp_path_factory.mktemp("tf"))
+    tf = json.loads((out / "chalice.tf.json").read_text())
+    stack = json.loads(tf["resource"]["aws_cloudformation_stack"]["resources"]["template_body"])
+    return tf, stack, out
+
+
+def _references(value: object) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for v in value.values():
+            found |= _references(v)
+    elif isinstance(value, list):
+        for v in value:
+            found |= _references(v)
+    elif isinstance(value, str):
+        for expression in REFERENCE.findall(value):
+            found |= set(re.findall(r"[A-Za-z_][\w-]*(?:\.[\w-]+)+", expression))
+    return found
+
+
+def test_every_reference_resolves(made: tuple[dict, dict, Path]) -> None:
+    tf, stack, out = made
+    assert (out / "deployment.zip").stat().st_size > 0
+    declared_outputs = set(stack["Outputs"])
+    without_stack = {**tf, "resource": {**tf["resource"], "aws_cloudformation_stack": {}}}
+    assert "Fn::" not in json.dumps(without_stack) and '"Ref"' not in json.dumps(without_stack)
+    for ref in _references(without_stack):
+        parts = ref.split(".")
+        if parts[0] == "var":
+            assert parts[1] in tf["variable"], ref
+        elif parts[0] == "data":
+            assert parts[2] in tf["data"][parts[1]], ref
+        elif parts[0] == "path" or parts[0] == "local":
+            continue
+        elif parts[0] == "aws_cloudformation_stack":
+            assert parts[1] == "resources" and parts[3] in declared_outputs, ref
+        else:
+            assert parts[1] in tf["resource"].get(parts[0], {}), ref
+
+
+def test_functions_are_wired_to_the_stack_with_least_privilege(
+    made: tuple[dict, dict, Path],
+) -> None:
+    tf, stack, _ = made
+    resources = tf["resource"]
+    for name, function in resources["aws_lambda_function"].items():
+        env = function["environment"]["variables"]
+        assert env["TABLE_NAME"] == "${aws_cloudformation_stack.resources.outputs.AppTable}", name
+        assert env["SIGNING_SECRET"].startswith("${data.aws_secretsmanager_secret_version"), name
+        assert function["tracing_config"] == {"mode": "Active"}, name
+    for mapping in resources["aws_lambda_event_source_mapping"].values():
+        assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
+        assert mapping["event_source_arn"].startswith("${aws_cloudformation_stack.resources")
+    for subscription in resources["aws_sns_topic_subscription"].values():
+        assert (
+            subscription["topic_arn"] == "${aws_cloudformation_stack.resources.outputs.EventsTopic}"
+        )
+    policy = json.loads(Path("templates/policy.json").read_text())
+    for role, body in resources["aws_iam_role_policy"].items():
+        document = json.loads(body["policy"])
+        sids = [s["Sid"] for s in document["Statement"]]
+        logical = next(
+            f
+            for f in policy["Functions"]
+            if f.lower() == role.removesuffix("_role").replace("_", "").replace("-", "")
+        )
+        assert sids == policy["Functions"][logical], role
+        for statement in document["Statement"]:
+            if statement["Sid"] != "Tracing":
+                assert statement["Resource"] != "*", (role, statement)
+    api = resources["aws_apigatewayv2_integration"]["http_api"]
+    assert api["payload_format_version"] == "1.0"
+    assert resources["aws_apigatewayv2_route"]["http_api"]["route_key"] == "$default"
+    assert "aws_api_gateway_rest_api" not in resources
+    table = stack["Resources"]["AppTable"]["Properties"]
+    assert table["DeletionProtectionEnabled"] is True  # prod
+    assert {"SiteDistribution", "SiteBucket", "ExportBucket", "SigningSecret"} <= set(
+        stack["Resources"]
+    )
+
+
+def test_the_embedded_stack_passes_cfn_lint(made: tuple[dict, dict, Path]) -> None:
+    _, stack, out = made
+    path = out / "resources-stack.json"
+    path.write_text(json.dumps(stack))
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -1,0 +1,262 @@
+"""The same stack for Terraform: `make package STAGE=dev FORMAT=terraform`.
+
+Chalice writes the functions, roles, schedules and API as Terraform JSON
+(``chalice.tf.json``). The table, topic, queues, buckets, CloudFront, signing secret and
+alarms are not translated by hand: Terraform deploys them as one ``aws_cloudformation_stack``
+made from the very templates/*.json the CloudFormation package and the local stack use, and
+the functions' settings, event sources and least-privilege policies point at that stack's
+outputs. One definition of each resource, whichever tool deploys it.
+
+The API becomes an HTTP API ($default route, payload 1.0), as in the CloudFormation package.
+Gradual releases (CodeDeploy through SAM) are not part of this output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from .package import ENVIRONMENT, stack_resources
+from .resources import ROOT
+
+__all__ = ["terraform", "STACK"]
+
+STACK = "aws_cloudformation_stack.resources"
+_PSEUDO = {
+    "AWS::Partition": "${data.aws_partition.chalice.partition}",
+    "AWS::Region": "${data.aws_region.chalice.name}",
+    "AWS::AccountId": "${data.aws_caller_identity.chalice.account_id}",
+}
+
+
+class _Outputs:
+    """CloudFormation references turned into Terraform interpolations of the stack's
+    outputs; remembers each output it needs so the stack template declares it."""
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+        self.needed: dict[str, Any] = {}
+
+    def _output(self, logical: str, attribute: str | None) -> str:
+        name = logical + (attribute or "")
+        self.needed[name] = (
+            {"Value": {"Fn::GetAtt": [logical, attribute]}}
+            if attribute
+            else {"Value": {"Ref": logical}}
+        )
+        return f"${{{STACK}.outputs.{name}}}"
+
+    def _sub(self, text: str) -> str:
+        text = text.replace("${AWS::StackName}-*", f"featureboard-{self.stage}*")
+
+        def one(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in _PSEUDO:
+                return _PSEUDO[name]
+            logical, _, attribute = name.partition(".")
+            return self._output(logical, attribute or None)
+
+        return re.sub(r"\$\{([^}]+)\}", one, text)
+
+    def convert(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.convert(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        if set(value) == {"Ref"}:
+            return self._output(value["Ref"], None)
+        if set(value) == {"Fn::GetAtt"}:
+            return self._output(*value["Fn::GetAtt"])
+        if set(value) == {"Fn::Sub"}:
+            return self._sub(value["Fn::Sub"])
+        return {k: self.convert(v) for k, v in value.items()}
+
+
+def _logical(tf_name: str) -> str:
+    """Chalice's Terraform name of a function (``api_handler``) -> its CloudFormation one."""
+    return tf_name.replace("_", "").replace("-", "").lower()
+
+
+def _stack_template(stage: str, outputs: dict[str, Any]) -> dict[str, Any]:
+    resources = stack_resources(stage)
+    resources["OperatorTopic"] = {
+        "Type": "AWS::SNS::Topic",
+        "Properties": {
+            "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]
+        },
+    }
+    for queue in ("EventsDeadLetterQueue", "WebhookDeadLetterQueue", "JobsDeadLetterQueue"):
+        resources[f"{queue}Alarm"] = {
+            "Type": "AWS::CloudWatch::Alarm",
+            "Properties": {
+                "Namespace": "AWS/SQS",
+                "MetricName": "ApproximateNumberOfMessagesVisible",
+                "Dimensions": [
+                    {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
+                ],
+                "Statistic": "Maximum",
+                "Period": 300,
+                "EvaluationPeriods": 1,
+                "Threshold": 0,
+                "ComparisonOperator": "GreaterThanThreshold",
+                "TreatMissingData": "notBreaching",
+                "AlarmActions": [{"Ref": "OperatorTopic"}],
+            },
+        }
+    site = json.loads((ROOT / "templates" / "site.json").read_text())["Outputs"]
+    return {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": f"Featureboard {stage}: data, messaging, storage and site (Terraform)",
+        "Parameters": {"OperatorEmail": {"Type": "String"}},
+        "Resources": resources,
+        "Outputs": {**site, **outputs},
+    }
+
+
+def _http_api(tf: dict[str, Any]) -> None:
+    """Chalice's REST API replaced by an HTTP API with one catch-all route."""
+    from chalicelib.rest import CORS
+
+    cors = CORS.get_access_control_headers()
+    resource = tf["resource"]
+    for kind in ("aws_api_gateway_rest_api", "aws_api_gateway_deployment"):
+        resource.pop(kind)
+    tf.get("locals", {}).pop("chalice_api_swagger", None)
+    resource["aws_apigatewayv2_api"] = {
+        "http_api": {
+            "name": "${aws_lambda_function.api_handler.function_name}",
+            "protocol_type": "HTTP",
+            "cors_configuration": {
+                "allow_origins": ["*"],
+                "allow_headers": cors["Access-Control-Allow-Headers"].split(","),
+                "expose_headers": cors["Access-Control-Expose-Headers"].split(","),
+                "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                "max_age": int(cors["Access-Control-Max-Age"]),
+            },
+        }
+    }
+    resource["aws_apigatewayv2_integration"] = {
+        "http_api": {
+            "api_id": "${aws_apigatewayv2_api.http_api.id}",
+            "integration_type": "AWS_PROXY",
+            "integration_uri": "${aws_lambda_function.api_handler.invoke_arn}",
+            "payload_format_version": "1.0",
+            "timeout_milliseconds": 29000,
+        }
+    }
+    resource["aws_apigatewayv2_route"] = {
+        "http_api": {
+            "api_id": "${aws_apigatewayv2_api.http_api.id}",
+            "route_key": "$default",
+            "target": "integrations/${aws_apigatewayv2_integration.http_api.id}",
+        }
+    }
+    resource["aws_apigatewayv2_stage"] = {
+        "http_api": {
+            "api_id": "${aws_apigatewayv2_api.http_api.id}",
+            "name": "$default",
+            "auto_deploy": True,
+            "default_route_settings": {
+                "throttling_rate_limit": "${var.api_throttle_rate}",
+                "throttling_burst_limit": "${var.api_throttle_burst}",
+            },
+        }
+    }
+    permission = resource["aws_lambda_permission"].pop("rest_api_invoke")
+    permission["source_arn"] = "${aws_apigatewayv2_api.http_api.execution_arn}/*/*"
+    resource["aws_lambda_permission"]["http_api_invoke"] = permission
+    tf["output"] = {
+        "EndpointURL": {"value": "${aws_apigatewayv2_stage.http_api.invoke_url}"},
+        "HttpAPIId": {"value": "${aws_apigatewayv2_api.http_api.id}"},
+    }
+
+
+def _wire(tf: dict[str, Any], stage: str, refs: _Outputs) -> None:
+    """Settings, event sources and least-privilege policies, pointed at the stack."""
+    resource = tf["resource"]
+    env = refs.convert({k: v for k, v in ENVIRONMENT.items() if k != "SIGNING_SECRET"})
+    env["SIGNING_SECRET"] = "${data.aws_secretsmanager_secret_version.signing.secret_string}"
+    sns_consumers = {s["endpoint"] for s in resource["aws_sns_topic_subscription"].values()}
+    for name, function in resource["aws_lambda_function"].items():
+        function["environment"]["variables"].update(env)
+        if f"${{aws_lambda_function.{name}.arn}}" in sns_consumers:
+            function["dead_letter_config"] = {
+                "target_arn": refs.convert(_arn("EventsDeadLetterQueue"))
+            }
+    for subscription in resource["aws_sns_topic_subscription"].values():
+        subscription["topic_arn"] = refs.convert({"Ref": "EventsTopic"})
+    for name, mapping in resource["aws_lambda_event_source_mapping"].items():
+        mapping["function_response_types"] = ["ReportBatchItemFailures"]
+        if "dynamodb" in name:
+            mapping["event_source_arn"] = refs.convert({"Fn::GetAtt": ["AppTable", "StreamArn"]})
+            mapping["bisect_batch_on_function_error"] = True
+            mapping["maximum_retry_attempts"] = 5
+            mapping["destination_config"] = {
+                "on_failure": {"destination_arn": refs.convert(_arn("EventsDeadLetterQueue"))}
+            }
+        else:
+            queue = "JobsQueue" if "jobs" in name else "WebhookQueue"
+            mapping["event_source_arn"] = refs.convert(_arn(queue))
+    policy = json.loads((ROOT / "templates" / "policy.json").read_text())
+    statements = {s["Sid"]: s for s in policy["Statements"]}
+    by_logical = {_logical(f): sids for f, sids in policy["Functions"].items()}
+    for role_name, role_policy in resource["aws_iam_role_policy"].items():
+        sids = by_logical[_logical(role_name.removesuffix("_role"))]
+        document = {"Version": "2012-10-17", "Statement": [statements[s] for s in sids]}
+        role_policy["policy"] = json.dumps(refs.convert(document))
+
+
+def _arn(logical: str) -> dict[str, Any]:
+    return {"Fn::GetAtt": [logical, "Arn"]}
+
+
+def terraform(stage: str, out: Path) -> Path:
+    """Write ``out/terraform/`` (chalice.tf.json, featureboard.tf.json is merged into it,
+    deployment.zip); returns the directory."""
+    target = out / "terraform"
+    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "chalice"),
+            "package",
+            "--pkg-format",
+            "terraform",
+            "--stage",
+            stage,
+            str(target),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    path = target / "chalice.tf.json"
+    tf = json.loads(path.read_text())
+    refs = _Outputs(stage)
+    _http_api(tf)
+    _wire(tf, stage, refs)
+    tf["data"]["aws_secretsmanager_secret_version"] = {
+        "signing": {"secret_id": refs.convert({"Ref": "SigningSecret"})}
+    }
+    tf["resource"]["aws_cloudformation_stack"] = {
+        "resources": {
+            "name": f"featureboard-{stage}-resources",
+            "template_body": json.dumps(_stack_template(stage, refs.needed)),
+            "parameters": {"OperatorEmail": "${var.operator_email}"},
+            "capabilities": ["CAPABILITY_IAM"],
+        }
+    }
+    tf["variable"] = {
+        "operator_email": {"type": "string", "description": "Who hears the alarms."},
+        "api_throttle_rate": {"type": "number", "default": 500},
+        "api_throttle_burst": {"type": "number", "default": 1000},
+    }
+    for name in ("SiteURL", "SiteBucketName", "SiteDistributionId"):
+        tf["output"][name] = {"value": f"${{{STACK}.outputs.{name}}}"}
+    path.write_text(json.dumps(tf, indent=2))
+    return target
