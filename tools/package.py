@@ -214,6 +214,20 @@ def _rest_api(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return "5XXError", {"ApiName": "featureboard", "Stage": "api"}
 
 
+def http_api_cors() -> dict[str, Any]:
+    """An HTTP API's CORS settings (CloudFormation's names), from the app's own."""
+    from chalicelib.rest import CORS
+
+    cors = CORS.get_access_control_headers()
+    return {
+        "AllowOrigins": ["*"],
+        "AllowHeaders": cors["Access-Control-Allow-Headers"].split(","),
+        "ExposeHeaders": cors["Access-Control-Expose-Headers"].split(","),
+        "AllowMethods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        "MaxAge": int(cors["Access-Control-Max-Age"]),
+    }
+
+
 def _http_api(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """An HTTP API instead of Chalice's REST API: $1.00 instead of $3.50 a million calls.
 
@@ -222,9 +236,6 @@ def _http_api(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     throttle on the default stage, and a custom domain when ``ApiDomainName`` is given.
     SAM grants API Gateway the right to call the ``live`` alias.
     """
-    from chalicelib.rest import CORS
-
-    cors = CORS.get_access_control_headers()
     resources = template["Resources"]
     del resources["RestAPI"], resources["APIHandlerInvokePermission"]
     template.setdefault("Parameters", {}).update(
@@ -250,13 +261,7 @@ def _http_api(template: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         "Type": "AWS::Serverless::HttpApi",
         "Properties": {
             "FailOnWarnings": True,
-            "CorsConfiguration": {
-                "AllowOrigins": ["*"],
-                "AllowHeaders": cors["Access-Control-Allow-Headers"].split(","),
-                "ExposeHeaders": cors["Access-Control-Expose-Headers"].split(","),
-                "AllowMethods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-                "MaxAge": int(cors["Access-Control-Max-Age"]),
-            },
+            "CorsConfiguration": http_api_cors(),
             "DefaultRouteSettings": {
                 "ThrottlingRateLimit": {"Ref": "ApiThrottleRate"},
                 "ThrottlingBurstLimit": {"Ref": "ApiThrottleBurst"},

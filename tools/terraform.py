@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .package import ENVIRONMENT, stack_resources
+from .package import ENVIRONMENT, http_api_cors, stack_resources
 from .resources import ROOT
 
 __all__ = ["terraform", "STACK"]
@@ -120,9 +120,6 @@ def _stack_template(stage: str, outputs: dict[str, Any]) -> dict[str, Any]:
 
 def _http_api(tf: dict[str, Any]) -> None:
     """Chalice's REST API replaced by an HTTP API with one catch-all route."""
-    from chalicelib.rest import CORS
-
-    cors = CORS.get_access_control_headers()
     resource = tf["resource"]
     for kind in ("aws_api_gateway_rest_api", "aws_api_gateway_deployment"):
         resource.pop(kind)
@@ -131,12 +128,8 @@ def _http_api(tf: dict[str, Any]) -> None:
         "http_api": {
             "name": "${aws_lambda_function.api_handler.function_name}",
             "protocol_type": "HTTP",
-            "cors_configuration": {
-                "allow_origins": ["*"],
-                "allow_headers": cors["Access-Control-Allow-Headers"].split(","),
-                "expose_headers": cors["Access-Control-Expose-Headers"].split(","),
-                "allow_methods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-                "max_age": int(cors["Access-Control-Max-Age"]),
+            "cors_configuration": {  # AllowOrigins -> allow_origins
+                re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): v for k, v in http_api_cors().items()
             },
         }
     }
