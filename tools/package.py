@@ -35,12 +35,17 @@ ENVIRONMENT = {
 }
 
 
-def _chalice(stage: str, out: Path, merge: Path | None = None) -> dict[str, Any]:
+def chalice_package(stage: str, out: Path, *options: str) -> None:
+    """``chalice package`` for ``stage`` into ``out``, with extra options."""
     command = [str(Path(sys.executable).parent / "chalice"), "package", "--stage", stage]
-    if merge is not None:
-        command += ["--merge-template", str(merge)]
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
-    subprocess.run([*command, str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*command, *options, str(out)], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+def _chalice(stage: str, out: Path, merge: Path | None = None) -> dict[str, Any]:
+    chalice_package(stage, out, *(["--merge-template", str(merge)] if merge else []))
     return json.loads((out / "sam.json").read_text())
 
 

@@ -14,14 +14,11 @@ Gradual releases (CodeDeploy through SAM) are not part of this output.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from .package import ENVIRONMENT, http_api_cors, stack_resources
+from .package import ENVIRONMENT, chalice_package, http_api_cors, stack_resources
 from .resources import ROOT
 
 __all__ = ["terraform", "STACK"]
@@ -209,25 +206,10 @@ def _arn(logical: str) -> dict[str, Any]:
 
 
 def terraform(stage: str, out: Path) -> Path:
-    """Write ``out/terraform/`` (chalice.tf.json, featureboard.tf.json is merged into it,
+    """Write ``out/terraform/`` (chalice.tf.json with our changes and
     deployment.zip); returns the directory."""
     target = out / "terraform"
-    env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1")}
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "chalice"),
-            "package",
-            "--pkg-format",
-            "terraform",
-            "--stage",
-            stage,
-            str(target),
-        ],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    chalice_package(stage, target, "--pkg-format", "terraform")
     path = target / "chalice.tf.json"
     tf = json.loads(path.read_text())
     refs = _Outputs(stage)
