@@ -131,6 +131,70 @@ def _least_privilege(template: dict[str, Any]) -> None:
         ]
 
 
+OPERATOR_TOPIC = {
+    "Type": "AWS::SNS::Topic",
+    "Properties": {"Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]},
+}
+WATCHED_FUNCTIONS = ("APIHandler", "OnTableChange", "DeliverWebhooks", "RunJobs")
+
+
+def alarm(
+    namespace: str,
+    metric: str,
+    dimensions: dict[str, Any],
+    threshold: float,
+    statistic: str = "Sum",
+) -> dict[str, Any]:
+    """An alarm on one metric over 5 minutes, telling the operator topic."""
+    return {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "Namespace": namespace,
+            "MetricName": metric,
+            "Statistic": statistic,
+            "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
+            "Period": 300,
+            "EvaluationPeriods": 1,
+            "Threshold": threshold,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [{"Ref": "OperatorTopic"}],
+        },
+    }
+
+
+def data_alarms() -> dict[str, Any]:
+    """Dead-letter queues that hold anything, table throttling, 5xx answers of the app."""
+    found = {
+        f"{queue}Alarm": alarm(
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesVisible",
+            {"QueueName": {"Fn::GetAtt": [queue, "QueueName"]}},
+            0,
+            "Maximum",
+        )
+        for queue in ("EventsDeadLetterQueue", "WebhookDeadLetterQueue", "JobsDeadLetterQueue")
+    }
+    for kind in ("ReadThrottleEvents", "WriteThrottleEvents"):
+        found[f"Table{kind}Alarm"] = alarm(
+            "AWS/DynamoDB", kind, {"TableName": {"Ref": "AppTable"}}, 0
+        )
+    # 5xx answers the app gives (its EMF metric): the canary's alarm, since the front door's
+    # own 5xx metric names the API, which names the alias, which waits for the canary
+    found["ApiErrorsAlarm"] = alarm(NAMESPACE, "Errors", {}, 5)
+    return found
+
+
+def function_alarms(name_of: Any) -> dict[str, Any]:
+    """Errors and throttles of the functions people wait on; ``name_of(logical id)``."""
+    found = {}
+    for function in WATCHED_FUNCTIONS:
+        name = {"FunctionName": name_of(function)}
+        found[f"{function}ErrorsAlarm"] = alarm("AWS/Lambda", "Errors", name, 5)
+        found[f"{function}ThrottlesAlarm"] = alarm("AWS/Lambda", "Throttles", name, 0)
+    return found
+
+
 def _operations(template: dict[str, Any], front_door: str) -> None:
     """Alarms that tell an operator, and gradual releases that roll back on them.
 
@@ -145,59 +209,9 @@ def _operations(template: dict[str, Any], front_door: str) -> None:
         "AllowedPattern": "^[^@\\s]+@[^@\\s]+$",
         "Default": "ops@example.com",
     }
-    resources["OperatorTopic"] = {
-        "Type": "AWS::SNS::Topic",
-        "Properties": {
-            "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]
-        },
-    }
-
-    def alarm(
-        namespace: str,
-        metric: str,
-        dimensions: dict[str, Any],
-        threshold: float,
-        statistic: str = "Sum",
-    ) -> dict[str, Any]:
-        return {
-            "Type": "AWS::CloudWatch::Alarm",
-            "Properties": {
-                "Namespace": namespace,
-                "MetricName": metric,
-                "Statistic": statistic,
-                "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-                "Period": 300,
-                "EvaluationPeriods": 1,
-                "Threshold": threshold,
-                "ComparisonOperator": "GreaterThanThreshold",
-                "TreatMissingData": "notBreaching",
-                "AlarmActions": [{"Ref": "OperatorTopic"}],
-            },
-        }
-
-    for queue in ("EventsDeadLetterQueue", "WebhookDeadLetterQueue", "JobsDeadLetterQueue"):
-        resources[f"{queue}Alarm"] = alarm(
-            "AWS/SQS",
-            "ApproximateNumberOfMessagesVisible",
-            {"QueueName": {"Fn::GetAtt": [queue, "QueueName"]}},
-            0,
-            "Maximum",
-        )
-    for function in ("APIHandler", "OnTableChange", "DeliverWebhooks", "RunJobs"):
-        resources[f"{function}ErrorsAlarm"] = alarm(
-            "AWS/Lambda", "Errors", {"FunctionName": {"Ref": function}}, 5
-        )
-        resources[f"{function}ThrottlesAlarm"] = alarm(
-            "AWS/Lambda", "Throttles", {"FunctionName": {"Ref": function}}, 0
-        )
-    for kind in ("ReadThrottleEvents", "WriteThrottleEvents"):
-        resources[f"Table{kind}Alarm"] = alarm(
-            "AWS/DynamoDB", kind, {"TableName": {"Ref": "AppTable"}}, 0
-        )
+    resources["OperatorTopic"] = OPERATOR_TOPIC
+    resources |= data_alarms() | function_alarms(lambda logical: {"Ref": logical})
     resources["Api5xxAlarm"] = alarm("AWS/ApiGateway", *FRONT_DOORS[front_door](template), 5)
-    # 5xx answers the app gives (its EMF metric): the canary's alarm, since the front door's
-    # own 5xx metric names the API, which names the alias, which waits for the canary
-    resources["ApiErrorsAlarm"] = alarm(NAMESPACE, "Errors", {}, 5)
     api = resources["APIHandler"]["Properties"]
     api["AutoPublishAlias"] = "live"
     api["DeploymentPreference"] = {

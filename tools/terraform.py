@@ -18,7 +18,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .package import ENVIRONMENT, chalice_package, http_api_cors, stack_resources
+from .package import (
+    ENVIRONMENT,
+    OPERATOR_TOPIC,
+    alarm,
+    chalice_package,
+    data_alarms,
+    function_alarms,
+    http_api_cors,
+    stack_resources,
+)
 from .resources import ROOT
 
 __all__ = ["terraform", "STACK"]
@@ -74,6 +83,40 @@ class _Outputs:
         return {k: self.convert(v) for k, v in value.items()}
 
 
+def _alarms(tf: dict[str, Any], refs: _Outputs) -> None:
+    """The alarms that name Terraform's resources (functions, the HTTP API), as Terraform
+    resources; the others live in the stack with what they watch."""
+    functions = {_logical(name): name for name in tf["resource"]["aws_lambda_function"]}
+
+    def name_of(logical: str) -> str:
+        return f"${{aws_lambda_function.{functions[logical.lower()]}.function_name}}"
+
+    found = function_alarms(name_of)
+    found["Api5xxAlarm"] = alarm(
+        "AWS/ApiGateway",
+        "5xx",
+        {"ApiId": "${aws_apigatewayv2_api.http_api.id}", "Stage": "$default"},
+        5,
+    )
+    tf["resource"]["aws_cloudwatch_metric_alarm"] = {
+        _snake(name): {
+            "alarm_name": f"${{aws_lambda_function.api_handler.function_name}}-{name}",
+            **{
+                _snake(key): refs.convert(value)
+                for key, value in resource["Properties"].items()
+                if key != "Dimensions"
+            },
+            "dimensions": {d["Name"]: d["Value"] for d in resource["Properties"]["Dimensions"]},
+        }
+        for name, resource in found.items()
+    }
+
+
+def _snake(name: str) -> str:
+    """CloudFormation's ``AlarmActions`` -> Terraform's ``alarm_actions``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
 def _logical(tf_name: str) -> str:
     """Chalice's Terraform name of a function (``api_handler``) -> its CloudFormation one."""
     return tf_name.replace("_", "").replace("-", "").lower()
@@ -81,30 +124,8 @@ def _logical(tf_name: str) -> str:
 
 def _stack_template(stage: str, outputs: dict[str, Any]) -> dict[str, Any]:
     resources = stack_resources(stage)
-    resources["OperatorTopic"] = {
-        "Type": "AWS::SNS::Topic",
-        "Properties": {
-            "Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]
-        },
-    }
-    for queue in ("EventsDeadLetterQueue", "WebhookDeadLetterQueue", "JobsDeadLetterQueue"):
-        resources[f"{queue}Alarm"] = {
-            "Type": "AWS::CloudWatch::Alarm",
-            "Properties": {
-                "Namespace": "AWS/SQS",
-                "MetricName": "ApproximateNumberOfMessagesVisible",
-                "Dimensions": [
-                    {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
-                ],
-                "Statistic": "Maximum",
-                "Period": 300,
-                "EvaluationPeriods": 1,
-                "Threshold": 0,
-                "ComparisonOperator": "GreaterThanThreshold",
-                "TreatMissingData": "notBreaching",
-                "AlarmActions": [{"Ref": "OperatorTopic"}],
-            },
-        }
+    resources["OperatorTopic"] = OPERATOR_TOPIC
+    resources |= data_alarms()
     site = json.loads((ROOT / "templates" / "site.json").read_text())["Outputs"]
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
@@ -125,9 +146,7 @@ def _http_api(tf: dict[str, Any]) -> None:
         "http_api": {
             "name": "${aws_lambda_function.api_handler.function_name}",
             "protocol_type": "HTTP",
-            "cors_configuration": {  # AllowOrigins -> allow_origins
-                re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower(): v for k, v in http_api_cors().items()
-            },
+            "cors_configuration": {_snake(k): v for k, v in http_api_cors().items()},
         }
     }
     resource["aws_apigatewayv2_integration"] = {
@@ -215,6 +234,7 @@ def terraform(stage: str, out: Path) -> Path:
     refs = _Outputs(stage)
     _http_api(tf)
     _wire(tf, stage, refs)
+    _alarms(tf, refs)
     tf["data"]["aws_secretsmanager_secret_version"] = {
         "signing": {"secret_id": refs.convert({"Ref": "SigningSecret"})}
     }

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tools.package import data_alarms, function_alarms
 from tools.terraform import terraform
 
 REFERENCE = re.compile(r"\$\{([^}]*)\}")
@@ -98,6 +99,23 @@ def test_functions_are_wired_to_the_stack_with_least_privilege(
     assert {"SiteDistribution", "SiteBucket", "ExportBucket", "SigningSecret"} <= set(
         stack["Resources"]
     )
+
+
+def test_every_alarm_of_the_cloudformation_package_is_there(made: tuple[dict, dict, Path]) -> None:
+    tf, stack, _ = made
+    in_stack = {n for n, r in stack["Resources"].items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    in_terraform = {
+        a["alarm_name"].rsplit("}-", 1)[1]: a
+        for a in tf["resource"]["aws_cloudwatch_metric_alarm"].values()
+    }
+    expected = set(data_alarms()) | set(function_alarms(str)) | {"Api5xxAlarm"}
+    assert in_stack | set(in_terraform) == expected and not in_stack & set(in_terraform)
+    topic = "${aws_cloudformation_stack.resources.outputs.OperatorTopic}"
+    assert all(a["alarm_actions"] == [topic] for a in in_terraform.values())
+    assert in_terraform["APIHandlerErrorsAlarm"]["dimensions"] == {
+        "FunctionName": "${aws_lambda_function.api_handler.function_name}"
+    }
+    assert in_terraform["Api5xxAlarm"]["metric_name"] == "5xx"
 
 
 def test_the_embedded_stack_passes_cfn_lint(made: tuple[dict, dict, Path]) -> None:
