@@ -171,3 +171,12 @@ def test_import_refuses_bad_records_with_a_clear_message(tenant: Tenant, tmp_pat
         assert result.exit_code == 1 and said in result.output, result.output
     missing = CliRunner().invoke(cli, ["import", tenant.id, "nope", str(bad)])
     assert missing.exit_code == 1 and "create it first" in missing.output
+    nowhere = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"
+    for args in (
+        ["import", tenant.id, "web", nowhere],
+        ["postgres", "load", str(bad), "--dsn", nowhere, "--app", f"{tenant.id}/web"],
+    ):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1 and "OperationalError" in result.output, result.output
+    result = CliRunner().invoke(cli, ["postgres", "load", str(bad), "--dsn", nowhere, "--app", "x"])
+    assert result.exit_code == 2 and "TENANT/APP" in result.output
