@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib.logs import NAMESPACE
 
+from .bytecode import RUNTIME, add_bytecode
 from .resources import ROOT
 
 __all__ = ["package", "merge_template", "sam_to_cloudformation", "stack_resources", "ENVIRONMENT"]
@@ -359,6 +360,14 @@ def package(stage: str, out: Path, front_door: str = "http") -> Path:
     merge = out / "merge.json"
     merge.write_text(json.dumps(merge_template(stage, first), indent=2))
     template = _chalice(stage, out / "package", merge)
+    runtimes = {
+        r["Properties"]["Runtime"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Serverless::Function"
+    }
+    if runtimes != {RUNTIME}:
+        raise RuntimeError(f"functions run {runtimes}, bytecode would be {RUNTIME}'s")
+    add_bytecode(out / "package" / "deployment.zip")
     _point_sources(template)
     _least_privilege(template)
     _operations(template, front_door)

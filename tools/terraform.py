@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .bytecode import add_bytecode
 from .package import (
     ENVIRONMENT,
     OPERATOR_TOPIC,
@@ -229,6 +230,7 @@ def terraform(stage: str, out: Path) -> Path:
     deployment.zip); returns the directory."""
     target = out / "terraform"
     chalice_package(stage, target, "--pkg-format", "terraform")
+    add_bytecode(target / "deployment.zip")
     path = target / "chalice.tf.json"
     tf = json.loads(path.read_text())
     refs = _Outputs(stage)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,18 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(
 ) -> None:
     expanded, result = lint(stage, tmp_path / stage, front_door)
     assert result.returncode == 0, result.stdout + result.stderr
+    bundle = tmp_path / stage / "package" / "deployment.zip"
+    with zipfile.ZipFile(bundle) as z:
+        names = set(z.namelist())
+    sources = {n for n in names if n.endswith(".py")}
+    assert len(sources) > 400 and {"app.py", "chalicelib/store.py", "pydantic/main.py"} <= sources
+    tag = sys.implementation.cache_tag
+    missing = {
+        s
+        for s in sources
+        if f"{s.rpartition('/')[0]}/__pycache__/{Path(s).stem}.{tag}.pyc".lstrip("/") not in names
+    }
+    assert not missing, sorted(missing)[:5]
     sam = json.loads((tmp_path / stage / "package" / "sam.json").read_text())
     resources = sam["Resources"]
     table = resources["AppTable"]
@@ -113,3 +128,35 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(
         and r["Properties"]["Principal"] == "apigateway.amazonaws.com"
     )
     assert permission["Properties"]["FunctionName"] == {"Ref": "APIHandlerAliaslive"}
+
+
+NOTHING_COMPILED = """
+import importlib.machinery, sys
+compiled = []
+original = importlib.machinery.SourceFileLoader.source_to_code
+def spy(self, data, path, *a, **k):
+    compiled.append(path)
+    return original(self, data, path, *a, **k)
+importlib.machinery.SourceFileLoader.source_to_code = spy
+sys.path.insert(0, sys.argv[1])
+import app
+ours = [p for p in compiled if p.startswith(sys.argv[1])]
+print(len(ours), ours[:3])
+"""
+
+
+def test_the_package_imports_without_compiling_anything(tmp_path: Path) -> None:
+    """Lambda's code directory is read-only: a module without bytecode is compiled again on
+    every cold start. Everything the API imports from the bundle must come precompiled."""
+    from tools.package import package
+
+    bundle = package("dev", tmp_path / "build").parent / "deployment.zip"
+    with zipfile.ZipFile(bundle) as z:
+        z.extractall(tmp_path / "task")
+    run = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", NOTHING_COMPILED, str(tmp_path / "task")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.startswith("0 "), run.stdout

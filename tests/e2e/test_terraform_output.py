@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,8 @@ def _references(value: object) -> set[str]:
 
 def test_every_reference_resolves(made: tuple[dict, dict, Path]) -> None:
     tf, stack, out = made
-    assert (out / "deployment.zip").stat().st_size > 0
+    with zipfile.ZipFile(out / "deployment.zip") as z:  # precompiled, as in the SAM package
+        assert f"__pycache__/app.{sys.implementation.cache_tag}.pyc" in z.namelist()
     declared_outputs = set(stack["Outputs"])
     without_stack = {**tf, "resource": {**tf["resource"], "aws_cloudformation_stack": {}}}
     assert "Fn::" not in json.dumps(without_stack) and '"Ref"' not in json.dumps(without_stack)
