@@ -29,6 +29,7 @@ _FIELDS = (
     "ddbCalls",
     "readUnits",
     "writeUnits",
+    "messages",
     "costMicroUsd",
     "coldStart",
     "consumer",
@@ -41,6 +42,7 @@ _FIELDS = (
     "Errors",
     "DynamoDBCalls",
     "ColdStarts",
+    "CostMicroUsd",
     "metric",
     "value",
     "Votes",
@@ -94,6 +96,7 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
     m = meter()
     caller = call.caller
     ms = round((time.perf_counter() - started) * 1000, 1)
+    cost = round(request_cost(m.read_units, m.write_units, ms, m.messages) * 1e6, 3)
     logger().info(
         "request",
         extra={
@@ -107,7 +110,8 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
             "ddbCalls": m.calls,
             "readUnits": m.read_units,
             "writeUnits": m.write_units,
-            "costMicroUsd": round(request_cost(m.read_units, m.write_units, ms) * 1e6, 3),
+            "messages": m.messages or None,
+            "costMicroUsd": cost,
             "coldStart": cold,
             "_aws": {
                 "Timestamp": int(time.time() * 1000),
@@ -120,6 +124,7 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
                             {"Name": "Errors", "Unit": "Count"},
                             {"Name": "DynamoDBCalls", "Unit": "Count"},
                             {"Name": "ColdStarts", "Unit": "Count"},
+                            {"Name": "CostMicroUsd", "Unit": "None"},
                         ],
                     }
                 ],
@@ -128,6 +133,7 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
             "Errors": int(status >= 500),
             "DynamoDBCalls": m.calls,
             "ColdStarts": int(cold),
+            "CostMicroUsd": cost,
         },
     )
 

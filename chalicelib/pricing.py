@@ -29,12 +29,21 @@ PRICES = {
 LAMBDA_MEMORY_GB = 0.125  # .chalice/config.json leaves Chalice's default of 128 MB
 
 
+MESSAGE_PRICES = {"sqs": "sqs_request", "sns": "sns_publish", "ses": "ses_email"}
+
+
 def request_cost(
-    read_units: float, write_units: float, duration_ms: float, api_gateway: str = "http"
+    read_units: float,
+    write_units: float,
+    duration_ms: float,
+    messages: dict[str, int] | None = None,
+    api_gateway: str = "http",
 ) -> float:
-    """Dollars one API call costs: the front door, the function, and the table."""
+    """Dollars one API call costs: the front door, the function, the table, and the
+    messages it sent (queued jobs, published events, emails)."""
     return (
-        PRICES[f"apigw_{api_gateway}_request"]
+        sum(PRICES[MESSAGE_PRICES[service]] * n for service, n in (messages or {}).items())
+        + PRICES[f"apigw_{api_gateway}_request"]
         + PRICES["lambda_request"]
         + PRICES["lambda_gb_second"] * LAMBDA_MEMORY_GB * max(duration_ms, 1) / 1000
         + PRICES["dynamodb_read_unit"] * read_units

@@ -187,13 +187,15 @@ class Keys:
 
 @dataclass
 class Meter:
-    """DynamoDB calls and capacity of the current thread's work (one API request)."""
+    """DynamoDB calls and capacity, and billable messages (SQS requests, SNS publishes,
+    SES emails), of the current thread's work (one API request)."""
 
     calls: int = 0
     read_units: float = 0.0
     write_units: float = 0.0
     items_read: int = 0
     by_operation: dict[str, int] = field(default_factory=dict)
+    messages: dict[str, int] = field(default_factory=dict)
 
 
 _local = threading.local()
