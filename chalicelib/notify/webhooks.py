@@ -2,18 +2,19 @@
 
 A failed POST is retried by SQS itself (the message comes back after a growing visibility
 timeout) and lands in the dead-letter queue after the last try. A URL is checked when it
-is saved and again, after DNS resolution, right before each POST.
+is saved and again, after DNS resolution, right before each POST, and the POST goes to the
+address that was checked (TLS still verifies the host name): a DNS answer that changes in
+between (rebinding) cannot send it to a private address.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
-import urllib.error
-import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,8 +62,9 @@ def _blocked(address: str) -> bool:
     )
 
 
-def check_url(url: str, stage: str) -> None:
-    """https to a public address; the ``local`` stage also allows http://127.0.0.1 / localhost."""
+def check_url(url: str, stage: str) -> str:
+    """https to a public address; the ``local`` stage also allows http://127.0.0.1 / localhost.
+    Returns the address to connect to (the first the host resolved to)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     local_ok = stage == "local" and host in ("127.0.0.1", "localhost")
@@ -76,6 +78,7 @@ def check_url(url: str, stage: str) -> None:
         raise UnsafeUrlError(f"the host {host!r} does not resolve") from None
     if not local_ok and any(_blocked(info[4][0]) for info in infos):
         raise UnsafeUrlError("must not point to a private, loopback or link-local address")
+    return infos[0][4][0]
 
 
 def check_saved_urls(urls: list[str], stage: str) -> None:
@@ -139,21 +142,22 @@ def backoff_seconds(attempt: int, base: int = 30) -> int:
     return min(900, base * 2 ** max(0, attempt - 1))
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead past the address check: treat it as the answer."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def _post(url: str, body: bytes, headers: dict[str, str]) -> int:
-    opener = urllib.request.build_opener(_NoRedirects)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+def _post(url: str, address: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST to ``address`` (checked) as ``url``'s host: its name goes in the Host header and
+    TLS's server name, and is what the certificate is verified against. Redirects are
+    answers, never followed (one could lead past the check)."""
+    parts = urlsplit(url)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=TIMEOUT_S)
+    connection._create_connection = lambda target, *args, **kwargs: socket.create_connection(
+        (address, target[1]), *args, **kwargs
+    )
     try:
-        with opener.open(request, timeout=TIMEOUT_S) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+        path = parts.path or "/"
+        connection.request("POST", f"{path}?{parts.query}" if parts.query else path, body, headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
@@ -178,9 +182,10 @@ def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
     body = json.dumps(event, separators=(",", ":")).encode()
     status: int | None = None
     try:
-        check_url(url, ctx.settings.stage)
+        address = check_url(url, ctx.settings.stage)
         status = _post(
             url,
+            address,
             body,
             {
                 "Content-Type": "application/json",
@@ -194,7 +199,7 @@ def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
     except UnsafeUrlError as exc:
         _record(ctx, tenant, app_id, {**record, "error": f"refused: {exc}"}, now_ms)
         return None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         error = f"{type(exc).__name__}: {exc}"[:300]
     if error is None:
         _record(ctx, tenant, app_id, {**record, "statusCode": status}, now_ms)
