@@ -91,7 +91,9 @@ def user_data(ctx: Context, caller: Caller, app: App, user_id: str) -> dict[str,
 def forget_user(ctx: Context, caller: Caller, app: App, user_id: str) -> None:
     caller.require_admin()
     _check(user_id)
-    for item in ctx.store.user_items(app.tenant, app.id, user_id):
+    items = ctx.store.user_items(app.tenant, app.id, user_id)
+    # the voted set last: taking back a vote updates it
+    for item in sorted(items, key=lambda i: i.get("type") == "votedSet"):
         if item.get("type") == "vote":
             request_id = item["pk"].rsplit("#R#", 1)[-1]
             _unvote(ctx, app, request_id, user_id)

@@ -48,7 +48,8 @@ def test_export_then_forget_a_user(api: Api, tenant: Tenant) -> None:
     assert len(body["subscriptions"]) == 2  # her request, and the one she voted and commented on
     assert body["feedback"][0]["email"] == "greta@example.com" and body["emailOptOut"] is True
     before = items_of(tenant, "gone")
-    assert len(before) == 1 + 1 + 2 + 2 + 1 + 1  # request, comment, votes, follows, fb, opt-out
+    # request, comment, votes, follows, feedback, opt-out, the set of what she voted for
+    assert len(before) == 1 + 1 + 2 + 2 + 1 + 1 + 1
     others_before = items_of(tenant, "stays")
 
     assert api.delete(tenant.path("/users/gone"), key=tenant.admin_key).status == 204
