@@ -368,13 +368,13 @@ def webhook_deliveries(call: Call, appId: str) -> dict:
     auth="admin",
     query=m.ExportQuery,
     returns=m.ExportPending,
-    summary="The app's requests as CSV, JSON or JSONL (large: 202 + link)",
+    summary="The app's requests as CSV, JSON or JSONL, or everything (full); large: 202 + link",
 )
 def export_requests(call: Call, appId: str) -> Reply:
     from chalicelib.services import exports
 
     status, body, headers = exports.export_now(
-        get_context(), call.caller, call.app, call.query.format
+        get_context(), call.caller, call.app, call.query.format, call.query.full
     )
     return Reply(body, status, headers)
 

@@ -213,23 +213,24 @@ def export_app(tenant_id: str, app_id: str, fmt: str, full: bool, out: str, as_j
             length=total or None, label=f"exporting {app_id}", file=sys.stderr
         ) as bar,
     ):
-        if full:
-            for record in ctx.store.dump_app(tenant_id, app_id):
-                kinds[record["kind"]] = kinds.get(record["kind"], 0) + 1
-                bar.update(record["kind"] == "request")
-                stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count = kinds.get("request", 0)
-        else:
 
-            def counted():
-                nonlocal count
-                for req in ctx.store.iter_requests(tenant_id, app_id):
+        def counted():
+            nonlocal count
+            rows = (
+                ctx.store.dump_app(tenant_id, app_id)
+                if full
+                else ctx.store.iter_requests(tenant_id, app_id)
+            )
+            for row in rows:
+                kind = row["kind"] if full else "request"
+                kinds[kind] = kinds.get(kind, 0) + 1
+                if kind == "request":
                     count += 1
                     bar.update(1)
-                    yield req
+                yield row
 
-            for piece in chunks(fmt, counted()):
-                stream.write(piece)
+        for piece in chunks("full" if full else fmt, counted()):
+            stream.write(piece)
     summary = {"tenant": tenant_id, "app": app_id, "format": fmt, "requests": count, "out": out}
     if full:
         summary["records"] = kinds

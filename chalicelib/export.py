@@ -38,6 +38,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
     "jsonl": "application/x-ndjson",
+    "full": "application/x-ndjson",
 }
 COLUMNS = (
     "id",
@@ -120,15 +121,23 @@ def _json(requests: Iterable[FeatureRequest]) -> Iterator[str]:
     yield "]}\n"
 
 
-_WRITERS: dict[str, Callable[[Iterable[FeatureRequest]], Iterator[str]]] = {
+def _full(records: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """Every record of an app (``Store.dump_app``), a JSON object a line."""
+    for record in records:
+        yield json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+_WRITERS: dict[str, Callable[[Iterable[Any]], Iterator[str]]] = {
     "csv": _csv,
     "json": _json,
     "jsonl": _jsonl,
+    "full": _full,
 }
 
 
-def chunks(fmt: str, requests: Iterable[FeatureRequest]) -> Iterator[str]:
-    return _WRITERS[fmt](requests)
+def chunks(fmt: str, rows: Iterable[Any]) -> Iterator[str]:
+    """The export as text pieces: ``rows`` are requests, or records for ``full``."""
+    return _WRITERS[fmt](rows)
 
 
 @dataclass(frozen=True)
@@ -140,18 +149,18 @@ class Written:
 
 
 class _Counting:
-    """Counts the requests that pass through, for the manifest."""
+    """Counts the rows that pass through, for the manifest."""
 
-    def __init__(self, requests: Iterable[FeatureRequest]) -> None:
-        self.requests, self.count = requests, 0
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.rows, self.count = rows, 0
 
-    def __iter__(self) -> Iterator[FeatureRequest]:
-        for req in self.requests:
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.rows:
             self.count += 1
-            yield req
+            yield row
 
 
-def write_gzip(fmt: str, requests: Iterable[FeatureRequest]) -> Written:
+def write_gzip(fmt: str, requests: Iterable[Any]) -> Written:
     """Gzip the export into a temporary file (Lambda's /tmp), never holding it in memory."""
     counted = _Counting(requests)
     target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller, who closes it

@@ -347,6 +347,10 @@ class ExportQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     format: Literal["csv", "json", "jsonl"] = "csv"
+    full: bool = Field(
+        False,
+        description="Everything of the app (votes, followers, comments, feedback), with jsonl",
+    )
 
 
 class ExportPending(_Model):

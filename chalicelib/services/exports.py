@@ -18,36 +18,47 @@ __all__ = ["export_now", "run_job", "nightly", "write_to_s3", "LINK_TTL_S"]
 LINK_TTL_S = 3600
 
 
-def _check_format(fmt: str | None) -> str:
+def _check_format(fmt: str | None, full: bool = False) -> str:
+    """The writer to use: a public format, or ``full`` (everything, as JSON lines)."""
     if fmt not in export.FORMATS:
         raise ValidationFailedError.for_field("format", "must be csv, json or jsonl")
-    return fmt
+    if full and fmt != "jsonl":
+        raise ValidationFailedError.for_field("full", "a full export is JSON lines: format=jsonl")
+    return "full" if full else fmt
+
+
+def _rows(ctx: Context, tenant: str, app_id: str, writer: str) -> Any:
+    if writer == "full":
+        return ctx.store.dump_app(tenant, app_id)
+    return ctx.store.iter_requests(tenant, app_id)
 
 
 def export_now(
-    ctx: Context, caller: Caller, app: App, fmt: str | None
+    ctx: Context, caller: Caller, app: App, fmt: str | None, full: bool = False
 ) -> tuple[int, Any, dict[str, str]]:
-    """(status, body, headers): the file itself, or 202 with where it will be."""
+    """(status, body, headers): the file itself, or 202 with where it will be.
+
+    ``full`` is everything of the app (votes, followers, comments, feedback too), the
+    records `manage.py import` and tools/postgres read: a tenant's own way out."""
     caller.require_admin()
-    fmt = _check_format(fmt)
+    writer = _check_format(fmt, full)
+    suffix = "full.jsonl" if full else writer
     count = ctx.store.get_stats(app.tenant, app.id).get("requests", 0)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     if count <= ctx.settings.export_inline_max:
-        body = "".join(export.chunks(fmt, ctx.store.iter_requests(app.tenant, app.id)))
+        body = "".join(export.chunks(writer, _rows(ctx, app.tenant, app.id, writer)))
         return (
             200,
             body,
             {
-                "Content-Type": export.CONTENT_TYPES[fmt],
-                "Content-Disposition": f'attachment; filename="{app.id}-{stamp}.{fmt}"',
+                "Content-Type": export.CONTENT_TYPES[writer],
+                "Content-Disposition": f'attachment; filename="{app.id}-{stamp}.{suffix}"',
             },
         )
-    key = f"on-demand/{app.tenant}/{app.id}/{stamp}-{ctx.make_id()}.{fmt}.gz"
+    key = f"on-demand/{app.tenant}/{app.id}/{stamp}-{ctx.make_id()}.{suffix}.gz"
+    job = {"kind": "export", "tenant": app.tenant, "appId": app.id, "format": fmt, "key": key}
     aws.client("sqs").send_message(
-        QueueUrl=ctx.settings.jobs_queue_url,
-        MessageBody=json.dumps(
-            {"kind": "export", "tenant": app.tenant, "appId": app.id, "format": fmt, "key": key}
-        ),
+        QueueUrl=ctx.settings.jobs_queue_url, MessageBody=json.dumps({**job, "full": full})
     )
     url = aws.client("s3").generate_presigned_url(
         "get_object",
@@ -68,8 +79,9 @@ def export_now(
 
 
 def write_to_s3(ctx: Context, tenant: str, app_id: str, fmt: str, key: str) -> dict[str, Any]:
-    """Stream one app's export, gzipped, to ``key``; returns its manifest entry."""
-    written = export.write_gzip(fmt, ctx.store.iter_requests(tenant, app_id))
+    """Stream one app's export (``fmt`` a format or ``full``), gzipped, to ``key``; returns
+    its manifest entry (``requests`` counts records for ``full``)."""
+    written = export.write_gzip(fmt, _rows(ctx, tenant, app_id, fmt))
     with written.file:
         aws.client("s3").upload_fileobj(
             written.file,
@@ -89,9 +101,8 @@ def write_to_s3(ctx: Context, tenant: str, app_id: str, fmt: str, key: str) -> d
 def run_job(ctx: Context, job: dict[str, Any]) -> dict[str, Any]:
     """A queued job: an export, or an analysis."""
     if job.get("kind") == "export":
-        return write_to_s3(
-            ctx, job["tenant"], job["appId"], _check_format(job["format"]), job["key"]
-        )
+        writer = _check_format(job["format"], job.get("full", False))
+        return write_to_s3(ctx, job["tenant"], job["appId"], writer, job["key"])
     if job.get("kind") == "insights":
         from . import insights
 

@@ -40,6 +40,43 @@ def test_export_is_admin_only_and_checks_its_format(api: Api, tenant: Tenant) ->
     assert (r.status, r.code) == (400, "validation_error")
 
 
+def test_a_full_export_is_everything_of_the_app_and_only_its_own(
+    api: Api, tenant: Tenant, other: Tenant
+) -> None:
+    made = tenant.create("Dark mode 🌙", as_user="ana", tags=["ui"])
+    voted = api.post(
+        tenant.path(f"/requests/{made['id']}/vote"), key=tenant.pub_key, token=tenant.token("bo")
+    )
+    commented = api.post(
+        tenant.path(f"/requests/{made['id']}/comments"),
+        key=tenant.pub_key,
+        token=tenant.token("bo"),
+        body={"body": "yes <b>please</b>"},
+    )
+    assert voted.status == 200 and commented.status == 201
+    other.create("Not yours")
+    r = api.get(tenant.path("/export?format=jsonl&full=true"), key=tenant.admin_key)
+    assert r.status == 200 and r.headers["content-type"] == "application/x-ndjson"
+    assert r.headers["content-disposition"].endswith('.full.jsonl"')
+    records = [json.loads(line) for line in r.body.splitlines()]
+    kinds = sorted(rec["kind"] for rec in records)
+    assert kinds == ["comment", "request", "subscription", "subscription", "vote"]
+    (request,) = [rec for rec in records if rec["kind"] == "request"]
+    assert request["title"] == "Dark mode 🌙" and request["votes"] == 1 and "pk" not in request
+    assert "Not yours" not in r.body
+    for query, field in (("format=csv&full=true", "full"), ("format=jsonl&full=maybe", "full")):
+        bad = api.get(tenant.path(f"/export?{query}"), key=tenant.admin_key)
+        assert (bad.status, bad.code) == (400, "validation_error"), bad.body
+        assert bad.body["error"]["details"][0]["field"] == field
+    denied = api.get(tenant.path("/export?format=jsonl&full=true"), key=tenant.pub_key)
+    assert (denied.status, denied.code) == (403, "forbidden")
+    other.make_app("theirs")  # an app only the other tenant has
+    elsewhere = api.get(
+        other.path("/export?format=jsonl&full=true", "theirs"), key=tenant.admin_key
+    )
+    assert (elsewhere.status, elsewhere.code) == (404, "not_found")
+
+
 @pytest.fixture
 def tiny_inline_limit(settings_env: Any) -> None:
     settings_env(EXPORT_INLINE_MAX="2")
@@ -63,6 +100,21 @@ def test_large_export_is_a_file_written_by_a_job(
         "Bulk 1",
         "Bulk 2",
     ]
+
+
+def test_a_large_full_export_is_a_file_too(
+    api: Api, tenant: Tenant, runner: EventRunner, tiny_inline_limit: None
+) -> None:
+    for n in range(3):
+        tenant.create(f"Bulk {n}", as_user=f"u{n}")
+    runner.drain()
+    r = api.get(tenant.path("/export?format=jsonl&full=true"), key=tenant.admin_key)
+    assert r.status == 202 and r.body["requests"] == 3
+    runner.drain()
+    body = http.get(r.body["url"], timeout=10).content
+    text = (gzip.decompress(body) if body[:2] == b"\x1f\x8b" else body).decode()
+    kinds = [json.loads(line)["kind"] for line in text.splitlines()]
+    assert kinds.count("request") == 3 and kinds.count("subscription") == 3  # the authors
 
 
 def test_nightly_job_writes_every_app_with_a_manifest(
