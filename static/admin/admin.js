@@ -303,9 +303,11 @@ async function showWebhooks() {
 
 async function showExports() {
   const note = h("div");
-  const download = async (format) => {
+  const download = async (format, full = false) => {
+    const name = `${state.app}.${full ? "full." : ""}${format}`;
     try {
-      const response = await fetch(`${state.config.api}/apps/${state.app}/export?format=${format}`, {
+      const query = `format=${format}${full ? "&full=true" : ""}`;
+      const response = await fetch(`${state.config.api}/apps/${state.app}/export?${query}`, {
         headers: { Authorization: `Bearer ${sessionStorage.getItem("fb-admin-key")}` } });
       if (response.status === 202) {
         const pending = await response.json();
@@ -314,17 +316,20 @@ async function showExports() {
         return;
       }
       if (!response.ok) throw new Error(String(response.status));
-      const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `${state.app}.${format}` });
+      const link = h("a", { href: URL.createObjectURL(await response.blob()), download: name });
       document.body.append(link);
       link.click();
       link.remove();
-      ok(`Downloaded ${state.app}.${format}.`);
+      ok(`Downloaded ${name}.`);
     } catch (error) { fail(error); }
   };
   view.replaceChildren(h("h2", {}, "Export"), appPicker(() => {}),
     h("p", { class: "muted" }, "Every request of the app, with votes, comments, status, tags and the team's response. CSV opens safely in a spreadsheet."),
     h("div", { class: "row" }, ...["csv", "json", "jsonl"].map((format) =>
-      h("button", { type: "button", onclick: () => download(format) }, `Download ${format.toUpperCase()}`))), note);
+      h("button", { type: "button", onclick: () => download(format) }, `Download ${format.toUpperCase()}`))),
+    h("p", { class: "muted" }, "Everything of the app, to move it elsewhere or keep a backup: requests, votes, follows, comments and feedback, one JSON record a line (it loads into PostgreSQL; see the operations guide)."),
+    h("div", { class: "row" },
+      h("button", { type: "button", onclick: () => download("jsonl", true) }, "Download everything")), note);
 }
 
 function route() {

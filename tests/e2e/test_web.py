@@ -155,6 +155,12 @@ def test_console_pages_render(page: Any, site: dict[str, Any]) -> None:
     path = download.value.path()
     header = Path(path).read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("id,title,description,status")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download everything").click()
+    assert download.value.suggested_filename == "web.full.jsonl"
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    kinds = {json.loads(line)["kind"] for line in lines}
+    assert {"request", "vote", "subscription", "comment", "feedback"} <= kinds
     assert not page.errors
 
 
