@@ -1074,11 +1074,11 @@ class Store:
         """Which of ``request_ids`` the user voted for: one read, however many. One request:
         its vote item; more: the user's voted set (a page of 20 would be 20 vote items).
         A merged request keeps its voters' ids (with no votes left, nobody asks about it)."""
+        if not request_ids:
+            return set()
         if len(request_ids) == 1:
             found = self._get(Keys.vote(tenant, app, request_ids[0], user))
             return set(request_ids) if found else set()
-        if not request_ids:
-            return set()
         found = self._get(Keys.voted(tenant, app, user)) or {}
         return set(request_ids) & set(found.get("ids", ()))
 
@@ -1166,14 +1166,10 @@ class Store:
                         "attribute_not_exists(pk)",
                     )
                 )
+                ops.append(self._voted_op(target.tenant, target.app, user, [target.id], add=True))
         ops += self._counter_ops(source, votes=-len(chunk), expect_version=False)
         if created:
             ops += self._counter_ops(target, votes=created, expect_version=False)
-        ops += [
-            self._voted_op(target.tenant, target.app, user, [target.id], add=True)
-            for user in users
-            if user not in has
-        ]
         self.transact(ops)
         return len(chunk)
 
@@ -1297,7 +1293,7 @@ class Store:
     def dump_app(self, tenant: str, app: str) -> Iterator[dict[str, Any]]:
         """Every request of an app, each followed by its votes, moved votes, followers and
         comments, then the app's feedback: portable records without table keys (times in ms
-        since the epoch), the format docs/postgresql.md loads into PostgreSQL."""
+        since the epoch), what tools/postgres/load.sql loads into PostgreSQL."""
         for req in self._query_all(Keys.requests(tenant, app), "R#"):
             yield _portable(req)
             children = self._query_all(Keys.request_children(tenant, app, req["id"]), "")

@@ -21,7 +21,14 @@ from chalicelib.logs import NAMESPACE
 from .bytecode import RUNTIME, add_bytecode
 from .resources import ROOT
 
-__all__ = ["package", "merge_template", "sam_to_cloudformation", "stack_resources", "ENVIRONMENT"]
+__all__ = [
+    "package",
+    "merge_template",
+    "sam_to_cloudformation",
+    "stack_resources",
+    "ENVIRONMENT",
+    "policy_documents",
+]
 
 SOURCES = ("table.json", "messaging.json", "storage.json", "site.json")
 # every function's settings, naming our resources
@@ -114,21 +121,23 @@ def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
     return {"Resources": resources, "Outputs": outputs}
 
 
-def _least_privilege(template: dict[str, Any]) -> None:
-    """Each function's role from templates/policy.json: only its statements, naming this
-    stack's resources (a policy file in .chalice/ cannot; that one is a placeholder)."""
+def policy_documents() -> dict[str, dict[str, Any]]:
+    """Each function's least-privilege policy (CloudFormation logical id -> document): only
+    the statements templates/policy.json gives it, naming this stack's resources."""
     policy = json.loads((ROOT / "templates" / "policy.json").read_text())
     statements = {s["Sid"]: s for s in policy["Statements"]}
-    for function, sids in policy["Functions"].items():
-        role = template["Resources"][f"{function}Role"]
-        role["Properties"]["Policies"] = [
-            {
-                "PolicyName": f"{function}LeastPrivilege",
-                "PolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [statements[s] for s in sids],
-                },
-            }
+    return {
+        function: {"Version": "2012-10-17", "Statement": [statements[s] for s in sids]}
+        for function, sids in policy["Functions"].items()
+    }
+
+
+def _least_privilege(template: dict[str, Any]) -> None:
+    """Each function's role gets its policy (a policy file in .chalice/ cannot name this
+    stack's resources; that one is a placeholder)."""
+    for function, document in policy_documents().items():
+        template["Resources"][f"{function}Role"]["Properties"]["Policies"] = [
+            {"PolicyName": f"{function}LeastPrivilege", "PolicyDocument": document}
         ]
 
 

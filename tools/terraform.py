@@ -27,6 +27,7 @@ from .package import (
     data_alarms,
     function_alarms,
     http_api_cors,
+    policy_documents,
     stack_resources,
 )
 from .resources import ROOT
@@ -212,12 +213,9 @@ def _wire(tf: dict[str, Any], stage: str, refs: _Outputs) -> None:
         else:
             queue = "JobsQueue" if "jobs" in name else "WebhookQueue"
             mapping["event_source_arn"] = refs.convert(_arn(queue))
-    policy = json.loads((ROOT / "templates" / "policy.json").read_text())
-    statements = {s["Sid"]: s for s in policy["Statements"]}
-    by_logical = {_logical(f): sids for f, sids in policy["Functions"].items()}
+    documents = {_logical(f): document for f, document in policy_documents().items()}
     for role_name, role_policy in resource["aws_iam_role_policy"].items():
-        sids = by_logical[_logical(role_name.removesuffix("_role"))]
-        document = {"Version": "2012-10-17", "Statement": [statements[s] for s in sids]}
+        document = documents[_logical(role_name.removesuffix("_role"))]
         role_policy["policy"] = json.dumps(refs.convert(document))
 
 

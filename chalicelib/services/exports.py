@@ -56,9 +56,16 @@ def export_now(
             },
         )
     key = f"on-demand/{app.tenant}/{app.id}/{stamp}-{ctx.make_id()}.{suffix}.gz"
-    job = {"kind": "export", "tenant": app.tenant, "appId": app.id, "format": fmt, "key": key}
+    job = {
+        "kind": "export",
+        "tenant": app.tenant,
+        "appId": app.id,
+        "format": fmt,
+        "full": full,
+        "key": key,
+    }
     aws.client("sqs").send_message(
-        QueueUrl=ctx.settings.jobs_queue_url, MessageBody=json.dumps({**job, "full": full})
+        QueueUrl=ctx.settings.jobs_queue_url, MessageBody=json.dumps(job)
     )
     url = aws.client("s3").generate_presigned_url(
         "get_object",
