@@ -25,6 +25,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Every wait below is on a condition; this is only its ceiling. Playwright's 30 s default is
+# too short for a busy 2-core machine running the stack, the browser and other tests at once.
+PATIENCE_MS = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +59,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(PATIENCE_MS)
     found = context.new_page()
     found.errors = []
     found.on("pageerror", lambda e: found.errors.append(str(e)))
@@ -244,6 +248,7 @@ def test_pages_fit_a_phone(browser: Any, site: dict[str, Any]) -> None:
     context = browser.new_context(
         viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
     )
+    context.set_default_timeout(PATIENCE_MS)
     page = context.new_page()
     try:
         for name, url, ready in (
