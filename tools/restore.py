@@ -191,8 +191,41 @@ def _move_mappings(lam: Any, old_stream: str | None, new_stream: str) -> list[di
     return moved
 
 
+def _republish(lam: Any, function: str, progress: Progress, timeout: float) -> dict[str, str]:
+    """A published version's settings never change: each alias (the API's ``live``) gets a
+    new version with the new settings, all of its traffic on it."""
+    aliases = lam.list_aliases(FunctionName=function)["Aliases"]
+    if not aliases:
+        return {}
+
+    def updated() -> bool:
+        config = lam.get_function_configuration(FunctionName=function)
+        if config.get("LastUpdateStatus") == "Failed":
+            raise RestoreError(f"{function}: {config.get('LastUpdateStatusReason')}")
+        return config.get("LastUpdateStatus", "Successful") == "Successful"
+
+    _wait(updated, f"{function}'s new settings", progress, timeout)
+    version = lam.publish_version(
+        FunctionName=function, Description="manage.py restore: the restored table"
+    )["Version"]
+    for alias in aliases:
+        lam.update_alias(
+            FunctionName=function,
+            Name=alias["Name"],
+            FunctionVersion=version,
+            RoutingConfig={"AdditionalVersionWeights": {}},
+        )
+    return {alias["Name"]: version for alias in aliases}
+
+
 def _switch_function(
-    lam: Any, iam: Any, function: str, old: dict[str, str], new: dict[str, str]
+    lam: Any,
+    iam: Any,
+    function: str,
+    old: dict[str, str],
+    new: dict[str, str],
+    progress: Progress,
+    timeout: float,
 ) -> dict[str, Any] | None:
     config = lam.get_function_configuration(FunctionName=function)
     variables = dict(config.get("Environment", {}).get("Variables", {}))
@@ -203,7 +236,8 @@ def _switch_function(
     if "EVENTS_STREAM_ARN" in variables:
         variables["EVENTS_STREAM_ARN"] = new["stream"]
     lam.update_function_configuration(FunctionName=function, Environment={"Variables": variables})
-    return {"function": function, "rolePolicy": policy}
+    aliases = _republish(lam, function, progress, timeout)
+    return {"function": function, "rolePolicy": policy, "aliases": aliases}
 
 
 NEXT_STEPS = [
@@ -253,7 +287,7 @@ def point_in_time(
     new = {"name": target, "table": restored["TableArn"], "stream": stream}
     switched = []
     for function in functions:
-        done = _switch_function(lam, iam, function, old, new)
+        done = _switch_function(lam, iam, function, old, new, progress, timeout)
         if done:
             switched.append(done)
             progress(f"switched {function}")

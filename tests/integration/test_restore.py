@@ -262,6 +262,10 @@ def data_stack(own_aws: None) -> Iterator[dict[str, Any]]:
         BisectBatchOnFunctionError=True,
         MaximumRetryAttempts=5,
     )
+    lam = boto3.client("lambda")  # the API is served through its alias, as SAM publishes it
+    served = lam.publish_version(FunctionName=outputs["API"])["Version"]
+    lam.create_alias(FunctionName=outputs["API"], Name="live", FunctionVersion=served)
+    outputs["ServedVersion"] = served
     yield outputs
     cfn.delete_stack(StackName=name)
     for found in ddb.list_tables()["TableNames"]:
@@ -313,6 +317,11 @@ def test_point_in_time_restore_makes_a_new_table_and_moves_every_function_and_st
         return lam.get_function_configuration(FunctionName=function)["Environment"]["Variables"]
 
     assert variables(data_stack["API"]) == {"TABLE_NAME": new, "STAGE": STAGE}
+    live = lam.get_function_configuration(FunctionName=data_stack["API"], Qualifier="live")
+    assert live["Version"] != data_stack["ServedVersion"]
+    assert live["Environment"]["Variables"] == {"TABLE_NAME": new, "STAGE": STAGE}
+    (api_switch,) = [f for f in done["functions"] if f["function"] == data_stack["API"]]
+    assert api_switch["aliases"] == {"live": live["Version"]}
     assert variables(data_stack["Stream"]) == {
         "TABLE_NAME": new,
         "STAGE": STAGE,
