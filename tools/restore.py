@@ -294,13 +294,12 @@ def point_in_time(
     mappings = _move_mappings(lam, old["stream"] or None, stream)
     for moved in mappings:
         progress(f"stream mapping of {moved['function']} moved to the new table")
-    summary = restored.get("RestoreSummary", {})
-    restored_to = summary.get("RestoreDateTime")
+    restored_to = restored.get("RestoreSummary", {}).get("RestoreDateTime") or when
     return {
         "stage": stage,
         "from": table,
         "to": target,
-        "restoredTo": restored_to.isoformat() if hasattr(restored_to, "isoformat") else when,
+        "restoredTo": restored_to.isoformat() if restored_to else "latest",
         "stream": stream,
         "functions": switched,
         "streamMappings": mappings,
