@@ -74,7 +74,9 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
         for code, text in _ERRORS.items()
     }
     for answer in spec.answers:
-        entry = responses.setdefault(str(answer.status), {"description": answer.description})
+        entry = responses.setdefault(
+            str(answer.status), {"description": answer.description or "OK"}
+        )
         if answer.description and str(answer.status) not in _ERRORS:
             entry["description"] = answer.description
         entry.setdefault("content", {})[answer.media_type] = {"schema": _schema(answer.schema)}
