@@ -12,6 +12,7 @@ from chalicelib import models as m
 from chalicelib.context import get_context
 from chalicelib.errors import NotFoundError
 from chalicelib.rest import (
+    Answer,
     Call,
     Reply,
     Router,
@@ -55,6 +56,7 @@ def _audit(call: Call, spec, params: dict, status: int) -> None:
 api = Router(app, _authenticate, _audit)
 route = api.route
 REQ = "/v1/apps/{appId}/requests/{requestId}"
+HTML = {"type": "string", "description": "An HTML page"}
 
 
 @app.middleware("http")
@@ -69,7 +71,14 @@ def _with_etag(body: dict, status: int = 200) -> Reply:
 # ---------------------------------------------------------------- operations
 
 
-@route("/v1/health", "GET", auth="none", returns=m.HealthOut, summary="Is the service up?")
+@route(
+    "/v1/health",
+    "GET",
+    auth="none",
+    returns=m.HealthOut,
+    answers=(Answer(503, "application/json", m.HealthOut, "A dependency does not answer"),),
+    summary="Is the service up?",
+)
 def health(call: Call) -> Reply:
     from chalicelib.services import health as checks
 
@@ -77,7 +86,13 @@ def health(call: Call) -> Reply:
     return Reply(body, 200 if body["status"] == "ok" else 503)
 
 
-@route("/v1/openapi.json", "GET", auth="none", summary="This API as an OpenAPI 3.1 document")
+@route(
+    "/v1/openapi.json",
+    "GET",
+    auth="none",
+    answers=(Answer(200, "application/json", {"type": "object"}, "This document"),),
+    summary="This API as an OpenAPI 3.1 document",
+)
 def openapi(call: Call) -> dict:
     from chalicelib import openapi as spec
 
@@ -367,7 +382,19 @@ def webhook_deliveries(call: Call, appId: str) -> dict:
     "GET",
     auth="admin",
     query=m.ExportQuery,
-    returns=m.ExportPending,
+    answers=(
+        Answer(200, "text/csv", {"type": "string"}, "The file (format=csv, or json, or jsonl)"),
+        Answer(200, "application/json", m.ExportFile),
+        Answer(
+            200,
+            "application/x-ndjson",
+            {
+                "type": "string",
+                "description": "A JSON object a line: an ExportRow, or with full=true a record",
+            },
+        ),
+        Answer(202, "application/json", m.ExportPending, "Too large to answer now: a job"),
+    ),
     summary="The app's requests as CSV, JSON or JSONL, or everything (full); large: 202 + link",
 )
 def export_requests(call: Call, appId: str) -> Reply:
@@ -397,6 +424,7 @@ def insights(call: Call, appId: str) -> dict:
     "/v1/apps/{appId}/insights/run",
     "POST",
     auth="admin",
+    returns=m.InsightsQueued,
     status=202,
     summary="Analyse now instead of waiting for the nightly run",
 )
@@ -461,6 +489,10 @@ def _html(body: str, status: int = 200) -> Reply:
     "GET",
     auth="none",
     query=m.UnsubscribeQuery,
+    answers=(
+        Answer(200, "text/html", HTML, "Unsubscribed"),
+        Answer(400, "text/html", HTML, "The link is not valid"),
+    ),
     summary="One-click unsubscribe from an email's link (answers an HTML page)",
 )
 def unsubscribe_page(call: Call) -> Reply:
@@ -476,13 +508,23 @@ def unsubscribe_page(call: Call) -> Reply:
     "POST",
     auth="none",
     query=m.UnsubscribeQuery,
+    answers=(
+        Answer(200, "text/html", HTML, "Unsubscribed"),
+        Answer(400, "text/html", HTML, "The link is not valid"),
+    ),
     summary="RFC 8058 one-click unsubscribe (List-Unsubscribe-Post)",
 )
 def unsubscribe_post(call: Call) -> Reply:
     return unsubscribe_page(call)
 
 
-@route("/local/outbox", "GET", auth="none", summary="The local stage's sent emails (local only)")
+@route(
+    "/local/outbox",
+    "GET",
+    auth="none",
+    answers=(Answer(200, "text/html", HTML, "The sent emails"),),
+    summary="The local stage's sent emails (local only)",
+)
 def local_outbox(call: Call) -> Reply:
     from chalicelib import templating
     from chalicelib.notify.outbox import sent_emails

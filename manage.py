@@ -462,6 +462,84 @@ def rollback(stage: str, version: str | None, as_json: bool) -> None:
 
 
 @cli.group()
+def restore() -> None:
+    """Disaster recovery: the table from a point in time, or apps from full dumps."""
+
+
+def _moment(value: str | None) -> Any:
+    from datetime import UTC, datetime
+
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter("write it as 2026-11-28T19:30:00Z") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@restore.command("point-in-time")
+@click.argument("stage", type=STAGE)
+@click.option("--to", "moment", help="A UTC time, 2026-11-28T19:30:00Z (default: the latest).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def restore_point_in_time(stage: str, moment: str | None, as_json: bool) -> None:
+    """Restore STAGE's table as it was at a moment into a new table, then switch the stage's
+    functions and stream mappings to it. See docs/operations.md, 'Disaster recovery'."""
+    from tools.restore import point_in_time
+
+    when = _moment(moment)
+    done = _guard(lambda: point_in_time(stage, when, progress=lambda m: click.echo(m, err=True)))
+    text = "\n".join(
+        [
+            f"{stage}: {done['from']} restored to {done['restoredTo']} as {done['to']}",
+            f"{len(done['functions'])} functions and {len(done['streamMappings'])} stream"
+            f" mappings switched in {done['seconds']['switch']} s"
+            f" (restore took {done['seconds']['restore']} s)",
+            *(f"next: {step}" for step in done["next"]),
+        ]
+    )
+    _emit(done, as_json, text)
+
+
+@restore.command("dump")
+@click.argument("tenant_id", metavar="TENANT")
+@click.argument("app_id", metavar="APP")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def restore_dump(tenant_id: str, app_id: str, dump: str, as_json: bool) -> None:
+    """Restore APP of TENANT from DUMP (a file `export --full` wrote) into a table that does
+    not hold it (an empty one): the tenant and app are made with new keys when missing."""
+    from tools.restore import from_dump
+
+    ctx = _context()
+
+    def records(lines: Any) -> Any:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    raise click.ClickException(f"line {number} is not JSON") from None
+            if number % 1000 == 0:
+                click.echo(f"{number} records…", err=True)
+
+    with open(dump, encoding="utf-8") as lines:
+        done = _guard(
+            lambda: from_dump(
+                ctx, tenant_id, app_id, records(lines), progress=lambda m: click.echo(m, err=True)
+            )
+        )
+    made = done["made"]
+    text = [f"restored {sum(done['records'].values())} records into {tenant_id}/{app_id}"]
+    if "tenant" in made:
+        text.append(f"new admin key (shown once): {made['tenant']['adminKey']}")
+    if "app" in made:
+        text.append(f"new publishable key (shown once): {made['app']['publishableKey']}")
+        text.append(f"new user-token secret (shown once): {made['app']['userTokenSecret']}")
+    _emit(done, as_json, "\n".join(text))
+
+
+@cli.group()
 def local() -> None:
     """The local stack (moto + chalice local)."""
 

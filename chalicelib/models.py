@@ -361,6 +361,39 @@ class ExportPending(_Model):
     expiresAt: str
 
 
+class ExportRow(_Model):
+    """One request in an export (``format=json``'s items, ``format=jsonl``'s lines)."""
+
+    id: str
+    title: str
+    description: str
+    status: str
+    priority: str
+    tags: list[str]
+    votes: int
+    commentCount: int
+    authorId: str
+    authorName: str | None
+    authorEmail: str | None
+    response: str | None
+    duplicateOf: str | None
+    createdAt: str
+    updatedAt: str
+    insights: dict[str, Any] | None
+
+
+class ExportFile(_Model):
+    """``format=json``: the whole export as one document."""
+
+    schemaVersion: int
+    items: list[ExportRow]
+
+
+class InsightsQueued(_Model):
+    status: Literal["queued"]
+    appId: str
+
+
 class SimilarQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 

@@ -1,4 +1,8 @@
-"""``/v1/openapi.json``, made from the same route declarations and models that validate calls."""
+"""``/v1/openapi.json``, made from the same route declarations and models that validate calls.
+
+Every response is listed with its media type and body: the JSON ``returns`` under the route's
+status, each ``Answer`` (files, pages, jobs) under its own, and the error envelope under every
+error status. tests/e2e/test_openapi_fuzz.py holds the running API to it with schemathesis."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from .models import ErrorOut
-from .rest import RouteSpec
+from .rest import Answer, RouteSpec
 
 __all__ = ["document"]
 
@@ -29,6 +33,14 @@ _ERRORS = {
 
 def _ref(model: type[BaseModel]) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _schema(schema: type[BaseModel] | dict[str, Any]) -> dict[str, Any]:
+    return _ref(schema) if isinstance(schema, type) else schema
+
+
+def _answer_models(answers: tuple[Answer, ...]) -> set[type[BaseModel]]:
+    return {a.schema for a in answers if isinstance(a.schema, type)}
 
 
 def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
@@ -54,8 +66,20 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
     if spec.returns is not None:
         success["content"] = {"application/json": {"schema": _ref(spec.returns)}}
     responses = {str(spec.status): success}
-    error = {"content": {"application/json": {"schema": _ref(ErrorOut)}}}
-    responses |= {code: {"description": text, **error} for code, text in _ERRORS.items()}
+    responses |= {
+        code: {
+            "description": text,
+            "content": {"application/json": {"schema": _ref(ErrorOut)}},
+        }
+        for code, text in _ERRORS.items()
+    }
+    for answer in spec.answers:
+        entry = responses.setdefault(
+            str(answer.status), {"description": answer.description or "OK"}
+        )
+        if answer.description and str(answer.status) not in _ERRORS:
+            entry["description"] = answer.description
+        entry.setdefault("content", {})[answer.media_type] = {"schema": _schema(answer.schema)}
     op: dict[str, Any] = {
         "operationId": spec.name,
         "summary": spec.summary,
@@ -74,6 +98,7 @@ def _operation(spec: RouteSpec) -> dict[str, Any]:
 
 def document(specs: list[RouteSpec], version: str) -> dict[str, Any]:
     models = {s.body for s in specs if s.body} | {s.returns for s in specs if s.returns}
+    models |= {m for s in specs for m in _answer_models(s.answers)}
     models.add(ErrorOut)
     ordered = sorted(models, key=lambda c: c.__name__)
     _, defs = models_json_schema(

@@ -28,7 +28,7 @@ from .errors import (
 from .records import App
 from .store import reset_meter
 
-__all__ = ["Router", "Call", "RouteSpec", "Reply", "MAX_BODY"]
+__all__ = ["Router", "Call", "RouteSpec", "Answer", "Reply", "MAX_BODY"]
 
 MAX_BODY = 64 * 1024
 BODY_METHODS = ("POST", "PUT", "PATCH")
@@ -50,6 +50,19 @@ CORS = CORSConfig(
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A response a route gives besides its JSON ``returns``: a file, a page, a job.
+
+    ``schema`` is a model or a JSON schema; the OpenAPI document lists each one under its
+    status and media type, so a client (or a fuzzer) knows every body it can get back."""
+
+    status: int
+    media_type: str
+    schema: type[BaseModel] | dict[str, Any]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     """What a route takes and gives, for parsing and for the OpenAPI document."""
 
@@ -63,6 +76,7 @@ class RouteSpec:
     returns: type[BaseModel] | None
     status: int
     headers: tuple[str, ...] = ()
+    answers: tuple[Answer, ...] = ()
 
 
 @dataclass
@@ -178,10 +192,21 @@ class Router:
         status: int = 200,
         headers: tuple[str, ...] = (),
         query_key: bool = False,
+        answers: tuple[Answer, ...] = (),
     ) -> Callable:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             spec = RouteSpec(
-                path, method, view.__name__, summary, auth, body, query, returns, status, headers
+                path,
+                method,
+                view.__name__,
+                summary,
+                auth,
+                body,
+                query,
+                returns,
+                status,
+                headers,
+                answers,
             )
             self.specs.append(spec)
 

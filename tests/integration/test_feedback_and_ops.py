@@ -84,6 +84,25 @@ def test_openapi_document_is_valid_and_covers_every_route(api: Api) -> None:
     assert schema["required"] == ["title"]
 
 
+def test_openapi_lists_every_media_type_and_body_a_route_answers(api: Api, tenant: Tenant) -> None:
+    """The export answers CSV, JSON or JSON lines (or 202 and a job); unsubscribe an HTML page:
+    each documented under its status with its own schema, and what is served is among them."""
+    doc = api.get("/v1/openapi.json").body
+    export = doc["paths"]["/v1/apps/{appId}/export"]["get"]["responses"]
+    assert set(export["200"]["content"]) == {"text/csv", "application/json", "application/x-ndjson"}
+    assert export["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ExportFile")
+    assert export["202"]["content"]["application/json"]["schema"]["$ref"].endswith("/ExportPending")
+    for method in ("get", "post"):
+        page = doc["paths"]["/v1/unsubscribe"][method]["responses"]
+        assert "text/html" in page["200"]["content"] and "text/html" in page["400"]["content"]
+    for fmt in ("csv", "json", "jsonl"):
+        r = api.get(tenant.path(f"/export?format={fmt}"), key=tenant.admin_key)
+        assert r.status == 200
+        assert r.headers["content-type"].split(";")[0] in export["200"]["content"]
+    r = api.get("/v1/unsubscribe")
+    assert r.status == 400 and r.headers["content-type"].startswith("text/html")
+
+
 def test_wrong_method_gets_the_envelope(api: Api, tenant: Tenant) -> None:
     r = api.send("PUT", "/v1/apps", key=tenant.admin_key, body={})
     assert r.status == 405 and set(r.body) == ENVELOPE_KEYS
