@@ -104,6 +104,11 @@ def parse_key(authorization: str | None, query_key: str | None = None) -> Parsed
         raw = value.strip()
     elif query_key:
         raw = query_key.strip()
+    if query_key and query_key.strip().startswith(ADMIN_PREFIX):
+        # a URL ends up in logs, histories and Referer headers: no secret key belongs there
+        raise UnauthenticatedError(
+            "?key= takes a publishable key only; send an admin key as 'Authorization: Bearer'"
+        )
     if not raw:
         raise UnauthenticatedError("an API key is required")
     if len(raw) > 200:
