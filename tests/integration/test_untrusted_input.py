@@ -57,3 +57,75 @@ def test_a_malformed_webhook_url_is_a_400_on_its_field(api: Api, tenant: Tenant,
     _refused(created, 400, "validation_error")
     assert created.body["error"]["details"][0]["field"] == "webhooks.0.url"
     assert api.get(tenant.path(), key=tenant.admin_key).body["webhooks"] == []
+
+
+# ---------------------------------------------------------------- extra fields on feedback
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", " ", "\t", "a\x00b", "line\nbreak", "\u202eevil", "x" * 65],
+    ids=["empty", "space", "tab", "nul", "newline", "bidi-override", "65-chars"],
+)
+def test_an_odd_extra_field_name_is_a_400_and_stores_nothing(
+    api: Api, open_tenant: Tenant, name: str
+) -> None:
+    t = open_tenant
+    r = api.post(t.path("/feedback"), key=t.pub_key, body={"message": "x", name: "y"})
+    _refused(r, 400, "validation_error")
+    assert r.body["error"]["details"][0]["field"] == "body"
+    if name.strip():
+        assert name not in r.body["error"]["message"]
+    listed = api.get(t.path("/feedback"), key=t.admin_key)
+    assert listed.status == 200 and listed.body["items"] == []
+
+
+def test_widget_extra_fields_with_plain_names_are_kept(api: Api, open_tenant: Tenant) -> None:
+    from chalicelib.context import get_context
+
+    t = open_tenant
+    extras = {"page": "/pricing", "página": "/precios", "user.plan": "pro", "x" * 64: "long"}
+    r = api.post(t.path("/feedback"), key=t.pub_key, body={"message": "hi", **extras})
+    assert r.status == 201, r.body
+    from chalicelib.store import Keys
+
+    stored = get_context().store._get(Keys.feedback(t.id, "web", r.body["id"]))
+    assert stored is not None and stored["extra"] == extras
+    assert api.get(t.path("/feedback"), key=t.admin_key).body["items"][0]["id"] == r.body["id"]
+
+
+def test_feedback_stored_with_an_empty_field_name_does_not_break_the_list(
+    api: Api, tenant: Tenant
+) -> None:
+    """Older code stored ``{"": "y"}``; the admin's list answered 500 from then on."""
+    from chalicelib.context import get_context
+    from chalicelib.records import Feedback
+
+    store = get_context().store
+    for n, extra in enumerate(({"": "y"}, {"ok": "z"})):
+        store.add_feedback(
+            Feedback(tenant.id, "web", f"01OLD{n}", f"old {n}", 1_700_000_000_000 + n, extra=extra)
+        )
+    listed = api.get(tenant.path("/feedback"), key=tenant.admin_key)
+    assert listed.status == 200, listed.body
+    assert [f["message"] for f in listed.body["items"]] == ["old 1", "old 0"]
+
+
+def test_an_unreadable_stored_item_is_left_out_of_its_list(api: Api, tenant: Tenant) -> None:
+    from chalicelib.context import get_context
+    from chalicelib.store import Keys
+
+    store = get_context().store
+    good = api.post(
+        tenant.path("/feedback"),
+        key=tenant.pub_key,
+        token=tenant.token("u"),
+        body={"message": "readable"},
+    )
+    store._put({**Keys.feedback(tenant.id, "web", "01BROKEN"), "type": "feedback", "id": "x"})
+    rid = tenant.create("Readable request")["id"]
+    store._put({**Keys.request(tenant.id, "web", "01BROKEN"), "type": "request", "title": 5})
+    feedback = api.get(tenant.path("/feedback"), key=tenant.admin_key)
+    assert feedback.status == 200 and [f["id"] for f in feedback.body["items"]] == [good.body["id"]]
+    requests = api.get(tenant.path("/requests"), key=tenant.pub_key)
+    assert requests.status == 200 and [r["id"] for r in requests.body["items"]] == [rid]
