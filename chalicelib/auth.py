@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
+from .addresses import is_plain_address
 from .errors import BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError
 from .records import App, Person
 
@@ -148,7 +149,9 @@ def verify_user_token(token: str, secret: str) -> Person:
     return Person(
         id=sub,
         name=name[:120] if isinstance(name, str) and name else None,
-        email=email[:254] if isinstance(email, str) and "@" in email else None,
+        # only ever used to send this user email: a claim that is not one plain address is
+        # ignored rather than refused, so a typo in a profile never locks the user out
+        email=email if is_plain_address(email) else None,
     )
 
 
@@ -158,11 +161,9 @@ def acting_user(user_id: str | None, name: str | None, email: str | None) -> Per
         return None
     if not _USER_ID.match(user_id):
         raise BadRequestError("X-User-Id must be 1 to 128 printable characters")
-    return Person(
-        id=user_id,
-        name=(name or None) and name[:120],
-        email=email[:254] if email and "@" in email else None,
-    )
+    if email and not is_plain_address(email):
+        raise BadRequestError("X-User-Email must be one plain address, like ada@example.com")
+    return Person(id=user_id, name=(name or None) and name[:120], email=email or None)
 
 
 def anonymous_id(signing_secret: bytes, tenant: str, app: str, client_ip: str) -> str:

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from .addresses import ADDRESS_MAX, ADDRESS_PATTERN
+
 __all__ = [
     "STATUSES",
     "Status",
@@ -108,10 +110,7 @@ def _tags(value: list[str]) -> list[str]:
 
 Tags = Annotated[list[str], Field(max_length=50), AfterValidator(_tags)]
 Slug = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")]
-Email = Annotated[
-    str,
-    StringConstraints(max_length=254, pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"),
-]
+Email = Annotated[str, StringConstraints(max_length=ADDRESS_MAX, pattern=ADDRESS_PATTERN)]
 Title = _line(3, 120)
 Description = _text(0, 5000)
 Body = _text(1, 5000)

@@ -129,3 +129,126 @@ def test_an_unreadable_stored_item_is_left_out_of_its_list(api: Api, tenant: Ten
     assert feedback.status == 200 and [f["id"] for f in feedback.body["items"]] == [good.body["id"]]
     requests = api.get(tenant.path("/requests"), key=tenant.pub_key)
     assert requests.status == 200 and [r["id"] for r in requests.body["items"]] == [rid]
+
+
+# ---------------------------------------------------------------- email addresses from outside
+
+HEADER_TRICKS = [
+    "a@b.test\r\nBcc: spy@evil.test",
+    "c@alpha.test, spy2@evil.test",
+    "Ada <ada@alpha.test>",
+    "ada@alpha.test\n",
+    "undisclosed:spy@evil.test;",
+    "x" * 250 + "@b.test",
+    "no-at-sign",
+]
+
+
+@pytest.mark.parametrize("claim", HEADER_TRICKS)
+def test_a_token_email_claim_that_is_not_one_address_is_ignored(
+    api: Api, tenant: Tenant, claim: str
+) -> None:
+    token = tenant.token("claimer", name="Claire", email=claim)
+    made = api.post(
+        tenant.path("/requests"), key=tenant.pub_key, token=token, body={"title": "Hello there"}
+    )
+    assert made.status == 201, made.body
+    seen = api.get(tenant.path(f"/requests/{made.body['id']}"), key=tenant.admin_key).body
+    assert seen["author"] == {"id": "claimer", "name": "Claire", "email": None}
+
+
+def test_a_token_email_claim_of_the_wrong_type_is_ignored(api: Api, tenant: Tenant) -> None:
+    import jwt
+
+    for wrong in (5, ["a@b.test"], {"a": "b"}, True):
+        claims = {"sub": "typed", "email": wrong, "exp": 2_000_000_000}
+        odd = jwt.encode(claims, tenant.user_secret, algorithm="HS256")
+        r = api.put(tenant.path("/requests/nope/subscription"), key=tenant.pub_key, token=odd)
+        assert (r.status, r.code) == (404, "not_found"), (wrong, r.body)
+
+
+@pytest.mark.parametrize("header", HEADER_TRICKS)
+def test_x_user_email_that_is_not_one_address_is_a_400(
+    api: Api, tenant: Tenant, header: str
+) -> None:
+    r = api.post(
+        tenant.path("/requests"),
+        key=tenant.admin_key,
+        headers={"X-User-Id": "acted", "X-User-Email": header.replace("\r\n", " ")},
+        body={"title": "Acting"},
+    )
+    _refused(r, 400, "bad_request")
+    assert api.get(tenant.path("/requests"), key=tenant.admin_key).body["items"] == []
+
+
+def _status_event(tenant: Tenant, rid: str) -> object:
+    from chalicelib.events import DomainEvent
+
+    return DomainEvent(
+        f"ev-{rid}",
+        "request.status_changed",
+        1_700_000_000_000,
+        tenant.id,
+        "web",
+        {"request": {"id": rid, "title": "Followed"}, "from": "open", "to": "planned"},
+    )
+
+
+def _sent_to(address: str) -> int:
+    from moto.backends import get_backend
+
+    ses = get_backend("ses")["123456789012"]["us-east-1"]
+    return sum(address in m.destinations for m in ses.sent_messages if hasattr(m, "destinations"))
+
+
+def test_a_bad_recipient_never_blocks_the_other_followers(api: Api, tenant: Tenant) -> None:
+    """A follower stored by older code with a header-breaking address comes first in order."""
+    from chalicelib.context import get_context
+    from chalicelib.notify import email
+    from chalicelib.records import Person
+
+    ctx = get_context()
+    rid = tenant.create("Followed", as_user="zz-author")["id"]
+    req = ctx.store.get_request(tenant.id, "web", rid)
+    ctx.store.subscribe(req, Person("aa-old", email="a@b.test\r\nBcc: spy@evil.test"))
+    good = [f"good{n}@{tenant.id}.example.com" for n in range(2)]
+    for n, address in enumerate(good):
+        ctx.store.subscribe(req, Person(f"mm-good{n}", email=address))
+    assert email.notify(ctx, _status_event(tenant, rid)) == 2
+    assert [_sent_to(a) for a in good] == [1, 1] and _sent_to("spy@evil.test") == 0
+    assert email.notify(ctx, _status_event(tenant, rid)) == 0  # a redelivery sends nothing
+
+
+def test_ses_refusing_one_recipient_does_not_stop_the_rest(
+    api: Api, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from chalicelib import aws
+    from chalicelib.context import get_context
+    from chalicelib.notify import email
+    from chalicelib.records import Person
+
+    ctx = get_context()
+    rid = tenant.create("Followed", as_user="zz-author")["id"]
+    req = ctx.store.get_request(tenant.id, "web", rid)
+    rejected, fine = f"rejected@{tenant.id}.example.com", f"fine@{tenant.id}.example.com"
+    ctx.store.subscribe(req, Person("aa-rejected", email=rejected))
+    ctx.store.subscribe(req, Person("bb-fine", email=fine))
+    ses = aws.client("ses")
+    real, tried = ses.send_raw_email, []
+
+    def picky(**kwargs: object) -> object:
+        tried.append(kwargs["Destinations"])
+        if kwargs["Destinations"] == [rejected]:
+            raise ClientError(
+                {"Error": {"Code": "MessageRejected", "Message": "Address blacklisted"}},
+                "SendRawEmail",
+            )
+        return real(**kwargs)
+
+    monkeypatch.setattr(ses, "send_raw_email", picky)
+    assert email.notify(ctx, _status_event(tenant, rid)) == 1
+    assert _sent_to(fine) == 1
+    assert email.notify(ctx, _status_event(tenant, rid)) == 0
+    assert tried == [[rejected], [fine]]  # refused for good: not tried again
