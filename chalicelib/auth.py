@@ -33,6 +33,9 @@ __all__ = [
     "anonymous_id",
 ]
 
+TEAM_ID = "team"  # the team as an author, in every answer: admin key ids stay private
+DELETED_ID = "deleted"  # the author of what a forgotten user wrote
+_SERVICE_ID_PREFIXES = ("admin.", "anon-")  # the team's key behind a write; anonymous visitors
 ADMIN_PREFIX = "fr_admin_"
 PUB_PREFIX = "fr_pub_"
 _ID = re.compile(r"^[a-z0-9-]{2,40}$")
@@ -70,6 +73,22 @@ class Caller:
     def require_admin(self) -> None:
         if not self.is_admin:
             raise ForbiddenError("this needs an admin key")
+
+
+def is_service_id(user_id: str) -> bool:
+    """Ids this service makes (the team, deleted users, anonymous visitors), never a client's:
+    a user token's ``sub`` or an ``X-User-Id`` that is one is refused, so no client can
+    act as the team, as every deleted user at once, or as an anonymous visitor."""
+    return user_id in (TEAM_ID, DELETED_ID) or user_id.startswith(_SERVICE_ID_PREFIXES)
+
+
+def team_member(key_id: str) -> Person:
+    """Who a write made with an admin key (and no acting user) is by."""
+    return Person(id=f"admin.{key_id}", name="Team")
+
+
+def is_team_id(user_id: str) -> bool:
+    return user_id.startswith("admin.")
 
 
 def new_admin_key(tenant: str) -> tuple[str, str]:
@@ -146,6 +165,10 @@ def verify_user_token(token: str, secret: str) -> Person:
     sub, name, email = claims.get("sub"), claims.get("name"), claims.get("email")
     if not isinstance(sub, str) or not _USER_ID.match(sub):
         raise UnauthenticatedError("invalid user token: sub must be 1 to 128 characters")
+    if is_service_id(sub):
+        raise UnauthenticatedError(
+            "invalid user token: sub 'team', 'deleted', 'admin.…' and 'anon-…' are reserved"
+        )
     return Person(
         id=sub,
         name=name[:120] if isinstance(name, str) and name else None,
@@ -161,6 +184,8 @@ def acting_user(user_id: str | None, name: str | None, email: str | None) -> Per
         return None
     if not _USER_ID.match(user_id):
         raise BadRequestError("X-User-Id must be 1 to 128 printable characters")
+    if is_service_id(user_id):
+        raise BadRequestError("X-User-Id 'team', 'deleted', 'admin.…' and 'anon-…' are reserved")
     if email and not is_plain_address(email):
         raise BadRequestError("X-User-Email must be one plain address, like ada@example.com")
     return Person(id=user_id, name=(name or None) and name[:120], email=email or None)

@@ -11,6 +11,7 @@ from ..auth import (
     check_app_access,
     keys_match,
     parse_key,
+    team_member,
     user_token_secret,
     verify_user_token,
 )
@@ -101,7 +102,7 @@ def writer(ctx: Context, caller: Caller, app: App) -> Person:
     if caller.user is not None:
         return caller.user
     if caller.is_admin:
-        return Person(id=f"admin.{caller.key_id}", name="Team")
+        return team_member(caller.key_id)
     if not app.allow_anonymous:
         raise UnauthenticatedError("sign in to do this: send the user's X-User-Token")
     enforce_rate(
@@ -115,7 +116,7 @@ def writer(ctx: Context, caller: Caller, app: App) -> Person:
 
 def actor_id(caller: Caller) -> str:
     """Who made an edit, for the events: the end user, else the team's key."""
-    return caller.user.id if caller.user else f"admin.{caller.key_id}"
+    return caller.user.id if caller.user else team_member(caller.key_id).id
 
 
 def voter(ctx: Context, caller: Caller, app: App) -> Person:
