@@ -23,6 +23,7 @@ from .records import App, Person
 
 __all__ = [
     "Caller",
+    "RateState",
     "new_admin_key",
     "new_publishable_key",
     "new_salt",
@@ -51,6 +52,23 @@ class ParsedKey:
 
 
 @dataclass(frozen=True)
+class RateState:
+    """Where a caller stands in the current one-minute window, for the X-RateLimit headers."""
+
+    limit: int
+    used: int
+    reset_s: int  # Unix time, in seconds, when the window ends and the count starts over
+    writes: int = 0  # anonymous writes in the window
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - self.used)),
+            "X-RateLimit-Reset": str(self.reset_s),
+        }
+
+
+@dataclass(frozen=True)
 class Caller:
     """The authenticated principal of one API call."""
 
@@ -61,14 +79,11 @@ class Caller:
     app: App | None = None  # the app of a publishable key
     user: Person | None = None  # the end user, when known
     anonymous: bool = False
+    rate: RateState | None = None  # set once the call is counted
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-    @property
-    def rate_subject(self) -> str:
-        return f"key:{self.key_id}"
 
     def require_admin(self) -> None:
         if not self.is_admin:

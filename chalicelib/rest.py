@@ -44,7 +44,16 @@ CORS = CORSConfig(
         "Idempotency-Key",
         "If-Match",
     ],
-    expose_headers=["ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed", "Location"],
+    expose_headers=[
+        "ETag",
+        "Retry-After",
+        "X-Request-Id",
+        "Idempotent-Replayed",
+        "Location",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+    ],
     max_age=600,
 )
 
@@ -219,13 +228,15 @@ class Router:
             status = reply.status
             if self.audit and call.caller and call.caller.is_admin and spec.method != "GET":
                 self.audit(call, spec, params, status)
-            headers = {**reply.headers, "X-Request-Id": call.request_id}
+            headers = {**_rate_headers(call), **reply.headers, "X-Request-Id": call.request_id}
             if reply.body is None:
                 return Response(body="", status_code=reply.status, headers=headers)
             return Response(body=reply.body, status_code=reply.status, headers=headers)
         except FeatureboardError as exc:
             status = exc.status
-            return error_response(exc, call.request_id)
+            response = error_response(exc, call.request_id)
+            response.headers = {**_rate_headers(call), **response.headers}
+            return response
         except Exception:
             logs.logger().exception("unhandled error", extra={"requestId": call.request_id})
             return error_response(
@@ -234,6 +245,12 @@ class Router:
             )
         finally:
             logs.access(call, spec, status, started)
+
+
+def _rate_headers(call: Call) -> dict[str, str]:
+    """Where the caller stands against its rate limit, on every answer once it is counted."""
+    rate = call.caller.rate if call.caller else None
+    return rate.headers() if rate else {}
 
 
 def envelope_chalice_errors(response: Response, rid: str) -> Response:
@@ -266,4 +283,5 @@ def credentials(request: Request, query_key: bool) -> Any:
         user_name=headers.get("x-user-name"),
         user_email=headers.get("x-user-email"),
         client_ip=((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown",
+        method=request.method,
     )

@@ -1544,17 +1544,27 @@ class Store:
         )
         return Page([{k: i.get(k) for k in keep} for i in items], next_cursor)
 
-    def hit_rate(self, tenant: str, subject: str, window: int, expires_at: int) -> int:
-        """Count one more call in a fixed window; returns the count so far."""
+    def hit_rate(
+        self,
+        tenant: str,
+        subject: str,
+        window: int,
+        expires_at: int,
+        step: int = 1,
+        writes: int = 0,
+    ) -> tuple[int, int]:
+        """Count ``step`` more calls (``writes`` of them writes) in a fixed window, in one
+        small UpdateItem; returns the calls and writes counted so far."""
         response = self._call(
             "update_item",
             TableName=self.table,
             Key=_to_ddb(Keys.rate(tenant, subject, window)),
-            UpdateExpression="ADD hits :one SET expiresAt = :exp",
-            ExpressionAttributeValues=_values({":one": 1, ":exp": expires_at}),
-            ReturnValues="UPDATED_NEW",
+            UpdateExpression="ADD hits :step, writes :w SET expiresAt = :exp",
+            ExpressionAttributeValues=_values({":step": step, ":w": writes, ":exp": expires_at}),
+            ReturnValues="ALL_NEW",
         )
-        return int(response["Attributes"]["hits"]["N"])
+        found = response["Attributes"]
+        return int(found["hits"]["N"]), int(found.get("writes", {}).get("N", 0))
 
 
 # ---------------------------------------------------------------- stream changes
