@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -186,11 +187,21 @@ def verify_user_token(token: str, secret: str) -> Person:
         )
     return Person(
         id=sub,
-        name=name[:120] if isinstance(name, str) and name else None,
+        name=_display_name(name),
         # only ever used to send this user email: a claim that is not one plain address is
         # ignored rather than refused, so a typo in a profile never locks the user out
         email=email if is_plain_address(email) else None,
     )
+
+
+def _display_name(value: object) -> str | None:
+    """A name claim or header as shown beside the user's words: at most 120 characters, and
+    none at all if it carries control characters (line breaks have no place in a name)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return None
+    return value.strip()[:120]
 
 
 def acting_user(user_id: str | None, name: str | None, email: str | None) -> Person | None:
@@ -203,7 +214,7 @@ def acting_user(user_id: str | None, name: str | None, email: str | None) -> Per
         raise BadRequestError("X-User-Id 'team', 'deleted', 'admin.…' and 'anon-…' are reserved")
     if email and not is_plain_address(email):
         raise BadRequestError("X-User-Email must be one plain address, like ada@example.com")
-    return Person(id=user_id, name=(name or None) and name[:120], email=email or None)
+    return Person(id=user_id, name=_display_name(name), email=email or None)
 
 
 def anonymous_id(signing_secret: bytes, tenant: str, app: str, client_ip: str) -> str:

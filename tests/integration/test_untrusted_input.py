@@ -252,3 +252,16 @@ def test_ses_refusing_one_recipient_does_not_stop_the_rest(
     assert _sent_to(fine) == 1
     assert email.notify(ctx, _status_event(tenant, rid)) == 0
     assert tried == [[rejected], [fine]]  # refused for good: not tried again
+
+
+def test_a_token_name_claim_with_line_breaks_is_ignored(api: Api, tenant: Tenant) -> None:
+    token = tenant.token("named", name="Ada\r\nBcc: spy@evil.test")
+    made = api.post(
+        tenant.path("/requests"), key=tenant.pub_key, token=token, body={"title": "Named"}
+    )
+    assert made.status == 201 and made.body["author"] == {"id": "named", "name": None}
+    long = tenant.token("long", name="  " + "n" * 200)
+    made = api.post(
+        tenant.path("/requests"), key=tenant.pub_key, token=long, body={"title": "L" * 3}
+    )
+    assert made.status == 201 and made.body["author"]["name"] == "n" * 120
