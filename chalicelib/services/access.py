@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass, replace
 
 from ..auth import (
@@ -41,6 +42,7 @@ __all__ = [
     "viewer_id",
     "actor_id",
     "count_call",
+    "address_bucket",
     "RATE_SAMPLE",
 ]
 
@@ -153,10 +155,24 @@ def viewer_id(ctx: Context, caller: Caller, app: App) -> str | None:
     return None
 
 
+def address_bucket(client_ip: str) -> str:
+    """The address a limit counts: an IPv6 client is its /64, since one subscriber usually
+    holds a whole /64 and could otherwise be a new caller with every call."""
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return client_ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
 def _caller_subject(ctx: Context, caller: Caller) -> str:
     """The counter of this caller: no user id or address in a key, only a keyed digest."""
     app = caller.app.id if caller.app else ""
-    who = f"user|{caller.user.id}" if caller.user else f"ip|{caller.client_ip}"
+    who = f"user|{caller.user.id}" if caller.user else f"ip|{address_bucket(caller.client_ip)}"
     digest = hmac.new(ctx.secret, f"rate|{caller.tenant}|{app}|{who}".encode(), hashlib.sha256)
     return f"{'user' if caller.user else 'ip'}.{app}.{digest.hexdigest()[:24]}"
 
@@ -173,6 +189,8 @@ def count_call(ctx: Context, caller: Caller, method: str) -> RateState | None:
     settings = ctx.settings
     key_limit = settings.key_requests_per_minute
     if caller.is_admin:
+        if key_limit <= 0:
+            return None
         subject, limit, ceiling = f"key.{caller.key_id}", key_limit, 0
     else:
         subject, limit, ceiling = (

@@ -132,3 +132,13 @@ def test_a_call_costs_one_counter_write(
         writes.append(meter().by_operation.get("update_item", 0))
     # the 10th and 20th calls also add 10 to the key's count: 1.1 writes a call on average
     assert writes == [1] * 9 + [2] + [1] * 9 + [2]
+
+
+def test_an_ipv6_client_cannot_be_a_new_caller_with_each_address_of_its_64() -> None:
+    from chalicelib.services.access import address_bucket
+
+    same = {address_bucket(f"2001:db8:7:9:{n:x}::1") for n in range(1, 500, 7)}
+    assert same == {"2001:db8:7:9::/64"}
+    assert address_bucket("2001:db8:7:a::1") != address_bucket("2001:db8:7:9::1")
+    assert address_bucket("::ffff:203.0.113.9") == address_bucket("203.0.113.9") == "203.0.113.9"
+    assert address_bucket("unknown") == "unknown"
