@@ -188,3 +188,22 @@ def test_token_sub_cannot_become_an_anonymous_visitor(http: Api, tenant: Tenant)
     # ids that merely look alike are ordinary users
     fine = tenant.token("Team", app_id="open")
     assert http.get(f"{base}/requests", key=keys["pub"], token=fine).status == 200
+
+
+# ---------------------------------------------------------------- keys in URLs, rate headers
+
+
+def test_an_admin_key_in_the_url_is_refused_over_http(http: Api, tenant: Tenant) -> None:
+    r = http.post(tenant.path(f"/feedback?key={tenant.admin_key}"), body={"message": "leak"})
+    assert (r.status, r.code) == (401, "unauthenticated") and set(r.body) == ENVELOPE_KEYS
+    assert tenant.admin_key not in str(r.body)
+    assert http.get(tenant.path("/feedback"), key=tenant.admin_key).body["items"] == []
+
+
+def test_browsers_can_read_the_rate_limit_headers(http: Api, tenant: Tenant) -> None:
+    r = http.get(tenant.path("/requests"), key=tenant.pub_key, headers={"Origin": "https://x.test"})
+    assert r.status == 200
+    assert int(r.headers["x-ratelimit-remaining"]) < int(r.headers["x-ratelimit-limit"])
+    assert int(r.headers["x-ratelimit-reset"]) % 60 == 0
+    exposed = r.headers["access-control-expose-headers"].lower()
+    assert all(f"x-ratelimit-{h}" in exposed for h in ("limit", "remaining", "reset"))
