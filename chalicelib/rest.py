@@ -17,7 +17,7 @@ from chalice.app import Chalice, CORSConfig, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from . import logs
-from .auth import Caller
+from .auth import ADMIN_PREFIX, Caller
 from .errors import (
     BadRequestError,
     FeatureboardError,
@@ -275,9 +275,12 @@ def credentials(request: Request, query_key: bool) -> Any:
 
     headers = request.headers
     params = request.query_params or {}
+    in_url = params.get("key")
+    leaked = in_url is not None and in_url.strip().startswith(ADMIN_PREFIX)
     return Credentials(
         authorization=headers.get("authorization"),
-        query_key=params.get("key") if query_key else None,
+        # an admin key in a URL is refused (401) on every route, not just reported as unknown
+        query_key=in_url if query_key or leaked else None,
         user_token=headers.get("x-user-token"),
         user_id=headers.get("x-user-id"),
         user_name=headers.get("x-user-name"),

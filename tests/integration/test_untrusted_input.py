@@ -29,6 +29,9 @@ def test_an_admin_key_in_the_query_string_is_refused(api: Api, open_tenant: Tena
     assert api.get(t.path("/feedback"), key=t.admin_key).body["items"] == []
     ok = api.post(t.path(f"/feedback?key={t.pub_key}"), body={"message": "the widget's way"})
     assert ok.status == 201, ok.body
+    for method, path in (("GET", "/requests"), ("GET", "/feedback"), ("GET", "")):
+        r = api.send(method, t.path(f"{path}?key={t.admin_key}"), key=t.admin_key)
+        _refused(r, 401, "unauthenticated")
 
 
 # ---------------------------------------------------------------- webhook URLs
