@@ -14,14 +14,17 @@ import hashlib
 import hmac
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from .addresses import is_plain_address
 from .errors import BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError
 from .records import App, Person
 
 __all__ = [
     "Caller",
+    "RateState",
     "new_admin_key",
     "new_publishable_key",
     "new_salt",
@@ -32,6 +35,9 @@ __all__ = [
     "anonymous_id",
 ]
 
+TEAM_ID = "team"  # the team as an author, in every answer: admin key ids stay private
+DELETED_ID = "deleted"  # the author of what a forgotten user wrote
+_SERVICE_ID_PREFIXES = ("admin.", "anon-")  # the team's key behind a write; anonymous visitors
 ADMIN_PREFIX = "fr_admin_"
 PUB_PREFIX = "fr_pub_"
 _ID = re.compile(r"^[a-z0-9-]{2,40}$")
@@ -47,6 +53,23 @@ class ParsedKey:
 
 
 @dataclass(frozen=True)
+class RateState:
+    """Where a caller stands in the current one-minute window, for the X-RateLimit headers."""
+
+    limit: int
+    used: int
+    reset_s: int  # Unix time, in seconds, when the window ends and the count starts over
+    writes: int = 0  # anonymous writes in the window
+
+    def headers(self) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(0, self.limit - self.used)),
+            "X-RateLimit-Reset": str(self.reset_s),
+        }
+
+
+@dataclass(frozen=True)
 class Caller:
     """The authenticated principal of one API call."""
 
@@ -57,18 +80,31 @@ class Caller:
     app: App | None = None  # the app of a publishable key
     user: Person | None = None  # the end user, when known
     anonymous: bool = False
+    rate: RateState | None = None  # set once the call is counted
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
-    @property
-    def rate_subject(self) -> str:
-        return f"key:{self.key_id}"
-
     def require_admin(self) -> None:
         if not self.is_admin:
             raise ForbiddenError("this needs an admin key")
+
+
+def is_service_id(user_id: str) -> bool:
+    """Ids this service makes (the team, deleted users, anonymous visitors), never a client's:
+    a user token's ``sub`` or an ``X-User-Id`` that is one is refused, so no client can
+    act as the team, as every deleted user at once, or as an anonymous visitor."""
+    return user_id in (TEAM_ID, DELETED_ID) or user_id.startswith(_SERVICE_ID_PREFIXES)
+
+
+def team_member(key_id: str) -> Person:
+    """Who a write made with an admin key (and no acting user) is by."""
+    return Person(id=f"admin.{key_id}", name="Team")
+
+
+def is_team_id(user_id: str) -> bool:
+    return user_id.startswith("admin.")
 
 
 def new_admin_key(tenant: str) -> tuple[str, str]:
@@ -104,6 +140,11 @@ def parse_key(authorization: str | None, query_key: str | None = None) -> Parsed
         raw = value.strip()
     elif query_key:
         raw = query_key.strip()
+    if query_key and query_key.strip().startswith(ADMIN_PREFIX):
+        # a URL ends up in logs, histories and Referer headers: no secret key belongs there
+        raise UnauthenticatedError(
+            "?key= takes a publishable key only; send an admin key as 'Authorization: Bearer'"
+        )
     if not raw:
         raise UnauthenticatedError("an API key is required")
     if len(raw) > 200:
@@ -140,11 +181,27 @@ def verify_user_token(token: str, secret: str) -> Person:
     sub, name, email = claims.get("sub"), claims.get("name"), claims.get("email")
     if not isinstance(sub, str) or not _USER_ID.match(sub):
         raise UnauthenticatedError("invalid user token: sub must be 1 to 128 characters")
+    if is_service_id(sub):
+        raise UnauthenticatedError(
+            "invalid user token: sub 'team', 'deleted', 'admin.…' and 'anon-…' are reserved"
+        )
     return Person(
         id=sub,
-        name=name[:120] if isinstance(name, str) and name else None,
-        email=email[:254] if isinstance(email, str) and "@" in email else None,
+        name=_display_name(name),
+        # only ever used to send this user email: a claim that is not one plain address is
+        # ignored rather than refused, so a typo in a profile never locks the user out
+        email=email if is_plain_address(email) else None,
     )
+
+
+def _display_name(value: object) -> str | None:
+    """A name claim or header as shown beside the user's words: at most 120 characters, and
+    none at all if it carries control characters (line breaks have no place in a name)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        return None
+    return value.strip()[:120]
 
 
 def acting_user(user_id: str | None, name: str | None, email: str | None) -> Person | None:
@@ -153,11 +210,11 @@ def acting_user(user_id: str | None, name: str | None, email: str | None) -> Per
         return None
     if not _USER_ID.match(user_id):
         raise BadRequestError("X-User-Id must be 1 to 128 printable characters")
-    return Person(
-        id=user_id,
-        name=(name or None) and name[:120],
-        email=email[:254] if email and "@" in email else None,
-    )
+    if is_service_id(user_id):
+        raise BadRequestError("X-User-Id 'team', 'deleted', 'admin.…' and 'anon-…' are reserved")
+    if email and not is_plain_address(email):
+        raise BadRequestError("X-User-Email must be one plain address, like ada@example.com")
+    return Person(id=user_id, name=_display_name(name), email=email or None)
 
 
 def anonymous_id(signing_secret: bytes, tenant: str, app: str, client_ip: str) -> str:

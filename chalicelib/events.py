@@ -76,7 +76,10 @@ def parse_message(text: str) -> DomainEvent:
 
 
 def _request_data(req: FeatureRequest) -> dict[str, Any]:
-    return {"request": present.request(req, False, admin=False), "actor": req.updated_by}
+    return {
+        "request": present.request(req, False, admin=False),
+        "actor": present.public_actor(req.updated_by),
+    }
 
 
 def _request_events(change: Change) -> list[tuple[str, int, dict[str, Any]]]:

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from .addresses import ADDRESS_MAX, ADDRESS_PATTERN
+
 __all__ = [
     "STATUSES",
     "Status",
@@ -108,13 +110,26 @@ def _tags(value: list[str]) -> list[str]:
 
 Tags = Annotated[list[str], Field(max_length=50), AfterValidator(_tags)]
 Slug = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")]
-Email = Annotated[
-    str,
-    StringConstraints(max_length=254, pattern=r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$"),
-]
+Email = Annotated[str, StringConstraints(max_length=ADDRESS_MAX, pattern=ADDRESS_PATTERN)]
 Title = _line(3, 120)
 Description = _text(0, 5000)
 Body = _text(1, 5000)
+
+
+EXTRA_NAME_MAX = 64
+
+
+def _check_extra_name(name: str) -> None:
+    """An extra field's name becomes a key in the stored item: DynamoDB refuses an empty one
+    (moto stores it, then answers every read of the item with JSON botocore cannot parse),
+    and names that are blank, huge or carry control characters are never a widget's intent.
+    The name itself is not repeated in the error: it is the part that is not fit to show."""
+    if not name.strip():
+        raise ValueError("an extra field's name is empty or blank")
+    if len(name) > EXTRA_NAME_MAX:
+        raise ValueError(f"an extra field's name is over {EXTRA_NAME_MAX} characters")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in name):
+        raise ValueError("an extra field's name has control or format characters")
 
 
 class _Model(BaseModel):
@@ -206,6 +221,8 @@ class FeedbackCreate(_Model):
     @model_validator(mode="after")
     def _small_extras(self) -> FeedbackCreate:
         extra = self.model_extra or {}
+        for name in extra:
+            _check_extra_name(name)
         if len(extra) > 20 or any(len(str(v)) > 1000 for v in extra.values()):
             raise ValueError("extra fields: at most 20, each under 1,000 characters")
         return self

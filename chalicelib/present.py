@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from .auth import TEAM_ID, is_team_id
 from .ids import iso
 from .records import App, Comment, FeatureRequest, Feedback, Person
 
-__all__ = ["user", "app", "request", "comment", "feedback", "delivery"]
+__all__ = ["public_actor", "user", "app", "request", "comment", "feedback", "delivery"]
 
 
 def user(person: Person, admin: bool) -> dict[str, Any]:
-    """``email`` is for admins only, whoever the person is."""
+    """``email`` is for admins only, whoever the person is; the team is ``team``, whichever
+    admin key wrote (key ids are for the audit trail, not for every reader of the board)."""
+    if is_team_id(person.id):
+        person = Person(id=TEAM_ID, name=person.name or "Team")
     out: dict[str, Any] = {"id": person.id, "name": person.name}
     if admin:
         out["email"] = person.email
     return out
+
+
+def public_actor(user_id: str | None) -> str | None:
+    """Who made a change, as events show it: the team without its key id."""
+    return TEAM_ID if user_id and is_team_id(user_id) else user_id
 
 
 def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any]:

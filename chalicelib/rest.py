@@ -17,7 +17,7 @@ from chalice.app import Chalice, CORSConfig, Request, Response
 from pydantic import BaseModel, ValidationError
 
 from . import logs
-from .auth import Caller
+from .auth import ADMIN_PREFIX, Caller
 from .errors import (
     BadRequestError,
     FeatureboardError,
@@ -44,7 +44,16 @@ CORS = CORSConfig(
         "Idempotency-Key",
         "If-Match",
     ],
-    expose_headers=["ETag", "Retry-After", "X-Request-Id", "Idempotent-Replayed", "Location"],
+    expose_headers=[
+        "ETag",
+        "Retry-After",
+        "X-Request-Id",
+        "Idempotent-Replayed",
+        "Location",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+    ],
     max_age=600,
 )
 
@@ -244,13 +253,15 @@ class Router:
             status = reply.status
             if self.audit and call.caller and call.caller.is_admin and spec.method != "GET":
                 self.audit(call, spec, params, status)
-            headers = {**reply.headers, "X-Request-Id": call.request_id}
+            headers = {**_rate_headers(call), **reply.headers, "X-Request-Id": call.request_id}
             if reply.body is None:
                 return Response(body="", status_code=reply.status, headers=headers)
             return Response(body=reply.body, status_code=reply.status, headers=headers)
         except FeatureboardError as exc:
             status = exc.status
-            return error_response(exc, call.request_id)
+            response = error_response(exc, call.request_id)
+            response.headers = {**_rate_headers(call), **response.headers}
+            return response
         except Exception:
             logs.logger().exception("unhandled error", extra={"requestId": call.request_id})
             return error_response(
@@ -259,6 +270,12 @@ class Router:
             )
         finally:
             logs.access(call, spec, status, started)
+
+
+def _rate_headers(call: Call) -> dict[str, str]:
+    """Where the caller stands against its rate limit, on every answer once it is counted."""
+    rate = call.caller.rate if call.caller else None
+    return rate.headers() if rate else {}
 
 
 def envelope_chalice_errors(response: Response, rid: str) -> Response:
@@ -283,12 +300,16 @@ def credentials(request: Request, query_key: bool) -> Any:
 
     headers = request.headers
     params = request.query_params or {}
+    in_url = params.get("key")
+    leaked = in_url is not None and in_url.strip().startswith(ADMIN_PREFIX)
     return Credentials(
         authorization=headers.get("authorization"),
-        query_key=params.get("key") if query_key else None,
+        # an admin key in a URL is refused (401) on every route, not just reported as unknown
+        query_key=in_url if query_key or leaked else None,
         user_token=headers.get("x-user-token"),
         user_id=headers.get("x-user-id"),
         user_name=headers.get("x-user-name"),
         user_email=headers.get("x-user-email"),
         client_ip=((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown",
+        method=request.method,
     )

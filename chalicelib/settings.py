@@ -61,7 +61,18 @@ class Settings(BaseModel):
     signing_secret: str = Field(
         "", alias="SIGNING_SECRET", description="Signs cursors and derives user-token secrets."
     )
-    key_requests_per_minute: int = Field(600, alias="KEY_REQUESTS_PER_MINUTE", ge=0)
+    caller_requests_per_minute: int = Field(
+        120,
+        alias="CALLER_REQUESTS_PER_MINUTE",
+        ge=0,
+        description="Per signed-in user, or per client address when anonymous (0 = no limit).",
+    )
+    key_requests_per_minute: int = Field(
+        6000,
+        alias="KEY_REQUESTS_PER_MINUTE",
+        ge=0,
+        description="An admin key's limit, and a publishable key's ceiling over all its callers.",
+    )
     anonymous_writes_per_minute: int = Field(10, alias="ANONYMOUS_WRITES_PER_MINUTE", ge=0)
     version: str = Field("0.1.0", alias="APP_VERSION")
     aws_endpoint_url: str = Field(

@@ -389,6 +389,23 @@ def _feedback_record(tenant: str, item: dict[str, Any]) -> Feedback:
     )
 
 
+def _readable(items: list[dict[str, Any]], mapper: Any) -> list[Any]:
+    """Each item as a record; one that cannot be read (written by older code, or by hand) is
+    left out and logged with its key, so one bad item never fails a whole list."""
+    records = []
+    for item in items:
+        try:
+            records.append(mapper(item))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            from . import logs
+
+            logs.logger().warning(
+                "unreadable item left out of a list",
+                extra={"pk": item.get("pk"), "sk": item.get("sk")},
+            )
+    return records
+
+
 @dataclass(frozen=True)
 class Page:
     items: list[Any]
@@ -506,8 +523,10 @@ class Store:
         limit: int,
         cursor: str | None = None,
         context_extra: str = "",
+        projection: tuple[str, ...] = (),
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of one partition, with a signed cursor bound to that partition."""
+        """One page of one partition, with a signed cursor bound to that partition; with a
+        ``projection``, only those attributes come back (the cost stays the same)."""
         condition = f"{partition_attr} = :p"
         values: dict[str, Any] = {":p": partition}
         if prefix:
@@ -522,6 +541,9 @@ class Store:
         }
         if index:
             kwargs["IndexName"] = index
+        if projection:
+            kwargs["ProjectionExpression"] = ", ".join(f"#p{n}" for n in range(len(projection)))
+            kwargs["ExpressionAttributeNames"] = {f"#p{n}": a for n, a in enumerate(projection)}
         context = f"{index or 'table'}|{partition}|{prefix or ''}|{forward}|{context_extra}"
         if cursor:
             kwargs["ExclusiveStartKey"] = signed.decode(self._secret, context, cursor)
@@ -746,7 +768,7 @@ class Store:
         items, next_cursor = self._query(
             partition, index=index, partition_attr=attr, forward=False, limit=limit, cursor=cursor
         )
-        return Page([_request_record(tenant, i) for i in items], next_cursor)
+        return Page(_readable(items, lambda i: _request_record(tenant, i)), next_cursor)
 
     def update_request(self, old: FeatureRequest, new: FeatureRequest) -> None:
         """Write the changed fields of ``new`` if ``old`` is still current.
@@ -1286,7 +1308,9 @@ class Store:
             limit=limit,
             cursor=cursor,
         )
-        return Page([_comment_record(req.tenant, req.app, i) for i in items], next_cursor)
+        return Page(
+            _readable(items, lambda i: _comment_record(req.tenant, req.app, i)), next_cursor
+        )
 
     # ------------------------------------------------------------ whole apps (the way out)
 
@@ -1355,11 +1379,23 @@ class Store:
             item["expiresAt"] = fb.expires_at
         self._put(item, "attribute_not_exists(pk)")
 
+    # what the list shows: not ``extra``, whose keys came from outside (an empty one, stored
+    # by older code, made moto answer JSON that botocore cannot parse: the whole page failed)
+    FEEDBACK_LISTED = (
+        "pk", "sk", "id", "appId", "message", "createdAt", "rating", "feedbackType", "name",
+        "email", "userId", "page", "sentiment",
+    )  # fmt: skip
+
     def list_feedback(self, tenant: str, app: str, limit: int, cursor: str | None) -> Page:
         items, next_cursor = self._query(
-            Keys.feedback(tenant, app)["pk"], prefix="F#", forward=False, limit=limit, cursor=cursor
+            Keys.feedback(tenant, app)["pk"],
+            prefix="F#",
+            forward=False,
+            limit=limit,
+            cursor=cursor,
+            projection=self.FEEDBACK_LISTED,
         )
-        return Page([_feedback_record(tenant, i) for i in items], next_cursor)
+        return Page(_readable(items, lambda i: _feedback_record(tenant, i)), next_cursor)
 
     # ------------------------------------------------------------ idempotency and rates
 
@@ -1508,17 +1544,27 @@ class Store:
         )
         return Page([{k: i.get(k) for k in keep} for i in items], next_cursor)
 
-    def hit_rate(self, tenant: str, subject: str, window: int, expires_at: int) -> int:
-        """Count one more call in a fixed window; returns the count so far."""
+    def hit_rate(
+        self,
+        tenant: str,
+        subject: str,
+        window: int,
+        expires_at: int,
+        step: int = 1,
+        writes: int = 0,
+    ) -> tuple[int, int]:
+        """Count ``step`` more calls (``writes`` of them writes) in a fixed window, in one
+        small UpdateItem; returns the calls and writes counted so far."""
         response = self._call(
             "update_item",
             TableName=self.table,
             Key=_to_ddb(Keys.rate(tenant, subject, window)),
-            UpdateExpression="ADD hits :one SET expiresAt = :exp",
-            ExpressionAttributeValues=_values({":one": 1, ":exp": expires_at}),
-            ReturnValues="UPDATED_NEW",
+            UpdateExpression="ADD hits :step, writes :w SET expiresAt = :exp",
+            ExpressionAttributeValues=_values({":step": step, ":w": writes, ":exp": expires_at}),
+            ReturnValues="ALL_NEW",
         )
-        return int(response["Attributes"]["hits"]["N"])
+        found = response["Attributes"]
+        return int(found["hits"]["N"]), int(found.get("writes", {}).get("N", 0))
 
 
 # ---------------------------------------------------------------- stream changes

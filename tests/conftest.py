@@ -13,6 +13,7 @@ os.environ.update(
         "TABLE_NAME": "featureboard-test",
         "STAGE": "local",
         "KEY_REQUESTS_PER_MINUTE": "100000",
+        "CALLER_REQUESTS_PER_MINUTE": "100000",
         "ANONYMOUS_WRITES_PER_MINUTE": "100000",
         "LOG_LEVEL": "WARNING",
         "WEBHOOK_BACKOFF_SECONDS": "0",

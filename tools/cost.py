@@ -118,6 +118,7 @@ def _stack() -> Any:
             "TABLE_NAME": "featureboard-cost",
             "LOG_LEVEL": "WARNING",
             "KEY_REQUESTS_PER_MINUTE": "1000000",
+            "CALLER_REQUESTS_PER_MINUTE": "1000000",
         }
     )
     get_settings.cache_clear()

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .. import aws, signed
+from ..addresses import is_plain_address
 from ..context import Context
 from ..errors import ValidationFailedError
 from ..events import DomainEvent
@@ -28,6 +29,7 @@ SUBJECTS = {
     "new_request": "New feature request: {title}",
     "new_feedback": "New feedback for {app}",
 }
+PERMANENT_SES_ERRORS = ("MessageRejected", "InvalidParameterValue")
 REASONS = {
     "follower": "You get this because you follow this request.",
     "team": "You get this because this address is on the app's notification list.",
@@ -163,9 +165,12 @@ def notify(ctx: Context, event: DomainEvent) -> int:
     app = ctx.store.get_app(event.tenant, event.app)
     app_name = app.name if app else event.app
     now_s = ctx.clock() // 1000
-    sent = 0
+    sent, retry = 0, None
     for email in emails:
         if email.recipient_id in opted_out:
+            continue
+        if not is_plain_address(email.address):  # stored by older code: never worth a try
+            _skipped(event, "not one plain address")
             continue
         consumer = f"email:{email.recipient_id}"
         if not ctx.store.claim(event.tenant, event.id, consumer, now_s + CLAIM_TTL_S):
@@ -177,15 +182,37 @@ def notify(ctx: Context, event: DomainEvent) -> int:
                 app_name,
                 unsubscribe_token(ctx.secret, event.tenant, event.app, email.recipient_id, now_s),
             )
-        except Exception:
+        except Exception as exc:
+            if _refused_for_good(exc):  # keep the claim: a retry would be refused again
+                _skipped(event, type(exc).__name__)
+                continue
             ctx.store.release(event.tenant, event.id, consumer)
-            raise
+            retry = retry or exc  # the others still go now; the retry sends only this one
+            continue
         sent += 1
     if sent:
         from .. import logs
 
         logs.metric("EmailsSent", sent, eventId=event.id)
+    if retry is not None:
+        raise retry
     return sent
+
+
+def _refused_for_good(exc: Exception) -> bool:
+    """SES (or the message builder) refusing this one recipient, as opposed to SES being
+    busy or unreachable, which a retry of the event cures."""
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        return exc.response.get("Error", {}).get("Code") in PERMANENT_SES_ERRORS
+    return isinstance(exc, (ValueError, TypeError))
+
+
+def _skipped(event: DomainEvent, reason: str) -> None:
+    from .. import logs
+
+    logs.logger().warning("email recipient skipped", extra={"eventId": event.id, "reason": reason})
 
 
 def _send(ctx: Context, email: Email, app_name: str, token: str) -> None:

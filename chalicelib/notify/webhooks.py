@@ -15,6 +15,7 @@ import http.client
 import ipaddress
 import json
 import socket
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,7 +66,15 @@ def _blocked(address: str) -> bool:
 def check_url(url: str, stage: str) -> str:
     """https to a public address; the ``local`` stage also allows http://127.0.0.1 / localhost.
     Returns the address to connect to (the first the host resolved to)."""
-    parts = urlsplit(url)
+    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
+        raise UnsafeUrlError("must not contain spaces or control characters")
+    try:  # urlsplit refuses a broken [IPv6] host, .port a port that is not 1-65535
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise UnsafeUrlError("is not a valid URL (check the host and the port)") from None
+    if port == 0:
+        raise UnsafeUrlError("has port 0; use 1 to 65535")
     host = parts.hostname or ""
     local_ok = stage == "local" and host in ("127.0.0.1", "localhost")
     if parts.scheme != "https" and not (local_ok and parts.scheme == "http"):
@@ -73,7 +82,7 @@ def check_url(url: str, stage: str) -> str:
     if not host or parts.username or parts.password:
         raise UnsafeUrlError("must name a host, without user or password")
     try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(host, port or 443, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         raise UnsafeUrlError(f"the host {host!r} does not resolve") from None
     if not local_ok and any(_blocked(info[4][0]) for info in infos):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import present
-from ..auth import Caller
+from ..auth import Caller, is_service_id
 from ..context import Context
 from ..errors import ForbiddenError, NotFoundError
 from ..models import CommentCreate, PageQuery
@@ -53,7 +53,8 @@ def delete(ctx: Context, caller: Caller, app: App, request_id: str, comment_id: 
     comment = ctx.store.get_comment(req, comment_id) if len(comment_id) <= 64 else None
     if comment is None:
         raise NotFoundError("no such comment")
-    if not caller.is_admin and (caller.user is None or caller.user.id != comment.author.id):
+    mine = caller.user is not None and caller.user.id == comment.author.id
+    if not caller.is_admin and (not mine or is_service_id(comment.author.id)):
         raise ForbiddenError("only the team or the comment's author may delete it")
     try:
         ctx.store.delete_comment(req, comment_id)

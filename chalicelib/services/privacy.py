@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..auth import Caller
+from ..auth import DELETED_ID, Caller
 from ..context import Context
 from ..errors import ValidationFailedError
 from ..ids import iso
@@ -18,7 +18,7 @@ from .requests import fetch
 
 __all__ = ["user_data", "forget_user", "DELETED"]
 
-DELETED = {"id": "deleted", "name": "deleted user"}
+DELETED = {"id": DELETED_ID, "name": "deleted user"}
 
 
 def _check(user_id: str) -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import present
-from ..auth import Caller
+from ..auth import Caller, is_service_id
 from ..context import Context
 from ..errors import (
     ConflictError,
@@ -161,7 +161,7 @@ def parse_etag(if_match: str | None) -> int | None:
 def _check_edit_rights(caller: Caller, req: FeatureRequest, body: RequestPatch) -> None:
     if caller.is_admin:
         return
-    if caller.user is None or caller.user.id != req.author.id:
+    if caller.user is None or caller.user.id != req.author.id or is_service_id(req.author.id):
         raise ForbiddenError("only the team or the author may edit this request")
     beyond = body.model_fields_set - {"title", "description"}
     if beyond:

@@ -107,3 +107,103 @@ def test_unknown_app_ids_are_404(http: Api, tenant: Tenant, app_id: str) -> None
     assert (r.status, r.code) == (404, "not_found")
     r = http.get(f"/v1/apps/{app_id}/requests", key=tenant.pub_key)
     assert (r.status, r.code) == (404, "not_found")
+
+
+# ---------------------------------------------------------------- ids the service makes
+
+
+def _key_id(admin_key: str) -> str:
+    return admin_key.split("_")[3]  # fr_admin_<tenant>_<keyid>_<secret>
+
+
+def test_token_sub_cannot_impersonate_the_team(http: Api, tenant: Tenant) -> None:
+    base, key_id = tenant.path(), _key_id(tenant.admin_key)
+    made = http.post(f"{base}/requests", key=tenant.admin_key, body={"title": "Team plan"}).body
+    rid = made["id"]
+    cid = http.post(
+        f"{base}/requests/{rid}/comments", key=tenant.admin_key, body={"body": "From us"}
+    ).body["id"]
+    public = [
+        http.get(f"{base}/requests/{rid}", key=tenant.pub_key),
+        http.get(f"{base}/requests", key=tenant.pub_key),
+        http.get(f"{base}/requests/{rid}/comments", key=tenant.pub_key),
+        http.get(f"{base}/requests/{rid}", key=tenant.admin_key),
+    ]
+    assert all(r.status == 200 for r in public)
+    assert public[0].body["author"] == {"id": "team", "name": "Team"}
+    assert all(key_id not in str(r.body) for r in public), "an admin key id is shown"
+
+    for sub in (f"admin.{key_id}", "team", "admin.", "anon-x"):
+        forged = tenant.token(sub, name="Team")
+        edit = http.patch(
+            f"{base}/requests/{rid}", key=tenant.pub_key, token=forged, body={"title": "Mine now"}
+        )
+        assert (edit.status, edit.code) == (401, "unauthenticated"), (sub, edit.body)
+        gone = http.delete(
+            f"{base}/requests/{rid}/comments/{cid}", key=tenant.pub_key, token=forged
+        )
+        assert (gone.status, gone.code) == (401, "unauthenticated"), (sub, gone.body)
+        acting = http.patch(
+            f"{base}/requests/{rid}",
+            key=tenant.admin_key,
+            headers={"X-User-Id": sub},
+            body={"title": "Acting as"},
+        )
+        assert (acting.status, acting.code) == (400, "bad_request"), (sub, acting.body)
+    after = http.get(f"{base}/requests/{rid}", key=tenant.pub_key).body
+    assert after["title"] == "Team plan" and after["commentCount"] == 1
+
+
+def test_token_sub_cannot_become_a_deleted_user(http: Api, tenant: Tenant) -> None:
+    base = tenant.path()
+    victim = tenant.token("victim", name="Vic", email="vic@example.com")
+    rid = http.post(f"{base}/requests", key=tenant.pub_key, token=victim, body={"title": "Mine"})
+    rid = rid.body["id"]
+    cid = http.post(
+        f"{base}/requests/{rid}/comments", key=tenant.pub_key, token=victim, body={"body": "Hi"}
+    ).body["id"]
+    assert http.delete(f"{base}/users/victim", key=tenant.admin_key).status == 204
+    assert http.get(f"{base}/requests/{rid}", key=tenant.pub_key).body["author"]["id"] == "deleted"
+    ghost = tenant.token("deleted", name="Vic")
+    edit = http.patch(
+        f"{base}/requests/{rid}", key=tenant.pub_key, token=ghost, body={"title": "Taken"}
+    )
+    assert (edit.status, edit.code) == (401, "unauthenticated"), edit.body
+    gone = http.delete(f"{base}/requests/{rid}/comments/{cid}", key=tenant.pub_key, token=ghost)
+    assert (gone.status, gone.code) == (401, "unauthenticated"), gone.body
+    assert http.get(f"{base}/requests/{rid}", key=tenant.pub_key).body["title"] == "Mine"
+
+
+def test_token_sub_cannot_become_an_anonymous_visitor(http: Api, tenant: Tenant) -> None:
+    keys = tenant.make_app("open", allowAnonymous=True)
+    base = tenant.path(app_id="open")
+    made = http.post(f"{base}/requests", key=keys["pub"], body={"title": "From a visitor"}).body
+    anon = made["author"]["id"]
+    assert anon.startswith("anon-")
+    forged = tenant.token(anon, app_id="open")
+    edit = http.patch(
+        f"{base}/requests/{made['id']}", key=keys["pub"], token=forged, body={"title": "Taken"}
+    )
+    assert (edit.status, edit.code) == (401, "unauthenticated"), edit.body
+    # ids that merely look alike are ordinary users
+    fine = tenant.token("Team", app_id="open")
+    assert http.get(f"{base}/requests", key=keys["pub"], token=fine).status == 200
+
+
+# ---------------------------------------------------------------- keys in URLs, rate headers
+
+
+def test_an_admin_key_in_the_url_is_refused_over_http(http: Api, tenant: Tenant) -> None:
+    r = http.post(tenant.path(f"/feedback?key={tenant.admin_key}"), body={"message": "leak"})
+    assert (r.status, r.code) == (401, "unauthenticated") and set(r.body) == ENVELOPE_KEYS
+    assert tenant.admin_key not in str(r.body)
+    assert http.get(tenant.path("/feedback"), key=tenant.admin_key).body["items"] == []
+
+
+def test_browsers_can_read_the_rate_limit_headers(http: Api, tenant: Tenant) -> None:
+    r = http.get(tenant.path("/requests"), key=tenant.pub_key, headers={"Origin": "https://x.test"})
+    assert r.status == 200
+    assert int(r.headers["x-ratelimit-remaining"]) < int(r.headers["x-ratelimit-limit"])
+    assert int(r.headers["x-ratelimit-reset"]) % 60 == 0
+    exposed = r.headers["access-control-expose-headers"].lower()
+    assert all(f"x-ratelimit-{h}" in exposed for h in ("limit", "remaining", "reset"))

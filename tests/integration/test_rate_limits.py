@@ -1,0 +1,144 @@
+"""Rate limits per caller (user, or address when anonymous) under a per-key ceiling."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chalicelib.context import get_context
+from chalicelib.store import meter
+from tests.helpers import ENVELOPE_KEYS, Api, Tenant
+
+RATE_HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
+
+
+@pytest.fixture
+def limits(settings_env: Any) -> Callable[..., int]:
+    """``limits(CALLER_REQUESTS_PER_MINUTE="5", …)``: those limits, and a clock frozen in the
+    middle of a minute so no window ends during the test; returns the window's end (s)."""
+
+    def apply(**values: str) -> int:
+        settings_env(**values)
+        now = (int(time.time()) // 60) * 60_000 + 30_000
+        object.__setattr__(get_context(), "clock", lambda: now)  # frozen dataclass, test only
+        return now // 60_000 * 60 + 60
+
+    return apply
+
+
+def _limited(r, limit: int, reset: int) -> None:
+    assert (r.status, r.code) == (429, "rate_limited"), r.body
+    assert set(r.body) == ENVELOPE_KEYS
+    assert r.headers["retry-after"] == "30"
+    assert r.headers["x-ratelimit-limit"] == str(limit)
+    assert r.headers["x-ratelimit-remaining"] == "0"
+    assert r.headers["x-ratelimit-reset"] == str(reset)
+
+
+def test_one_anonymous_client_does_not_rate_limit_other_users(
+    api: Api, tenant: Tenant, limits: Callable[..., int]
+) -> None:
+    reset = limits(CALLER_REQUESTS_PER_MINUTE="5", KEY_REQUESTS_PER_MINUTE="1000")
+    listing = tenant.path("/requests")
+    answers = [api.get(listing, key=tenant.pub_key) for _ in range(6)]
+    assert [r.status for r in answers] == [200] * 5 + [429]
+    assert [r.headers["x-ratelimit-remaining"] for r in answers[:5]] == ["4", "3", "2", "1", "0"]
+    _limited(answers[5], 5, reset)
+    for user in ("ada", "bob"):
+        r = api.get(listing, key=tenant.pub_key, token=tenant.token(user))
+        assert r.status == 200 and r.headers["x-ratelimit-remaining"] == "4", (user, r.body)
+    assert api.get(listing, key=tenant.admin_key).status == 200
+
+
+def test_each_signed_in_user_has_their_own_limit(
+    api: Api, tenant: Tenant, limits: Callable[..., int]
+) -> None:
+    reset = limits(CALLER_REQUESTS_PER_MINUTE="3", KEY_REQUESTS_PER_MINUTE="1000")
+    listing, ada = tenant.path("/requests"), tenant.token("ada")
+    statuses = [api.get(listing, key=tenant.pub_key, token=ada).status for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    _limited(api.get(listing, key=tenant.pub_key, token=ada), 3, reset)
+    # a fresh token of the same user is the same caller; another user and a visitor are not
+    _limited(api.get(listing, key=tenant.pub_key, token=tenant.token("ada", name="A")), 3, reset)
+    assert api.get(listing, key=tenant.pub_key, token=tenant.token("bob")).status == 200
+    assert api.get(listing, key=tenant.pub_key).status == 200
+
+
+def test_a_runaway_client_app_hits_its_keys_ceiling(
+    api: Api, tenant: Tenant, limits: Callable[..., int]
+) -> None:
+    """Every 10th call of a caller adds 10 to the key: the ceiling holds across callers."""
+    reset = limits(CALLER_REQUESTS_PER_MINUTE="1000", KEY_REQUESTS_PER_MINUTE="15")
+    listing = tenant.path("/requests")
+    first = [api.get(listing, key=tenant.pub_key, token=tenant.token("u1")) for _ in range(10)]
+    second = [api.get(listing, key=tenant.pub_key, token=tenant.token("u2")) for _ in range(10)]
+    assert [r.status for r in first + second[:9]] == [200] * 19
+    _limited(second[9], 15, reset)
+    assert "key" in second[9].body["error"]["message"]
+    _limited(api.get(listing, key=tenant.pub_key, token=tenant.token("u3")), 15, reset)
+    assert api.get(listing, key=tenant.admin_key).status == 200  # the team's key is its own
+
+
+def test_every_answer_says_where_the_caller_stands(
+    api: Api, tenant: Tenant, limits: Callable[..., int]
+) -> None:
+    reset = limits(CALLER_REQUESTS_PER_MINUTE="50", KEY_REQUESTS_PER_MINUTE="900")
+    ok = api.get(tenant.path("/requests"), key=tenant.pub_key, token=tenant.token("h"))
+    missing = api.get(tenant.path("/requests/nope"), key=tenant.pub_key, token=tenant.token("h"))
+    admin = api.get("/v1/apps", key=tenant.admin_key)
+    assert (ok.status, missing.status, admin.status) == (200, 404, 200)
+    assert [ok.headers[h] for h in RATE_HEADERS] == ["50", "49", str(reset)]
+    assert [missing.headers[h] for h in RATE_HEADERS] == ["50", "48", str(reset)]
+    assert admin.headers["x-ratelimit-limit"] == "900"
+    assert admin.headers["x-ratelimit-remaining"] in ("898", "899")  # the fixture made the app
+    assert admin.headers["x-ratelimit-reset"] == str(reset)
+    unknown = api.get(tenant.path("/requests"), key=tenant.pub_key[:-3] + "xyz")
+    assert unknown.status == 401 and "x-ratelimit-limit" not in unknown.headers
+
+
+def test_anonymous_writes_are_limited_per_address_in_the_same_count(
+    api: Api, open_tenant: Tenant, limits: Callable[..., int]
+) -> None:
+    t = open_tenant
+    reset = limits(
+        CALLER_REQUESTS_PER_MINUTE="100",
+        KEY_REQUESTS_PER_MINUTE="1000",
+        ANONYMOUS_WRITES_PER_MINUTE="2",
+    )
+    sent = [api.post(t.path("/feedback"), key=t.pub_key, body={"message": "hi"}) for _ in range(2)]
+    assert [r.status for r in sent] == [201, 201]
+    assert meter().by_operation.get("update_item") == 1  # one counter write, reads and writes
+    _limited(api.post(t.path("/feedback"), key=t.pub_key, body={"message": "hi"}), 2, reset)
+    assert api.get(t.path("/requests"), key=t.pub_key).status == 200
+    signed_in = api.post(
+        t.path("/feedback"), key=t.pub_key, token=t.token("s"), body={"message": "me"}
+    )
+    assert signed_in.status == 201
+
+
+def test_a_call_costs_one_counter_write(
+    api: Api, tenant: Tenant, limits: Callable[..., int]
+) -> None:
+    limits(CALLER_REQUESTS_PER_MINUTE="100", KEY_REQUESTS_PER_MINUTE="1000")
+    writes = []
+    for _ in range(20):
+        assert (
+            api.get(tenant.path("/requests"), key=tenant.pub_key, token=tenant.token("c")).status
+            == 200
+        )
+        writes.append(meter().by_operation.get("update_item", 0))
+    # the 10th and 20th calls also add 10 to the key's count: 1.1 writes a call on average
+    assert writes == [1] * 9 + [2] + [1] * 9 + [2]
+
+
+def test_an_ipv6_client_cannot_be_a_new_caller_with_each_address_of_its_64() -> None:
+    from chalicelib.services.access import address_bucket
+
+    same = {address_bucket(f"2001:db8:7:9:{n:x}::1") for n in range(1, 500, 7)}
+    assert same == {"2001:db8:7:9::/64"}
+    assert address_bucket("2001:db8:7:a::1") != address_bucket("2001:db8:7:9::1")
+    assert address_bucket("::ffff:203.0.113.9") == address_bucket("203.0.113.9") == "203.0.113.9"
+    assert address_bucket("unknown") == "unknown"
