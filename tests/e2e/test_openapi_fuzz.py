@@ -65,6 +65,7 @@ def fuzz_base(stack: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
         **made,
         "AWS_ENDPOINT_URL": stack["endpoint"],
         "KEY_REQUESTS_PER_MINUTE": "0",
+        "CALLER_REQUESTS_PER_MINUTE": "0",
         "ANONYMOUS_WRITES_PER_MINUTE": "0",
     }
     with log.open("wb") as out:
