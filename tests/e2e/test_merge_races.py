@@ -64,6 +64,10 @@ def _merge(t: Tenant, source: str, target: str) -> Any:
     )
 
 
+def _unmerge(t: Tenant, source: str) -> Any:
+    return lambda api: api.post(t.path(f"/requests/{source}/unmerge"), key=t.admin_key)
+
+
 def _user_call(t: Tenant, method: str, rid: str, user: str) -> Any:
     return lambda api: api.send(
         method, t.path(f"/requests/{rid}/vote"), key=t.pub_key, token=t.token(user)
@@ -136,7 +140,7 @@ def test_unmerge_racing_votes_gives_each_request_back_exactly_its_voters(http: A
         )
         assert merged.status == 200, merged.body
 
-        calls = [lambda api: api.post(t.path(f"/requests/{source}/unmerge"), key=t.admin_key)]
+        calls = [_unmerge(t, source)]
         calls += [_user_call(t, "DELETE", target, u) for u in crowd[40:]]
         calls += [_user_call(t, "POST", target, f"new-{n}") for n in range(10)]
         calls += [_user_call(t, "DELETE", source, u) for u in crowd[:10]]
