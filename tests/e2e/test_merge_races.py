@@ -7,12 +7,15 @@ together at a barrier so the calls overlap; nothing waits on a clock.
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import requests
+
 from tests.helpers import Api, Reply, Tenant, new_tenant
 
-ROUNDS = 4
+ROUNDS = 4  # the old merge lost about two races in three: four rounds catch it
 
 
 def _voters(http: Api, t: Tenant, rid: str) -> list[str]:
@@ -45,17 +48,36 @@ def _vote_all(http: Api, t: Tenant, rid: str, users: list[str]) -> None:
         assert set(pool.map(vote, users)) == {200}
 
 
+def _connected(base: str) -> Api:
+    """A client whose keep-alive connection is already open, so that the calls released
+    together do not all knock at once (`chalice local` listens with a backlog of 5)."""
+    api, deadline = Api(base_url=base), time.monotonic() + 60
+    while True:
+        try:
+            if api.get("/v1/health").status == 200:
+                return api
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+
+
 def _at_once(http: Api, calls: list[Any]) -> list[Reply]:
     """Run every call on its own thread and connection, all released together."""
-    gate = threading.Barrier(len(calls))
+    return [replies[0] for replies in _side_by_side(http, [[call] for call in calls])]
 
-    def run(call: Any) -> Reply:
-        api = Api(base_url=http._base)
-        gate.wait(timeout=60)
-        return call(api)
 
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
+def _side_by_side(http: Api, lanes: list[list[Any]]) -> list[list[Reply]]:
+    """Each lane's calls one after another on its own thread and connection; the lanes are
+    released together, so a lane of several calls keeps coming while the others run."""
+    gate = threading.Barrier(len(lanes))
+
+    def run(lane: list[Any]) -> list[Reply]:
+        api = _connected(http._base)
+        gate.wait(timeout=120)
+        return [call(api) for call in lane]
+
+    with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+        return list(pool.map(run, lanes))
 
 
 def _merge(t: Tenant, source: str, target: str) -> Any:
@@ -81,16 +103,19 @@ def test_merge_racing_unvotes_counts_every_remaining_voter_once(http: Api) -> No
     for _ in range(ROUNDS):
         t = new_tenant(http)
         source, target, third = (t.create(title)["id"] for title in ("Dark", "Night", "Theme"))
-        crowd = [f"crowd-{n}" for n in range(90)]
+        crowd = sorted(f"crowd-{n}" for n in range(90))  # the order a merge moves them in
         _vote_all(http, t, source, crowd)
-        _vote_all(http, t, target, ["own-0", "own-1", "crowd-89"])
-        leaving, newcomers, also = crowd[:30], [f"new-{n}" for n in range(10)], crowd[70:80]
-
-        calls = [_merge(t, source, target)]
-        calls += [_user_call(t, "DELETE", source, u) for u in leaving]
-        calls += [_user_call(t, "POST", source, u) for u in newcomers]
-        calls += [_user_call(t, "POST", target, u) for u in also]
-        merged, *rest = _at_once(http, calls)
+        _vote_all(http, t, target, ["own-0", "own-1", crowd[0]])
+        # the last to move leave, six at a time, so unvotes keep coming while voters move
+        leaving, newcomers, also = crowd[60:], [f"new-{n}" for n in range(10)], crowd[40:50]
+        lanes = [[_merge(t, source, target)]]
+        lanes += [[_user_call(t, "DELETE", source, u) for u in leaving[n::6]] for n in range(6)]
+        lanes += [[_user_call(t, "POST", source, u) for u in newcomers[n::2]] for n in range(2)]
+        lanes += [[_user_call(t, "POST", target, u) for u in also[n::2]] for n in range(2)]
+        done = _side_by_side(http, lanes)
+        merged, rest = done[0][0], [r for lane in done[1:] for r in lane]
+        leaving = [u for n in range(6) for u in leaving[n::6]]  # in the order of ``rest``
+        newcomers = [u for n in range(2) for u in newcomers[n::2]]
         unvoted, voted_source, voted_target = rest[:30], rest[30:40], rest[40:]
 
         assert merged.status == 200, merged.body
@@ -129,7 +154,7 @@ def test_merge_racing_unvotes_counts_every_remaining_voter_once(http: Api) -> No
 
 def test_unmerge_racing_votes_gives_each_request_back_exactly_its_voters(http: Api) -> None:
     """Unmerge while the target's voters come and go: both counts equal their voter lists."""
-    for _ in range(ROUNDS):
+    for _ in range(2):
         t = new_tenant(http)
         source, target = (t.create(title)["id"] for title in ("Dark", "Night"))
         crowd = [f"crowd-{n}" for n in range(60)]
@@ -167,7 +192,7 @@ def test_unmerge_racing_votes_gives_each_request_back_exactly_its_voters(http: A
 
 def test_opposite_merges_at_once_one_wins_and_no_voter_is_lost(http: Api) -> None:
     """A into B and B into A at the same moment: exactly one happens, whole."""
-    for _ in range(ROUNDS):
+    for _ in range(2):
         t = new_tenant(http)
         a, b = (t.create(title)["id"] for title in ("Dark", "Night"))
         _vote_all(http, t, a, [f"a-{n}" for n in range(40)] + ["both"])
