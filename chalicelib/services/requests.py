@@ -42,6 +42,7 @@ __all__ = [
 IDEMPOTENCY_TTL_S = 24 * 3600
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,12})"$|^(\d{1,12})$')
 ATTEMPTS = 6
+STEP_ATTEMPTS = 10  # a merge's chunk lost to votes on the target this many times in a row
 T = TypeVar("T")
 
 
@@ -273,7 +274,8 @@ def _merged_into(req: FeatureRequest) -> ConflictError | None:
     """The refusal to merge away or delete a request that a merge under way goes into."""
     if req.merges_in:
         return ConflictError(
-            f"{', '.join(req.merges_in)} is being merged into {req.id}; try again when it is done"
+            f"a merge of {', '.join(req.merges_in)} into this request is under way;"
+            " try again when it is done"
         )
     return None
 
@@ -290,11 +292,11 @@ def _in_steps(step: Callable[[], int]) -> None:
             losses = 0
         except ConditionFailedError:
             losses += 1
-            if losses == ATTEMPTS:
+            if losses == STEP_ATTEMPTS:
                 raise ConflictError(
                     "the request kept changing; make the same call again to finish"
                 ) from None
-            time.sleep(random.uniform(0, 0.01 * 2**losses))
+            time.sleep(random.uniform(0, 0.01 * 2 ** min(losses, 6)))
 
 
 def merge(
