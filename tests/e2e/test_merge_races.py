@@ -59,6 +59,7 @@ def _connected(base: str) -> Api:
         except requests.ConnectionError:
             if time.monotonic() > deadline:
                 raise
+            time.sleep(0.05)
 
 
 def _at_once(http: Api, calls: list[Any]) -> list[Reply]:
