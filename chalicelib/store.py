@@ -23,6 +23,8 @@ Indexes: ``byStatus`` (lk, sk) and ``byStatusTop`` (lk, top) list one status, ``
 to the newest. ``byUser`` (uk, sk) finds everything of one user in an app.
 Every list the API offers is one Query on one of these: its cost does not grow with the
 table. Counters change only inside transactions with the item that justifies them.
+While a merge runs, its source carries ``mergeStep`` and ``mergeTarget`` and its target
+holds the source's id in ``mergesIn`` (see ``begin_merge``).
 """
 
 from __future__ import annotations
@@ -796,21 +798,20 @@ class Store:
         }
         changed["version"] = new.version
         changed["updatedAt"] = new.updated_ms
-        extra = condition
-        condition = "attribute_exists(pk) AND version = :expected"
-        if extra:
-            condition += f" AND {extra}"
+        guard = "attribute_exists(pk) AND version = :expected"
+        if condition:
+            guard += f" AND {condition}"
         values: dict[str, Any] = {":expected": old.version}
         added = [t for t in new.tags if t not in old.tags]
         if added:
-            condition += " AND votes = :votes AND commentCount = :comments"
+            guard += " AND votes = :votes AND commentCount = :comments"
             values |= {":votes": old.votes, ":comments": old.comment_count}
         ops = [
             self._set_op(
                 Keys.request(new.tenant, new.app, new.id),
                 changed,
                 Keys.status_list(new.tenant, new.app, new.status),
-                condition,
+                guard,
                 values,
             )
         ]
