@@ -77,6 +77,10 @@ class FeatureRequest:
     insights: dict[str, Any] | None = None
     version: int = 1
     updated_by: str | None = None  # who made the last edit: emails skip the one who acted
+    # a merge (or its undoing) under way: "merging" or "unmerging" with ``merge_target``
+    merge_step: str | None = None
+    merge_target: str | None = None
+    merges_in: tuple[str, ...] = ()  # the requests whose merge into this one is under way
 
 
 @dataclass(frozen=True)

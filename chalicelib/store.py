@@ -23,6 +23,8 @@ Indexes: ``byStatus`` (lk, sk) and ``byStatusTop`` (lk, top) list one status, ``
 to the newest. ``byUser`` (uk, sk) finds everything of one user in an app.
 Every list the API offers is one Query on one of these: its cost does not grow with the
 table. Counters change only inside transactions with the item that justifies them.
+While a merge runs, its source carries ``mergeStep`` and ``mergeTarget`` and its target
+holds the source's id in ``mergesIn`` (see ``begin_merge``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ __all__ = [
 
 TOP_UNIT = 10**13  # one vote in the ``top`` sort number; below it, the creation time in ms
 TX_LIMIT = 100  # items in one TransactWriteItems
+MOVE_CHUNK = 15  # voters a merge moves per transaction: 15 x 4 items + 2 x 11 counters < 100
 
 
 class ConditionFailedError(Exception):
@@ -296,9 +299,13 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
         "updatedAt": req.updated_ms,
         "updatedBy": req.updated_by,
         "version": req.version,
+        "mergeStep": req.merge_step,
+        "mergeTarget": req.merge_target,
     }
     if tag is None:
         item["uk"] = Keys.user(req.tenant, req.app, req.author.id)
+        if req.merges_in:
+            item["mergesIn"] = set(req.merges_in)
     return item
 
 
@@ -323,6 +330,9 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
         insights=item.get("insights"),
         version=item["version"],
         updated_by=item.get("updatedBy"),
+        merge_step=item.get("mergeStep"),
+        merge_target=item.get("mergeTarget"),
+        merges_in=tuple(item.get("mergesIn", ())),
     )
 
 
@@ -505,6 +515,15 @@ class Store:
             op["ConditionExpression"] = condition
         return {"Update": op}
 
+    def _check_op(self, key: dict[str, str], condition: str) -> dict[str, Any]:
+        return {
+            "ConditionCheck": {
+                "TableName": self.table,
+                "Key": _to_ddb(key),
+                "ConditionExpression": condition,
+            }
+        }
+
     def transact(self, operations: list[dict[str, Any]]) -> None:
         if not operations:
             return
@@ -524,6 +543,7 @@ class Store:
         cursor: str | None = None,
         context_extra: str = "",
         projection: tuple[str, ...] = (),
+        consistent: bool = False,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """One page of one partition, with a signed cursor bound to that partition; with a
         ``projection``, only those attributes come back (the cost stays the same)."""
@@ -539,6 +559,8 @@ class Store:
             "ScanIndexForward": forward,
             "Limit": limit,
         }
+        if consistent:
+            kwargs["ConsistentRead"] = True
         if index:
             kwargs["IndexName"] = index
         if projection:
@@ -561,10 +583,13 @@ class Store:
             if not cursor:
                 return
 
-    def _batch_get(self, keys: list[dict[str, str]]) -> list[dict[str, Any]]:
+    def _batch_get(
+        self, keys: list[dict[str, str]], consistent: bool = False
+    ) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for start in range(0, len(keys), 100):
-            pending = {self.table: {"Keys": [_to_ddb(k) for k in keys[start : start + 100]]}}
+            chunk = [_to_ddb(k) for k in keys[start : start + 100]]
+            pending = {self.table: {"Keys": chunk, "ConsistentRead": consistent}}
             for attempt in range(8):
                 response = self._call("batch_get_item", RequestItems=pending)
                 found += [_from_ddb(i) for i in response.get("Responses", {}).get(self.table, [])]
@@ -704,8 +729,10 @@ class Store:
 
     # ------------------------------------------------------------ requests
 
-    def get_request(self, tenant: str, app: str, request_id: str) -> FeatureRequest | None:
-        item = self._get(Keys.request(tenant, app, request_id))
+    def get_request(
+        self, tenant: str, app: str, request_id: str, consistent: bool = False
+    ) -> FeatureRequest | None:
+        item = self._get(Keys.request(tenant, app, request_id), consistent)
         return _request_record(tenant, item) if item else None
 
     def create_request(
@@ -770,8 +797,16 @@ class Store:
         )
         return Page(_readable(items, lambda i: _request_record(tenant, i)), next_cursor)
 
-    def update_request(self, old: FeatureRequest, new: FeatureRequest) -> None:
-        """Write the changed fields of ``new`` if ``old`` is still current.
+    def update_request(
+        self,
+        old: FeatureRequest,
+        new: FeatureRequest,
+        *,
+        condition: str | None = None,
+        also: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Write the changed fields of ``new`` if ``old`` is still current (and ``condition``
+        holds), with the operations ``also`` in the same transaction.
 
         Counters (votes, comments) are never written from a read value except for a new tag
         copy, and then the transaction also checks that the counters are unchanged.
@@ -780,23 +815,25 @@ class Store:
         changed = {
             k: v
             for k, v in fields.items()
-            if k not in ("pk", "sk", "uk", "votes", "commentCount", "top", "lk")
+            if k not in ("pk", "sk", "uk", "votes", "commentCount", "top", "lk", "mergesIn")
             and _request_item(old).get(k) != v
         }
         changed["version"] = new.version
         changed["updatedAt"] = new.updated_ms
-        condition = "attribute_exists(pk) AND version = :expected"
+        guard = "attribute_exists(pk) AND version = :expected"
+        if condition:
+            guard += f" AND {condition}"
         values: dict[str, Any] = {":expected": old.version}
         added = [t for t in new.tags if t not in old.tags]
         if added:
-            condition += " AND votes = :votes AND commentCount = :comments"
+            guard += " AND votes = :votes AND commentCount = :comments"
             values |= {":votes": old.votes, ":comments": old.comment_count}
         ops = [
             self._set_op(
                 Keys.request(new.tenant, new.app, new.id),
                 changed,
                 Keys.status_list(new.tenant, new.app, new.status),
-                condition,
+                guard,
                 values,
             )
         ]
@@ -816,7 +853,7 @@ class Store:
             for tag in old.tags
             if tag not in new.tags
         ]
-        self.transact(ops)
+        self.transact(ops + (also or []))
 
     def _set_op(
         self,
@@ -997,8 +1034,16 @@ class Store:
         return {k: v for k, v in item.items() if k not in ("pk", "sk", "type")} if item else None
 
     def delete_request(self, req: FeatureRequest) -> None:
-        """Remove the request and its copies at once, then its votes, comments and follows."""
-        ops = [self._delete_op(Keys.request(req.tenant, req.app, req.id), "attribute_exists(pk)")]
+        """Remove the request and its copies at once, then its votes, comments and follows.
+
+        Not while a merge from or into it is under way (ConditionFailedError)."""
+        ops = [
+            self._delete_op(
+                Keys.request(req.tenant, req.app, req.id),
+                "attribute_exists(pk) AND attribute_not_exists(mergeStep)"
+                " AND attribute_not_exists(mergesIn)",
+            )
+        ]
         ops += [self._delete_op(Keys.request(req.tenant, req.app, req.id, t)) for t in req.tags]
         self.transact(ops)
         children = Keys.request_children(req.tenant, req.app, req.id)
@@ -1117,43 +1162,95 @@ class Store:
     def _vote(item: dict[str, Any]) -> Vote:
         return Vote(Person.from_dict(item["user"]), item["createdAt"], item.get("origin"))
 
-    def _votes(self, req: FeatureRequest, moved: bool) -> list[dict[str, Any]]:
-        prefix = "M#" if moved else "V#"
-        return list(self._query_all(Keys.request_children(req.tenant, req.app, req.id), prefix))
+    # ------------------------------------------------------------ merges
 
-    def move_votes(self, source: FeatureRequest, target: FeatureRequest) -> int:
-        """Move every vote of ``source`` to ``target``, remembering each one's way back.
-
-        A voter of both keeps one vote on the target. Each chunk is one transaction with its
-        counter updates, so the counts are right even if the merge stops half-way.
-        """
-        return self._in_chunks(
-            self._votes(source, moved=False), lambda chunk: self._move_chunk(source, target, chunk)
+    def _incoming_op(
+        self,
+        source_id: str,
+        target: FeatureRequest,
+        add: bool,
+        idle: bool = False,
+        unmerged: bool = False,
+    ) -> dict[str, Any]:
+        """``source_id`` into (or out of) the set of merges under way into ``target``, which
+        must exist (with ``idle``, in no merge of its own; with ``unmerged``, not merged)."""
+        condition, values, names = "attribute_exists(pk)", {":ids": {source_id}}, None
+        if idle:
+            condition += " AND attribute_not_exists(mergeStep)"
+        if unmerged:
+            condition += " AND #status <> :dup"
+            values[":dup"], names = "duplicate", {"#status": "status"}
+        return self._update_op(
+            Keys.request(target.tenant, target.app, target.id),
+            f"{'ADD' if add else 'DELETE'} mergesIn :ids",
+            values,
+            condition,
+            names,
         )
 
-    def _in_chunks(self, items: list[dict[str, Any]], work: Any, size: int = 15) -> int:
-        """``work`` on each run of ``size`` items (one transaction each), retried on conflict.
-        15 voters x 4 items + 2 x 11 counter items stays under a transaction's 100."""
-        return sum(
-            self._retrying(lambda c=items[i : i + size]: work(c))
-            for i in range(0, len(items), size)
+    def begin_merge(self, old: FeatureRequest, new: FeatureRequest, target: FeatureRequest) -> None:
+        """``old`` becomes ``new`` (``merging`` into ``target``) and the target records it, at
+        once. The source must not be a running merge's target; the target must be neither
+        merged nor merging. A concurrent merge, unmerge or delete makes one of them lose."""
+        self.update_request(
+            old,
+            new,
+            condition="attribute_not_exists(mergesIn)",
+            also=[self._incoming_op(new.id, target, add=True, idle=True, unmerged=True)],
         )
 
-    def _target_votes(
-        self, target: FeatureRequest | None, users: list[str]
-    ) -> dict[str, dict[str, Any]]:
-        if target is None:
+    def begin_unmerge(
+        self, old: FeatureRequest, new: FeatureRequest, target: FeatureRequest | None
+    ) -> None:
+        """``old`` becomes ``new`` (``unmerging``); the target, if it still exists, records it
+        (so it is neither merged away nor deleted while its copies of the votes leave)."""
+        also = []
+        if target is not None:
+            also.append(self._incoming_op(new.id, target, add=True, idle=True))
+        self.update_request(old, new, also=also)
+
+    def end_merge(
+        self, old: FeatureRequest, new: FeatureRequest, target: FeatureRequest | None
+    ) -> None:
+        """The last step of a merge or unmerge: ``old`` becomes ``new`` (its merge state
+        cleared) and leaves the target's set of merges under way, at once."""
+        also = []
+        if target is not None:
+            also.append(self._incoming_op(new.id, target, add=False))
+        self.update_request(old, new, also=also)
+
+    def _votes_of(self, req: FeatureRequest | None, users: list[str]) -> dict[str, dict[str, Any]]:
+        """The votes these users have on ``req`` (strongly consistent), by user."""
+        if req is None:
             return {}
-        found = self._batch_get([Keys.vote(target.tenant, target.app, target.id, u) for u in users])
-        return {i["sk"][2:]: i for i in found}
+        keys = [Keys.vote(req.tenant, req.app, req.id, u) for u in users]
+        return {i["sk"][2:]: i for i in self._batch_get(keys, consistent=True)}
 
-    def _move_chunk(
-        self, source: FeatureRequest, target: FeatureRequest, chunk: list[dict[str, Any]]
-    ) -> int:
+    def _first_votes(self, req: FeatureRequest, moved: bool) -> list[dict[str, Any]]:
+        """Up to ``MOVE_CHUNK`` of the votes still on ``req`` (or moved away from it)."""
+        children = Keys.request_children(req.tenant, req.app, req.id)
+        prefix = "M#" if moved else "V#"
+        return self._query(children, prefix=prefix, limit=MOVE_CHUNK, consistent=True)[0]
+
+    def move_votes_chunk(self, source: FeatureRequest, target: FeatureRequest) -> int:
+        """Move up to ``MOVE_CHUNK`` voters of ``source`` to ``target`` in one transaction;
+        0 when none are left.
+
+        ``source`` and ``target`` must be as just read: the counters are conditional on
+        their versions. Each voter's ``V#`` on the source must still exist and becomes an
+        ``M#`` that remembers whether it made the target's vote; the target gets a ``V#``
+        unless the user has one there, which must then still exist. So a chunk that raced a
+        vote, an unvote, an edit or another run of the same merge fails whole, and run
+        again on fresh reads it moves each remaining voter exactly once.
+        """
+        chunk = self._first_votes(source, moved=False)
+        if not chunk:
+            return 0
         users = [i["sk"][2:] for i in chunk]
-        has = self._target_votes(target, users)
+        has = self._votes_of(target, users)
         ops, created = [], 0
         for item, user in zip(chunk, users, strict=True):
+            on_target = Keys.vote(target.tenant, target.app, target.id, user)
             ops.append(
                 self._delete_op(
                     Keys.vote(source.tenant, source.app, source.id, user), "attribute_exists(pk)"
@@ -1173,41 +1270,40 @@ class Store:
                     }
                 )
             )
-            if user not in has:
-                created += 1
-                ops.append(
-                    self._put_op(
-                        {
-                            **Keys.vote(target.tenant, target.app, target.id, user),
-                            "type": "vote",
-                            "user": item["user"],
-                            "createdAt": item["createdAt"],
-                            "origin": source.id,
-                            "uk": Keys.user(target.tenant, target.app, user),
-                        },
-                        "attribute_not_exists(pk)",
-                    )
+            if user in has:
+                ops.append(self._check_op(on_target, "attribute_exists(pk)"))
+                continue
+            created += 1
+            ops.append(
+                self._put_op(
+                    {
+                        **on_target,
+                        "type": "vote",
+                        "user": item["user"],
+                        "createdAt": item["createdAt"],
+                        "origin": source.id,
+                        "uk": Keys.user(target.tenant, target.app, user),
+                    },
+                    "attribute_not_exists(pk)",
                 )
-                ops.append(self._voted_op(target.tenant, target.app, user, [target.id], add=True))
-        ops += self._counter_ops(source, votes=-len(chunk), expect_version=False)
+            )
+            ops.append(self._voted_op(target.tenant, target.app, user, [target.id], add=True))
+        ops += self._counter_ops(source, votes=-len(chunk))
         if created:
-            ops += self._counter_ops(target, votes=created, expect_version=False)
+            ops += self._counter_ops(target, votes=created)
         self.transact(ops)
         return len(chunk)
 
-    def restore_votes(self, source: FeatureRequest, target: FeatureRequest | None) -> int:
-        """Undo ``move_votes``: each moved vote goes back; the copies it made leave the target
-        (a target deleted since took its copies with it)."""
-        return self._in_chunks(
-            self._votes(source, moved=True),
-            lambda chunk: self._restore_chunk(source, target, chunk),
-        )
-
-    def _restore_chunk(
-        self, source: FeatureRequest, target: FeatureRequest | None, chunk: list[dict[str, Any]]
-    ) -> int:
+    def restore_votes_chunk(self, source: FeatureRequest, target: FeatureRequest | None) -> int:
+        """Undo ``move_votes_chunk`` for up to ``MOVE_CHUNK`` voters in one transaction; 0
+        when none are left. Each ``M#`` becomes the source's ``V#`` again, and the copy it
+        made leaves the target if it is still there (a target deleted since took its copies
+        with it). Conditional like the move, so a rerun restores each voter exactly once."""
+        chunk = self._first_votes(source, moved=True)
+        if not chunk:
+            return 0
         users = [i["sk"][2:] for i in chunk]
-        on_target = self._target_votes(target, users)
+        on_target = self._votes_of(target, users)
         ops, removed = [], 0
         for item, user in zip(chunk, users, strict=True):
             ops.append(
@@ -1225,7 +1321,8 @@ class Store:
                         "createdAt": item["createdAt"],
                         "origin": item.get("origin"),
                         "uk": Keys.user(source.tenant, source.app, user),
-                    }
+                    },
+                    "attribute_not_exists(pk)",
                 )
             )
             copy = on_target.get(user)
@@ -1237,23 +1334,11 @@ class Store:
                 delete["Delete"]["ExpressionAttributeValues"] = _values({":o": source.id})
                 ops.append(delete)
                 ops.append(self._voted_op(target.tenant, target.app, user, [target.id], add=False))
-        ops += self._counter_ops(source, votes=len(chunk), expect_version=False)
+        ops += self._counter_ops(source, votes=len(chunk))
         if target and removed:
-            ops += self._counter_ops(target, votes=-removed, expect_version=False)
+            ops += self._counter_ops(target, votes=-removed)
         self.transact(ops)
         return len(chunk)
-
-    @staticmethod
-    def _retrying(work: Any, attempts: int = 6) -> Any:
-        """Run ``work`` again when a transaction lost to a concurrent one."""
-        for attempt in range(attempts):
-            try:
-                return work()
-            except ConditionFailedError:
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(0.02 * 2**attempt)
-        return None
 
     # ------------------------------------------------------------ subscriptions
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import present
 from ..auth import Caller, is_service_id
@@ -41,6 +42,8 @@ __all__ = [
 IDEMPOTENCY_TTL_S = 24 * 3600
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,12})"$|^(\d{1,12})$')
 ATTEMPTS = 6
+STEP_ATTEMPTS = 10  # a merge's chunk lost to votes on the target this many times in a row
+T = TypeVar("T")
 
 
 class Replay(Exception):
@@ -51,8 +54,12 @@ class Replay(Exception):
         self.status, self.body = status, body
 
 
-def fetch(ctx: Context, app: App, request_id: str) -> FeatureRequest:
-    req = ctx.store.get_request(app.tenant, app.id, request_id) if len(request_id) <= 64 else None
+def fetch(ctx: Context, app: App, request_id: str, consistent: bool = False) -> FeatureRequest:
+    req = (
+        ctx.store.get_request(app.tenant, app.id, request_id, consistent)
+        if len(request_id) <= 64
+        else None
+    )
     if req is None:
         raise NotFoundError("no such request")
     return req
@@ -192,7 +199,7 @@ def _apply(req: FeatureRequest, body: RequestPatch) -> dict[str, Any]:
     return changes
 
 
-def _until_written(attempt: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+def _until_written(attempt: Callable[[], T]) -> T:
     """Read-check-write ``attempt`` again while a concurrent write beats it."""
     for n in range(ATTEMPTS):
         try:
@@ -236,66 +243,205 @@ def patch(
 
 
 def delete(ctx: Context, caller: Caller, app: App, request_id: str) -> None:
+    """Not while a merge from or into the request is under way (409)."""
     caller.require_admin()
-    try:
-        ctx.store.delete_request(fetch(ctx, app, request_id))
-    except ConditionFailedError:
-        raise NotFoundError("no such request") from None
+
+    def attempt() -> None:
+        req = fetch(ctx, app, request_id, consistent=True)
+        refused = merge_under_way(req) or _merged_into(req)
+        if refused is not None:
+            raise refused
+        ctx.store.delete_request(req)
+
+    _until_written(attempt)
+
+
+def merge_under_way(req: FeatureRequest) -> ConflictError | None:
+    """The refusal for a change to ``req`` (a vote, an unvote, a merge, a delete) while a
+    merge or unmerge of it is under way; None when there is none."""
+    if req.merge_step == "merging":
+        return ConflictError(
+            f"this request is being merged into {req.merge_target}; try again when it is done"
+        )
+    if req.merge_step == "unmerging":
+        return ConflictError(
+            f"this request is being unmerged from {req.merge_target}; try again when it is done"
+        )
+    return None
+
+
+def _merged_into(req: FeatureRequest) -> ConflictError | None:
+    """The refusal to merge away or delete a request that a merge under way goes into."""
+    if req.merges_in:
+        return ConflictError(
+            f"a merge of {', '.join(req.merges_in)} into this request is under way;"
+            " try again when it is done"
+        )
+    return None
+
+
+def _in_steps(step: Callable[[], int]) -> None:
+    """Run ``step`` until it has nothing left to do. A step that lost to a concurrent write
+    is run again on fresh reads; one that keeps losing leaves the merge under way, and the
+    same call made again carries on from where it stopped."""
+    losses = 0
+    while True:
+        try:
+            if step() == 0:
+                return
+            losses = 0
+        except ConditionFailedError:
+            losses += 1
+            if losses == STEP_ATTEMPTS:
+                raise ConflictError(
+                    "the request kept changing; make the same call again to finish"
+                ) from None
+            time.sleep(random.uniform(0, 0.01 * 2 ** min(losses, 6)))
 
 
 def merge(
     ctx: Context, caller: Caller, app: App, request_id: str, body: MergeBody
 ) -> dict[str, Any]:
-    """Mark as duplicate, then move the voters; a voter of both keeps one vote."""
+    """Mark as duplicate of ``body.into`` and move the voters there (a voter of both keeps
+    one vote), in three steps that each hold whatever runs beside them:
+
+    1. the source becomes ``merging`` into the target and the target records it, in one
+       transaction: from then on votes and unvotes on the source, deletes of either, and
+       other merges or unmerges of either are refused until the merge is done;
+    2. the voters move in chunks, each voter's move conditional, so a rerun moves each once;
+    3. the source becomes ``duplicate`` and leaves the target's record, in one transaction.
+
+    A call that stops after step 1 (a crash, a timeout, throttling) leaves the merge under
+    way: the same merge called again finishes it, an unmerge undoes it.
+    """
     caller.require_admin()
-    if body.into == request_id:
+    into = body.into
+    if into == request_id:
         raise ValidationFailedError.for_field("into", "must be another request")
 
-    def attempt() -> dict[str, Any]:
-        source, target = fetch(ctx, app, request_id), fetch(ctx, app, body.into)
+    def begin() -> FeatureRequest | None:
+        source = fetch(ctx, app, request_id, consistent=True)
+        if source.merge_step == "merging" and source.merge_target == into:
+            return source  # a retry: carry on
+        refused = merge_under_way(source) or _merged_into(source)
+        if refused is not None:
+            raise refused
         if source.status == "duplicate":
+            if source.duplicate_of == into:
+                return None  # a retry of a merge that is done: answer as it did
             raise ConflictError(f"already merged into {source.duplicate_of}")
+        target = fetch(ctx, app, into, consistent=True)
         if target.status == "duplicate":
             raise ConflictError(
                 f"{target.id} is itself merged into {target.duplicate_of}; merge into that one"
             )
-        marked = replace(
+        refused = merge_under_way(target)
+        if refused is not None:
+            raise refused
+        started = replace(
             source,
-            status="duplicate",
-            duplicate_of=target.id,
-            status_before_merge=source.status,
+            merge_step="merging",
+            merge_target=into,
             version=source.version + 1,
             updated_ms=ctx.clock(),
             updated_by=actor_id(caller),
         )
-        ctx.store.update_request(source, marked)
-        ctx.store.move_votes(marked, target)
+        ctx.store.begin_merge(source, started, target)
+        return started
+
+    if _until_written(begin) is None:
         return get(ctx, caller, app, request_id)
 
-    return _until_written(attempt)
+    def move() -> int:
+        source = fetch(ctx, app, request_id, consistent=True)
+        if source.merge_step != "merging":
+            return 0  # finished or undone by another call: the last step tells which
+        return ctx.store.move_votes_chunk(source, fetch(ctx, app, into, consistent=True))
 
-
-def unmerge(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    """Give both requests back exactly the voters they had before the merge."""
-    caller.require_admin()
-    source = fetch(ctx, app, request_id)
-    if source.status != "duplicate" or not source.duplicate_of:
-        raise ConflictError("this request is not merged")
-    target = ctx.store.get_request(app.tenant, app.id, source.duplicate_of)
-    ctx.store.restore_votes(source, target)
-
-    def attempt() -> dict[str, Any]:
-        current = fetch(ctx, app, request_id)
-        restored = replace(
-            current,
-            status=current.status_before_merge or "open",
-            duplicate_of=None,
-            status_before_merge=None,
-            version=current.version + 1,
+    def finish() -> FeatureRequest:
+        source = fetch(ctx, app, request_id, consistent=True)
+        if source.merge_step is None and source.duplicate_of == into:
+            return source  # another call of the same merge finished it
+        if source.merge_step != "merging" or source.merge_target != into:
+            raise ConflictError("the merge was undone while it ran")
+        done = replace(
+            source,
+            status="duplicate",
+            duplicate_of=into,
+            status_before_merge=source.status,
+            merge_step=None,
+            merge_target=None,
+            version=source.version + 1,
             updated_ms=ctx.clock(),
             updated_by=actor_id(caller),
         )
-        ctx.store.update_request(current, restored)
-        return get(ctx, caller, app, request_id)
+        ctx.store.end_merge(source, done, fetch(ctx, app, into, consistent=True))
+        return done
 
-    return _until_written(attempt)
+    _in_steps(move)
+    return view(ctx, caller, app, _until_written(finish), voted=False)
+
+
+def unmerge(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
+    """Give both requests back exactly the voters they had before the merge; this also
+    undoes a merge that stopped half way. The steps of ``merge`` the other way: the source
+    becomes ``unmerging``, the moved votes come back in chunks, then the source gets its
+    status back. A call that stops half way is finished by the same call made again."""
+    caller.require_admin()
+
+    def begin() -> FeatureRequest:
+        source = fetch(ctx, app, request_id, consistent=True)
+        if source.merge_step == "unmerging":
+            return source  # a retry: carry on
+        if source.merge_step != "merging" and (
+            source.status != "duplicate" or not source.duplicate_of
+        ):
+            raise ConflictError("this request is not merged")
+        target_id = source.merge_target or source.duplicate_of
+        target = ctx.store.get_request(app.tenant, app.id, target_id, consistent=True)
+        refused = target and merge_under_way(target)
+        if refused:
+            raise refused
+        started = replace(
+            source,
+            merge_step="unmerging",
+            merge_target=target_id,
+            version=source.version + 1,
+            updated_ms=ctx.clock(),
+            updated_by=actor_id(caller),
+        )
+        ctx.store.begin_unmerge(source, started, target)
+        return started
+
+    target_id = _until_written(begin).merge_target
+
+    def target() -> FeatureRequest | None:  # None once deleted: its copies went with it
+        return ctx.store.get_request(app.tenant, app.id, target_id, consistent=True)
+
+    def restore() -> int:
+        source = fetch(ctx, app, request_id, consistent=True)
+        if source.merge_step != "unmerging":
+            return 0  # another call of the same unmerge finished it
+        return ctx.store.restore_votes_chunk(source, target())
+
+    def finish() -> FeatureRequest:
+        source = fetch(ctx, app, request_id, consistent=True)
+        if source.merge_step != "unmerging":
+            return source  # another call of the same unmerge finished it
+        merged = source.status == "duplicate"
+        restored = replace(
+            source,
+            status=(source.status_before_merge or "open") if merged else source.status,
+            duplicate_of=None,
+            status_before_merge=None,
+            merge_step=None,
+            merge_target=None,
+            version=source.version + 1,
+            updated_ms=ctx.clock(),
+            updated_by=actor_id(caller),
+        )
+        ctx.store.end_merge(source, restored, target())
+        return restored
+
+    _in_steps(restore)
+    return view(ctx, caller, app, _until_written(finish))

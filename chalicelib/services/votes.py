@@ -12,10 +12,10 @@ from ..auth import Caller
 from ..context import Context
 from ..errors import ConflictError, UnauthenticatedError
 from ..models import PageQuery
-from ..records import App, Person
+from ..records import App, FeatureRequest, Person
 from ..store import ConditionFailedError
 from .access import voter as acting_voter
-from .requests import fetch
+from .requests import fetch, merge_under_way
 
 __all__ = ["vote", "unvote", "voters", "subscribe", "unsubscribe", "subscription"]
 
@@ -27,10 +27,20 @@ def _backoff(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.01 * 2 ** min(attempt, 6)))
 
 
+def _refuse_while_merging(req: FeatureRequest) -> None:
+    """Its voters are moving: a vote or unvote now would race them. Counts and the version
+    condition of every vote make this check exact: the merge's first step changes the
+    version, so a vote read before it fails and is retried into this refusal."""
+    refused = merge_under_way(req)
+    if refused is not None:
+        raise refused
+
+
 def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
     voter = acting_voter(ctx, caller, app)
     for attempt in range(ATTEMPTS):
         req = fetch(ctx, app, request_id)
+        _refuse_while_merging(req)
         if req.status == "duplicate":
             raise ConflictError(f"this request was merged into {req.duplicate_of}; vote there")
         try:
@@ -48,6 +58,7 @@ def unvote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str,
     voter = acting_voter(ctx, caller, app)
     for attempt in range(ATTEMPTS):
         req = fetch(ctx, app, request_id)
+        _refuse_while_merging(req)
         try:
             ctx.store.remove_vote(req, voter.id)
             return present.request(replace(req, votes=req.votes - 1), False, caller.is_admin)
