@@ -7,8 +7,10 @@ tests point it at moto's server.
 
 from __future__ import annotations
 
+import argparse
 import json
 import mimetypes
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ import boto3
 
 from .resources import ROOT
 
-__all__ = ["stack_name", "publish_site", "rollback", "RollbackError"]
+__all__ = ["stack_name", "publish_site", "rollback", "RollbackError", "ensure_signing_secret"]
 
 Clients = Callable[[str], Any]
 SITE = ROOT / "static"
@@ -150,3 +152,38 @@ def rollback(stage: str, to: str | None = None, clients: Clients = boto3.client)
         RoutingConfig={"AdditionalVersionWeights": {}},
     )
     return {"stage": stage, "function": function, "from": serving, "to": to}
+
+
+def ensure_signing_secret(stage: str, clients: Clients = boto3.client) -> dict[str, Any]:
+    """The stage's signing secret as an SSM SecureString (standard tier: no monthly fee),
+    made once with a random value before the first deploy; never replaced, since user
+    tokens and cursors signed with it must keep working. CloudFormation cannot make a
+    SecureString, so `make deploy` runs this first."""
+    from .package import SIGNING_PARAMETER
+
+    ssm = clients("ssm")
+    name = SIGNING_PARAMETER.format(stage=stage)
+    try:
+        ssm.get_parameter(Name=name)
+        return {"parameter": name, "created": False}
+    except ssm.exceptions.ParameterNotFound:
+        ssm.put_parameter(
+            Name=name,
+            Value=secrets.token_urlsafe(36),
+            Type="SecureString",
+            Tier="Standard",
+            Description="Featureboard: signs cursors and links; derives user-token secrets.",
+        )
+        return {"parameter": name, "created": True}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Steps of `make deploy` that need AWS.")
+    parser.add_argument("step", choices=["secret"])
+    parser.add_argument("stage", choices=["dev", "prod"])
+    args = parser.parse_args()
+    print(json.dumps(ensure_signing_secret(args.stage)))
+
+
+if __name__ == "__main__":
+    main()

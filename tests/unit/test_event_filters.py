@@ -1,0 +1,107 @@
+"""SNS invokes a consumer only for the events it uses: each subscription's filter policy
+(chalicelib/consumers.FILTERS) lets through every event the consumer acts on."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib.consumers import FILTERS
+from chalicelib.events import EVENT_TYPES, DomainEvent, attributes
+
+
+def _values(attribute: dict[str, str]) -> list[str]:
+    if attribute["DataType"] == "String.Array":
+        return json.loads(attribute["StringValue"])
+    return [attribute["StringValue"]]
+
+
+def _rule_matches(rule: list[Any], attribute: dict[str, str] | None) -> bool:
+    for condition in rule:
+        if isinstance(condition, dict) and "exists" in condition:
+            if (attribute is not None) == condition["exists"]:
+                return True
+            continue
+        if attribute is None:
+            continue
+        values = _values(attribute)
+        if isinstance(condition, dict) and "anything-but" in condition:
+            if any(v not in condition["anything-but"] for v in values):
+                return True
+        elif condition in values:
+            return True
+    return False
+
+
+def matches(policy: dict[str, Any], attrs: dict[str, dict[str, str]]) -> bool:
+    """SNS's matching of a message-attribute filter policy, for the operators FILTERS uses:
+    every key must match; ``$or`` needs one of its policies to."""
+    for key, rule in policy.items():
+        if key == "$or":
+            if not any(matches(p, attrs) for p in rule):
+                return False
+        elif not _rule_matches(rule, attrs.get(key)):
+            return False
+    return True
+
+
+def _event(kind: str, changed: list[str] | None = None, quiet: bool = False) -> DomainEvent:
+    data: dict[str, Any] = {"changed": changed} if changed is not None else {}
+    return DomainEvent("e1", kind, 0, "t", "a", data, quiet)
+
+
+# what each consumer acts on (read from chalicelib/notify and chalicelib/services)
+USES = {
+    "email_on_event": lambda e: (
+        not e.quiet
+        and (
+            e.type
+            in (
+                "request.created",
+                "request.status_changed",
+                "request.merged",
+                "comment.created",
+                "feedback.created",
+            )
+            or (e.type == "request.updated" and "response" in e.data["changed"])
+        )
+    ),
+    "webhooks_on_event": lambda e: not e.quiet,
+    "stats_on_event": lambda e: e.type != "request.updated" or "tags" in e.data["changed"],
+    "sentiment_on_event": lambda e: e.type == "feedback.created",
+    "search_on_event": lambda e: (
+        e.type.startswith("request.")
+        and (e.type != "request.updated" or "title" in e.data["changed"])
+    ),
+}
+CHANGES = ([], ["title"], ["tags"], ["response"], ["description", "priority"], ["title", "tags"])
+EVENTS = [
+    _event(kind, changed, quiet)
+    for kind in EVENT_TYPES
+    for changed in (CHANGES if kind == "request.updated" else (None,))
+    for quiet in (False, True)
+]
+
+
+@pytest.mark.parametrize("consumer", sorted(FILTERS))
+def test_a_consumer_is_invoked_exactly_for_the_events_it_uses(consumer: str) -> None:
+    for event in EVENTS:
+        wanted = USES[consumer](event)
+        assert matches(FILTERS[consumer], attributes(event)) == wanted, (consumer, event)
+
+
+def test_a_vote_invokes_two_consumers_not_five() -> None:
+    vote = attributes(_event("vote.created"))
+    assert sorted(c for c, p in FILTERS.items() if matches(p, vote)) == [
+        "stats_on_event",
+        "webhooks_on_event",
+    ]
+
+
+def test_every_sns_consumer_of_the_app_has_a_filter() -> None:
+    from app import app
+
+    subscribed = {s.name for s in app.event_sources if type(s).__name__ == "SNSEventConfig"}
+    assert subscribed == set(FILTERS)
