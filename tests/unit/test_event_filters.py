@@ -1,50 +1,16 @@
 """SNS invokes a consumer only for the events it uses: each subscription's filter policy
-(chalicelib/consumers.FILTERS) lets through every event the consumer acts on."""
+(chalicelib/consumers.FILTERS) lets through exactly the events the consumer acts on
+(``tools.cost.matches`` is SNS's matching, which the cost command uses too)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from chalicelib.consumers import FILTERS
 from chalicelib.events import EVENT_TYPES, DomainEvent, attributes
-
-
-def _values(attribute: dict[str, str]) -> list[str]:
-    if attribute["DataType"] == "String.Array":
-        return json.loads(attribute["StringValue"])
-    return [attribute["StringValue"]]
-
-
-def _rule_matches(rule: list[Any], attribute: dict[str, str] | None) -> bool:
-    for condition in rule:
-        if isinstance(condition, dict) and "exists" in condition:
-            if (attribute is not None) == condition["exists"]:
-                return True
-            continue
-        if attribute is None:
-            continue
-        values = _values(attribute)
-        if isinstance(condition, dict) and "anything-but" in condition:
-            if any(v not in condition["anything-but"] for v in values):
-                return True
-        elif condition in values:
-            return True
-    return False
-
-
-def matches(policy: dict[str, Any], attrs: dict[str, dict[str, str]]) -> bool:
-    """SNS's matching of a message-attribute filter policy, for the operators FILTERS uses:
-    every key must match; ``$or`` needs one of its policies to."""
-    for key, rule in policy.items():
-        if key == "$or":
-            if not any(matches(p, attrs) for p in rule):
-                return False
-        elif not _rule_matches(rule, attrs.get(key)):
-            return False
-    return True
+from tools.cost import matches
 
 
 def _event(kind: str, changed: list[str] | None = None, quiet: bool = False) -> DomainEvent:
