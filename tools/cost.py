@@ -581,7 +581,8 @@ def measure(stack: Stack, rounds: int = 10) -> list[Kind]:
                         event_read_units=er / rounds,
                         event_write_units=ew / rounds,
                         event_ms=drained_ms / local_invocations if published else 0.0,
-                        event_log_bytes=event_log_bytes / rounds,
+                        # the local runner runs every consumer; SNS only the matched ones
+                        event_log_bytes=event_log_bytes / rounds * invoked / max(1, unfiltered),
                         event_messages={k: v / rounds for k, v in sent.items()},
                     )
                 )
@@ -723,8 +724,6 @@ FEEDS = {
     "ColdStarts": lambda k: 1.0,  # at these rates most calls after an idle hour are cold
     "Votes": lambda k: 1.0 if k.group == "votes" else 0.0,
     "EmailsSent": lambda k: k.messages.get("ses", 0) + k.event_messages.get("ses", 0),
-    "Requests": lambda k: 1.0,
-    "Cost": lambda k: 1.0,
 }
 
 
