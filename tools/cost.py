@@ -222,6 +222,8 @@ class ItemMeter:
                 )
         elif name == "TransactWriteItems":
             for op in params["TransactItems"]:
+                # Put, Update, Delete, and ConditionCheck (priced here as a transactional
+                # write of the item it checks: the item is unchanged, so no index writes)
                 ((kind, body),) = op.items()
                 key = self._key(body["Item"]) if kind == "Put" else body["Key"]
                 yield key, True
@@ -353,7 +355,9 @@ class Kind:
 
     def lines(self, memory_mb: int, traced: bool) -> dict[str, float]:
         """Dollars of one request, by billed line (X-Ray is priced by the month)."""
-        platform = sum(pricing.log_event_bytes(x) for x in platform_lines(self.ms, 128, traced))
+        platform = sum(
+            pricing.log_event_bytes(x) for x in platform_lines(self.ms, memory_mb, traced)
+        )
         stream_invocations = 1.0 if self.events else 0.0  # one stream record, one batch
         invocations = stream_invocations + self.invocations
         consumer_platform = invocations * sum(
