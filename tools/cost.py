@@ -352,6 +352,7 @@ class Kind:
     event_ms: float  # per consumer invocation
     event_log_bytes: float
     event_messages: dict[str, float]
+    write_units_by_index: dict[str, float] = field(default_factory=dict)  # the request's own
 
     def lines(self, memory_mb: int, traced: bool) -> dict[str, float]:
         """Dollars of one request, by billed line (X-Ray is priced by the month)."""
@@ -537,6 +538,7 @@ def measure(stack: Stack, rounds: int = 10) -> list[Kind]:
                 calls = reads = writes = ms = 0.0
                 messages: dict[str, float] = {}
                 items.take()
+                items.by_index = {}
                 lines.take()
                 for n in range(rounds):
                     items.overhead = 0.0
@@ -548,6 +550,7 @@ def measure(stack: Stack, rounds: int = 10) -> list[Kind]:
                         messages[k] = messages.get(k, 0) + v
                 r, w = items.take()
                 reads, writes = reads + r, writes + w
+                by_index = {k: v / rounds for k, v in items.by_index.items()}
                 log_bytes, _ = lines.take()
                 # what the events of these requests cost downstream
                 published.clear()
@@ -588,6 +591,7 @@ def measure(stack: Stack, rounds: int = 10) -> list[Kind]:
                         # the local runner runs every consumer; SNS only the matched ones
                         event_log_bytes=event_log_bytes / rounds * invoked / max(1, unfiltered),
                         event_messages={k: v / rounds for k, v in sent.items()},
+                        write_units_by_index=by_index,
                     )
                 )
         return kinds
