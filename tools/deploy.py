@@ -156,9 +156,11 @@ def rollback(stage: str, to: str | None = None, clients: Clients = boto3.client)
 
 def ensure_signing_secret(stage: str, clients: Clients = boto3.client) -> dict[str, Any]:
     """The stage's signing secret as an SSM SecureString (standard tier: no monthly fee),
-    made once with a random value before the first deploy; never replaced, since user
-    tokens and cursors signed with it must keep working. CloudFormation cannot make a
-    SecureString, so `make deploy` runs this first."""
+    made once before the first deploy and never replaced, since user tokens, cursors and
+    unsubscribe links signed with it must keep working. A stack deployed before this
+    change keeps its secret: the value moves over from its Secrets Manager secret (which
+    the next deploy deletes). CloudFormation cannot make a SecureString, so `make deploy`
+    runs this first."""
     from .package import SIGNING_PARAMETER
 
     ssm = clients("ssm")
@@ -167,14 +169,32 @@ def ensure_signing_secret(stage: str, clients: Clients = boto3.client) -> dict[s
         ssm.get_parameter(Name=name)
         return {"parameter": name, "created": False}
     except ssm.exceptions.ParameterNotFound:
-        ssm.put_parameter(
-            Name=name,
-            Value=secrets.token_urlsafe(36),
-            Type="SecureString",
-            Tier="Standard",
-            Description="Featureboard: signs cursors and links; derives user-token secrets.",
-        )
-        return {"parameter": name, "created": True}
+        pass
+    value, source = _previous_secret(clients, stage), "the stack's Secrets Manager secret"
+    if value is None:
+        value, source = secrets.token_urlsafe(36), "random"
+    ssm.put_parameter(
+        Name=name,
+        Value=value,
+        Type="SecureString",
+        Tier="Standard",
+        Description="Featureboard: signs cursors and links; derives user-token secrets.",
+    )
+    return {"parameter": name, "created": True, "value": source}
+
+
+def _previous_secret(clients: Clients, stage: str) -> str | None:
+    """The signing secret of a stack deployed with Secrets Manager, if there is one."""
+    from botocore.exceptions import ClientError
+
+    try:
+        resources, _ = _stack(clients, stage)
+    except ClientError:  # no stack yet
+        return None
+    secret = resources.get("SigningSecret")
+    if secret is None:
+        return None
+    return clients("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
 
 
 def main() -> None:
