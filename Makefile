@@ -59,6 +59,7 @@ package: install  ## build/$(STAGE)/package/sam.json (or FORMAT=terraform: build
 deploy: package
 	@test -n "$(ARTIFACT_BUCKET)" || (echo "set ARTIFACT_BUCKET=<an S3 bucket for the code>" && exit 1)
 	$(PY) -m pip install --quiet awscli==1.45.11
+	$(PY) -m tools.deploy secret $(STAGE)
 	$(VENV)/bin/aws cloudformation package --template-file build/$(STAGE)/package/sam.json \
 		--s3-bucket $(ARTIFACT_BUCKET) --output-template-file build/$(STAGE)/packaged.yaml
 	$(VENV)/bin/aws cloudformation deploy --template-file build/$(STAGE)/packaged.yaml \

@@ -362,71 +362,141 @@ def schedule_run(name: str, as_json: bool) -> None:
     help="Shares of reads, votes, creates, comments, feedback.",
 )
 @click.option(
-    "--rounds", default=20, show_default=True, type=int, help="How many of each request to measure."
+    "--rounds", default=10, show_default=True, type=int, help="How many of each request to run."
+)
+@click.option(
+    "--stage",
+    type=click.Choice(["dev", "prod"]),
+    default="prod",
+    show_default=True,
+    help="Which stage's package to price.",
+)
+@click.option(
+    "--no-build",
+    is_flag=True,
+    help="Price build/STAGE/package/sam.json as it is (refuses when there is none).",
+)
+@click.option(
+    "--from-logs",
+    "log_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Count, latency and cost by route from exported request lines; nothing else.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def cost(volume: int, mix: str, rounds: int, as_json: bool) -> None:
-    """Measure each request's cost on a local run, forecast a month, compare."""
+def cost(
+    volume: int,
+    mix: str,
+    rounds: int,
+    stage: str,
+    no_build: bool,
+    log_file: str | None,
+    as_json: bool,
+) -> None:
+    """Price every billed line of the package from a local run; months from 1K to 10M."""
+    from pathlib import Path
+
     from tools import cost as costs
 
+    if log_file:
+        rows = costs.from_logs(Path(log_file))
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        click.echo(
+            f"{'route':<24}{'calls':>8}{'avg ms':>9}{'p95 ms':>9}{'5xx':>5}{'$':>10}"
+            f"{'$ / million':>13}"
+        )
+        for r in rows:
+            click.echo(
+                f"{r['route']:<24}{r['count']:>8}{r['avgMs']:>9.1f}{r['p95Ms']:>9.1f}"
+                f"{r['errors']:>5}{r['dollars']:>10.6f}{r['perMillion']:>13.2f}"
+            )
+        return
     try:
         shares = {k.strip(): float(v) for k, v in (p.split("=") for p in mix.split(","))}
     except ValueError:
         raise click.ClickException("--mix looks like reads=80,votes=15,creates=5") from None
-    click.echo("measuring requests against a local stack…", err=True)
-    kinds, per_event = costs.measure(rounds)
     try:
-        plan = costs.forecast(kinds, per_event, volume, shares)
+        click.echo(f"{'reading' if no_build else 'building'} the {stage} package…", err=True)
+        stack = costs.stack_of(stage, build=not no_build)
+    except costs.NoPackageError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("measuring requests against a local stack…", err=True)
+    kinds = costs.measure(stack, rounds)
+    try:
+        plan = costs.month(kinds, stack, volume, shares)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    idle = costs.idle_month()
-    versus = costs.compare(kinds, per_event, shares)
+    months = {v: costs.month(kinds, stack, v, shares) for v in costs.VOLUMES}
+    free = {v: costs.month(kinds, stack, v, shares, free_tier=True) for v in costs.VOLUMES}
+    idle = costs.idle_month(stack)
+    idle_free = costs.idle_month(stack, free_tier=True)
     data = {
         "pricesAsOf": idle["pricesAsOf"],
-        "perEvent": per_event,
-        "measured": [
-            {**k.__dict__, "cost": k.cost(per_event), "perMillion": k.cost(per_event) * 1e6}
-            for k in kinds
-        ],
+        "template": stack.path,
+        "customMetrics": stack.metrics,
+        "alarms": {"essential": stack.alarm_count(False), "all": stack.alarm_count(True)},
+        "measured": [costs.as_dict(k, stack) for k in kinds],
         "forecast": plan,
+        "months": [months[v] for v in costs.VOLUMES],
+        "monthsFreeTier": [free[v] for v in costs.VOLUMES],
         "idle": idle,
-        "comparison": versus,
+        "idleFreeTier": idle_free,
+        "comparison": costs.compare(kinds, stack, shares),
     }
     if as_json:
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json.dumps(data, indent=2, default=str))
         return
     click.echo(f"Prices: us-east-1 on demand, as of {idle['pricesAsOf']} (chalicelib/pricing.py)")
     click.echo(
-        "\n1. Measured per request (API Gateway HTTP API + Lambda 128 MB + DynamoDB"
-        " + its events downstream)"
+        f"Package: {stack.path}; {len(stack.metrics)} custom metrics; alarms "
+        f"{stack.alarm_count(False)} essential, {stack.alarm_count(True)} with the optional "
+        f"ones ({'on' if stack.optional_alarms_default else 'off'} by default); tracing "
+        f"{stack.tracing_default}; {stack.secrets} Secrets Manager secrets"
     )
-    click.echo(f"   {'kind':<24}{'DDB calls':>10}{'RRU':>7}{'WRU':>7}{'ms':>8}{'$ / million':>14}")
-    for k in kinds:
-        click.echo(
-            f"   {k.name:<24}{k.calls:>10.1f}{k.read_units:>7.1f}{k.write_units:>7.1f}"
-            f"{k.ms:>8.1f}{k.cost(per_event) * 1e6:>14.2f}"
-        )
+    click.echo("\n1. Per request, priced from the items it touched and the lines it logged")
     click.echo(
-        f"   one event downstream (SNS + 5 consumers + their table work): "
-        f"${per_event * 1e6:.2f} per million events"
+        f"   {'kind':<22}{'RRU':>6}{'WRU':>6}{'ms':>7}{'log B':>7}{'events':>7}"
+        f"{'consumers':>11}{'ev. RRU':>8}{'ev. WRU':>8}{'$ / million':>13}"
     )
-    click.echo(f"\n2. Forecast: {volume:,} requests a month, mix {mix}")
-    for row in plan["rows"]:
+    for k in kinds:
+        invoked = f"{k.invocations:.1f}/{k.invocations_unfiltered:.0f}"
         click.echo(
-            f"   {row['kind']:<10}{row['share']:>6.0%}  ${row['perMillion']:>8.2f} per M"
-            f"  ${row['month']:>10.2f}"
+            f"   {k.name:<22}{k.read_units:>6.1f}{k.write_units:>6.1f}{k.ms:>7.1f}"
+            f"{k.log_bytes:>7.0f}{k.events:>7.1f}{invoked:>11}{k.event_read_units:>8.1f}"
+            f"{k.event_write_units:>8.1f}{k.cost(128, stack.tracing_default == 'Active') * 1e6:>13.2f}"
         )
-    click.echo(f"   total ${plan['month']:.2f} a month (${plan['perMillion']:.2f} per million)")
-    click.echo("\n3. Idle month (resources in the packaged template)")
-    for row in idle["rows"]:
-        click.echo(f"   {row['item']:<46}{row['count']:>4}  ${row['month']:.2f}")
-    click.echo(f"   total ${idle['month']:.2f}")
-    click.echo("\n4. Side by side, per month (ours = forecast + idle)")
-    for row in versus:
-        other = f"  other design ${row['seedOtherDesign']:.2f}" if "seedOtherDesign" in row else ""
+    click.echo("   (consumers: invoked after the filter policies / before them)")
+    click.echo(f"\n2. A month, mix {mix}, no free tier (tracing {stack.tracing_default})")
+    click.echo(f"   {'line':<44}" + "".join(f"{v:>12,}" for v in costs.VOLUMES))
+    for line in months[costs.VOLUMES[0]]["lines"]:
         click.echo(
-            f"   {row['requestsPerMonth']:>9,} requests: ours ${row['ours']:.2f}, "
-            f"seed estimate ${row['seedEstimate']:.2f}, Fider server ${row['fider']}{other}"
+            f"   {line:<44}" + "".join(f"{months[v]['lines'][line]:>12.2f}" for v in costs.VOLUMES)
+        )
+    click.echo(f"   {'total':<44}" + "".join(f"{months[v]['month']:>12.2f}" for v in costs.VOLUMES))
+    click.echo(
+        f"   {'total with the always-free tier':<44}"
+        + "".join(f"{free[v]['month']:>12.2f}" for v in costs.VOLUMES)
+    )
+    click.echo(
+        f"   {'$ per million requests (idle lines apart)':<44}"
+        + "".join(f"{months[v]['perMillion']:>12.2f}" for v in costs.VOLUMES)
+    )
+    click.echo(f"\n3. Idle month ({stack.path})")
+    click.echo(f"   {'line':<50}{'count':>6}{'no free tier':>14}{'free tier':>11}")
+    for row, with_free in zip(idle["rows"], idle_free["rows"], strict=True):
+        click.echo(
+            f"   {row['item']:<50}{row['count']:>6}{row['month']:>14.3f}{with_free['month']:>11.3f}"
+        )
+    click.echo(f"   {'total':<56}{idle['month']:>14.2f}{idle_free['month']:>11.2f}")
+    click.echo("\n4. Side by side, per month")
+    for row in data["comparison"]:
+        seed = f", seed estimate ${row['seedEstimate']:.2f}" if "seedEstimate" in row else ""
+        other = f", other design ${row['seedOtherDesign']:.2f}" if "seedOtherDesign" in row else ""
+        click.echo(
+            f"   {row['requestsPerMonth']:>10,} requests: ours ${row['ours']:.2f}"
+            f" (${row['oursFreeTier']:.2f} with the free tier){seed}{other},"
+            f" Fider server ${row['fider']}"
         )
 
 

@@ -9,7 +9,51 @@ from . import aws, logs
 from .context import Context
 from .events import DomainEvent, parse_message
 
-__all__ = ["on_event", "sqs_batch", "attempt_of", "retry_later"]
+__all__ = ["on_event", "sqs_batch", "attempt_of", "retry_later", "FILTERS", "SPOKEN"]
+
+# Each SNS consumer's subscription filter policy (on the message attributes events.py
+# sets: ``type``, ``changed`` for request.updated, ``quiet`` for an import's events), so
+# SNS invokes a consumer only for the events it acts on: an invocation not made is not
+# billed. Keyed by the handler's name in app.py; tools/package.py puts them in the template.
+SPOKEN = {"quiet": [{"exists": False}]}  # people are not told about imported records
+FILTERS: dict[str, dict] = {
+    "email_on_event": {
+        **SPOKEN,
+        "$or": [
+            {
+                "type": [
+                    "request.created",
+                    "request.status_changed",
+                    "request.merged",
+                    "comment.created",
+                    "feedback.created",
+                ]
+            },
+            {"type": ["request.updated"], "changed": ["response"]},
+        ],
+    },
+    "webhooks_on_event": SPOKEN,  # an app's webhooks may ask for any type
+    "stats_on_event": {
+        "$or": [
+            {"type": [{"anything-but": ["request.updated"]}]},
+            {"type": ["request.updated"], "changed": ["tags"]},
+        ]
+    },
+    "sentiment_on_event": {"type": ["feedback.created"]},
+    "search_on_event": {
+        "$or": [
+            {
+                "type": [
+                    "request.created",
+                    "request.status_changed",
+                    "request.merged",
+                    "request.deleted",
+                ]
+            },
+            {"type": ["request.updated"], "changed": ["title"]},
+        ]
+    },
+}
 
 
 def on_event(

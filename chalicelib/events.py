@@ -17,7 +17,14 @@ from .ids import iso
 from .records import FeatureRequest, Feedback
 from .store import Change, change_from_stream
 
-__all__ = ["DomainEvent", "EVENT_TYPES", "derive", "publish_changes", "parse_message"]
+__all__ = [
+    "DomainEvent",
+    "EVENT_TYPES",
+    "attributes",
+    "derive",
+    "publish_changes",
+    "parse_message",
+]
 
 EVENT_TYPES = (
     "request.created",
@@ -210,17 +217,27 @@ def publish_changes(ctx: Context, records: list[dict[str, Any]]) -> dict[str, An
     return {"batchItemFailures": [{"itemIdentifier": s} for s in ordered if s in set(failed)]}
 
 
+def attributes(event: DomainEvent) -> dict[str, Any]:
+    """The message attributes the consumers' subscription filters read (consumers.FILTERS):
+    the type, which fields a request.updated changed, and whether an import made it."""
+    found: dict[str, Any] = {
+        "type": {"DataType": "String", "StringValue": event.type},
+        "tenant": {"DataType": "String", "StringValue": event.tenant},
+        "appId": {"DataType": "String", "StringValue": event.app},
+    }
+    if "changed" in event.data:
+        found["changed"] = {
+            "DataType": "String.Array",
+            "StringValue": json.dumps(event.data["changed"]),
+        }
+    if event.quiet:
+        found["quiet"] = {"DataType": "String", "StringValue": "true"}
+    return found
+
+
 def _publish(ctx: Context, chunk: list[tuple[str, DomainEvent]]) -> list[str]:
     entries = [
-        {
-            "Id": str(n),
-            "Message": event.message(),
-            "MessageAttributes": {
-                "type": {"DataType": "String", "StringValue": event.type},
-                "tenant": {"DataType": "String", "StringValue": event.tenant},
-                "appId": {"DataType": "String", "StringValue": event.app},
-            },
-        }
+        {"Id": str(n), "Message": event.message(), "MessageAttributes": attributes(event)}
         for n, (_, event) in enumerate(chunk)
     ]
     try:

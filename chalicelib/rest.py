@@ -237,6 +237,7 @@ class Router:
         call = Call(request=request, request_id=request_id(request))
         started = time.perf_counter()
         reset_meter()
+        logs.begin()
         status = 500
         try:
             if len(request.raw_body or b"") > MAX_BODY:

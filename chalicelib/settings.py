@@ -61,6 +61,12 @@ class Settings(BaseModel):
     signing_secret: str = Field(
         "", alias="SIGNING_SECRET", description="Signs cursors and derives user-token secrets."
     )
+    signing_secret_parameter: str = Field(
+        "",
+        alias="SIGNING_SECRET_PARAMETER",
+        description="An SSM SecureString holding the signing secret, read once per process "
+        "when SIGNING_SECRET is empty (the deployed stages).",
+    )
     caller_requests_per_minute: int = Field(
         120,
         alias="CALLER_REQUESTS_PER_MINUTE",
@@ -81,9 +87,23 @@ class Settings(BaseModel):
 
     def secret_bytes(self) -> bytes:
         """The signing secret; refusing to run without one beats signing with a guessable key."""
-        if len(self.signing_secret) < 16:
+        secret = self.signing_secret
+        if not secret and self.signing_secret_parameter:
+            secret = _parameter(self.signing_secret_parameter)
+        if len(secret) < 16:
             raise RuntimeError("SIGNING_SECRET must be set to at least 16 characters")
-        return self.signing_secret.encode()
+        return secret.encode()
+
+
+@lru_cache(maxsize=4)
+def _parameter(name: str) -> str:
+    """An SSM SecureString, decrypted: one call per cold start. A standard parameter and
+    its standard-throughput calls cost nothing; the AWS managed key aws/ssm has no monthly
+    fee (a Secrets Manager secret is $0.40 a month whether used or not)."""
+    from . import aws
+
+    found = aws.client("ssm").get_parameter(Name=name, WithDecryption=True)
+    return found["Parameter"]["Value"]
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,10 @@ tests point it at moto's server.
 
 from __future__ import annotations
 
+import argparse
 import json
 import mimetypes
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ import boto3
 
 from .resources import ROOT
 
-__all__ = ["stack_name", "publish_site", "rollback", "RollbackError"]
+__all__ = ["stack_name", "publish_site", "rollback", "RollbackError", "ensure_signing_secret"]
 
 Clients = Callable[[str], Any]
 SITE = ROOT / "static"
@@ -150,3 +152,58 @@ def rollback(stage: str, to: str | None = None, clients: Clients = boto3.client)
         RoutingConfig={"AdditionalVersionWeights": {}},
     )
     return {"stage": stage, "function": function, "from": serving, "to": to}
+
+
+def ensure_signing_secret(stage: str, clients: Clients = boto3.client) -> dict[str, Any]:
+    """The stage's signing secret as an SSM SecureString (standard tier: no monthly fee),
+    made once before the first deploy and never replaced, since user tokens, cursors and
+    unsubscribe links signed with it must keep working. A stack deployed before this
+    change keeps its secret: the value moves over from its Secrets Manager secret (which
+    the next deploy deletes). CloudFormation cannot make a SecureString, so `make deploy`
+    runs this first."""
+    from .package import SIGNING_PARAMETER
+
+    ssm = clients("ssm")
+    name = SIGNING_PARAMETER.format(stage=stage)
+    try:
+        ssm.get_parameter(Name=name)
+        return {"parameter": name, "created": False}
+    except ssm.exceptions.ParameterNotFound:
+        pass
+    value, source = _previous_secret(clients, stage), "the stack's Secrets Manager secret"
+    if value is None:
+        value, source = secrets.token_urlsafe(36), "random"
+    ssm.put_parameter(
+        Name=name,
+        Value=value,
+        Type="SecureString",
+        Tier="Standard",
+        Description="Featureboard: signs cursors and links; derives user-token secrets.",
+    )
+    return {"parameter": name, "created": True, "value": source}
+
+
+def _previous_secret(clients: Clients, stage: str) -> str | None:
+    """The signing secret of a stack deployed with Secrets Manager, if there is one."""
+    from botocore.exceptions import ClientError
+
+    try:
+        resources, _ = _stack(clients, stage)
+    except ClientError:  # no stack yet
+        return None
+    secret = resources.get("SigningSecret")
+    if secret is None:
+        return None
+    return clients("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Steps of `make deploy` that need AWS.")
+    parser.add_argument("step", choices=["secret"])
+    parser.add_argument("stage", choices=["dev", "prod"])
+    args = parser.parse_args()
+    print(json.dumps(ensure_signing_secret(args.stage)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,15 @@
 """Build the deployable template: `chalice package` plus our resources, wired together.
 
 `make package STAGE=dev` runs this. Chalice makes the functions and the API; the merge
-template adds the table, topic, queues, bucket and signing secret from templates/*.json and
-points every function's settings and event sources at them (Chalice alone would name
-resources that do not exist). Resource names get the stage, so stages can share an account.
+template adds the table, topic, queues and bucket from templates/*.json and points every
+function's settings and event sources at them (Chalice alone would name resources that do
+not exist). Resource names get the stage, so stages can share an account.
+
+Nothing in the template costs money by the month while idle beyond the essential alarms:
+the signing secret is an SSM SecureString (free; `python -m tools.deploy secret STAGE`
+makes it), metrics come from metric filters on one log group (a fixed set), optional
+alarms are off in prod, tracing is off in prod unless asked for, and a budget warns at
+50 / 80 / 100 % of a monthly amount (budgets without actions are free).
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from chalicelib.logs import NAMESPACE
+from chalicelib.consumers import FILTERS
+from chalicelib.logs import METRICS, NAMESPACE
 
 from .bytecode import RUNTIME, add_bytecode
 from .resources import ROOT
@@ -28,6 +35,8 @@ __all__ = [
     "stack_resources",
     "ENVIRONMENT",
     "policy_documents",
+    "observability",
+    "SIGNING_PARAMETER",
 ]
 
 SOURCES = ("table.json", "messaging.json", "storage.json", "site.json")
@@ -39,7 +48,12 @@ ENVIRONMENT = {
     "WEBHOOK_QUEUE_URL": {"Ref": "WebhookQueue"},
     "JOBS_QUEUE_URL": {"Ref": "JobsQueue"},
     "EXPORT_BUCKET": {"Ref": "ExportBucket"},
-    "SIGNING_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${SigningSecret}}}"},
+    "SIGNING_SECRET_PARAMETER": {"Fn::Sub": "/${AWS::StackName}/signing-secret"},
+}
+SIGNING_PARAMETER = "/featureboard-{stage}/signing-secret"  # the stack is featureboard-<stage>
+STAGE_DEFAULTS = {  # parameter defaults: prod keeps only what is essential while idle
+    "dev": {"OptionalAlarms": "true", "TracingMode": "Active"},
+    "prod": {"OptionalAlarms": "false", "TracingMode": "PassThrough"},
 }
 
 
@@ -70,24 +84,138 @@ def stack_resources(stage: str) -> dict[str, Any]:
     found["AppTable"]["DeletionPolicy"] = found["AppTable"]["UpdateReplacePolicy"] = (
         "Retain" if stage == "prod" else "Delete"
     )
-    found["SigningSecret"] = {
-        "Type": "AWS::SecretsManager::Secret",
-        "Properties": {
-            "Description": "Signs cursors and unsubscribe links; derives user-token secrets.",
-            "GenerateSecretString": {"PasswordLength": 48, "ExcludePunctuation": True},
+    return found
+
+
+def observability(stage: str) -> dict[str, Any]:
+    """One log group for every function (a retention, so storage stops growing), the
+    fixed set of metrics as metric filters on it, and the per-route Logs Insights query."""
+    found: dict[str, Any] = {
+        "AppLogs": {
+            "Type": "AWS::Logs::LogGroup",
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+            "Properties": {
+                "LogGroupName": {"Fn::Sub": "/featureboard/${AWS::StackName}"},
+                "RetentionInDays": {"Ref": "LogRetentionDays"},
+            },
+        },
+        "CostByRouteQuery": {
+            "Type": "AWS::Logs::QueryDefinition",
+            "Properties": {
+                "Name": {"Fn::Sub": "${AWS::StackName}/cost-and-latency-by-route"},
+                "LogGroupNames": [{"Ref": "AppLogs"}],
+                "QueryString": COST_BY_ROUTE,
+            },
         },
     }
+    for name, (pattern, value) in METRICS.items():
+        found[f"{name}Metric"] = {
+            "Type": "AWS::Logs::MetricFilter",
+            "Properties": {
+                "LogGroupName": {"Ref": "AppLogs"},
+                "FilterPattern": pattern,
+                "MetricTransformations": [
+                    {"MetricNamespace": NAMESPACE, "MetricName": name, "MetricValue": value}
+                ],
+            },
+        }
     return found
+
+
+# the same figures `manage.py cost --from-logs` prints from exported lines
+COST_BY_ROUTE = "\n".join(
+    (
+        "fields route, ms, cost",
+        "| filter ispresent(route)",
+        "| stats count(*) as calls, avg(ms) as avgMs, pct(ms, 95) as p95Ms,",
+        "  sum(cost) / 1000000 as dollars by route",
+        "| sort dollars desc",
+    )
+)
+
+
+def parameters(stage: str) -> dict[str, Any]:
+    """What an operator sets at deploy time; the defaults differ by stage."""
+    defaults = STAGE_DEFAULTS[stage]
+    return {
+        "OperatorEmail": {
+            "Type": "String",
+            "Description": "Who hears the alarms and the budget's alerts.",
+            "AllowedPattern": "^[^@\\s]+@[^@\\s]+$",
+            "Default": "ops@example.com",
+        },
+        "OptionalAlarms": {
+            "Type": "String",
+            "AllowedValues": ["true", "false"],
+            "Default": defaults["OptionalAlarms"],
+            "Description": "Alarms beyond the essential three ($0.10 a month each).",
+        },
+        "LogRetentionDays": {
+            "Type": "Number",
+            "Default": 30,
+            "AllowedValues": [1, 3, 5, 7, 14, 30, 60, 90, 180, 365],
+        },
+        "TracingMode": {
+            "Type": "String",
+            "AllowedValues": ["Active", "PassThrough"],
+            "Default": defaults["TracingMode"],
+            "Description": "X-Ray: Active records about every call at low traffic ($5 a million"
+            " traces); PassThrough records only what a caller asked to trace.",
+        },
+        "MonthlyBudget": {
+            "Type": "Number",
+            "Default": 10,
+            "MinValue": 1,
+            "Description": "US dollars a month; alerts at 50, 80 and 100 %.",
+        },
+    }
+
+
+CONDITIONS = {"WithOptionalAlarms": {"Fn::Equals": [{"Ref": "OptionalAlarms"}, "true"]}}
+
+
+def budget() -> dict[str, Any]:
+    """A cost budget that emails the operator at 50, 80 and 100 % of the month's amount."""
+    return {
+        "Type": "AWS::Budgets::Budget",
+        "Properties": {
+            "Budget": {
+                "BudgetName": {"Fn::Sub": "${AWS::StackName}-monthly"},
+                "BudgetType": "COST",
+                "TimeUnit": "MONTHLY",
+                "BudgetLimit": {"Amount": {"Ref": "MonthlyBudget"}, "Unit": "USD"},
+            },
+            "NotificationsWithSubscribers": [
+                {
+                    "Notification": {
+                        "NotificationType": "ACTUAL",
+                        "ComparisonOperator": "GREATER_THAN",
+                        "Threshold": share,
+                        "ThresholdType": "PERCENTAGE",
+                    },
+                    "Subscribers": [
+                        {"SubscriptionType": "EMAIL", "Address": {"Ref": "OperatorEmail"}}
+                    ],
+                }
+                for share in (50, 80, 100)
+            ],
+        },
+    }
 
 
 def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
     """Our resources, and overrides for the functions Chalice generated."""
     environment = ENVIRONMENT
-    resources = stack_resources(stage)
+    resources = stack_resources(stage) | observability(stage)
     for name, resource in generated["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
             continue
-        props: dict[str, Any] = {"Environment": {"Variables": environment}}
+        props: dict[str, Any] = {
+            "Environment": {"Variables": environment},
+            "Tracing": {"Ref": "TracingMode"},
+            "LoggingConfig": {"LogFormat": "Text", "LogGroup": {"Ref": "AppLogs"}},
+        }
         events = resource["Properties"].get("Events", {})
         for event_name, event in events.items():
             kind = event["Type"]
@@ -96,6 +224,8 @@ def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
                     "Properties": {
                         "Stream": {"Fn::GetAtt": ["AppTable", "StreamArn"]},
                         "FunctionResponseTypes": ["ReportBatchItemFailures"],
+                        # up to a second to gather a batch: fewer invocations under load
+                        "MaximumBatchingWindowInSeconds": 1,
                         "BisectBatchOnFunctionError": True,
                         "MaximumRetryAttempts": 5,
                         "DestinationConfig": {
@@ -110,6 +240,12 @@ def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
                     "Type": "SQS",
                     "TargetArn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]},
                 }
+                props.setdefault("Events", {})[event_name] = {
+                    "Properties": {
+                        "FilterPolicy": FILTERS[logical_to_handler(name)],
+                        "FilterPolicyScope": "MessageAttributes",
+                    }
+                }
             elif kind == "SQS":
                 props.setdefault("Events", {})[event_name] = {
                     "Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}
@@ -119,6 +255,11 @@ def merge_template(stage: str, generated: dict[str, Any]) -> dict[str, Any]:
     for source in SOURCES:
         outputs |= json.loads((ROOT / "templates" / source).read_text()).get("Outputs", {})
     return {"Resources": resources, "Outputs": outputs}
+
+
+def logical_to_handler(logical: str) -> str:
+    """Chalice's logical id of a function (``EmailOnEvent``) -> its handler's name."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in logical).lstrip("_")
 
 
 def policy_documents() -> dict[str, dict[str, Any]]:
@@ -145,7 +286,6 @@ OPERATOR_TOPIC = {
     "Type": "AWS::SNS::Topic",
     "Properties": {"Subscription": [{"Protocol": "email", "Endpoint": {"Ref": "OperatorEmail"}}]},
 }
-WATCHED_FUNCTIONS = ("APIHandler", "OnTableChange", "DeliverWebhooks", "RunJobs")
 
 
 def alarm(
@@ -154,10 +294,13 @@ def alarm(
     dimensions: dict[str, Any],
     threshold: float,
     statistic: str = "Sum",
+    optional: bool = False,
 ) -> dict[str, Any]:
-    """An alarm on one metric over 5 minutes, telling the operator topic."""
+    """An alarm on one metric over 5 minutes, telling the operator topic. Each is $0.10 a
+    month (10 free): only three are essential, the rest follow ``OptionalAlarms``."""
     return {
         "Type": "AWS::CloudWatch::Alarm",
+        **({"Condition": "WithOptionalAlarms"} if optional else {}),
         "Properties": {
             "Namespace": namespace,
             "MetricName": metric,
@@ -174,7 +317,12 @@ def alarm(
 
 
 def data_alarms() -> dict[str, Any]:
-    """Dead-letter queues that hold anything, table throttling, 5xx answers of the app."""
+    """Dead-letter queues that hold anything, table throttling, 5xx answers of the app.
+
+    Essential: lost events (counts, emails and webhooks go wrong silently) and the app's
+    5xx answers. Optional: failed jobs and webhooks (each visible to the tenant through the
+    API), and throttling of an on-demand table.
+    """
     found = {
         f"{queue}Alarm": alarm(
             "AWS/SQS",
@@ -182,12 +330,13 @@ def data_alarms() -> dict[str, Any]:
             {"QueueName": {"Fn::GetAtt": [queue, "QueueName"]}},
             0,
             "Maximum",
+            optional=queue != "EventsDeadLetterQueue",
         )
         for queue in ("EventsDeadLetterQueue", "WebhookDeadLetterQueue", "JobsDeadLetterQueue")
     }
     for kind in ("ReadThrottleEvents", "WriteThrottleEvents"):
         found[f"Table{kind}Alarm"] = alarm(
-            "AWS/DynamoDB", kind, {"TableName": {"Ref": "AppTable"}}, 0
+            "AWS/DynamoDB", kind, {"TableName": {"Ref": "AppTable"}}, 0, optional=True
         )
     # 5xx answers the app gives (its EMF metric): the canary's alarm, since the front door's
     # own 5xx metric names the API, which names the alias, which waits for the canary
@@ -196,16 +345,20 @@ def data_alarms() -> dict[str, Any]:
 
 
 def function_alarms(name_of: Any) -> dict[str, Any]:
-    """Errors and throttles of the functions people wait on; ``name_of(logical id)``."""
-    found = {}
-    for function in WATCHED_FUNCTIONS:
-        name = {"FunctionName": name_of(function)}
-        found[f"{function}ErrorsAlarm"] = alarm("AWS/Lambda", "Errors", name, 5)
-        found[f"{function}ThrottlesAlarm"] = alarm("AWS/Lambda", "Throttles", name, 0)
-    return found
+    """The API function's errors (essential: the canary rolls back on them), its throttles
+    and the stream function's errors; ``name_of(logical id)``. The other functions' failures
+    end in dead-letter queues, which have their alarms."""
+    api = {"FunctionName": name_of("APIHandler")}
+    return {
+        "APIHandlerErrorsAlarm": alarm("AWS/Lambda", "Errors", api, 5),
+        "APIHandlerThrottlesAlarm": alarm("AWS/Lambda", "Throttles", api, 0, optional=True),
+        "OnTableChangeErrorsAlarm": alarm(
+            "AWS/Lambda", "Errors", {"FunctionName": name_of("OnTableChange")}, 5, optional=True
+        ),
+    }
 
 
-def _operations(template: dict[str, Any], front_door: str) -> None:
+def _operations(template: dict[str, Any], stage: str, front_door: str) -> None:
     """Alarms that tell an operator, and gradual releases that roll back on them.
 
     The API function publishes an alias (``live``) on each deploy and CodeDeploy shifts
@@ -213,15 +366,14 @@ def _operations(template: dict[str, Any], front_door: str) -> None:
     calls the alias, not the function's latest code.
     """
     resources = template["Resources"]
-    template.setdefault("Parameters", {})["OperatorEmail"] = {
-        "Type": "String",
-        "Description": "Who hears the alarms.",
-        "AllowedPattern": "^[^@\\s]+@[^@\\s]+$",
-        "Default": "ops@example.com",
-    }
+    template.setdefault("Parameters", {}).update(parameters(stage))
+    template.setdefault("Conditions", {}).update(CONDITIONS)
     resources["OperatorTopic"] = OPERATOR_TOPIC
     resources |= data_alarms() | function_alarms(lambda logical: {"Ref": logical})
-    resources["Api5xxAlarm"] = alarm("AWS/ApiGateway", *FRONT_DOORS[front_door](template), 5)
+    resources["Api5xxAlarm"] = alarm(
+        "AWS/ApiGateway", *FRONT_DOORS[front_door](template), 5, optional=True
+    )
+    resources["CostBudget"] = budget()
     api = resources["APIHandler"]["Properties"]
     api["AutoPublishAlias"] = "live"
     api["DeploymentPreference"] = {
@@ -379,7 +531,7 @@ def package(stage: str, out: Path, front_door: str = "http") -> Path:
     add_bytecode(out / "package" / "deployment.zip")
     _point_sources(template)
     _least_privilege(template)
-    _operations(template, front_door)
+    _operations(template, stage, front_door)
     path = out / "package" / "sam.json"
     path.write_text(json.dumps(template, indent=2))
     return path

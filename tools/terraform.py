@@ -18,15 +18,23 @@ import re
 from pathlib import Path
 from typing import Any
 
+from chalicelib.consumers import FILTERS
+
 from .bytecode import add_bytecode
 from .package import (
+    CONDITIONS,
     ENVIRONMENT,
     OPERATOR_TOPIC,
+    SIGNING_PARAMETER,
+    STAGE_DEFAULTS,
     alarm,
+    budget,
     chalice_package,
     data_alarms,
     function_alarms,
     http_api_cors,
+    observability,
+    parameters,
     policy_documents,
     stack_resources,
 )
@@ -61,6 +69,7 @@ class _Outputs:
 
     def _sub(self, text: str) -> str:
         text = text.replace("${AWS::StackName}-*", f"featureboard-{self.stage}*")
+        text = text.replace("${AWS::StackName}", f"featureboard-{self.stage}")
 
         def one(match: re.Match[str]) -> str:
             name = match.group(1)
@@ -99,10 +108,12 @@ def _alarms(tf: dict[str, Any], refs: _Outputs) -> None:
         "5xx",
         {"ApiId": "${aws_apigatewayv2_api.http_api.id}", "Stage": "$default"},
         5,
+        optional=True,
     )
     tf["resource"]["aws_cloudwatch_metric_alarm"] = {
         _snake(name): {
             "alarm_name": f"${{aws_lambda_function.api_handler.function_name}}-{name}",
+            **({"count": "${var.optional_alarms ? 1 : 0}"} if "Condition" in resource else {}),
             **{
                 _snake(key): refs.convert(value)
                 for key, value in resource["Properties"].items()
@@ -125,17 +136,28 @@ def _logical(tf_name: str) -> str:
 
 
 def _stack_template(stage: str, outputs: dict[str, Any]) -> dict[str, Any]:
-    resources = stack_resources(stage)
+    resources = stack_resources(stage) | observability(stage)
     resources["OperatorTopic"] = OPERATOR_TOPIC
     resources |= data_alarms()
+    resources["CostBudget"] = budget()
     site = json.loads((ROOT / "templates" / "site.json").read_text())["Outputs"]
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"Featureboard {stage}: data, messaging, storage and site (Terraform)",
-        "Parameters": {"OperatorEmail": {"Type": "String"}},
+        "Parameters": {k: v for k, v in parameters(stage).items() if k in STACK_PARAMETERS},
+        "Conditions": CONDITIONS,
         "Resources": resources,
         "Outputs": {**site, **outputs},
     }
+
+
+# the embedded stack's parameters, each from the Terraform variable of the same meaning
+STACK_PARAMETERS = {
+    "OperatorEmail": "${var.operator_email}",
+    "OptionalAlarms": "${var.optional_alarms}",
+    "LogRetentionDays": "${var.log_retention_days}",
+    "MonthlyBudget": "${var.monthly_budget}",
+}
 
 
 def _http_api(tf: dict[str, Any]) -> None:
@@ -190,22 +212,34 @@ def _http_api(tf: dict[str, Any]) -> None:
 def _wire(tf: dict[str, Any], stage: str, refs: _Outputs) -> None:
     """Settings, event sources and least-privilege policies, pointed at the stack."""
     resource = tf["resource"]
-    env = refs.convert({k: v for k, v in ENVIRONMENT.items() if k != "SIGNING_SECRET"})
-    env["SIGNING_SECRET"] = "${data.aws_secretsmanager_secret_version.signing.secret_string}"
+    env = refs.convert({k: v for k, v in ENVIRONMENT.items() if k != "SIGNING_SECRET_PARAMETER"})
+    env["SIGNING_SECRET_PARAMETER"] = "${aws_ssm_parameter.signing.name}"
     sns_consumers = {s["endpoint"] for s in resource["aws_sns_topic_subscription"].values()}
     for name, function in resource["aws_lambda_function"].items():
         function["environment"]["variables"].update(env)
+        function["tracing_config"] = {"mode": "${var.tracing_mode}"}
+        function["logging_config"] = {
+            "log_format": "Text",
+            "log_group": refs.convert({"Ref": "AppLogs"}),
+        }
         if f"${{aws_lambda_function.{name}.arn}}" in sns_consumers:
             function["dead_letter_config"] = {
                 "target_arn": refs.convert(_arn("EventsDeadLetterQueue"))
             }
+    handlers = {
+        f"${{aws_lambda_function.{name}.arn}}": function["handler"].rpartition(".")[2]
+        for name, function in resource["aws_lambda_function"].items()
+    }
     for subscription in resource["aws_sns_topic_subscription"].values():
         subscription["topic_arn"] = refs.convert({"Ref": "EventsTopic"})
+        subscription["filter_policy"] = json.dumps(FILTERS[handlers[subscription["endpoint"]]])
+        subscription["filter_policy_scope"] = "MessageAttributes"
     for name, mapping in resource["aws_lambda_event_source_mapping"].items():
         mapping["function_response_types"] = ["ReportBatchItemFailures"]
         if "dynamodb" in name:
             mapping["event_source_arn"] = refs.convert({"Fn::GetAtt": ["AppTable", "StreamArn"]})
             mapping["bisect_batch_on_function_error"] = True
+            mapping["maximum_batching_window_in_seconds"] = 1
             mapping["maximum_retry_attempts"] = 5
             mapping["destination_config"] = {
                 "on_failure": {"destination_arn": refs.convert(_arn("EventsDeadLetterQueue"))}
@@ -235,19 +269,35 @@ def terraform(stage: str, out: Path) -> Path:
     _http_api(tf)
     _wire(tf, stage, refs)
     _alarms(tf, refs)
-    tf["data"]["aws_secretsmanager_secret_version"] = {
-        "signing": {"secret_id": refs.convert({"Ref": "SigningSecret"})}
+    # the signing secret: a SecureString (no monthly fee) with a random value made once
+    tf["resource"]["random_password"] = {"signing": {"length": 48, "special": False}}
+    tf["resource"]["aws_ssm_parameter"] = {
+        "signing": {
+            "name": SIGNING_PARAMETER.format(stage=stage),
+            "type": "SecureString",
+            "tier": "Standard",
+            "value": "${random_password.signing.result}",
+            "lifecycle": {"ignore_changes": ["value"]},
+        }
     }
     tf["resource"]["aws_cloudformation_stack"] = {
         "resources": {
             "name": f"featureboard-{stage}-resources",
             "template_body": json.dumps(_stack_template(stage, refs.needed)),
-            "parameters": {"OperatorEmail": "${var.operator_email}"},
+            "parameters": STACK_PARAMETERS,
             "capabilities": ["CAPABILITY_IAM"],
         }
     }
     tf["variable"] = {
         "operator_email": {"type": "string", "description": "Who hears the alarms."},
+        "optional_alarms": {
+            "type": "string",
+            "default": STAGE_DEFAULTS[stage]["OptionalAlarms"],
+            "description": "Alarms beyond the essential three ($0.10 a month each).",
+        },
+        "tracing_mode": {"type": "string", "default": STAGE_DEFAULTS[stage]["TracingMode"]},
+        "log_retention_days": {"type": "number", "default": 30},
+        "monthly_budget": {"type": "number", "default": 10},
         "api_throttle_rate": {"type": "number", "default": 500},
         "api_throttle_burst": {"type": "number", "default": 1000},
     }

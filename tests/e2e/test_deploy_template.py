@@ -54,15 +54,21 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(
         "NightlyInsights",
     } <= set(functions)
     for name, function in functions.items():
-        assert function["Properties"]["Tracing"] == "Active", name
+        assert function["Properties"]["Tracing"] == {"Ref": "TracingMode"}, name
+        assert function["Properties"]["LoggingConfig"]["LogGroup"] == {"Ref": "AppLogs"}, name
         env = function["Properties"]["Environment"]["Variables"]
         assert env["TABLE_NAME"] == {"Ref": "AppTable"}, name
-        assert "resolve:secretsmanager" in json.dumps(env["SIGNING_SECRET"]), name
+        assert "SIGNING_SECRET" not in env, name
+        assert env["SIGNING_SECRET_PARAMETER"] == {
+            "Fn::Sub": "/${AWS::StackName}/signing-secret"
+        }, name
         for event in function["Properties"].get("Events", {}).values():
             props = event["Properties"]
             if event["Type"] == "SNS":
                 assert props["Topic"] == {"Ref": "EventsTopic"}, name
                 assert "DeadLetterQueue" in function["Properties"], name
+                assert props["FilterPolicyScope"] == "MessageAttributes", name
+                assert props["FilterPolicy"], name
             if event["Type"] in ("SQS", "DynamoDB"):
                 assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
     stream = functions["OnTableChange"]["Properties"]["Events"]
@@ -82,7 +88,25 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(
     assert reader["Principal"] == {"Service": "cloudfront.amazonaws.com"}
     assert "SiteDistribution" in json.dumps(reader["Condition"])  # only our distribution
     assert {"SiteURL", "SiteBucketName", "SiteDistributionId", "EndpointURL"} <= set(sam["Outputs"])
+    assert not any(r["Type"] == "AWS::SecretsManager::Secret" for r in resources.values())
+    params = sam["Parameters"]
+    assert params["OptionalAlarms"]["Default"] == ("false" if stage == "prod" else "true")
+    assert params["TracingMode"]["Default"] == ("PassThrough" if stage == "prod" else "Active")
     alarms = [r for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    essential = {n for n, r in resources.items() if r in alarms and "Condition" not in r}
+    assert essential == {"EventsDeadLetterQueueAlarm", "ApiErrorsAlarm", "APIHandlerErrorsAlarm"}
+    assert len(alarms) <= 10  # the always-free tier's alarms, even with the optional ones
+    assert all(r.get("Condition", "WithOptionalAlarms") == "WithOptionalAlarms" for r in alarms)
+    (budget,) = [r for r in resources.values() if r["Type"] == "AWS::Budgets::Budget"]
+    alerts = budget["Properties"]["NotificationsWithSubscribers"]
+    assert [a["Notification"]["Threshold"] for a in alerts] == [50, 80, 100]
+    assert budget["Properties"]["Budget"]["BudgetLimit"]["Amount"] == {"Ref": "MonthlyBudget"}
+    filters = [r for r in resources.values() if r["Type"] == "AWS::Logs::MetricFilter"]
+    assert len(filters) <= 10 and all(
+        "Dimensions" not in f["Properties"]["MetricTransformations"][0] for f in filters
+    )
+    (query,) = [r for r in resources.values() if r["Type"] == "AWS::Logs::QueryDefinition"]
+    assert "by route" in query["Properties"]["QueryString"]
     watched = {a["Properties"]["MetricName"] for a in alarms}
     assert {
         "ApproximateNumberOfMessagesVisible",

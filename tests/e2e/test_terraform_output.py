@@ -70,8 +70,9 @@ def test_functions_are_wired_to_the_stack_with_least_privilege(
     for name, function in resources["aws_lambda_function"].items():
         env = function["environment"]["variables"]
         assert env["TABLE_NAME"] == "${aws_cloudformation_stack.resources.outputs.AppTable}", name
-        assert env["SIGNING_SECRET"].startswith("${data.aws_secretsmanager_secret_version"), name
-        assert function["tracing_config"] == {"mode": "Active"}, name
+        assert env["SIGNING_SECRET_PARAMETER"] == "${aws_ssm_parameter.signing.name}", name
+        assert function["tracing_config"] == {"mode": "${var.tracing_mode}"}, name
+        assert function["logging_config"]["log_group"].endswith("outputs.AppLogs}"), name
     for mapping in resources["aws_lambda_event_source_mapping"].values():
         assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
         assert mapping["event_source_arn"].startswith("${aws_cloudformation_stack.resources")
@@ -79,6 +80,7 @@ def test_functions_are_wired_to_the_stack_with_least_privilege(
         assert (
             subscription["topic_arn"] == "${aws_cloudformation_stack.resources.outputs.EventsTopic}"
         )
+        assert json.loads(subscription["filter_policy"]), subscription
     policy = json.loads(Path("templates/policy.json").read_text())
     for role, body in resources["aws_iam_role_policy"].items():
         document = json.loads(body["policy"])
@@ -98,9 +100,11 @@ def test_functions_are_wired_to_the_stack_with_least_privilege(
     assert "aws_api_gateway_rest_api" not in resources
     table = stack["Resources"]["AppTable"]["Properties"]
     assert table["DeletionProtectionEnabled"] is True  # prod
-    assert {"SiteDistribution", "SiteBucket", "ExportBucket", "SigningSecret"} <= set(
+    assert {"SiteDistribution", "SiteBucket", "ExportBucket", "AppLogs", "CostBudget"} <= set(
         stack["Resources"]
     )
+    assert resources["aws_ssm_parameter"]["signing"]["type"] == "SecureString"
+    assert tf["variable"]["optional_alarms"]["default"] == "false"  # prod
 
 
 def test_every_alarm_of_the_cloudformation_package_is_there(made: tuple[dict, dict, Path]) -> None:

@@ -138,3 +138,12 @@ def test_each_function_gets_only_what_it_uses() -> None:
     assert all("Logs" in sids for sids in functions.values())
     statements = {s["Sid"] for s in POLICY["Statements"]}
     assert {sid for sids in functions.values() for sid in sids} == statements
+
+
+def test_every_function_may_read_the_signing_secret_and_nothing_else_in_ssm() -> None:
+    """Every function builds the context, which needs the secret (an SSM SecureString)."""
+    (statement,) = [s for s in POLICY["Statements"] if s["Sid"] == "SigningSecret"]
+    assert statement["Action"] == ["ssm:GetParameter"]
+    assert statement["Resource"]["Fn::Sub"].endswith(":parameter/${AWS::StackName}/signing-secret")
+    assert all("SigningSecret" in sids for sids in POLICY["Functions"].values())
+    assert not any("secretsmanager" in json.dumps(s) for s in POLICY["Statements"])

@@ -1,11 +1,19 @@
-"""What a call costs: the messages each AWS call is billed as, and their price."""
+"""Each billing rule of chalicelib/pricing.py against AWS's own worked example or wording."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from chalicelib import pricing
 from chalicelib.aws import BILLED_PER_MESSAGE
-from chalicelib.pricing import PRICES, request_cost
+from chalicelib.pricing import PRICES, month_of, request_cost
+from tools.resources import ROOT
+
+TABLE = json.loads((ROOT / "templates" / "table.json").read_text())["Resources"]["AppTable"][
+    "Properties"
+]
 
 
 @pytest.mark.parametrize(
@@ -34,3 +42,122 @@ def test_messages_add_their_price() -> None:
     assert request_cost(0, 0, 1, api_gateway="rest") - request_cost(0, 0, 1) == pytest.approx(
         2.50 / 1e6
     )
+
+
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html
+def test_item_size_follows_dynamodbs_formula() -> None:
+    # strings: name + UTF-8 bytes ("é" is two bytes)
+    assert pricing.item_size({"title": {"S": "café"}}) == 5 + 5
+    # numbers: name + 1 byte per two significant digits + 1 (zeroes trimmed)
+    assert pricing.item_size({"votes": {"N": "1.0500"}}) == 5 + 2 + 1  # "105": 3 digits
+    assert pricing.item_size({"n": {"N": "12345678"}}) == 1 + 4 + 1
+    # null and Boolean: name + 1
+    assert pricing.item_size({"ok": {"BOOL": True}, "x": {"NULL": True}}) == 3 + 2
+    # list and map: name + 3 + each element and 1 byte per element
+    assert pricing.item_size({"tags": {"L": [{"S": "ui"}, {"S": "api"}]}}) == 4 + 3 + 3 + 4
+    assert pricing.item_size({"m": {"M": {"a": {"S": "xy"}}}}) == 1 + 3 + (1 + 2 + 1)
+    assert pricing.item_size({"e": {"M": {}}}) == 1 + 3
+
+
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html
+def test_units_round_up_per_4_kb_read_and_1_kb_write() -> None:
+    # "a 3.5 KB item": 4 write units, 8 in a transaction; reading it: 1 (strong), 0.5
+    assert pricing.write_units(3584) == 4 and pricing.write_units(3584, transactional=True) == 8
+    assert pricing.read_units(3584, consistent=True) == 1
+    assert pricing.read_units(3584) == 0.5
+    # an 8 KB item read strongly consistent is 2 units; transactional 4
+    assert pricing.read_units(8192, consistent=True) == 2
+    assert pricing.read_units(8192, transactional=True) == 4
+    assert pricing.write_units(10) == 1  # even a tiny write is a whole unit
+
+
+def _request(top: int, description: int = 2000) -> dict:
+    return {
+        "pk": {"S": "T#acme#A#web"},
+        "sk": {"S": "R#01HZX0000000000000000000"},
+        "lk": {"S": "T#acme#A#web#S#open"},
+        "top": {"N": str(top)},
+        "title": {"S": "Dark mode"},
+        "description": {"S": "d" * description},
+        "tags": {"L": [{"S": "ui"}, {"S": "api"}, {"S": "mobile"}]},
+        "votes": {"N": str(top)},
+    }
+
+
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Writes
+def test_a_vote_on_a_wide_request_is_21_units_as_issue_12_counted() -> None:
+    """The request item (2 KB description, 3 tags) gets a vote in a transaction: the table
+    3 units x 2, byStatus 3 (its key stays), byTop and byStatusTop 3 + 3 each (``top``
+    moves: a delete and a put), byUser nothing (no ``uk``)."""
+    units = pricing.item_write_units(_request(4), _request(5), TABLE, transactional=True)
+    assert units == {"table": 6, "byStatus": 3, "byTop": 6, "byStatusTop": 6}
+    assert sum(units.values()) == 21
+
+
+def test_an_item_entering_or_leaving_an_index_is_one_write_there() -> None:
+    item = {"pk": {"S": "T#a#U#1"}, "sk": {"S": "V#1"}, "uk": {"S": "T#a#U#1"}}
+    assert pricing.item_write_units(None, item, TABLE) == {"table": 1, "byUser": 1}
+    assert pricing.item_write_units(item, None, TABLE) == {"table": 1, "byUser": 1}
+    # a change outside a KEYS_ONLY index's keys leaves the index alone
+    changed = {**item, "note": {"S": "x"}}
+    assert pricing.item_write_units(item, changed, TABLE) == {"table": 1}
+
+
+# https://aws.amazon.com/lambda/pricing/ , Example 2
+def test_lambda_example_128_mb_30_million_calls_of_200_ms() -> None:
+    gb_seconds = 30e6 * 0.2 * 128 / 1024
+    assert gb_seconds == 750_000
+    with_free = month_of("lambda_gb_second", gb_seconds, True) + month_of(
+        "lambda_request", 30e6, True
+    )
+    assert with_free == pytest.approx(5.83 + 5.80, abs=0.01)  # $11.63
+    assert pricing.lambda_cost(30e6, 200, 128) == pytest.approx(12.50 + 6.00, abs=0.01)
+    assert pricing.lambda_cost(1, 0.2) == pricing.lambda_cost(1, 1)  # rounded up to 1 ms
+
+
+# https://aws.amazon.com/api-gateway/pricing/ : HTTP APIs are metered in 512 KB increments
+def test_http_api_calls_are_metered_in_512_kb_increments() -> None:
+    assert pricing.http_api_requests(512 * 1024) == 1
+    assert pricing.http_api_requests(513 * 1024) == 2
+    assert 100e6 * PRICES["apigw_http_request"] == pytest.approx(100.0)
+
+
+# https://aws.amazon.com/sns/faqs/ : "a single API call with a 256KB payload will be billed
+# as four requests"; the same 64 KB rule for SQS (https://aws.amazon.com/sqs/pricing/)
+def test_sns_and_sqs_bill_each_64_kb_chunk() -> None:
+    assert pricing.message_requests(256 * 1024) == 4
+    assert pricing.message_requests(64 * 1024 + 1) == 2
+    assert pricing.message_requests(300) == 1
+
+
+# https://aws.amazon.com/cloudwatch/pricing/ : 10 instances x 5 custom metrics = 50 metrics,
+# $15.00 a month; 1 GB of logs a day = 30 GB, the first 5 GB free, $12.50; 10 alarms free
+def test_cloudwatch_metrics_logs_and_alarms() -> None:
+    assert month_of("cloudwatch_metric_month", 10 * 5) == pytest.approx(15.00)
+    assert month_of("logs_gb", 30, free_tier=True) == pytest.approx(12.50)
+    assert month_of("alarm_month", 15, free_tier=True) == pytest.approx(0.50)
+    assert month_of("alarm_month", 3) == pytest.approx(0.30)
+
+
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+def test_a_log_line_weighs_its_bytes_and_26_more() -> None:
+    assert pricing.log_event_bytes('{"route":"vote"}') == 16 + 26
+    assert pricing.log_event_bytes("é") == 2 + 26
+
+
+# https://aws.amazon.com/xray/pricing/ , Example 1: 2,000 requests an hour at 10 % is
+# 148,800 traces in 31 days; 48,800 above the free 100,000: $0.24
+def test_xray_example_and_the_default_sampling_rule() -> None:
+    recorded = 2000 * 24 * 31 * 0.10
+    assert recorded == pytest.approx(148_800)
+    assert month_of("xray_trace", recorded, free_tier=True) == pytest.approx(0.244)
+    # the default rule: the first request each second and 5 % of the rest
+    month = pricing.SECONDS_A_MONTH
+    assert pricing.xray_traces(0.5 * month) == pytest.approx(0.5 * month)  # all of them
+    assert pricing.xray_traces(10 * month) == pytest.approx(month + 0.05 * 9 * month)
+
+
+# https://aws.amazon.com/secrets-manager/pricing/ ; https://aws.amazon.com/systems-manager/pricing/
+def test_a_secret_costs_40_cents_a_month_and_a_standard_parameter_nothing() -> None:
+    assert month_of("secret_month", 1) == pytest.approx(0.40)
+    assert month_of("ssm_standard_parameter_month", 1) == 0
