@@ -3,7 +3,14 @@
 - the table's stream (moto's ``dynamodbstreams``) -> ``on_table_change``, in batches;
 - the events topic -> one SQS queue per SNS consumer (moto delivers inside ``publish``) ->
   that consumer, one message per call, retried until it lands in a dead-letter queue;
-- the webhook queue -> ``deliver_webhooks``, honouring visibility timeouts and redrive.
+- the webhook queue -> ``deliver_webhooks``, honouring visibility timeouts and redrive;
+- the jobs queue -> ``run_jobs``.
+
+``start()`` gives each of those sources its own worker thread, as Lambda runs one poller per
+event source mapping: a slow or failing consumer holds up only itself. Tests call ``step()``
+or ``drain()`` instead, on their own thread. The stream worker keeps a checkpoint (the last
+sequence number it handled) and can first replay records an earlier run left unhandled, so
+the local stack resumes its stream across a restart (see ``tools/snapshot.py``).
 
 moto's stream records lack ``eventSourceARN`` and carry a datetime: they are converted to
 Lambda's shape here. Development only: never imported by app.py.
@@ -12,9 +19,12 @@ Lambda's shape here. Development only: never imported by app.py.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 __all__ = ["EventRunner"]
@@ -27,6 +37,8 @@ SNS_CONSUMERS = (
     "search_on_event",
 )
 LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
+IDLE_WAIT = (0.05, 0.5)  # a worker that found nothing waits longer each time, up to this
+SHARD_CHECK_SECONDS = 5.0  # how often the stream worker looks for new shards
 
 
 class _Context:
@@ -50,9 +62,14 @@ class EventRunner:
     jobs_queue_url: str = ""
     consumer_queues: dict[str, str] = field(default_factory=dict)
     dead_letter_url: str = ""
+    wait_seconds: int = 0  # SQS long polling for workers; 0 keeps step() non-blocking
+    checkpoints: dict[str, int] = field(default_factory=dict)  # shard -> last handled seq
     _iterators: dict[str, str] = field(default_factory=dict)
+    _replay: list[dict[str, Any]] = field(default_factory=list)
+    _shards_checked: float = 0.0
+    _position: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None  # set by whoever runs ``run_forever``
+    threads: list[threading.Thread] = field(default_factory=list)
 
     # ------------------------------------------------------------ setup
 
@@ -88,6 +105,16 @@ class EventRunner:
         """Begin after what the table already holds (restored data makes no events)."""
         self._open_shards("LATEST")
 
+    def replay(self, records: list[dict[str, Any]]) -> None:
+        """Records an earlier run saved unhandled: the stream worker handles them first."""
+        with self._position:
+            self._replay = list(records)
+
+    def position(self) -> tuple[dict[str, int], list[dict[str, Any]]]:
+        """The checkpoints and the records still to replay, read together (for a snapshot)."""
+        with self._position:
+            return dict(self.checkpoints), list(self._replay)
+
     def _open_shards(self, position: str) -> None:
         from chalicelib import aws
 
@@ -101,14 +128,18 @@ class EventRunner:
 
     # ------------------------------------------------------------ one pass
 
+    def sources(self) -> dict[str, Callable[[], int]]:
+        """Each event source by name, as a call that feeds it once and says how much moved."""
+        found: dict[str, Callable[[], int]] = {"stream": self._stream}
+        found |= {name: partial(self._sns_consumer, name) for name in SNS_CONSUMERS}
+        found["webhooks"] = partial(self._sqs_worker, self.webhook_queue_url, "deliver_webhooks")
+        if self.jobs_queue_url:
+            found["jobs"] = partial(self._sqs_worker, self.jobs_queue_url, "run_jobs")
+        return found
+
     def step(self) -> int:
         """Feed every source once; returns how many records or messages were handled."""
-        return (
-            self._stream()
-            + sum(self._sns_consumer(n) for n in SNS_CONSUMERS)
-            + self._sqs_worker(self.webhook_queue_url, "deliver_webhooks")
-            + (self._sqs_worker(self.jobs_queue_url, "run_jobs") if self.jobs_queue_url else 0)
-        )
+        return sum(feed() for feed in self.sources().values())
 
     def drain(self, timeout: float = 30.0) -> None:
         """Run until nothing moves and no message is waiting out a retry delay."""
@@ -140,20 +171,40 @@ class EventRunner:
             )
         )
 
-    def run_forever(self, interval: float = 0.3) -> None:
-        import logging
+    def start(self) -> None:
+        """One daemon thread per event source; ``stop()`` then ``join()`` ends them."""
+        for name, feed in self.sources().items():
+            thread = threading.Thread(
+                target=self._work, args=(name, feed), daemon=True, name=f"events-{name}"
+            )
+            thread.start()
+            self.threads.append(thread)
 
+    def _work(self, name: str, feed: Callable[[], int]) -> None:
+        """Feed one source until stopped; a failed pass is retried, as Lambda would."""
         log = logging.getLogger("featureboard.runner")
+        idle = IDLE_WAIT[0]
         while not self._stop.is_set():
             try:
-                if not self.step():
-                    self._stop.wait(interval)
-            except Exception:  # the runner must outlive one bad pass, as Lambda would
-                log.exception("event runner pass failed")
+                moved = feed()
+            except Exception as exc:
+                log.warning("%s: pass failed (%s); retrying", name, str(exc)[:200])
                 self._stop.wait(1)
+                continue
+            if moved:
+                idle = IDLE_WAIT[0]
+            else:
+                self._stop.wait(idle)
+                idle = min(idle * 2, IDLE_WAIT[1])
 
     def stop(self) -> None:
         self._stop.set()
+
+    def join(self, timeout: float = 30.0) -> None:
+        """Wait for every worker to finish the batch it is on."""
+        deadline = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     # ------------------------------------------------------------ sources
 
@@ -161,7 +212,11 @@ class EventRunner:
         import app as handlers
         from chalicelib import aws
 
-        self._open_shards("TRIM_HORIZON")  # shards created since start begin at their start
+        if self._replay:
+            return self._replay_some()
+        if time.monotonic() - self._shards_checked > SHARD_CHECK_SECONDS:
+            self._open_shards("TRIM_HORIZON")  # shards created since start begin at their start
+            self._shards_checked = time.monotonic()
         streams, handled = aws.client("dynamodbstreams"), 0
         for shard, iterator in list(self._iterators.items()):
             if not iterator:
@@ -169,13 +224,33 @@ class EventRunner:
             page = streams.get_records(ShardIterator=iterator, Limit=100)
             records = [self._lambda_record(r) for r in page["Records"]]
             if records:
-                result = handlers.on_table_change({"Records": records}, _Context())
-                failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
-                if failed:  # Lambda retries the batch from the first failure: so do we
-                    raise RuntimeError(f"{len(failed)} stream records failed; will retry")
+                self._handle(handlers.on_table_change, records)
                 handled += len(records)
-            self._iterators[shard] = page.get("NextShardIterator")
+            with self._position:
+                if records:
+                    self.checkpoints[shard] = max(
+                        int(r["dynamodb"]["SequenceNumber"]) for r in records
+                    )
+                self._iterators[shard] = page.get("NextShardIterator")
         return handled
+
+    def _replay_some(self) -> int:
+        """Handle the next 100 saved records; they leave the list only once handled."""
+        import app as handlers
+
+        with self._position:
+            batch = [self._lambda_record(r) for r in self._replay[:100]]
+        self._handle(handlers.on_table_change, batch)
+        with self._position:
+            del self._replay[: len(batch)]
+        return len(batch)
+
+    @staticmethod
+    def _handle(handler: Any, records: list[dict[str, Any]]) -> None:
+        result = handler({"Records": records}, _Context())
+        failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        if failed:  # Lambda retries the batch from the first failure: so do we
+            raise RuntimeError(f"{len(failed)} stream records failed; will retry")
 
     def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
         data = dict(record["dynamodb"])
@@ -199,7 +274,7 @@ class EventRunner:
             .receive_message(
                 QueueUrl=queue_url,
                 MaxNumberOfMessages=limit,
-                WaitTimeSeconds=0,
+                WaitTimeSeconds=self.wait_seconds,
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
             )
