@@ -18,6 +18,7 @@ Lambda's shape here. Development only: never imported by app.py.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -39,6 +40,16 @@ SNS_CONSUMERS = (
 LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
 IDLE_WAIT = (0.05, 0.5)  # a worker that found nothing waits longer each time, up to this
 SHARD_CHECK_SECONDS = 5.0  # how often the stream worker looks for new shards
+
+
+@functools.lru_cache(maxsize=64)
+def _queue_arn(queue_url: str) -> str:
+    """A queue's ARN never changes: asked once per queue, not once per batch."""
+    from chalicelib import aws
+
+    return aws.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
 
 
 class _Context:
@@ -63,10 +74,12 @@ class EventRunner:
     consumer_queues: dict[str, str] = field(default_factory=dict)
     dead_letter_url: str = ""
     wait_seconds: int = 0  # SQS long polling for workers; 0 keeps step() non-blocking
+    on_consumed: Callable[[str, dict[str, Any]], None] | None = None  # (consumer, SNS note)
     checkpoints: dict[str, int] = field(default_factory=dict)  # shard -> last handled seq
     _iterators: dict[str, str] = field(default_factory=dict)
     _replay: list[dict[str, Any]] = field(default_factory=list)
     _shards_checked: float = 0.0
+    _caught_up: bool = False  # the last stream read found nothing new
     _position: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
@@ -95,11 +108,7 @@ class EventRunner:
 
     @staticmethod
     def _arn(queue_url: str) -> str:
-        from chalicelib import aws
-
-        return aws.client("sqs").get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
+        return _queue_arn(queue_url)
 
     def start_at_latest(self) -> None:
         """Begin after what the table already holds (restored data makes no events)."""
@@ -171,6 +180,21 @@ class EventRunner:
             )
         )
 
+    def settled(self) -> bool:
+        """Nothing left to do: no record to replay, the stream read to its end, every queue
+        empty (none waiting, none in flight). For "ready" after a start."""
+        from chalicelib import aws
+
+        if self._replay or not self._caught_up:
+            return False
+        sqs = aws.client("sqs")
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        for url in (*self.consumer_queues.values(), self.webhook_queue_url):
+            counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+            if any(int(counts[n]) for n in names):
+                return False
+        return self._caught_up
+
     def start(self) -> None:
         """One daemon thread per event source; ``stop()`` then ``join()`` ends them."""
         for name, feed in self.sources().items():
@@ -226,6 +250,7 @@ class EventRunner:
             if records:
                 self._handle(handlers.on_table_change, records)
                 handled += len(records)
+            self._caught_up = not records
             with self._position:
                 if records:
                     self.checkpoints[shard] = max(
@@ -281,16 +306,22 @@ class EventRunner:
             .get("Messages", [])
         )
 
-    def _delete(self, queue_url: str, receipt: str) -> None:
+    def _delete(self, queue_url: str, receipts: list[str]) -> None:
+        """Delete handled messages, ten to a call (one call per message costs the runner)."""
         from chalicelib import aws
 
-        aws.client("sqs").delete_message(QueueUrl=queue_url, ReceiptHandle=receipt)
+        for start in range(0, len(receipts), 10):
+            entries = [
+                {"Id": str(n), "ReceiptHandle": r}
+                for n, r in enumerate(receipts[start : start + 10])
+            ]
+            aws.client("sqs").delete_message_batch(QueueUrl=queue_url, Entries=entries)
 
     def _sns_consumer(self, name: str) -> int:
         import app as handlers
 
         url = self.consumer_queues[name]
-        messages = self._receive(url, 10)
+        messages, done = self._receive(url, 10), []
         for message in messages:
             note = json.loads(message["Body"])
             event = {
@@ -307,7 +338,10 @@ class EventRunner:
                 getattr(handlers, name)(event, _Context())
             except Exception:  # left in its queue: it comes back, then goes to the DLQ
                 continue
-            self._delete(url, message["ReceiptHandle"])
+            done.append(message["ReceiptHandle"])
+            if self.on_consumed is not None:
+                self.on_consumed(name, note)
+        self._delete(url, done)
         return len(messages)
 
     def fire(self, schedule: str) -> Any:
@@ -351,7 +385,7 @@ class EventRunner:
         ]
         result = getattr(handlers, handler)({"Records": records}, _Context()) or {}
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
-        for record in records:
-            if record["messageId"] not in failed:
-                self._delete(queue_url, record["receiptHandle"])
+        self._delete(
+            queue_url, [r["receiptHandle"] for r in records if r["messageId"] not in failed]
+        )
         return len(records)

@@ -42,6 +42,7 @@ LOCAL_DIR = Path(os.environ.get("FEATUREBOARD_LOCAL_DIR", ROOT / ".local"))
 STACK_FILE = LOCAL_DIR / "stack.json"
 CREDENTIALS_FILE = LOCAL_DIR / "credentials.json"
 STATE_FILE = LOCAL_DIR / "table.jsonl"
+EVENTS_FILE = LOCAL_DIR / "events.jsonl"  # each consumed event and how long it took
 REGION = "us-east-1"
 SNAPSHOT_SECONDS = float(os.environ.get("FEATUREBOARD_SNAPSHOT_SECONDS", "2"))
 
@@ -350,9 +351,37 @@ def _start_runner(made: dict[str, str]) -> Any:
         made["WEBHOOK_QUEUE_URL"],
         made["JOBS_QUEUE_URL"],
         wait_seconds=1,  # long polling: a message is handled as soon as it lands
+        on_consumed=_event_timer(EVENTS_FILE),
     )
     runner.subscribe()
     return runner
+
+
+def _event_timer(path: Path) -> Callable[[str, dict[str, Any]], None]:
+    """Writes one line per consumed event: which consumer, what it was about, and the time
+    from the write that caused it (the event's ``createdMs``) to the end of the consumer.
+    `make bench` reads it; the file starts empty with each start."""
+    path.write_text("")
+    lock = threading.Lock()
+
+    def consumed(consumer: str, note: dict[str, Any]) -> None:
+        try:
+            event = json.loads(note["Message"])
+        except (KeyError, ValueError):
+            return
+        data = event.get("data", {})
+        subject = (data.get("request") or data.get("feedback") or {}).get("id")
+        line = {
+            "consumer": consumer,
+            "type": event.get("type"),
+            "subject": subject,
+            "quiet": bool(event.get("quiet")),
+            "ms": round(time.time() * 1000 - event.get("createdMs", 0)),
+        }
+        with lock, path.open("a") as out:
+            out.write(json.dumps(line) + "\n")
+
+    return consumed
 
 
 @dataclass
@@ -549,6 +578,7 @@ def _start(
     assert chalice.stdout is not None
     threading.Thread(target=_relay, args=(chalice.stdout,), daemon=True, name="api-log").start()
     wait_for_health(f"{api}/health", process=chalice)
+    _settle(runner)
     if keeper is not None:
         keeper.save()  # the seed and the new keys are on disk before anyone is told of them
     print(
@@ -571,6 +601,19 @@ def _start(
         flush=True,
     )
     return chalice
+
+
+def _settle(runner: Any, timeout: float = 180.0) -> None:
+    """Wait for the seed's (or the restored backlog's) events to be handled, so "ready"
+    means a new write is not queued behind them; past ``timeout`` say so and go on."""
+    deadline = time.monotonic() + timeout
+    calm = 0
+    while calm < 2:
+        calm = calm + 1 if runner.settled() else 0
+        if time.monotonic() > deadline:
+            print("the event pipeline is still busy; the stack is ready anyway", flush=True)
+            return
+        time.sleep(0.25)
 
 
 def _stop_process(process: subprocess.Popen[bytes]) -> None:
