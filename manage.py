@@ -166,11 +166,18 @@ def key_revoke(tenant_id: str, key_id: str, as_json: bool) -> None:
 @click.option("--tenant", "tenant_id", default="demo", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def seed(tenant_id: str, as_json: bool) -> None:
-    """Create a demo tenant with an app `web`, requests, votes, comments and feedback."""
+    """Create a demo tenant with an app `web`, requests, votes, comments and feedback
+    (on an emulator quietly, as `import` loads: no email or webhook goes out)."""
     from tools.seed import seed_demo
 
+    ctx = _context()
     made = _guard(
-        lambda: seed_demo(_context(), tenant_id, progress=lambda m: click.echo(m, err=True))
+        lambda: seed_demo(
+            ctx,
+            tenant_id,
+            progress=lambda m: click.echo(m, err=True),
+            quiet=bool(ctx.settings.aws_endpoint_url),  # a scratch table: fine on an emulator
+        )
     )
     _emit(made, as_json, json.dumps(made, indent=2))
 

@@ -223,3 +223,40 @@ def test_restart_resumes_the_stream_where_consumers_stopped(tmp_path: Path) -> N
     finally:
         receiver.server.shutdown()
         stack.stop()
+
+
+def test_local_aws_command_serves_the_patched_moto_alone_and_stops(tmp_path: Path) -> None:
+    import boto3
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
+    env["FEATUREBOARD_LOCAL_DIR"] = str(tmp_path)
+    with (tmp_path / "aws.log").open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "local", "aws", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+        def answers() -> bool:
+            try:
+                return isinstance(client.list_tables()["TableNames"], list)
+            except Exception:
+                return False
+
+        wait_until(answers, timeout=60, what="the local AWS answers")
+        assert "patched" in (tmp_path / "aws.log").read_text()
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    assert not processes_of(tmp_path)
