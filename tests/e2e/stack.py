@@ -68,7 +68,7 @@ class LocalStack:
                 start_new_session=True,
             )
         try:
-            wait_for_health(f"http://127.0.0.1:{self.port}/v1/health", timeout=120)
+            wait_for_health(f"http://127.0.0.1:{self.port}/v1/health", timeout=240)
         except TimeoutError:
             self.process.kill()
             self.process.wait(timeout=30)
