@@ -396,19 +396,26 @@ class Keeper:
     _last: Any = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _mirror: Any = None
+
+    def __post_init__(self) -> None:
+        from .snapshot import Mirror
+
+        self._mirror = Mirror(self.table)
 
     def save(self, force: bool = False) -> int | None:
-        from .snapshot import capture, fingerprint, write_snapshot
+        """Write a snapshot if anything changed since the last (or ``force``); item count."""
+        from .snapshot import fingerprint, write_snapshot
 
         with self._lock:
             seen = fingerprint(self.table)
             if seen == self._last and not force:
                 return None
             checkpoints, replay = self.runner.position()
-            snapshot = capture(self.table, checkpoints, replay)
+            snapshot = self._mirror.capture(checkpoints, replay)
             write_snapshot(self.path, snapshot)
             self._last = seen
-            return len(snapshot.items)
+            return len(snapshot.item_lines)
 
     def start(self) -> None:
         def loop() -> None:

@@ -12,7 +12,7 @@ stopped, as Lambda's event source mappings do after an outage:
   with the delay it still had to wait.
 
 The three are taken in an order that loses nothing: the checkpoint first, then the queues,
-then items and stream together under the patched table lock. Whatever was consumed before
+then the stream under the patched table lock (the items are the stream's records folded). Whatever was consumed before
 the queues were read has its effect in the items read after; whatever was not is in the
 snapshot and runs again. Consumers are idempotent on the event id (derived from the
 record's ``eventID``, which the replay keeps), so running again is harmless.
@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "Mirror",
     "Snapshot",
-    "capture",
     "fingerprint",
     "read_snapshot",
     "restore_messages",
@@ -50,9 +50,11 @@ class Snapshot:
     items: list[dict[str, Any]] = field(default_factory=list)
     records: list[dict[str, Any]] = field(default_factory=list)  # stream records not handled
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by queue name
+    item_lines: list[str] = field(default_factory=list)  # items already encoded, as written
 
     def lines(self) -> Iterator[str]:
         yield json.dumps({"format": FORMAT, "saved": time.time()})
+        yield from self.item_lines
         for item in self.items:
             yield json.dumps({"item": item})
         for record in self.records:
@@ -183,27 +185,51 @@ def fingerprint(table_name: str) -> tuple[Any, ...]:
     return writes, queues
 
 
-def capture(table_name: str, checkpoints: dict[str, int], replay: list[dict[str, Any]]) -> Snapshot:
-    """Everything of this process's moto that a restart needs (see the module's docstring).
+class Mirror:
+    """The table as its stream tells it, kept up to date between snapshots.
 
-    ``checkpoints`` is the stream worker's last handled sequence number per shard and
-    ``replay`` the records of an earlier snapshot it has not replayed yet, both read by the
-    caller before this call.
+    Every write to the stack's table since moto made it (the restore's own puts included)
+    is a stream record carrying the item's new image, so folding the records in order gives
+    the table without scanning it. A snapshot then holds moto's lock only to take the new
+    records, not to copy thousands of items (which would stall every request meanwhile),
+    and only changed items are encoded again.
     """
-    from .moto_patches import LOCK
 
-    now_ms = time.time() * 1000
-    messages = {
-        q.name: [_message(m, now_ms) for m in list(q._messages)] for q in _queues() if q._messages
-    }
-    with LOCK:
-        table = _table(table_name)
-        items = [item.to_json()["Attributes"] for item in table.all_items()]
-        shard = table.stream_shard
-        after = checkpoints.get(shard.id, shard.starting_sequence_number - 1)
-        start = max(0, after + 1 - shard.starting_sequence_number)
-        records = [_portable(r.to_json()) for r in shard.items[start:]]
-    return Snapshot(items, [*replay, *records], messages)
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+        self._lines: dict[str, str] = {}  # item key -> its snapshot line
+        self._applied = 0  # how many of the shard's records are folded in
+
+    def capture(self, checkpoints: dict[str, int], replay: list[dict[str, Any]]) -> Snapshot:
+        """Everything a restart needs (see the module's docstring).
+
+        ``checkpoints`` is the stream worker's last handled sequence number per shard and
+        ``replay`` the records of an earlier snapshot it has not replayed yet, both read by
+        the caller before this call.
+        """
+        from .moto_patches import LOCK
+
+        now_ms = time.time() * 1000
+        messages = {
+            q.name: [_message(m, now_ms) for m in list(q._messages)]
+            for q in _queues()
+            if q._messages
+        }
+        with LOCK:  # records never change once written: references are enough
+            shard = _table(self.table_name).stream_shard
+            fresh = shard.items[self._applied :]
+            after = checkpoints.get(shard.id, shard.starting_sequence_number - 1)
+            pending = shard.items[max(0, after + 1 - shard.starting_sequence_number) :]
+        for record in fresh:
+            data = record.record["dynamodb"]
+            key = json.dumps(data["Keys"], sort_keys=True)
+            if record.record["eventName"] == "REMOVE":
+                self._lines.pop(key, None)
+            elif "NewImage" in data:
+                self._lines[key] = json.dumps({"item": data["NewImage"]})
+        self._applied += len(fresh)
+        records = [_portable(r.record) for r in pending]
+        return Snapshot([], [*replay, *records], messages, list(self._lines.values()))
 
 
 def _portable(record: dict[str, Any]) -> dict[str, Any]:

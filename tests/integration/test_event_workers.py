@@ -64,3 +64,46 @@ def test_a_stuck_consumer_holds_up_only_itself(
         assert {t.name for t in workers.threads} >= {"events-stream", "events-email_on_event"}
     finally:
         release.set()
+
+
+def test_a_snapshot_holds_exactly_what_the_table_holds(aws_mock: dict[str, str]) -> None:
+    """The snapshot folds the stream instead of scanning: it must end up equal to a scan."""
+    import json
+    import uuid
+
+    from chalicelib import aws
+    from tools.resources import ensure_table
+    from tools.snapshot import Mirror
+
+    client, name = aws.client("dynamodb"), f"mirror-{uuid.uuid4().hex[:8]}"
+    ensure_table(client, name)
+    try:
+        mirror = Mirror(name)
+        for n in range(60):
+            item = {"pk": {"S": f"T#m#{n}"}, "sk": {"S": "x"}, "n": {"N": str(n)}}
+            client.put_item(TableName=name, Item=item)
+        mirror.capture({}, [])
+        key = {"pk": {"S": "T#m#5"}, "sk": {"S": "x"}}
+        client.update_item(
+            TableName=name,
+            Key=key,
+            UpdateExpression="SET tag = :t",
+            ExpressionAttributeValues={":t": {"S": "changed"}},
+        )
+        client.update_item(
+            TableName=name,
+            Key={"pk": {"S": "T#m#new"}, "sk": {"S": "x"}},
+            UpdateExpression="ADD c :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+        )
+        client.delete_item(TableName=name, Key={"pk": {"S": "T#m#7"}, "sk": {"S": "x"}})
+        snapshot = mirror.capture({}, [])
+        scanned = client.scan(TableName=name)["Items"]
+
+        def canonical(items: list[dict[str, Any]]) -> list[str]:
+            return sorted(json.dumps(i, sort_keys=True) for i in items)
+
+        folded = [json.loads(line)["item"] for line in snapshot.item_lines]
+        assert canonical(folded) == canonical(scanned) and len(scanned) == 60
+    finally:
+        client.delete_table(TableName=name)
