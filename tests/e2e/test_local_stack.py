@@ -22,6 +22,7 @@ from tools.local_stack import free_port
 from tools.resources import ROOT
 
 SEEDED = 39  # tools/seed.py's requests
+BANNER_END = "Ctrl-C stops everything"  # the banner's last line
 
 
 def wait_until(check: Callable[[], Any], timeout: float = 180, what: str = "condition") -> Any:
@@ -83,6 +84,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
         api = Api(base_url=f"http://127.0.0.1:{stack.port}")
         admin = credentials(stack.folder)["adminKey"]
         wait_until(lambda: counted_requests(api, admin) == SEEDED, what="the seed is counted")
+        wait_until(lambda: BANNER_END in stack.log.read_text(), what="the banner is printed")
         yield stack
     finally:
         stack.stop()
@@ -103,7 +105,7 @@ def test_the_banner_comes_last_and_requests_log_one_short_line(running: LocalSta
         return text if "/v1/apps/{appId}/requests 200" in text else None
 
     log = wait_until(logged, timeout=30, what="the request is logged")
-    after = log.split("Ctrl-C stops everything", 1)[1].splitlines()[1:]
+    after = log.split(BANNER_END, 1)[1].splitlines()[1:]
     assert after, log[-2000:]
     for line in after:  # only requests since the banner, one short line each
         method, route, status, *_ = line.split()
