@@ -224,11 +224,26 @@ def port_holder(port: int) -> str | None:
         for fd in fds:
             try:
                 if os.readlink(fd) in inodes:
-                    command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-                    return f"pid {proc.name} ({command.strip()[:120]})"
+                    return _describe(proc) + _started_by(proc)
             except OSError:
                 continue
     return "another process (its pid is not visible to this user)"
+
+
+def _describe(proc: Path) -> str:
+    command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    return f"pid {proc.name} ({command[:120]})"
+
+
+def _started_by(proc: Path) -> str:
+    """ ", started by pid N (… manage.py local run)" when a stack owns the process."""
+    try:
+        parent = Path("/proc") / (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
+        if b"manage.py" in (parent / "cmdline").read_bytes():
+            return f", started by the stack {_describe(parent)}"
+    except (OSError, IndexError):
+        pass
+    return ""
 
 
 class PortTaken(RuntimeError):
@@ -239,15 +254,16 @@ def check_ports(ports: dict[str, int]) -> None:
     """Refuse to start on a held port, and say who holds it, before anything starts."""
     for name, port in ports.items():
         holder = port_holder(port)
-        if holder is not None:
-            raise PortTaken(
-                f"port {port} ({name}) is in use by {holder}. An old stack still running? "
-                f"Stop it (kill {holder.split()[1]}) or pick other ports with "
-                "PORT / STATIC_PORT / DEMO_PORT."
-                if holder.startswith("pid ")
-                else f"port {port} ({name}) is in use by {holder}; "
-                "pick other ports with PORT / STATIC_PORT / DEMO_PORT."
-            )
+        if holder is None:
+            continue
+        pids = re.findall(r"pid (\d+)", holder)  # the stack that owns it comes last
+        advice = (
+            f"An old stack still running? Stop it (kill {pids[-1]}) or pick" if pids else "Pick"
+        )
+        raise PortTaken(
+            f"port {port} ({name}) is in use by {holder}. "
+            f"{advice} other ports with PORT / STATIC_PORT / DEMO_PORT."
+        )
 
 
 def _stop_when_orphaned(stop: threading.Event) -> None:
