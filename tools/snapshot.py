@@ -12,9 +12,9 @@ stopped, as Lambda's event source mappings do after an outage:
   with the delay it still had to wait.
 
 The three are taken in an order that loses nothing: the checkpoint first, then the queues,
-then the stream under the patched table lock (the items are the stream's records folded). Whatever was consumed before
-the queues were read has its effect in the items read after; whatever was not is in the
-snapshot and runs again. Consumers are idempotent on the event id (derived from the
+then the stream under the patched table lock (the items are the stream's records folded).
+Whatever was consumed before the queues were read has its effect in the items read after;
+whatever was not is in the snapshot and runs again. Consumers are idempotent on the event id (derived from the
 record's ``eventID``, which the replay keeps), so running again is harmless.
 
 The file is written beside its final name, flushed to disk, then renamed over it: a save
