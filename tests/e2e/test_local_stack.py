@@ -136,15 +136,19 @@ def test_manage_says_start_make_run_when_the_stack_is_down(tmp_path: Path) -> No
 def test_killed_stack_keeps_writes_from_before_the_kill(tmp_path: Path) -> None:
     stack = LocalStack.on_free_ports(tmp_path)
     stack.start()
-    api = Api(base_url=f"http://127.0.0.1:{stack.port}")
-    admin = credentials(tmp_path)["adminKey"]
-    made = api.post("/v1/apps/web/requests", key=admin, body={"title": "Written before a crash"})
-    assert made.status == 201
-    snapshot = tmp_path / "table.jsonl"
-    wait_until(
-        lambda: made.body["id"] in snapshot.read_text(), timeout=60, what="a snapshot has it"
-    )
-    stack.kill()
+    try:
+        api = Api(base_url=f"http://127.0.0.1:{stack.port}")
+        admin = credentials(tmp_path)["adminKey"]
+        made = api.post(
+            "/v1/apps/web/requests", key=admin, body={"title": "Written before a crash"}
+        )
+        assert made.status == 201
+        snapshot = tmp_path / "table.jsonl"
+        wait_until(
+            lambda: made.body["id"] in snapshot.read_text(), timeout=60, what="a snapshot has it"
+        )
+    finally:
+        stack.kill()  # on success as the crash under test; on failure to leave nothing behind
     wait_until(lambda: not stack.processes(), timeout=30, what="no process of the stack is left")
 
     stack.start()  # the ports are free again: the old children are gone
