@@ -145,7 +145,9 @@ def test_killed_stack_keeps_writes_from_before_the_kill(tmp_path: Path) -> None:
         assert made.status == 201
         snapshot = tmp_path / "table.jsonl"
         wait_until(
-            lambda: made.body["id"] in snapshot.read_text(), timeout=60, what="a snapshot has it"
+            lambda: snapshot.exists() and made.body["id"] in snapshot.read_text(),
+            timeout=60,
+            what="a snapshot has it",
         )
     finally:
         stack.kill()  # on success as the crash under test; on failure to leave nothing behind
