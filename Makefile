@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install vendor run test test-fast lint bench package deploy clean
+.PHONY: install vendor run aws test test-fast lint bench package deploy clean
 STAGE ?= dev
 VENDOR := static/vendor/.copied
 
@@ -29,6 +29,9 @@ vendor: $(VENDOR)
 
 run: install  ## the API with demo data on http://127.0.0.1:$${PORT:-8000}/v1
 	$(PY) manage.py local run
+
+aws: install  ## only the local AWS (moto with tools/moto_patches.py) on 127.0.0.1:$${AWS_PORT:-5000}
+	$(PY) manage.py local aws --port $${AWS_PORT:-5000}
 
 test: install  ## lint, then unit, integration, end-to-end and browser tests
 	bash tools/ensure_chromium.sh

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The operator's command line: the local stack, tenants and admin keys, demo data.
 
-It talks to the same table as the running stack: with AWS_ENDPOINT_URL unset it reads the
-local stack's ``.local/`` files; with it set (or real AWS credentials) it uses the environment.
+It talks to the same table as the running stack: with AWS_ENDPOINT_URL unset, or set to the
+endpoint the local stack uses, it reads the local stack's ``.local/`` files; with another
+endpoint (or real AWS credentials) it uses the environment alone.
 """
 
 from __future__ import annotations
@@ -11,25 +12,34 @@ import contextlib
 import json
 import os
 import sys
+import urllib.error
 from typing import Any
 
 import click
 
-from tools.local_stack import CREDENTIALS_FILE, load_stack, run, stack_env
+from tools.local_stack import CREDENTIALS_FILE, load_stack, run, serve_aws, stack_env
+
+START_FIRST = "start `make run` first"
 
 
 def _context() -> Any:
-    """The services' context, pointed at the local stack unless the environment says otherwise."""
-    if not os.environ.get("AWS_ENDPOINT_URL") and CREDENTIALS_FILE.exists():
+    """The services' context, pointed at the local stack unless the environment says otherwise.
+
+    The stack's settings (its signing secret above all) apply when AWS_ENDPOINT_URL is unset
+    or names the stack's own endpoint, as it does when `make run` itself had it preset.
+    """
+    preset = os.environ.get("AWS_ENDPOINT_URL")
+    if CREDENTIALS_FILE.exists():
         creds = json.loads(CREDENTIALS_FILE.read_text())
-        for name, value in stack_env(creds["awsEndpointUrl"], load_stack()).items():
-            os.environ.setdefault(name, value)
+        if not preset or preset.rstrip("/") == creds["awsEndpointUrl"].rstrip("/"):
+            for name, value in stack_env(creds["awsEndpointUrl"], load_stack()).items():
+                os.environ.setdefault(name, value)
     from chalicelib.context import get_context
 
     try:
         return get_context()
     except RuntimeError as exc:
-        raise click.ClickException(f"{exc} (or start the local stack with `make run`)") from None
+        raise click.ClickException(f"{exc} (or {START_FIRST})") from None
 
 
 def _emit(data: Any, as_json: bool, text: str) -> None:
@@ -38,6 +48,8 @@ def _emit(data: Any, as_json: bool, text: str) -> None:
 
 def _guard(work: Any) -> Any:
     """Domain errors become a one-line message and exit status 1, not a traceback."""
+    from botocore.exceptions import EndpointConnectionError
+
     from chalicelib.errors import FeatureboardError
 
     try:
@@ -46,6 +58,15 @@ def _guard(work: Any) -> Any:
         raise
     except FeatureboardError as exc:
         raise click.ClickException(exc.message) from None
+    except EndpointConnectionError as exc:
+        raise click.ClickException(
+            f"nothing answers at {exc.kwargs.get('endpoint_url', 'the local AWS endpoint')}: "
+            f"{START_FIRST} (or point AWS_ENDPOINT_URL at a running emulator)"
+        ) from None
+    except (urllib.error.URLError, ConnectionError) as exc:
+        raise click.ClickException(
+            f"the local stack does not answer ({exc}): {START_FIRST}"
+        ) from None
     except Exception as exc:  # the stack is not reachable, most often
         raise click.ClickException(f"{type(exc).__name__}: {exc}") from None
 
@@ -145,11 +166,18 @@ def key_revoke(tenant_id: str, key_id: str, as_json: bool) -> None:
 @click.option("--tenant", "tenant_id", default="demo", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def seed(tenant_id: str, as_json: bool) -> None:
-    """Create a demo tenant with an app `web`, requests, votes, comments and feedback."""
+    """Create a demo tenant with an app `web`, requests, votes, comments and feedback
+    (on an emulator quietly, as `import` loads: no email or webhook goes out)."""
     from tools.seed import seed_demo
 
+    ctx = _context()
     made = _guard(
-        lambda: seed_demo(_context(), tenant_id, progress=lambda m: click.echo(m, err=True))
+        lambda: seed_demo(
+            ctx,
+            tenant_id,
+            progress=lambda m: click.echo(m, err=True),
+            quiet=bool(ctx.settings.aws_endpoint_url),  # a scratch table: fine on an emulator
+        )
     )
     _emit(made, as_json, json.dumps(made, indent=2))
 
@@ -624,6 +652,17 @@ def local() -> None:
 def local_run(port: int) -> None:
     """Start moto, create the table, seed the demo, serve the API until Ctrl-C."""
     sys.exit(run(port))
+
+
+@local.command("aws")
+@click.option("--port", default=5000, type=int, show_default=True)
+def local_aws(port: int) -> None:
+    """Only the local AWS (moto with this project's fixes) on 127.0.0.1:PORT, until Ctrl-C.
+
+    For AWS_ENDPOINT_URL=http://127.0.0.1:PORT: a plain `moto_server` copies the whole table
+    in every transaction and slows to a crawl past a few thousand items.
+    """
+    sys.exit(serve_aws(port))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,14 @@
 - the table's stream (moto's ``dynamodbstreams``) -> ``on_table_change``, in batches;
 - the events topic -> one SQS queue per SNS consumer (moto delivers inside ``publish``) ->
   that consumer, one message per call, retried until it lands in a dead-letter queue;
-- the webhook queue -> ``deliver_webhooks``, honouring visibility timeouts and redrive.
+- the webhook queue -> ``deliver_webhooks``, honouring visibility timeouts and redrive;
+- the jobs queue -> ``run_jobs``.
+
+``start()`` gives each of those sources its own worker thread, as Lambda runs one poller per
+event source mapping: a slow or failing consumer holds up only itself. Tests call ``step()``
+or ``drain()`` instead, on their own thread. The stream worker keeps a checkpoint (the last
+sequence number it handled) and can first replay records an earlier run left unhandled, so
+the local stack resumes its stream across a restart (see ``tools/snapshot.py``).
 
 moto's stream records lack ``eventSourceARN`` and carry a datetime: they are converted to
 Lambda's shape here. Development only: never imported by app.py.
@@ -11,10 +18,14 @@ Lambda's shape here. Development only: never imported by app.py.
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 __all__ = ["EventRunner"]
@@ -27,6 +38,18 @@ SNS_CONSUMERS = (
     "search_on_event",
 )
 LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
+IDLE_WAIT = (0.05, 0.5)  # a worker that found nothing waits longer each time, up to this
+SHARD_CHECK_SECONDS = 5.0  # how often the stream worker looks for new shards
+
+
+@functools.lru_cache(maxsize=64)
+def _queue_arn(queue_url: str) -> str:
+    """A queue's ARN never changes: asked once per queue, not once per batch."""
+    from chalicelib import aws
+
+    return aws.client("sqs").get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
 
 
 class _Context:
@@ -50,9 +73,16 @@ class EventRunner:
     jobs_queue_url: str = ""
     consumer_queues: dict[str, str] = field(default_factory=dict)
     dead_letter_url: str = ""
+    wait_seconds: int = 0  # SQS long polling for workers; 0 keeps step() non-blocking
+    on_consumed: Callable[[str, dict[str, Any]], None] | None = None  # (consumer, SNS note)
+    checkpoints: dict[str, int] = field(default_factory=dict)  # shard -> last handled seq
     _iterators: dict[str, str] = field(default_factory=dict)
+    _replay: list[dict[str, Any]] = field(default_factory=list)
+    _shards_checked: float = 0.0
+    _caught_up: bool = False  # the last stream read found nothing new
+    _position: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None  # set by whoever runs ``run_forever``
+    threads: list[threading.Thread] = field(default_factory=list)
 
     # ------------------------------------------------------------ setup
 
@@ -78,15 +108,21 @@ class EventRunner:
 
     @staticmethod
     def _arn(queue_url: str) -> str:
-        from chalicelib import aws
-
-        return aws.client("sqs").get_queue_attributes(
-            QueueUrl=queue_url, AttributeNames=["QueueArn"]
-        )["Attributes"]["QueueArn"]
+        return _queue_arn(queue_url)
 
     def start_at_latest(self) -> None:
         """Begin after what the table already holds (restored data makes no events)."""
         self._open_shards("LATEST")
+
+    def replay(self, records: list[dict[str, Any]]) -> None:
+        """Records an earlier run saved unhandled: the stream worker handles them first."""
+        with self._position:
+            self._replay = list(records)
+
+    def position(self) -> tuple[dict[str, int], list[dict[str, Any]]]:
+        """The checkpoints and the records still to replay, read together (for a snapshot)."""
+        with self._position:
+            return dict(self.checkpoints), list(self._replay)
 
     def _open_shards(self, position: str) -> None:
         from chalicelib import aws
@@ -101,14 +137,18 @@ class EventRunner:
 
     # ------------------------------------------------------------ one pass
 
+    def sources(self) -> dict[str, Callable[[], int]]:
+        """Each event source by name, as a call that feeds it once and says how much moved."""
+        found: dict[str, Callable[[], int]] = {"stream": self._stream}
+        found |= {name: partial(self._sns_consumer, name) for name in SNS_CONSUMERS}
+        found["webhooks"] = partial(self._sqs_worker, self.webhook_queue_url, "deliver_webhooks")
+        if self.jobs_queue_url:
+            found["jobs"] = partial(self._sqs_worker, self.jobs_queue_url, "run_jobs")
+        return found
+
     def step(self) -> int:
         """Feed every source once; returns how many records or messages were handled."""
-        return (
-            self._stream()
-            + sum(self._sns_consumer(n) for n in SNS_CONSUMERS)
-            + self._sqs_worker(self.webhook_queue_url, "deliver_webhooks")
-            + (self._sqs_worker(self.jobs_queue_url, "run_jobs") if self.jobs_queue_url else 0)
-        )
+        return sum(feed() for feed in self.sources().values())
 
     def drain(self, timeout: float = 30.0) -> None:
         """Run until nothing moves and no message is waiting out a retry delay."""
@@ -140,20 +180,55 @@ class EventRunner:
             )
         )
 
-    def run_forever(self, interval: float = 0.3) -> None:
-        import logging
+    def settled(self) -> bool:
+        """Nothing left to do: no record to replay, the stream read to its end, every queue
+        empty (none waiting, none in flight). For "ready" after a start."""
+        from chalicelib import aws
 
+        if self._replay or not self._caught_up:
+            return False
+        sqs = aws.client("sqs")
+        names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+        for url in (*self.consumer_queues.values(), self.webhook_queue_url):
+            counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+            if any(int(counts[n]) for n in names):
+                return False
+        return self._caught_up
+
+    def start(self) -> None:
+        """One daemon thread per event source; ``stop()`` then ``join()`` ends them."""
+        for name, feed in self.sources().items():
+            thread = threading.Thread(
+                target=self._work, args=(name, feed), daemon=True, name=f"events-{name}"
+            )
+            thread.start()
+            self.threads.append(thread)
+
+    def _work(self, name: str, feed: Callable[[], int]) -> None:
+        """Feed one source until stopped; a failed pass is retried, as Lambda would."""
         log = logging.getLogger("featureboard.runner")
+        idle = IDLE_WAIT[0]
         while not self._stop.is_set():
             try:
-                if not self.step():
-                    self._stop.wait(interval)
-            except Exception:  # the runner must outlive one bad pass, as Lambda would
-                log.exception("event runner pass failed")
+                moved = feed()
+            except Exception as exc:
+                log.warning("%s: pass failed (%s); retrying", name, str(exc)[:200])
                 self._stop.wait(1)
+                continue
+            if moved:
+                idle = IDLE_WAIT[0]
+            else:
+                self._stop.wait(idle)
+                idle = min(idle * 2, IDLE_WAIT[1])
 
     def stop(self) -> None:
         self._stop.set()
+
+    def join(self, timeout: float = 30.0) -> None:
+        """Wait for every worker to finish the batch it is on."""
+        deadline = time.monotonic() + timeout
+        for thread in self.threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     # ------------------------------------------------------------ sources
 
@@ -161,7 +236,11 @@ class EventRunner:
         import app as handlers
         from chalicelib import aws
 
-        self._open_shards("TRIM_HORIZON")  # shards created since start begin at their start
+        if self._replay:
+            return self._replay_some()
+        if time.monotonic() - self._shards_checked > SHARD_CHECK_SECONDS:
+            self._open_shards("TRIM_HORIZON")  # shards created since start begin at their start
+            self._shards_checked = time.monotonic()
         streams, handled = aws.client("dynamodbstreams"), 0
         for shard, iterator in list(self._iterators.items()):
             if not iterator:
@@ -169,13 +248,34 @@ class EventRunner:
             page = streams.get_records(ShardIterator=iterator, Limit=100)
             records = [self._lambda_record(r) for r in page["Records"]]
             if records:
-                result = handlers.on_table_change({"Records": records}, _Context())
-                failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
-                if failed:  # Lambda retries the batch from the first failure: so do we
-                    raise RuntimeError(f"{len(failed)} stream records failed; will retry")
+                self._handle(handlers.on_table_change, records)
                 handled += len(records)
-            self._iterators[shard] = page.get("NextShardIterator")
+            self._caught_up = not records
+            with self._position:
+                if records:
+                    self.checkpoints[shard] = max(
+                        int(r["dynamodb"]["SequenceNumber"]) for r in records
+                    )
+                self._iterators[shard] = page.get("NextShardIterator")
         return handled
+
+    def _replay_some(self) -> int:
+        """Handle the next 100 saved records; they leave the list only once handled."""
+        import app as handlers
+
+        with self._position:
+            batch = [self._lambda_record(r) for r in self._replay[:100]]
+        self._handle(handlers.on_table_change, batch)
+        with self._position:
+            del self._replay[: len(batch)]
+        return len(batch)
+
+    @staticmethod
+    def _handle(handler: Any, records: list[dict[str, Any]]) -> None:
+        result = handler({"Records": records}, _Context())
+        failed = {f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])}
+        if failed:  # Lambda retries the batch from the first failure: so do we
+            raise RuntimeError(f"{len(failed)} stream records failed; will retry")
 
     def _lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
         data = dict(record["dynamodb"])
@@ -199,23 +299,29 @@ class EventRunner:
             .receive_message(
                 QueueUrl=queue_url,
                 MaxNumberOfMessages=limit,
-                WaitTimeSeconds=0,
+                WaitTimeSeconds=self.wait_seconds,
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
             )
             .get("Messages", [])
         )
 
-    def _delete(self, queue_url: str, receipt: str) -> None:
+    def _delete(self, queue_url: str, receipts: list[str]) -> None:
+        """Delete handled messages, ten to a call (one call per message costs the runner)."""
         from chalicelib import aws
 
-        aws.client("sqs").delete_message(QueueUrl=queue_url, ReceiptHandle=receipt)
+        for start in range(0, len(receipts), 10):
+            entries = [
+                {"Id": str(n), "ReceiptHandle": r}
+                for n, r in enumerate(receipts[start : start + 10])
+            ]
+            aws.client("sqs").delete_message_batch(QueueUrl=queue_url, Entries=entries)
 
     def _sns_consumer(self, name: str) -> int:
         import app as handlers
 
         url = self.consumer_queues[name]
-        messages = self._receive(url, 10)
+        messages, done = self._receive(url, 10), []
         for message in messages:
             note = json.loads(message["Body"])
             event = {
@@ -232,7 +338,10 @@ class EventRunner:
                 getattr(handlers, name)(event, _Context())
             except Exception:  # left in its queue: it comes back, then goes to the DLQ
                 continue
-            self._delete(url, message["ReceiptHandle"])
+            done.append(message["ReceiptHandle"])
+            if self.on_consumed is not None:
+                self.on_consumed(name, note)
+        self._delete(url, done)
         return len(messages)
 
     def fire(self, schedule: str) -> Any:
@@ -276,7 +385,7 @@ class EventRunner:
         ]
         result = getattr(handlers, handler)({"Records": records}, _Context()) or {}
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
-        for record in records:
-            if record["messageId"] not in failed:
-                self._delete(queue_url, record["receiptHandle"])
+        self._delete(
+            queue_url, [r["receiptHandle"] for r in records if r["messageId"] not in failed]
+        )
         return len(records)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-__all__ = ["install"]
+__all__ = ["install", "LOCK"]
 
 _LOCK = threading.RLock()
+LOCK = _LOCK  # held by every item operation: a snapshot under it sees no half transaction
 _LOCKED = ("get_item", "put_item", "update_item", "delete_item", "query", "scan")
 _OPS = {"ConditionCheck", "Put", "Delete", "Update"}
 

@@ -16,7 +16,21 @@ from pathlib import Path
 from tools.local_stack import free_port, wait_for_health
 from tools.resources import ROOT
 
-__all__ = ["LocalStack"]
+__all__ = ["LocalStack", "processes_of"]
+
+
+def processes_of(folder: Path) -> list[str]:
+    """ "pid command" of each live process whose environment names ``folder`` (Linux /proc)."""
+    marker = f"FEATUREBOARD_LOCAL_DIR={folder}".encode()
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if marker in (proc / "environ").read_bytes().split(b"\0"):
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append(f"{proc.name} {command.strip()}")
+        except OSError:
+            continue
+    return found
 
 
 @dataclass
@@ -54,7 +68,7 @@ class LocalStack:
                 start_new_session=True,
             )
         try:
-            wait_for_health(f"http://127.0.0.1:{self.port}/v1/health", timeout=120)
+            wait_for_health(f"http://127.0.0.1:{self.port}/v1/health", timeout=240)
         except TimeoutError:
             self.process.kill()
             self.process.wait(timeout=30)
@@ -67,6 +81,16 @@ class LocalStack:
         self.process.wait(timeout=240)
         assert self.process.returncode == 0, self.tail()
         return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would: nothing of the stack runs any code after it."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait(timeout=60)
+
+    def processes(self) -> list[str]:
+        """Every process still running for this stack (found by its FEATUREBOARD_LOCAL_DIR)."""
+        return processes_of(self.folder)
 
     def tail(self) -> str:
         return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""

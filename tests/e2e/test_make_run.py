@@ -42,7 +42,7 @@ def emails(tmp_path: Path, port: int) -> list[dict[str, Any]]:
 
 
 def wait_until(check: Any, timeout: float = 300) -> Any:
-    """Events flow behind the seed's own (hundreds of them): give them time under load."""
+    """Poll until ``check`` finds something; the deadline is generous for a busy machine."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = check()

@@ -5,6 +5,8 @@
 2. Cost of one list page (limit 20, authentication included) with 1,000 and 10,000
    requests in the table, half of them other tenants': DynamoDB calls (counted with boto3's
    event hooks) and capacity (ReturnConsumedCapacity), per kind of list.
+3. Event latency on `make run`'s own stack: from a write to its email, webhook, search index
+   and sentiment, right after the start and behind a backlog of writes.
 """
 
 from __future__ import annotations
@@ -298,7 +300,148 @@ def analysis_scaling() -> None:
     )
 
 
+def _percentiles(values: list[float]) -> str:
+    if not values:
+        return "none measured"
+    ordered = sorted(values)
+    p50 = ordered[len(ordered) // 2]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return f"p50 {p50 / 1000:5.2f} s   p95 {p95 / 1000:5.2f} s   ({len(values)} events)"
+
+
+def _probe_latencies(
+    api: Any, creds: dict[str, Any], receiver: Any, events: Any, rounds: int, label: str
+) -> None:
+    """``rounds`` writes (a request and a feedback each), one every 0.2 s; then the time from
+    each write to its email, webhook, search index entry and sentiment label."""
+    import json
+    import uuid
+
+    from tests.helpers import user_token
+
+    web = creds["apps"]["web"]
+    token = user_token(web["userTokenSecret"], "bench-user", email="bench@example.com")
+    sent: dict[str, float] = {}
+    kinds: dict[str, str] = {}
+    for n in range(rounds):
+        mark = uuid.uuid4().hex[:8]
+        started = time.time() * 1000
+        req = api.post(
+            "/v1/apps/web/requests", key=creds["adminKey"], body={"title": f"Probe {n} {mark}"}
+        )
+        sent[req.body["id"]], kinds[req.body["id"]] = started, "request"
+        started = time.time() * 1000
+        fb = api.post(
+            "/v1/apps/web/feedback",
+            key=web["publishableKey"],
+            token=token,
+            body={"message": f"Probe {mark} works great, thanks", "rating": 5},
+        )
+        sent[fb.body["id"]], kinds[fb.body["id"]] = started, "feedback"
+        time.sleep(0.2)  # a steady trickle, not a burst: the burst is the backlog's figure
+    wanted = {
+        "email": ("email_on_event", "request"),
+        "search index": ("search_on_event", "request"),
+        "sentiment": ("sentiment_on_event", "feedback"),
+    }
+    found: dict[str, list[float]] = {name: [] for name in (*wanted, "webhook")}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        lines = [json.loads(line) for line in events.read_text().splitlines() if line]
+        for name in wanted:
+            found[name] = [
+                line["ms"]
+                for line in lines
+                if line["consumer"] == wanted[name][0]
+                and line["subject"] in sent
+                and kinds[line["subject"]] == wanted[name][1]
+            ]
+        hooks = [(json.loads(r["body"]), r["at"]) for r in receiver.received if "at" in r]
+        found["webhook"] = [
+            at - sent[body["data"]["request"]["id"]]
+            for body, at in hooks
+            if body["type"] == "request.created" and body["data"]["request"]["id"] in sent
+        ]
+        if all(len(v) >= rounds for v in found.values()):
+            break
+        time.sleep(0.5)
+    print(f"  {label}")
+    every: list[float] = []
+    for name, values in found.items():
+        every += values
+        print(f"    {name:<14} {_percentiles(values)}")
+    print(f"    {'all four':<14} {_percentiles(every)}")
+
+
+def event_latency(rounds: int = 20, backlog: int = 100) -> None:
+    """`make run`'s stack on free ports in a scratch folder, measured from the outside."""
+    import json
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from tests.e2e.stack import LocalStack
+    from tests.helpers import Api, Receiver
+
+    class StampedReceiver(Receiver):
+        """Keeps the arrival time (ms since the epoch) of each delivery too."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.received = _Stamped()
+
+    print("\nevent latency on make run's stack: a write -> its email, webhook, search, sentiment")
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = LocalStack.on_free_ports(Path(tmp))
+        started = time.monotonic()
+        stack.start()
+        deadline = time.monotonic() + 300
+        while "Ctrl-C stops" not in stack.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the banner comes once the seed's own events are handled
+        print(f"  stack ready after {time.monotonic() - started:.1f} s (seeded quietly)")
+        receiver = StampedReceiver()
+        try:
+            creds = json.loads((Path(tmp) / "credentials.json").read_text())
+            api = Api(base_url=f"http://127.0.0.1:{stack.port}")
+            api.patch(
+                "/v1/apps/web",
+                key=creds["adminKey"],
+                body={"webhooks": [{"url": receiver.url, "events": ["request.created"]}]},
+            )
+            events = Path(tmp) / "events.jsonl"
+            _probe_latencies(api, creds, receiver, events, rounds, "right after the start")
+
+            def write(n: int) -> str:
+                return api.post(
+                    "/v1/apps/web/requests", key=creds["adminKey"], body={"title": f"Backlog {n}"}
+                ).body["id"]
+
+            with ThreadPoolExecutor(8) as pool:
+                burst = set(pool.map(write, range(backlog)))
+            _probe_latencies(
+                api, creds, receiver, events, rounds, f"queued behind a burst of {backlog} writes"
+            )
+            started = time.monotonic()
+            while time.monotonic() - started < 600:  # every consumer has had the whole burst
+                done = [json.loads(line) for line in events.read_text().splitlines() if line]
+                if burst <= {d["subject"] for d in done if d["consumer"] == "email_on_event"}:
+                    break
+                time.sleep(0.5)
+            _probe_latencies(api, creds, receiver, events, rounds, "once that backlog is handled")
+        finally:
+            receiver.server.shutdown()
+            stack.stop()
+
+
+class _Stamped(list):  # type: ignore[type-arg]
+    """A list that stamps each appended delivery with its arrival time."""
+
+    def append(self, entry: Any) -> None:
+        super().append({**entry, "at": time.time() * 1000})
+
+
 if __name__ == "__main__":
+    event_latency()
     cold_start()
     packaged_cold_start()
     list_page_costs()
