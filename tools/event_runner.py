@@ -39,6 +39,7 @@ SNS_CONSUMERS = (
 )
 LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
 IDLE_WAIT = (0.05, 0.5)  # a worker that found nothing waits longer each time, up to this
+STREAM_RETRIES = 5  # the stream mapping's MaximumRetryAttempts in the deploy template
 SHARD_CHECK_SECONDS = 5.0  # how often the stream worker looks for new shards
 
 
@@ -83,6 +84,7 @@ class EventRunner:
     _position: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     threads: list[threading.Thread] = field(default_factory=list)
+    _failures: int = 0  # times in a row the stream's current batch has failed
 
     # ------------------------------------------------------------ setup
 
@@ -112,6 +114,13 @@ class EventRunner:
 
     def start_at_latest(self) -> None:
         """Begin after what the table already holds (restored data makes no events)."""
+        self._open_shards("LATEST")
+
+    def skip_to_latest(self) -> None:
+        """Leave every record not yet read unhandled: for a test that wrote one no consumer can
+        read (moto stores what real DynamoDB refuses)."""
+        with self._position:
+            self._iterators.clear()
         self._open_shards("LATEST")
 
     def replay(self, records: list[dict[str, Any]]) -> None:
@@ -233,7 +242,6 @@ class EventRunner:
     # ------------------------------------------------------------ sources
 
     def _stream(self) -> int:
-        import app as handlers
         from chalicelib import aws
 
         if self._replay:
@@ -247,9 +255,10 @@ class EventRunner:
                 continue
             page = streams.get_records(ShardIterator=iterator, Limit=100)
             records = [self._lambda_record(r) for r in page["Records"]]
-            if records:
-                self._handle(handlers.on_table_change, records)
-                handled += len(records)
+            if records and not self._handle_stream(records):
+                handled += len(records)  # not moved on: the same batch is read again
+                continue
+            handled += len(records)
             self._caught_up = not records
             with self._position:
                 if records:
@@ -261,14 +270,49 @@ class EventRunner:
 
     def _replay_some(self) -> int:
         """Handle the next 100 saved records; they leave the list only once handled."""
-        import app as handlers
 
         with self._position:
             batch = [self._lambda_record(r) for r in self._replay[:100]]
-        self._handle(handlers.on_table_change, batch)
-        with self._position:
-            del self._replay[: len(batch)]
+        if self._handle_stream(batch):
+            with self._position:
+                del self._replay[: len(batch)]
         return len(batch)
+
+    def _handle_stream(self, records: list[dict[str, Any]]) -> bool:
+        """Hand a batch to the stream handler; False when it is to be tried again. As the
+        deployed mapping does (``MaximumRetryAttempts``), a batch that still fails after its
+        retries goes to the dead-letter queue and the stream moves on past it, so one bad
+        record never stops the rest."""
+        import app as handlers
+
+        try:
+            self._handle(handlers.on_table_change, records)
+        except RuntimeError as exc:
+            self._failures += 1
+            if self._failures <= STREAM_RETRIES:
+                logging.getLogger("featureboard.runner").warning("stream: %s", exc)
+                return False
+            self._park(records)
+        self._failures = 0
+        return True
+
+    def _park(self, records: list[dict[str, Any]]) -> None:
+        from chalicelib import aws
+
+        note = {
+            "source": "stream",
+            "retries": STREAM_RETRIES,
+            "records": [
+                {"eventID": r.get("eventID"), "keys": r["dynamodb"].get("Keys")} for r in records
+            ],
+        }
+        logging.getLogger("featureboard.runner").warning(
+            "stream batch of %d records parked after %d retries", len(records), STREAM_RETRIES
+        )
+        if self.dead_letter_url:
+            aws.client("sqs").send_message(
+                QueueUrl=self.dead_letter_url, MessageBody=json.dumps(note, default=str)
+            )
 
     @staticmethod
     def _handle(handler: Any, records: list[dict[str, Any]]) -> None:

@@ -107,3 +107,38 @@ def test_a_snapshot_holds_exactly_what_the_table_holds(aws_mock: dict[str, str])
         assert canonical(folded) == canonical(scanned) and len(scanned) == 60
     finally:
         client.delete_table(TableName=name)
+
+
+def test_a_stream_record_that_always_fails_is_parked_and_the_rest_flow_on(
+    api: Api, tenant: Tenant, runner: EventRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the deployed mapping's MaximumRetryAttempts: retried, then dead-lettered, not forever."""
+    import json
+
+    import app as handlers
+    from chalicelib import aws
+    from tools.event_runner import STREAM_RETRIES
+
+    handle = handlers.on_table_change
+    tries: list[int] = []
+
+    def poisoned(event: Any, context: Any) -> Any:
+        bad = [r["eventID"] for r in event["Records"] if "Poisoned" in json.dumps(r, default=str)]
+        if bad:
+            tries.append(len(bad))
+            return {"batchItemFailures": [{"itemIdentifier": i} for i in bad]}
+        return handle(event, context)
+
+    monkeypatch.setattr(handlers, "on_table_change", poisoned)
+    bad = api.post(tenant.path("/requests"), key=tenant.admin_key, body={"title": "Poisoned"})
+    runner.drain(timeout=120)
+    good = api.post(tenant.path("/requests"), key=tenant.admin_key, body={"title": "Healthy"})
+    runner.drain(timeout=120)
+
+    assert len(tries) == STREAM_RETRIES + 1
+    sqs = aws.client("sqs")
+    parked = sqs.receive_message(QueueUrl=runner.dead_letter_url, MaxNumberOfMessages=10)
+    notes = [json.loads(m["Body"]) for m in parked.get("Messages", [])]
+    assert any(bad.body["id"] in json.dumps(n) for n in notes), notes
+    index = api.get(tenant.path("/requests/similar?q=Healthy"), key=tenant.pub_key)
+    assert good.body["id"] in [r["id"] for r in index.body["items"]]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.store import Keys
 from tests.helpers import ENVELOPE_KEYS, Api, Tenant
+from tools.event_runner import EventRunner
 
 
 def _refused(r, status: int, code: str) -> None:
@@ -98,7 +100,7 @@ def test_widget_extra_fields_with_plain_names_are_kept(api: Api, open_tenant: Te
 
 
 def test_feedback_stored_with_an_empty_field_name_does_not_break_the_list(
-    api: Api, tenant: Tenant
+    api: Api, tenant: Tenant, _session_runner: EventRunner
 ) -> None:
     """Older code stored ``{"": "y"}``; the admin's list answered 500 from then on."""
     from chalicelib.context import get_context
@@ -109,9 +111,16 @@ def test_feedback_stored_with_an_empty_field_name_does_not_break_the_list(
         store.add_feedback(
             Feedback(tenant.id, "web", f"01OLD{n}", f"old {n}", 1_700_000_000_000 + n, extra=extra)
         )
-    listed = api.get(tenant.path("/feedback"), key=tenant.admin_key)
-    assert listed.status == 200, listed.body
-    assert [f["message"] for f in listed.body["items"]] == ["old 1", "old 0"]
+    try:
+        listed = api.get(tenant.path("/feedback"), key=tenant.admin_key)
+        assert listed.status == 200, listed.body
+        assert [f["message"] for f in listed.body["items"]] == ["old 1", "old 0"]
+    finally:
+        # Real DynamoDB cannot hold this item and moto's stream cannot hand its record to
+        # botocore: remove both, so the later tests sharing this moto and runner are not
+        # stuck behind it.
+        store._batch_delete([Keys.feedback(tenant.id, "web", "01OLD0")])
+        _session_runner.skip_to_latest()
 
 
 def test_an_unreadable_stored_item_is_left_out_of_its_list(api: Api, tenant: Tenant) -> None:
