@@ -157,18 +157,25 @@ class EventRunner:
 
     def step(self) -> int:
         """Feed every source once; returns how many records or messages were handled."""
-        return sum(feed() for feed in self.sources().values())
+        return sum(self._step().values())
+
+    def _step(self) -> dict[str, int]:
+        return {name: feed() for name, feed in self.sources().items()}
 
     def drain(self, timeout: float = 30.0) -> None:
         """Run until nothing moves and no message is waiting out a retry delay."""
         deadline = time.monotonic() + timeout
         idle = 0
         while idle < 2:
-            moved = self.step()
-            idle = 0 if moved or self._in_flight() else idle + 1
+            moved = self._step()
+            idle = 0 if sum(moved.values()) or self._in_flight() else idle + 1
             if time.monotonic() > deadline:
-                raise TimeoutError("events were still flowing after the timeout")
-            if not moved:
+                busy = {name: n for name, n in moved.items() if n}
+                raise TimeoutError(
+                    f"events were still flowing after the timeout: last pass {busy}, "
+                    f"{self._in_flight()} messages in flight"
+                )
+            if not sum(moved.values()):
                 time.sleep(0.1)
 
     def _in_flight(self) -> int:

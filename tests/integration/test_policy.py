@@ -23,6 +23,7 @@ PREFIX = {
 RENAMED = {
     "PublishBatch": "Publish",
     "SendMessageBatch": "SendMessage",
+    "DeleteMessageBatch": "DeleteMessage",  # IAM authorizes a batch by its single action
     "Converse": "InvokeModel",
     "CreateMultipartUpload": "PutObject",
     "UploadPart": "PutObject",
