@@ -162,7 +162,7 @@ class EventRunner:
     def _step(self) -> dict[str, int]:
         return {name: feed() for name, feed in self.sources().items()}
 
-    def drain(self, timeout: float = 30.0) -> None:
+    def drain(self, timeout: float = 300.0) -> None:
         """Run until nothing moves and no message is waiting out a retry delay."""
         deadline = time.monotonic() + timeout
         idle = 0

@@ -62,7 +62,7 @@ def _session_runner(aws_mock: dict[str, str]) -> EventRunner:
 @pytest.fixture
 def runner(_session_runner: EventRunner) -> EventRunner:
     """The local event sources, with whatever earlier tests left behind already handled."""
-    _session_runner.drain(timeout=120)
+    _session_runner.drain(timeout=600)  # a ceiling: earlier tests may leave a backlog
     return _session_runner
 
 

@@ -131,9 +131,9 @@ def test_a_stream_record_that_always_fails_is_parked_and_the_rest_flow_on(
 
     monkeypatch.setattr(handlers, "on_table_change", poisoned)
     bad = api.post(tenant.path("/requests"), key=tenant.admin_key, body={"title": "Poisoned"})
-    runner.drain(timeout=120)
+    runner.drain(timeout=300)
     good = api.post(tenant.path("/requests"), key=tenant.admin_key, body={"title": "Healthy"})
-    runner.drain(timeout=120)
+    runner.drain(timeout=300)
 
     assert len(tries) == STREAM_RETRIES + 1
     sqs = aws.client("sqs")

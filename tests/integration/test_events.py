@@ -281,7 +281,7 @@ def test_analytics_match_a_recount_after_random_writes(
             )
         elif action == "unmerge":
             api.post(tenant.path(f"/requests/{rid}/unmerge"), key=tenant.admin_key)
-    runner.drain(timeout=120)
+    runner.drain(timeout=300)
 
     listed = _all(api, tenant, "/requests?limit=100")
     comments = sum(
