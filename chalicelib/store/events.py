@@ -5,6 +5,17 @@ from __future__ import annotations
 from .keys import Keys
 from .table import ConditionFailedError, Table
 
+# the counters that grow with the app (one per week, one per tag) get an item each
+_GROWING = {"wk_": "W#", "tag_": "G#"}
+
+
+def _stats_part(counter: str) -> str:
+    """Which statistics item holds ``counter``."""
+    for prefix, part in _GROWING.items():
+        if counter.startswith(prefix):
+            return part + counter[len(prefix) :]
+    return "SUM"
+
 
 class Events(Table):
     """Each consumer does its work once per event: the marker and the work in one transaction."""
@@ -30,14 +41,22 @@ class Events(Table):
     def add_to_stats(
         self, tenant: str, app: str, deltas: dict[str, int], event_id: str, expires_at: int
     ) -> bool:
-        """ADD each delta once per event: the marker and the counters in one transaction."""
-        names = {f"#c{i}": name for i, name in enumerate(deltas)}
-        values = {f":c{i}": delta for i, delta in enumerate(deltas.values())}
-        expression = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(deltas)))
+        """ADD each delta once per event: the marker and the counters in one transaction.
+
+        Each counter lives in a small item of its own kind (``_stats_part``), so an event
+        writes a few items of a few dozen bytes however many weeks and tags the app has."""
+        parts: dict[str, dict[str, int]] = {}
+        for name, delta in deltas.items():
+            parts.setdefault(_stats_part(name), {})[name] = delta
         marker = {**Keys.marker(tenant, event_id, "stats"), "expiresAt": expires_at}
         ops = [self._put_op(marker, "attribute_not_exists(pk)")]
-        if deltas:
-            ops.append(self._update_op(Keys.stats(tenant, app), expression, values, None, names))
+        for part, counters in parts.items():
+            names = {f"#c{i}": name for i, name in enumerate(counters)}
+            values = {f":c{i}": delta for i, delta in enumerate(counters.values())}
+            expression = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(counters)))
+            ops.append(
+                self._update_op(Keys.stats(tenant, app, part), expression, values, None, names)
+            )
         try:
             self.transact(ops)
             return True
@@ -47,5 +66,11 @@ class Events(Table):
             raise
 
     def get_stats(self, tenant: str, app: str) -> dict[str, int]:
-        item = self._get(Keys.stats(tenant, app)) or {}
-        return {k: v for k, v in item.items() if k not in ("pk", "sk")}
+        """Every counter of the app, summed over its statistics items: one Query, as many
+        bytes as the counters themselves."""
+        totals: dict[str, int] = {}
+        for item in self._query_all(Keys.stats(tenant, app)["pk"], ""):
+            for name, value in item.items():
+                if name not in ("pk", "sk"):
+                    totals[name] = totals.get(name, 0) + value
+        return totals

@@ -109,8 +109,11 @@ class Keys:
         return f"T#{tenant}#AUDIT"
 
     @staticmethod
-    def stats(tenant: str, app: str) -> dict[str, str]:
-        return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": "TOTALS"}
+    def stats(tenant: str, app: str, part: str = "SUM") -> dict[str, str]:
+        """One item of an app's statistics: ``SUM`` holds the fixed counters, ``W#week`` one
+        week's new requests, ``G#tag`` one tag's requests. ``TOTALS``, written by older
+        code with every counter in it, is only read: the figures are the sums over all."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": part}
 
     @staticmethod
     def deliveries(tenant: str, app: str) -> str:
