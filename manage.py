@@ -382,6 +382,13 @@ def schedule_run(name: str, as_json: bool) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Count, latency and cost by route from exported request lines; nothing else.",
 )
+@click.option(
+    "--by-tenant",
+    "by_tenant",
+    is_flag=True,
+    help="Each tenant's API usage (requests, units, messages, $) as kept by day; nothing else.",
+)
+@click.option("--days", default=30, show_default=True, type=int, help="With --by-tenant.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cost(
     volume: int,
@@ -390,12 +397,30 @@ def cost(
     stage: str,
     no_build: bool,
     log_file: str | None,
+    by_tenant: bool,
+    days: int,
     as_json: bool,
 ) -> None:
     """Price every billed line of the package from a local run; months from 1K to 10M."""
     from pathlib import Path
 
     from tools import cost as costs
+
+    if by_tenant:
+        rows = costs.by_tenant(_context().store, days)
+        if as_json:
+            click.echo(json.dumps(rows, indent=2))
+            return
+        click.echo(
+            f"{'tenant':<24}{'requests':>10}{'read units':>12}{'write units':>13}"
+            f"{'messages':>10}{'$':>12}"
+        )
+        for r in rows:
+            click.echo(
+                f"{r['tenant']:<24}{r['requests']:>10}{r['readUnits']:>12.1f}"
+                f"{r['writeUnits']:>13.1f}{r['messages']:>10}{r['dollars']:>12.6f}"
+            )
+        return
 
     if log_file:
         rows = costs.from_logs(Path(log_file))

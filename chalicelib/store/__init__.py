@@ -46,7 +46,8 @@ from .portable import Portable
 from .privacy import Privacy
 from .search import Search
 from .stream import Change, change_from_stream
-from .table import ConditionFailedError, Page, meter, reset_meter
+from .table import ConditionFailedError, Page, meter, metered_apart, reset_meter
+from .usage import Usage
 
 __all__ = [
     "Keys",
@@ -57,13 +58,25 @@ __all__ = [
     "change_from_stream",
     "meter",
     "reset_meter",
+    "metered_apart",
     "TOP_UNIT",
     "MOVE_CHUNK",
 ]
 
 
 class Store(
-    Merges, Comments, Portable, Apps, Feedbacks, Events, Limits, Deliveries, Search, Privacy, Audit
+    Merges,
+    Comments,
+    Portable,
+    Apps,
+    Feedbacks,
+    Events,
+    Limits,
+    Deliveries,
+    Search,
+    Privacy,
+    Audit,
+    Usage,
 ):
     """Intent-level access to the table; hides pagination, conditions and key formats. Each
     base is one aggregate's repository over the same ``Table``."""

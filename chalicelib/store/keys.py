@@ -116,6 +116,11 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": part}
 
     @staticmethod
+    def usage(tenant: str, day: str) -> dict[str, str]:
+        """One tenant's usage of one UTC day (``2026-11-28``)."""
+        return {"pk": f"T#{tenant}#USAGE", "sk": f"D#{day}"}
+
+    @staticmethod
     def deliveries(tenant: str, app: str) -> str:
         return f"{Keys.app_prefix(tenant, app)}#WH"
 
