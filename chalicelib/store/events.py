@@ -5,16 +5,18 @@ from __future__ import annotations
 from .keys import Keys
 from .table import ConditionFailedError, Table
 
-# the counters that grow with the app (one per week, one per tag) get an item each
-_GROWING = {"wk_": "W#", "tag_": "G#"}
 
-
-def _stats_part(counter: str) -> str:
-    """Which statistics item holds ``counter``."""
-    for prefix, part in _GROWING.items():
-        if counter.startswith(prefix):
-            return part + counter[len(prefix) :]
-    return "SUM"
+def _stats_parts(deltas: dict[str, int]) -> dict[str, dict[str, int]]:
+    """The statistics items an event's counters go to: one per tag (``G#tag``); the rest to
+    the item of the request's creation week (``W#week``) when the event names one (a create,
+    a delete), else to ``SUM``. Each item holds a few counters, whatever the app's age."""
+    weeks = [name[3:] for name in deltas if name.startswith("wk_")]
+    rest = f"W#{weeks[0]}" if len(weeks) == 1 else "SUM"
+    parts: dict[str, dict[str, int]] = {}
+    for name, delta in deltas.items():
+        part = f"G#{name[4:]}" if name.startswith("tag_") else rest
+        parts.setdefault(part, {})[name] = delta
+    return parts
 
 
 class Events(Table):
@@ -43,11 +45,9 @@ class Events(Table):
     ) -> bool:
         """ADD each delta once per event: the marker and the counters in one transaction.
 
-        Each counter lives in a small item of its own kind (``_stats_part``), so an event
-        writes a few items of a few dozen bytes however many weeks and tags the app has."""
-        parts: dict[str, dict[str, int]] = {}
-        for name, delta in deltas.items():
-            parts.setdefault(_stats_part(name), {})[name] = delta
+        The counters are spread over small items (``_stats_parts``), so an event writes a few
+        items of a few dozen bytes however many weeks and tags the app has."""
+        parts = _stats_parts(deltas)
         marker = {**Keys.marker(tenant, event_id, "stats"), "expiresAt": expires_at}
         ops = [self._put_op(marker, "attribute_not_exists(pk)")]
         for part, counters in parts.items():

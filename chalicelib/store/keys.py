@@ -110,9 +110,10 @@ class Keys:
 
     @staticmethod
     def stats(tenant: str, app: str, part: str = "SUM") -> dict[str, str]:
-        """One item of an app's statistics: ``SUM`` holds the fixed counters, ``W#week`` one
-        week's new requests, ``G#tag`` one tag's requests. ``TOTALS``, written by older
-        code with every counter in it, is only read: the figures are the sums over all."""
+        """One item of an app's statistics: ``G#tag`` one tag's requests, ``W#week`` what
+        creates and deletes of that week's requests counted, ``SUM`` the other events' counters.
+        ``TOTALS``, written by older code with every counter in it, is only read: each
+        figure is the sum over all of them."""
         return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": part}
 
     @staticmethod
