@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 from typing import Any
 
@@ -34,6 +35,19 @@ def _context() -> Any:
 
 def _emit(data: Any, as_json: bool, text: str) -> None:
     click.echo(json.dumps(data, indent=2) if as_json else text)
+
+
+def _rows(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], as_json: bool) -> None:
+    """``rows`` as JSON, or as a table of ``(heading, key, format)`` columns."""
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    widths = [re.match(r"[<>^]?\d*", spec).group() for _, _, spec in columns]
+    click.echo(
+        "".join(f"{head:{width}}" for (head, _, _), width in zip(columns, widths, strict=True))
+    )
+    for row in rows:
+        click.echo("".join(f"{row[key]:{spec}}" for _, key, spec in columns))
 
 
 def _guard(work: Any) -> Any:
@@ -407,35 +421,17 @@ def cost(
     from tools import cost as costs
 
     if by_tenant:
-        rows = costs.by_tenant(_context().store, days)
-        if as_json:
-            click.echo(json.dumps(rows, indent=2))
-            return
-        click.echo(
-            f"{'tenant':<24}{'requests':>10}{'read units':>12}{'write units':>13}"
-            f"{'messages':>10}{'$':>12}"
-        )
-        for r in rows:
-            click.echo(
-                f"{r['tenant']:<24}{r['requests']:>10}{r['readUnits']:>12.1f}"
-                f"{r['writeUnits']:>13.1f}{r['messages']:>10}{r['dollars']:>12.6f}"
-            )
+        columns = [("tenant", "tenant", "<24"), ("requests", "requests", ">10")]
+        columns += [("read units", "readUnits", ">12.1f"), ("write units", "writeUnits", ">13.1f")]
+        columns += [("messages", "messages", ">10"), ("$", "dollars", ">12.6f")]
+        _rows(costs.by_tenant(_context().store, days), columns, as_json)
         return
-
     if log_file:
-        rows = costs.from_logs(Path(log_file))
-        if as_json:
-            click.echo(json.dumps(rows, indent=2))
-            return
-        click.echo(
-            f"{'route':<24}{'calls':>8}{'avg ms':>9}{'p95 ms':>9}{'5xx':>5}{'$':>10}"
-            f"{'$ / million':>13}"
-        )
-        for r in rows:
-            click.echo(
-                f"{r['route']:<24}{r['count']:>8}{r['avgMs']:>9.1f}{r['p95Ms']:>9.1f}"
-                f"{r['errors']:>5}{r['dollars']:>10.6f}{r['perMillion']:>13.2f}"
-            )
+        columns = [("route", "route", "<24"), ("calls", "count", ">8")]
+        columns += [("avg ms", "avgMs", ">9.1f"), ("p95 ms", "p95Ms", ">9.1f")]
+        columns += [("5xx", "errors", ">5"), ("$", "dollars", ">10.6f")]
+        columns += [("$ / million", "perMillion", ">13.2f")]
+        _rows(costs.from_logs(Path(log_file)), columns, as_json)
         return
     try:
         shares = {k.strip(): float(v) for k, v in (p.split("=") for p in mix.split(","))}

@@ -39,6 +39,10 @@ def test_each_tenants_calls_are_counted_by_day_and_shown_by_cost_by_tenant(
     assert grown["writeUnits"] > before[busy.id]["writeUnits"]  # the request it created
     assert grown["dollars"] > after[quiet.id]["dollars"]
     assert list(after).index(busy.id) < list(after).index(quiet.id)  # the costliest first
+    table = CliRunner().invoke(cli, ["cost", "--by-tenant", "--days", "2"]).output.splitlines()
+    heading = "tenant requests read units write units messages $"
+    assert table[0].split() == heading.split()
+    assert any(line.split()[:2] == [busy.id, str(after[busy.id]["requests"])] for line in table)
 
 
 def test_usage_is_written_once_a_flush_per_tenant_not_once_a_call(
