@@ -53,7 +53,20 @@ def _audit(call: Call, spec, params: dict, status: int) -> None:
     )
 
 
-api = Router(app, _authenticate, _audit)
+def _account(call: Call, dollars: float) -> None:
+    """Who costs what: the call joins its tenant's day, written now and then (usage.py)."""
+    import time
+
+    from chalicelib import usage
+    from chalicelib.store import meter
+
+    m = meter()
+    messages = sum(m.messages.values())
+    usage.count(call.caller.tenant, time.time(), m.read_units, m.write_units, messages, dollars)
+    usage.flush(get_context().store)
+
+
+api = Router(app, _authenticate, _audit, _account)
 route = api.route
 REQ = "/v1/apps/{appId}/requests/{requestId}"
 HTML = {"type": "string", "description": "An HTML page"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sys
 import urllib.error
 from typing import Any
@@ -44,6 +45,19 @@ def _context() -> Any:
 
 def _emit(data: Any, as_json: bool, text: str) -> None:
     click.echo(json.dumps(data, indent=2) if as_json else text)
+
+
+def _rows(rows: list[dict[str, Any]], columns: list[tuple[str, str, str]], as_json: bool) -> None:
+    """``rows`` as JSON, or as a table of ``(heading, key, format)`` columns."""
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    widths = [re.match(r"[<>^]?\d*", spec).group() for _, _, spec in columns]
+    click.echo(
+        "".join(f"{head:{width}}" for (head, _, _), width in zip(columns, widths, strict=True))
+    )
+    for row in rows:
+        click.echo("".join(f"{row[key]:{spec}}" for _, key, spec in columns))
 
 
 def _guard(work: Any) -> Any:
@@ -410,6 +424,13 @@ def schedule_run(name: str, as_json: bool) -> None:
     type=click.Path(exists=True, dir_okay=False),
     help="Count, latency and cost by route from exported request lines; nothing else.",
 )
+@click.option(
+    "--by-tenant",
+    "by_tenant",
+    is_flag=True,
+    help="Each tenant's API usage (requests, units, messages, $) as kept by day; nothing else.",
+)
+@click.option("--days", default=30, show_default=True, type=int, help="With --by-tenant.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def cost(
     volume: int,
@@ -418,6 +439,8 @@ def cost(
     stage: str,
     no_build: bool,
     log_file: str | None,
+    by_tenant: bool,
+    days: int,
     as_json: bool,
 ) -> None:
     """Price every billed line of the package from a local run; months from 1K to 10M."""
@@ -425,20 +448,18 @@ def cost(
 
     from tools import cost as costs
 
+    if by_tenant:
+        columns = [("tenant", "tenant", "<24"), ("requests", "requests", ">10")]
+        columns += [("read units", "readUnits", ">12.1f"), ("write units", "writeUnits", ">13.1f")]
+        columns += [("messages", "messages", ">10"), ("$", "dollars", ">12.6f")]
+        _rows(costs.by_tenant(_context().store, days), columns, as_json)
+        return
     if log_file:
-        rows = costs.from_logs(Path(log_file))
-        if as_json:
-            click.echo(json.dumps(rows, indent=2))
-            return
-        click.echo(
-            f"{'route':<24}{'calls':>8}{'avg ms':>9}{'p95 ms':>9}{'5xx':>5}{'$':>10}"
-            f"{'$ / million':>13}"
-        )
-        for r in rows:
-            click.echo(
-                f"{r['route']:<24}{r['count']:>8}{r['avgMs']:>9.1f}{r['p95Ms']:>9.1f}"
-                f"{r['errors']:>5}{r['dollars']:>10.6f}{r['perMillion']:>13.2f}"
-            )
+        columns = [("route", "route", "<24"), ("calls", "count", ">8")]
+        columns += [("avg ms", "avgMs", ">9.1f"), ("p95 ms", "p95Ms", ">9.1f")]
+        columns += [("5xx", "errors", ">5"), ("$", "dollars", ">10.6f")]
+        columns += [("$ / million", "perMillion", ">13.2f")]
+        _rows(costs.from_logs(Path(log_file)), columns, as_json)
         return
     try:
         shares = {k.strip(): float(v) for k, v in (p.split("=") for p in mix.split(","))}

@@ -137,9 +137,10 @@ def begin() -> None:
     _local.pending = {}
 
 
-def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
+def access(call: Call, spec: RouteSpec, status: int, started: float) -> float:
     """The one line of an API call: who (tenant, app), which route, its status, how long,
-    the table units it used, what it cost, a cold start, and what it counted (Votes)."""
+    the table units it used, what it cost, a cold start, and what it counted (Votes).
+    Returns that cost in dollars."""
     from .pricing import request_cost
 
     global _cold
@@ -149,6 +150,7 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
     m = meter()
     caller = call.caller
     ms = round((time.perf_counter() - started) * 1000, 1)
+    dollars = request_cost(m.read_units, m.write_units, ms, m.messages)
     logger().info(
         "request",
         extra={
@@ -161,11 +163,12 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> None:
             "readUnits": round(m.read_units, 2) or None,
             "writeUnits": round(m.write_units, 2) or None,
             "messages": m.messages or None,
-            "cost": round(request_cost(m.read_units, m.write_units, ms, m.messages) * 1e6, 3),
+            "cost": round(dollars * 1e6, 3),
             "cold": 1 if cold else None,
             **pending,
         },
     )
+    return dollars
 
 
 def metric(name: str, value: float = 1, **fields: Any) -> None:

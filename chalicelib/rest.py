@@ -182,10 +182,12 @@ class Router:
         app: Chalice,
         authenticate: Callable[[Call, str | None, bool], None],
         audit: Callable[[Call, RouteSpec, dict[str, str], int], None] | None = None,
+        account: Callable[[Call, float], None] | None = None,
     ) -> None:
         self.app = app
         self.authenticate = authenticate
         self.audit = audit
+        self.account = account  # after the line: the call and its dollars, for its tenant
         self.specs: list[RouteSpec] = []
 
     def route(
@@ -270,7 +272,9 @@ class Router:
                 call.request_id,
             )
         finally:
-            logs.access(call, spec, status, started)
+            dollars = logs.access(call, spec, status, started)
+            if self.account and call.caller:
+                self.account(call, dollars)
 
 
 def _rate_headers(call: Call) -> dict[str, str]:

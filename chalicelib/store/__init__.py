@@ -1,0 +1,82 @@
+"""The one DynamoDB table. Every key format and index name lives in this package and nowhere
+else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
+(``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
+``search``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``) holds its
+writes and reads, and ``Store`` is all of them over one client.
+
+Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
+
+============================  ================  =========================================
+pk                            sk                what
+============================  ================  =========================================
+REGISTRY                      TENANT#t          the operator's list of tenants
+T#t#TENANT                    META              a tenant
+T#t#KEYS                      KEY#keyid         an admin key (hash only)
+T#t#APPS                      APP#a             an app (publishable key hash, settings)
+T#t#A#a#REQS                  R#r               a feature request (newest first by sk)
+T#t#A#a#TAG#tag               R#r               a copy of the request per tag, for tag lists
+T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a merge
+T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
+T#t#A#a#FB                    F#id              feedback
+T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
+T#t#RL#subject                window            a rate-limit counter, TTL
+============================  ================  =========================================
+
+Indexes: ``byStatus`` (lk, sk) and ``byStatusTop`` (lk, top) list one status, ``byTop``
+(pk, top) lists all statuses by votes; ``top`` is votes * 10^13 + created ms, so ties go
+to the newest. ``byUser`` (uk, sk) finds everything of one user in an app.
+Every list the API offers is one Query on one of these: its cost does not grow with the
+table. Counters change only inside transactions with the item that justifies them.
+While a merge runs, its source carries ``mergeStep`` and ``mergeTarget`` and its target
+holds the source's id in ``mergesIn`` (see ``begin_merge``).
+"""
+
+from __future__ import annotations
+
+from .apps import Apps
+from .audit import Audit
+from .comments import Comments
+from .deliveries import Deliveries
+from .events import Events
+from .feedback import Feedbacks
+from .keys import TOP_UNIT, Keys
+from .limits import Limits
+from .merges import MOVE_CHUNK, Merges
+from .portable import Portable
+from .privacy import Privacy
+from .search import Search
+from .stream import Change, change_from_stream
+from .table import ConditionFailedError, Page, meter, metered_apart, reset_meter
+from .usage import Usage
+
+__all__ = [
+    "Keys",
+    "Store",
+    "ConditionFailedError",
+    "Page",
+    "Change",
+    "change_from_stream",
+    "meter",
+    "reset_meter",
+    "metered_apart",
+    "TOP_UNIT",
+    "MOVE_CHUNK",
+]
+
+
+class Store(
+    Merges,
+    Comments,
+    Portable,
+    Apps,
+    Feedbacks,
+    Events,
+    Limits,
+    Deliveries,
+    Search,
+    Privacy,
+    Audit,
+    Usage,
+):
+    """Intent-level access to the table; hides pagination, conditions and key formats. Each
+    base is one aggregate's repository over the same ``Table``."""

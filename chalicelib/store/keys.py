@@ -1,0 +1,140 @@
+"""Key formats: the only place that knows them. Nothing outside ``chalicelib.store``
+builds a key; the layout is in the package's docstring."""
+
+from __future__ import annotations
+
+TOP_UNIT = 10**13  # one vote in the ``top`` sort number; below it, the creation time in ms
+
+
+class Keys:
+    """Pure key builders: the only place that knows the key formats."""
+
+    @staticmethod
+    def registry(tenant: str) -> dict[str, str]:
+        return {"pk": "REGISTRY", "sk": f"TENANT#{tenant}"}
+
+    @staticmethod
+    def tenant(tenant: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#TENANT", "sk": "META"}
+
+    @staticmethod
+    def admin_keys(tenant: str) -> str:
+        return f"T#{tenant}#KEYS"
+
+    @staticmethod
+    def admin_key(tenant: str, key_id: str) -> dict[str, str]:
+        return {"pk": Keys.admin_keys(tenant), "sk": f"KEY#{key_id}"}
+
+    @staticmethod
+    def apps(tenant: str) -> str:
+        return f"T#{tenant}#APPS"
+
+    @staticmethod
+    def app(tenant: str, app: str) -> dict[str, str]:
+        return {"pk": Keys.apps(tenant), "sk": f"APP#{app}"}
+
+    @staticmethod
+    def app_prefix(tenant: str, app: str) -> str:
+        return f"T#{tenant}#A#{app}"
+
+    @staticmethod
+    def requests(tenant: str, app: str, tag: str | None = None) -> str:
+        base = Keys.app_prefix(tenant, app)
+        return f"{base}#TAG#{tag}" if tag else f"{base}#REQS"
+
+    @staticmethod
+    def request(tenant: str, app: str, request_id: str, tag: str | None = None) -> dict[str, str]:
+        return {"pk": Keys.requests(tenant, app, tag), "sk": f"R#{request_id}"}
+
+    @staticmethod
+    def status_list(tenant: str, app: str, status: str, tag: str | None = None) -> str:
+        return f"{Keys.requests(tenant, app, tag)}#ST#{status}"
+
+    @staticmethod
+    def request_children(tenant: str, app: str, request_id: str) -> str:
+        return f"{Keys.app_prefix(tenant, app)}#R#{request_id}"
+
+    @staticmethod
+    def vote(tenant: str, app: str, request_id: str, user: str, moved: bool = False) -> dict:
+        prefix = "M#" if moved else "V#"
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": prefix + user}
+
+    @staticmethod
+    def voted(tenant: str, app: str, user: str) -> dict[str, str]:
+        """The set of requests one user votes for: a list page reads it in one GetItem."""
+        return {"pk": Keys.user(tenant, app, user), "sk": "VOTED"}
+
+    @staticmethod
+    def subscription(tenant: str, app: str, request_id: str, user: str) -> dict[str, str]:
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": f"S#{user}"}
+
+    @staticmethod
+    def comment(tenant: str, app: str, request_id: str, comment_id: str) -> dict[str, str]:
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": f"C#{comment_id}"}
+
+    @staticmethod
+    def user(tenant: str, app: str, user: str) -> str:
+        return f"{Keys.app_prefix(tenant, app)}#U#{user}"
+
+    @staticmethod
+    def feedback(tenant: str, app: str, feedback_id: str = "") -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#FB", "sk": f"F#{feedback_id}"}
+
+    @staticmethod
+    def idempotency(tenant: str, app: str, scope: str) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#IDEM", "sk": scope}
+
+    @staticmethod
+    def rate(tenant: str, subject: str, window: int) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#RL#{subject}", "sk": str(window)}
+
+    @staticmethod
+    def top(votes: int, created_ms: int) -> int:
+        return votes * TOP_UNIT + created_ms
+
+    @staticmethod
+    def marker(tenant: str, event_id: str, consumer: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#EVT#{event_id}", "sk": consumer}
+
+    @staticmethod
+    def insights(tenant: str, app: str) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#INSIGHTS", "sk": "LATEST"}
+
+    @staticmethod
+    def search_shard(tenant: str, app: str, shard: int) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}
+
+    @staticmethod
+    def audit(tenant: str) -> str:
+        return f"T#{tenant}#AUDIT"
+
+    @staticmethod
+    def stats(tenant: str, app: str, part: str = "SUM") -> dict[str, str]:
+        """One item of an app's statistics: ``G#tag`` one tag's requests, ``W#week`` what
+        creates and deletes of that week's requests counted, ``SUM`` the other events' counters.
+        ``TOTALS``, written by older code with every counter in it, is only read: each
+        figure is the sum over all of them."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#STATS", "sk": part}
+
+    @staticmethod
+    def usage(tenant: str, day: str) -> dict[str, str]:
+        """One tenant's usage of one UTC day (``2026-11-28``)."""
+        return {"pk": f"T#{tenant}#USAGE", "sk": f"D#{day}"}
+
+    @staticmethod
+    def deliveries(tenant: str, app: str) -> str:
+        return f"{Keys.app_prefix(tenant, app)}#WH"
+
+    @staticmethod
+    def opt_out(tenant: str, app: str, recipient: str) -> dict[str, str]:
+        return {"pk": Keys.user(tenant, app, recipient), "sk": "OPTOUT"}
+
+    @staticmethod
+    def scope(pk: str) -> tuple[str, str | None, str]:
+        """``(tenant, app or None, rest)`` of a partition key: how a stream record is placed."""
+        parts = pk.split("#")
+        if len(parts) < 3 or parts[0] != "T":
+            return "", None, pk
+        if parts[2] == "A" and len(parts) >= 4:
+            return parts[1], parts[3], "#".join(parts[4:])
+        return parts[1], None, "#".join(parts[2:])

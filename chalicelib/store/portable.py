@@ -1,0 +1,103 @@
+"""Whole apps as portable records without table keys: the way out (dump) and back in (load)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..records import Person
+from .codec import _to_ddb
+from .comments import _comment_record
+from .feedback import _feedback_record
+from .keys import Keys
+from .requests import _request_item, _request_record
+from .votes import Votes
+
+
+class Portable(Votes):
+    """``dump_app`` and ``load_app``."""
+
+    def dump_app(self, tenant: str, app: str) -> Iterator[dict[str, Any]]:
+        """Every request of an app, each followed by its votes, moved votes, followers and
+        comments, then the app's feedback: portable records without table keys (times in ms
+        since the epoch), what tools/postgres/load.sql loads into PostgreSQL."""
+        for req in self._query_all(Keys.requests(tenant, app), "R#"):
+            yield _portable(req)
+            children = self._query_all(Keys.request_children(tenant, app, req["id"]), "")
+            yield from (_portable(c, req["id"]) for c in children if c["type"] in PORTABLE)
+        yield from (_portable(f) for f in self._query_all(Keys.feedback(tenant, app)["pk"], "F#"))
+
+    def load_app(
+        self, tenant: str, app: str, records: Iterable[dict[str, Any]], feedback_days: int
+    ) -> dict[str, int]:
+        """Write dumped records into an app, ids kept, 25 to a batch. Loading the same records
+        twice writes the same items again. Items are marked ``imported``: their events update
+        statistics and search but send no email and no webhook."""
+        counts: dict[str, int] = {}
+        batch: list[dict[str, Any]] = []
+        voted: dict[str, list[str]] = {}
+        for number, record in enumerate(records, 1):
+            try:
+                items = _items_of(tenant, app, record, feedback_days)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ValueError(f"record {number}: {type(exc).__name__} {exc}") from None
+            for item in items:
+                batch.append({"PutRequest": {"Item": _to_ddb({**item, "imported": True})}})
+                if len(batch) == 25:
+                    self._write_batch(batch)
+                    batch = []
+            counts[record["kind"]] = counts.get(record["kind"], 0) + 1
+            if record["kind"] == "vote":
+                voted.setdefault(record["user"]["id"], []).append(str(record["requestId"]))
+        if batch:
+            self._write_batch(batch)
+        for user, request_ids in voted.items():
+            self._call(
+                "update_item", **self._voted_op(tenant, app, user, request_ids, True)["Update"]
+            )
+        return counts
+
+
+PORTABLE = ("request", "vote", "movedVote", "subscription", "comment", "feedback")
+_TABLE_ONLY = {"pk", "sk", "uk", "lk", "top", "type", "appId", "imported", "expiresAt"}
+
+
+def _portable(item: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
+    record = {"kind": item["type"], **{k: v for k, v in item.items() if k not in _TABLE_ONLY}}
+    if request_id is not None:
+        record["requestId"] = request_id
+    return record
+
+
+def _items_of(
+    tenant: str, app: str, record: dict[str, Any], feedback_days: int
+) -> list[dict[str, Any]]:
+    """The table items one portable record becomes (a request: one per tag copy too)."""
+    kind = record["kind"]
+    if kind not in PORTABLE:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(PORTABLE)}")
+    body = {k: v for k, v in record.items() if k not in ("kind", "requestId")}
+    if kind == "request":
+        req = _request_record(tenant, {**body, "appId": app})
+        return [_request_item(req, tag) for tag in (None, *req.tags)]
+    if kind == "feedback":
+        fb = _feedback_record(tenant, {**body, "appId": app})
+        item = {**Keys.feedback(tenant, app, fb.id), "type": kind, "appId": app, **body}
+        if fb.user_id:
+            item["uk"] = Keys.user(tenant, app, fb.user_id)
+        if feedback_days:
+            item["expiresAt"] = fb.created_ms // 1000 + feedback_days * 86400
+        return [item]
+    request_id = str(record["requestId"])
+    if kind == "comment":
+        comment = _comment_record(tenant, app, {**body, "requestId": request_id})
+        key, user = Keys.comment(tenant, app, request_id, comment.id), comment.author.id
+        body["requestId"] = request_id
+    else:
+        user = Person.from_dict(body["user"]).id
+        key = (
+            Keys.subscription(tenant, app, request_id, user)
+            if kind == "subscription"
+            else Keys.vote(tenant, app, request_id, user, moved=kind == "movedVote")
+        )
+    return [{**key, "type": kind, **body, "uk": Keys.user(tenant, app, user)}]

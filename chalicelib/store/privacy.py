@@ -1,0 +1,62 @@
+"""Everything of one user, found and forgotten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .keys import Keys
+from .table import Table
+
+
+class Privacy(Table):
+    """Finds a user's items through ``byUser``; forgets them by deleting or anonymising."""
+
+    def user_items(self, tenant: str, app: str, user: str) -> list[dict[str, Any]]:
+        """Everything of one user in an app, found through the ``byUser`` index."""
+        keys, cursor = [], None
+        while True:
+            found, cursor = self._query(
+                Keys.user(tenant, app, user),
+                index="byUser",
+                partition_attr="uk",
+                limit=500,
+                cursor=cursor,
+            )
+            keys += [{"pk": i["pk"], "sk": i["sk"]} for i in found]
+            if not cursor:
+                break
+        items = self._batch_get(keys)
+        opt_out = self._get(Keys.opt_out(tenant, app, user))
+        return items + ([opt_out] if opt_out else [])
+
+    def forget_item(self, item: dict[str, Any], anonymous: dict[str, str]) -> None:
+        """Make one item no longer about its user: delete it, or strip who wrote it."""
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        kind = item.get("type")
+        if kind in ("subscription", "movedVote", "optOut", "votedSet"):
+            self.transact([self._delete_op(key)])
+        elif kind in ("comment", "request"):
+            copies = [key]
+            if kind == "request":
+                tenant, app, _ = Keys.scope(item["pk"])
+                copies += [Keys.request(tenant, app, item["id"], t) for t in item.get("tags", [])]
+            self.transact(
+                [
+                    self._update_op(
+                        k, "SET author = :a REMOVE uk", {":a": anonymous}, "attribute_exists(pk)"
+                    )
+                    for k in copies
+                ]
+            )
+        elif kind == "feedback":
+            self.transact(
+                [
+                    self._update_op(
+                        key,
+                        "REMOVE uk, userId, #n, email",
+                        None,
+                        "attribute_exists(pk)",
+                        {"#n": "name"},
+                    )
+                ]
+            )

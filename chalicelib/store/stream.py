@@ -1,0 +1,56 @@
+"""Table changes as the stream reports them, turned into records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .codec import _from_ddb
+from .comments import _comment_record
+from .feedback import _feedback_record
+from .keys import Keys
+from .requests import _request_record
+from .votes import _vote_record
+
+
+@dataclass(frozen=True)
+class Change:
+    """One table change, as records: what the stream says happened, keys already parsed."""
+
+    kind: str  # "request", "vote", "comment", "feedback"
+    tenant: str
+    app: str
+    old: Any
+    new: Any
+    request_id: str | None = None
+
+
+def change_from_stream(record: dict[str, Any]) -> Change | None:
+    """The change of a Lambda-shaped stream record, or None for items no event is made of.
+
+    Tolerates key-only images (moto emits one for an UpdateItem that creates an item).
+    """
+    data = record.get("dynamodb", {})
+    old = _from_ddb(data["OldImage"]) if data.get("OldImage") else None
+    new = _from_ddb(data["NewImage"]) if data.get("NewImage") else None
+    if old is not None and "type" not in old:
+        old = None
+    if new is not None and "type" not in new:
+        new = None
+    image = new or old
+    if image is None:
+        return None
+    tenant, app, rest = Keys.scope(image["pk"])
+    kind = image["type"]
+    if not app or (kind == "request" and rest != "REQS"):  # tag copies make no events
+        return None
+    convert = {
+        "request": lambda i: _request_record(tenant, i),
+        "vote": _vote_record,
+        "comment": lambda i: _comment_record(tenant, app, i),
+        "feedback": lambda i: _feedback_record(tenant, i),
+    }.get(kind)
+    if convert is None:
+        return None
+    request_id = image["id"] if kind == "request" else (rest[2:] if rest.startswith("R#") else None)
+    return Change(kind, tenant, app, old and convert(old), new and convert(new), request_id)

@@ -1,0 +1,110 @@
+"""Votes, the voter's set of voted requests, and follows (subscriptions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import FeatureRequest, Person, Vote
+from .keys import Keys
+from .requests import Requests
+from .table import Page
+
+
+def _vote_record(item: dict[str, Any]) -> Vote:
+    return Vote(Person.from_dict(item["user"]), item["createdAt"], item.get("origin"))
+
+
+class Votes(Requests):
+    """A vote is one transaction: the conditional vote item, the counters, the follow and the
+    voter's set."""
+
+    # ------------------------------------------------------------ votes
+
+    def _subscription_op(self, req: FeatureRequest, person: Person) -> dict[str, Any]:
+        return self._put_op(
+            {
+                **Keys.subscription(req.tenant, req.app, req.id, person.id),
+                "type": "subscription",
+                "user": person.to_dict(),
+                "uk": Keys.user(req.tenant, req.app, person.id),
+            }
+        )
+
+    def _voted_op(
+        self, tenant: str, app: str, user: str, request_ids: list[str], add: bool
+    ) -> dict[str, Any]:
+        """Add request ids to (or take them from) a user's voted set, in a transaction that
+        makes or deletes the vote items themselves."""
+        action = "ADD" if add else "DELETE"
+        return self._update_op(
+            Keys.voted(tenant, app, user),
+            f"SET #type = :type, uk = :uk {action} ids :ids",
+            {":type": "votedSet", ":uk": Keys.user(tenant, app, user), ":ids": set(request_ids)},
+            names={"#type": "type"},
+        )
+
+    def add_vote(self, req: FeatureRequest, voter: Person, now_ms: int) -> None:
+        """Raises ConditionFailedError; ``failed_at(0)`` means the user had already voted."""
+        vote = {
+            **Keys.vote(req.tenant, req.app, req.id, voter.id),
+            "type": "vote",
+            "user": voter.to_dict(),
+            "createdAt": now_ms,
+            "uk": Keys.user(req.tenant, req.app, voter.id),
+        }
+        self.transact(
+            [
+                self._put_op(vote, "attribute_not_exists(pk)"),
+                *self._counter_ops(req, votes=1),
+                self._subscription_op(req, voter),
+                self._voted_op(req.tenant, req.app, voter.id, [req.id], add=True),
+            ]
+        )
+
+    def remove_vote(self, req: FeatureRequest, voter_id: str) -> None:
+        """Raises ConditionFailedError; ``failed_at(0)`` means there was no vote."""
+        self.transact(
+            [
+                self._delete_op(
+                    Keys.vote(req.tenant, req.app, req.id, voter_id), "attribute_exists(pk)"
+                ),
+                *self._counter_ops(req, votes=-1),
+                self._voted_op(req.tenant, req.app, voter_id, [req.id], add=False),
+            ]
+        )
+
+    def voted(self, tenant: str, app: str, request_ids: list[str], user: str) -> set[str]:
+        """Which of ``request_ids`` the user voted for: one read, however many. One request:
+        its vote item; more: the user's voted set (a page of 20 would be 20 vote items).
+        A merged request keeps its voters' ids (with no votes left, nobody asks about it)."""
+        if not request_ids:
+            return set()
+        if len(request_ids) == 1:
+            found = self._get(Keys.vote(tenant, app, request_ids[0], user))
+            return set(request_ids) if found else set()
+        found = self._get(Keys.voted(tenant, app, user)) or {}
+        return set(request_ids) & set(found.get("ids", ()))
+
+    def list_voters(self, req: FeatureRequest, limit: int, cursor: str | None) -> Page:
+        items, next_cursor = self._query(
+            Keys.request_children(req.tenant, req.app, req.id),
+            prefix="V#",
+            limit=limit,
+            cursor=cursor,
+        )
+        return Page([_vote_record(i) for i in items], next_cursor)
+
+    # ------------------------------------------------------------ subscriptions
+
+    def subscribe(self, req: FeatureRequest, person: Person) -> None:
+        self.transact([self._subscription_op(req, person)])
+
+    def unsubscribe(self, req: FeatureRequest, user_id: str) -> None:
+        self.transact([self._delete_op(Keys.subscription(req.tenant, req.app, req.id, user_id))])
+
+    def is_subscribed(self, req: FeatureRequest, user_id: str) -> bool:
+        return self._get(Keys.subscription(req.tenant, req.app, req.id, user_id)) is not None
+
+    def followers(self, tenant: str, app: str, request_id: str) -> list[Person]:
+        children = Keys.request_children(tenant, app, request_id)
+        return [Person.from_dict(i["user"]) for i in self._query_all(children, "S#")]
