@@ -161,6 +161,10 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}
 
     @staticmethod
+    def vector(tenant: str, app: str, request_id: str = "") -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#VEC", "sk": f"V#{request_id}"}
+
+    @staticmethod
     def audit(tenant: str) -> str:
         return f"T#{tenant}#AUDIT"
 
@@ -964,6 +968,31 @@ class Store:
             [Keys.search_shard(tenant, app, n) for n in range(self.SEARCH_SHARDS)]
         )
         return {k: v for shard in shards for k, v in (shard.get("e") or {}).items()}
+
+    # ------------------------------------------------------------ stored sentence vectors
+
+    def put_vector(
+        self, tenant: str, app: str, request_id: str, vector: bytes, text_hash: str
+    ) -> None:
+        """A request title's embedding (``ai.embed``), and a hash of the text it was made of."""
+        self._put({**Keys.vector(tenant, app, request_id), "v": vector, "h": text_hash})
+
+    def delete_vector(self, tenant: str, app: str, request_id: str) -> None:
+        self._call(
+            "delete_item", TableName=self.table, Key=_to_ddb(Keys.vector(tenant, app, request_id))
+        )
+
+    def vector_hash(self, tenant: str, app: str, request_id: str) -> str | None:
+        item = self._get(Keys.vector(tenant, app, request_id))
+        return item.get("h") if item else None
+
+    def vectors(self, tenant: str, app: str) -> dict[str, bytes]:
+        """Every stored ``request id -> vector`` of the app: one Query, about 1 KB a request."""
+        partition = Keys.vector(tenant, app)
+        return {
+            item["sk"].removeprefix(partition["sk"]): bytes(item["v"])
+            for item in self._query_all(partition["pk"], partition["sk"])
+        }
 
     def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
         found = {

@@ -18,8 +18,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from .analyzer import Insights, Item, RequestInsight, priority_score
-from .similarity import Group, Index
+from .analyzer import (
+    Insights,
+    Item,
+    RequestInsight,
+    duplicate_groups,
+    priority_reason,
+    priority_score,
+)
+from .similarity import Group
 
 __all__ = ["BedrockAnalyzer", "CATEGORY_NAMES"]
 
@@ -158,15 +165,17 @@ class BedrockAnalyzer:
         for item in items:
             got = answers.get(item.id, {})
             feeling = got.get("sentiment", "neutral")
+            age = (now_ms - item.created_ms) / 864e5
+            category = got.get("category", "feature")
             found.append(
                 RequestInsight(
                     id=item.id,
-                    category=got.get("category", "feature"),
+                    category=category,
                     sentiment=feeling,
-                    priorityScore=priority_score(
-                        item.votes, most, (now_ms - item.created_ms) / 864e5, item.priority, feeling
-                    ),
+                    priorityScore=priority_score(item.votes, most, age, item.priority, feeling),
                     summary=(got.get("summary") or item.title)[:160],
+                    reason=f"{category}: the model's reading; priority: "
+                    + priority_reason(item.votes, most, age, item.priority, feeling),
                 )
             )
         open_items = [i for i in items if i.status not in ("duplicate", "completed", "declined")]
@@ -191,7 +200,7 @@ class BedrockAnalyzer:
         )
 
     def _judge(self, items: list[Item]) -> list[Group]:
-        candidates = Index((i.id, i.title) for i in items).groups()
+        candidates = duplicate_groups(items)
         if not candidates:
             return []
         titles = {i.id: i.title for i in items}

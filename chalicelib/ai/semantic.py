@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .embed import DIM
 from .similarity import Group, Index, _conflict
 
 __all__ = ["SemanticIndex", "THRESHOLD", "SEARCH_FLOOR", "MAX_GROUP", "EMBED_WEIGHT"]
@@ -39,7 +40,7 @@ class SemanticIndex:
 
         self.ids = list(ids)
         self.titles = list(titles)
-        self.vectors = np.asarray(vectors, dtype=np.float32).reshape(len(self.ids), -1)
+        self.vectors = np.asarray(vectors, dtype=np.float32).reshape(len(self.ids), DIM)
         self.lexical = Index(zip(self.ids, self.titles, strict=True))
 
     def _hybrid(self, cosine: float, lexical: float, conflict: str | None) -> float:

@@ -12,6 +12,7 @@ from ..context import Context
 from ..ids import iso
 from ..models import PageQuery
 from ..records import App
+from . import vectors
 
 __all__ = ["run", "latest", "queue", "nightly"]
 
@@ -21,10 +22,20 @@ def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
     settings = ctx.settings
     analyzer = get_analyzer(settings.ai_provider, settings.bedrock_model_id, settings.export_bucket)
     requests = list(ctx.store.iter_requests(tenant, app_id))
+    stored = vectors.ensure(ctx, tenant, app_id, requests)  # written by the stream: read back
     now = ctx.clock()
     result = analyzer.analyze(
         [
-            Item(r.id, r.title, r.description, r.votes, r.priority, r.created_ms, r.status)
+            Item(
+                r.id,
+                r.title,
+                r.description,
+                r.votes,
+                r.priority,
+                r.created_ms,
+                r.status,
+                stored.get(r.id),
+            )
             for r in requests
         ],
         now,
