@@ -974,8 +974,12 @@ class Store:
     def put_vector(
         self, tenant: str, app: str, request_id: str, vector: bytes, text_hash: str
     ) -> None:
-        """A request title's embedding (``ai.embed``), and a hash of the text it was made of."""
-        self._put({**Keys.vector(tenant, app, request_id), "v": vector, "h": text_hash})
+        """A request title's embedding (``ai.embed``), and a hash of the text it was made of.
+        Kept as base64 text, so backups, the local stack's file and exports read it as JSON."""
+        import base64
+
+        item = {"v": base64.b64encode(vector).decode(), "h": text_hash}
+        self._put({**Keys.vector(tenant, app, request_id), **item})
 
     def delete_vector(self, tenant: str, app: str, request_id: str) -> None:
         self._call(
@@ -988,9 +992,11 @@ class Store:
 
     def vectors(self, tenant: str, app: str) -> dict[str, bytes]:
         """Every stored ``request id -> vector`` of the app: one Query, about 1 KB a request."""
+        import base64
+
         partition = Keys.vector(tenant, app)
         return {
-            item["sk"].removeprefix(partition["sk"]): bytes(item["v"])
+            item["sk"].removeprefix(partition["sk"]): base64.b64decode(item["v"])
             for item in self._query_all(partition["pk"], partition["sk"])
         }
 

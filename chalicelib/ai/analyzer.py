@@ -163,7 +163,7 @@ def priority_reason(
     votes: int, most_votes: int, age_days: float, stated: str, sentiment: str
 ) -> str:
     """What the priority score is made of, in words an admin reads."""
-    parts = [f"{votes} of the app's top {most_votes} votes" if most_votes else "no votes yet"]
+    parts = [f"{votes} votes (the app's most: {most_votes})" if most_votes else "no votes yet"]
     parts.append(f"{max(0, round(age_days))} days old")
     parts.append(f"stated {stated}")
     if sentiment == "negative":
@@ -237,10 +237,12 @@ def duplicate_groups(items: list[Item]) -> list[Group]:
     return Index((i.id, i.title) for i in candidates).groups()
 
 
-def get_analyzer(provider: str, model_id: str = "", cache_bucket: str = "") -> Analyzer:
+def get_analyzer(
+    provider: str, model_id: str = "", cache_bucket: str = "", embed_model_id: str = ""
+) -> Analyzer:
     """The provider ``AI_PROVIDER`` names: ``local`` (offline) or ``bedrock``."""
     if provider == "bedrock":
         from .bedrock import BedrockAnalyzer
 
-        return BedrockAnalyzer(model_id, cache_bucket)
+        return BedrockAnalyzer(model_id, cache_bucket, embed_model_id=embed_model_id)
     return LocalAnalyzer()

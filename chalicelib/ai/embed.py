@@ -40,7 +40,9 @@ _encoder: Encoder | None = None
 
 def model_source() -> Path | None:
     """Where the weights are: a directory or the package's zip; None if neither is there."""
-    configured = Path(os.environ.get("MODEL_DIR") or LAYER_DIR)
+    from ..settings import get_settings
+
+    configured = Path(get_settings().model_dir or LAYER_DIR)
     if (configured / "model.safetensors").exists():
         return configured
     spec = importlib.util.find_spec("all_minilm_l6_v2")  # finds it, does not run it

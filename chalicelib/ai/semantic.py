@@ -40,7 +40,10 @@ class SemanticIndex:
 
         self.ids = list(ids)
         self.titles = list(titles)
-        self.vectors = np.asarray(vectors, dtype=np.float32).reshape(len(self.ids), DIM)
+        found = np.asarray(vectors, dtype=np.float32)
+        self.vectors = found.reshape(
+            len(self.ids), found.size // len(self.ids) if self.ids else DIM
+        )
         self.lexical = Index(zip(self.ids, self.titles, strict=True))
 
     def _hybrid(self, cosine: float, lexical: float, conflict: str | None) -> float:

@@ -20,7 +20,12 @@ __all__ = ["run", "latest", "queue", "nightly"]
 def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
     """Analyse every request of the app; write only the insights that changed."""
     settings = ctx.settings
-    analyzer = get_analyzer(settings.ai_provider, settings.bedrock_model_id, settings.export_bucket)
+    analyzer = get_analyzer(
+        settings.ai_provider,
+        settings.bedrock_model_id,
+        settings.export_bucket,
+        settings.bedrock_embed_model_id,
+    )
     requests = list(ctx.store.iter_requests(tenant, app_id))
     stored = vectors.ensure(ctx, tenant, app_id, requests)  # written by the stream: read back
     now = ctx.clock()
