@@ -324,6 +324,15 @@ def embedding_quality() -> None:
             f"  {split.name:9}  {d['precision']:.2f}           {d['recall']:.2f}    {d['f1']:.2f}"
             f"  {recall_at_5(split):.2f}      {feel['accuracy']:.2f} ({feel['rules']:.2f})"
         )
+    from tests.performance.minilm_baseline import minilm_baseline
+    from tests.performance.semantic_eval import load_requests
+
+    for split in (TUNING, HELD_OUT):
+        mini = minilm_baseline(load_requests(split.requests))
+        print(
+            f"  {split.name}: MiniLM alone, threshold picked on this very split "
+            f"({mini['threshold']}): F1 {mini['f1']:.2f}, recall@5 {mini['recall@5']:.2f}"
+        )
 
 
 def embedding_scaling() -> None:
