@@ -30,6 +30,9 @@ SEARCH_FLOOR = 0.3  # "did you mean" shows nothing below it
 MAX_GROUP = 5
 NEIGHBOURS = 8
 BLOCK = 1024
+EXACT_UP_TO = 4096  # above it, candidates come from an inverted file (k-means lists)
+PROBES = 6
+KMEANS_ROUNDS = 6
 
 
 class SemanticIndex:
@@ -61,23 +64,61 @@ class SemanticIndex:
         return 0.7 * _dot(lex._cvec[i], lex._cvec[j]) + 0.3 * _dot(lex._gvec[i], lex._gvec[j])
 
     def _neighbours(self) -> list[tuple[int, int]]:
-        """Each request's nearest by embedding: bounded memory, one product per block."""
+        """Each request's nearest by embedding: exact up to ``EXACT_UP_TO`` requests, then
+        an inverted file (k-means lists, each request compared with the members of its
+        ``PROBES`` nearest lists), so the work grows as n·√n, not n²."""
         import numpy as np
 
         n = len(self.ids)
         k = min(NEIGHBOURS, n - 1)
-        found: set[tuple[int, int]] = set()
         if k <= 0:
             return []
-        for start in range(0, n, BLOCK):
-            block = self.vectors[start : start + BLOCK] @ self.vectors.T
-            rows = np.arange(block.shape[0])
-            block[rows, rows + start] = -2.0
-            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            for row, columns in enumerate(top):
-                i = start + row
-                found.update((min(i, int(j)), max(i, int(j))) for j in columns)
-        return sorted(found)
+        if n <= EXACT_UP_TO:
+            return self._nearest([np.arange(n)], [np.arange(n)], k)
+        lists = max(2, int(np.sqrt(n)))
+        centroids = self.vectors[np.random.default_rng(0).choice(n, lists, replace=False)]
+        for _ in range(KMEANS_ROUNDS):
+            owner = (self.vectors @ centroids.T).argmax(1)
+            sums = np.zeros_like(centroids)
+            np.add.at(sums, owner, self.vectors)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            centroids = np.where(norms > 0, sums / np.maximum(norms, 1e-9), centroids)
+        closeness = self.vectors @ centroids.T
+        owner = closeness.argmax(1)
+        probes = np.argpartition(-closeness, min(PROBES, lists) - 1, axis=1)[:, :PROBES]
+        members = [np.flatnonzero(owner == c) for c in range(lists)]
+        queries = [np.flatnonzero((probes == c).any(1)) for c in range(lists)]
+        return self._nearest(queries, members, k)
+
+    def _nearest(self, queries: list[Any], members: list[Any], k: int) -> list[tuple[int, int]]:
+        """The ``k`` best pairs of each query row among the members it is compared with."""
+        import numpy as np
+
+        rows, columns, scores = [], [], []
+        for query, member in zip(queries, members, strict=True):
+            for start in range(0, len(query), BLOCK):
+                q = query[start : start + BLOCK]
+                if not len(q) or not len(member):
+                    continue
+                block = self.vectors[q] @ self.vectors[member].T
+                block[q[:, None] == member[None, :]] = -2.0  # not oneself
+                take = min(k, len(member))
+                top = np.argpartition(-block, take - 1, axis=1)[:, :take]
+                rows.append(np.repeat(q, take))
+                columns.append(member[top].ravel())
+                scores.append(np.take_along_axis(block, top, 1).ravel())
+        if not rows:
+            return []
+        row, column, score = np.concatenate(rows), np.concatenate(columns), np.concatenate(scores)
+        order = np.lexsort((-score, row))
+        row, column, score = row[order], column[order], score[order]
+        first = np.searchsorted(row, row)  # where each row's run begins
+        keep = (np.arange(len(row)) - first < k) & (score > -2.0)
+        pairs = {
+            (min(int(i), int(j)), max(int(i), int(j)))
+            for i, j in zip(row[keep], column[keep], strict=True)
+        }
+        return sorted(pairs)
 
     def groups(self, threshold: float = THRESHOLD, max_size: int = MAX_GROUP) -> list[Group]:
         """Likely duplicates, merged by average linkage, each with a score and a reason."""

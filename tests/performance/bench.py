@@ -314,6 +314,21 @@ def embedding_quality() -> None:
         f"  model: {LOADED['bytes'] / 2**20:.1f} MiB of weights, loaded in "
         f"{time.perf_counter() - started:.2f} s (import numpy, tokenizers, read, convert)"
     )
+    import tempfile
+    from pathlib import Path
+
+    from chalicelib.ai.embed import Encoder
+    from tools.model_layer import build_layer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        layer = build_layer(Path(tmp))
+        size = sum(f.stat().st_size for f in layer.iterdir())
+        started = time.perf_counter()
+        Encoder(layer)
+        print(
+            f"  as deployed (float16 layer, {size / 2**20:.1f} MiB): loaded in "
+            f"{time.perf_counter() - started:.2f} s (numpy already imported)"
+        )
     query = time.perf_counter()
     encoder().encode(["Export my transactions to a spreadsheet"])
     print(f"  one query embedded in {(time.perf_counter() - query) * 1000:.0f} ms")

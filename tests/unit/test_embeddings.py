@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,3 +84,22 @@ def test_model_layer_weights_are_float16_and_encode_like_the_package(tmp_path: P
     texts = ["Offline mode for the mobile app", "modo oscuro por favor"]
     cosines = (layer.encode(texts) * embed.encoder().encode(texts)).sum(1)
     assert float(cosines.min()) > 0.999
+
+
+def test_large_apps_find_nearly_all_close_pairs_without_comparing_every_pair(
+    monkeypatch: Any,
+) -> None:
+    from chalicelib.ai import semantic
+
+    rng = np.random.default_rng(7)
+    n = 6000
+    topics = rng.standard_normal((n // 3, embed.DIM)).astype(np.float32)
+    vectors = topics[rng.integers(0, len(topics), n)] + 0.6 * rng.standard_normal(
+        (n, embed.DIM)
+    ).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = SemanticIndex([str(i) for i in range(n)], [f"t{i}" for i in range(n)], vectors)
+    approximate = set(index._neighbours())
+    monkeypatch.setattr(semantic, "EXACT_UP_TO", n)
+    exact = {p for p in index._neighbours() if float(vectors[p[0]] @ vectors[p[1]]) >= 0.45}
+    assert len(exact & approximate) >= 0.97 * len(exact)
