@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from tests.e2e.test_web import SHOTS, browser, page, shot, sign_in, site  # noqa: F401 (fixtures)
+from tools.resources import ROOT
 
 PATIENCE_MS = 120_000
 
@@ -57,6 +58,10 @@ def test_insights_merges_a_suggested_group_and_the_board_shows_it(
     )
     page.wait_for_selector(f"tbody tr[data-sentiment=negative] >> text={message}")
     shot(page, "console-insights")
+    page.add_script_tag(path=str(ROOT / "static" / "vendor" / "axe.min.js"))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
     page.set_viewport_size({"width": 375, "height": 740})
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "phone-console-insights")
