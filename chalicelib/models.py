@@ -435,6 +435,7 @@ class RequestInsightOut(_Model):
     sentiment: Literal["positive", "neutral", "negative"]
     priorityScore: int = Field(ge=1, le=10)
     summary: str
+    reason: str = Field("", description="Why this category and priority")
 
 
 class DuplicateGroupOut(_Model):

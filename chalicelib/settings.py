@@ -57,6 +57,16 @@ class Settings(BaseModel):
     sender_email: str = Field("featureboard@example.com", alias="SENDER_EMAIL")
     ai_provider: Literal["local", "bedrock"] = Field("local", alias="AI_PROVIDER")
     bedrock_model_id: str = Field("", alias="BEDROCK_MODEL_ID")
+    bedrock_embed_model_id: str = Field(
+        "",
+        alias="BEDROCK_EMBED_MODEL_ID",
+        description="With AI_PROVIDER=bedrock: embeds titles (e.g. amazon.titan-embed-text-v2:0).",
+    )
+    model_dir: str = Field(
+        "/opt/minilm",
+        alias="MODEL_DIR",
+        description="The sentence-embedding weights (the model layer); else the installed package.",
+    )
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     signing_secret: str = Field(
         "", alias="SIGNING_SECRET", description="Signs cursors and derives user-token secrets."

@@ -26,9 +26,10 @@ def add_bytecode(bundle: Path) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         with zipfile.ZipFile(bundle) as source:
-            if any("__pycache__/" in name for name in source.namelist()):
-                return 0  # already done
-            sources = [n for n in source.namelist() if n.endswith(".py")]
+            present = set(source.namelist())
+            if any(name.startswith("__pycache__/app.") for name in present):
+                return 0  # already done (a wheel may ship a stray .pyc of its own: numpy does)
+            sources = [n for n in present if n.endswith(".py")]
             source.extractall(root, members=sources)
         compileall.compile_dir(
             root,
@@ -36,7 +37,11 @@ def add_bytecode(bundle: Path) -> int:
             workers=0,
             invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
         )
-        compiled = sorted(root.rglob("*.pyc"))
+        compiled = [
+            pyc
+            for pyc in sorted(root.rglob("*.pyc"))
+            if pyc.relative_to(root).as_posix() not in present
+        ]
         with zipfile.ZipFile(bundle, "a", compression=zipfile.ZIP_DEFLATED) as target:
             for pyc in compiled:
                 target.write(pyc, pyc.relative_to(root).as_posix())

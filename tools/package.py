@@ -26,6 +26,7 @@ from chalicelib.consumers import FILTERS
 from chalicelib.logs import METRICS, NAMESPACE
 
 from .bytecode import RUNTIME, add_bytecode
+from .model_layer import add_model_layer
 from .resources import ROOT
 
 __all__ = [
@@ -532,6 +533,7 @@ def package(stage: str, out: Path, front_door: str = "http") -> Path:
     _point_sources(template)
     _least_privilege(template)
     _operations(template, stage, front_door)
+    add_model_layer(template, out / "package")
     path = out / "package" / "sam.json"
     path.write_text(json.dumps(template, indent=2))
     return path
@@ -558,6 +560,8 @@ def sam_to_cloudformation(sam: dict[str, Any]) -> dict[str, Any]:
     for resource in uploaded["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":
             resource["Properties"]["CodeUri"] = "s3://featureboard-artifacts/deployment.zip"
+        elif resource["Type"] == "AWS::Serverless::LayerVersion":
+            resource["Properties"]["ContentUri"] = "s3://featureboard-artifacts/model-layer.zip"
     return transform(uploaded, pseudo, _NoManagedPolicies())
 
 

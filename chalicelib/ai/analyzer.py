@@ -12,7 +12,10 @@ The offline provider, readable and deterministic:
   + stated (low 0, medium 0.5, high 1.5, critical 2.5) + 1 if the sentiment is negative``,
   rounded and kept within 1..10;
 - summary: the title, and the description's first sentence when there is one (≤ 160 chars);
-- duplicate groups: ``ai.similarity`` over the open requests.
+- duplicate groups: ``ai.semantic`` over the open requests' stored sentence embeddings
+  (``Item.vector``), with lexical checks; without vectors (no model installed), the lexical
+  ``ai.similarity`` alone;
+- reason: which words chose the category, and what the priority score is made of.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ __all__ = [
     "get_analyzer",
     "CATEGORIES",
     "priority_score",
+    "priority_reason",
 ]
 
 CATEGORIES: list[tuple[str, set[str]]] = [
@@ -114,6 +118,7 @@ class Item:
     priority: str = "medium"
     created_ms: int = 0
     status: str = "open"
+    vector: bytes | None = None  # the title's stored embedding (``ai.embed.to_bytes``)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class RequestInsight:
     sentiment: str
     priorityScore: int
     summary: str
+    reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -153,12 +159,28 @@ def priority_score(
     return max(1, min(10, round(value)))
 
 
-def _category(text: str) -> str:
+def priority_reason(
+    votes: int, most_votes: int, age_days: float, stated: str, sentiment: str
+) -> str:
+    """What the priority score is made of, in words an admin reads."""
+    parts = [f"{votes} votes (the app's most: {most_votes})" if most_votes else "no votes yet"]
+    parts.append(f"{max(0, round(age_days))} days old")
+    parts.append(f"stated {stated}")
+    if sentiment == "negative":
+        parts.append("negative tone")
+    return ", ".join(parts)
+
+
+def _category(text: str) -> tuple[str, str]:
+    """The category and the words that chose it."""
     found = set(concepts(text))
     for name, words in CATEGORIES:
-        if found & words or any(c.startswith(w) for c in found for w in words if len(w) > 4):
-            return name
-    return "feature"
+        hits = sorted(
+            c for c in found if c in words or any(c.startswith(w) for w in words if len(w) > 4)
+        )
+        if hits:
+            return name, "mentions " + ", ".join(hits[:3])
+    return "feature", "no category words"
 
 
 def _summary(item: Item) -> str:
@@ -180,26 +202,47 @@ class LocalAnalyzer:
         found = []
         for item in items:
             feeling = sentiment(f"{item.title}. {item.description}", **REQUEST_THRESHOLDS)
+            category, why = _category(f"{item.title} {item.description}")
+            age = (now_ms - item.created_ms) / 864e5
             found.append(
                 RequestInsight(
                     id=item.id,
-                    category=_category(f"{item.title} {item.description}"),
+                    category=category,
                     sentiment=feeling,
-                    priorityScore=priority_score(
-                        item.votes, most, (now_ms - item.created_ms) / 864e5, item.priority, feeling
-                    ),
+                    priorityScore=priority_score(item.votes, most, age, item.priority, feeling),
                     summary=_summary(item),
+                    reason=f"{category}: {why}; priority: "
+                    + priority_reason(item.votes, most, age, item.priority, feeling),
                 )
             )
-        open_items = [i for i in items if i.status not in ("duplicate", "completed", "declined")]
-        groups = Index((i.id, i.title) for i in open_items).groups()
-        return Insights(self.name, found, groups)
+        return Insights(self.name, found, duplicate_groups(items))
 
 
-def get_analyzer(provider: str, model_id: str = "", cache_bucket: str = "") -> Analyzer:
+def open_items(items: list[Item]) -> list[Item]:
+    return [i for i in items if i.status not in ("duplicate", "completed", "declined")]
+
+
+def duplicate_groups(items: list[Item]) -> list[Group]:
+    """Groups among the open requests: by meaning when every one has a vector."""
+    candidates = open_items(items)
+    if candidates and all(i.vector is not None for i in candidates):
+        from .embed import from_bytes
+        from .semantic import SemanticIndex
+
+        return SemanticIndex(
+            [i.id for i in candidates],
+            [i.title for i in candidates],
+            [from_bytes(i.vector) for i in candidates if i.vector is not None],
+        ).groups()
+    return Index((i.id, i.title) for i in candidates).groups()
+
+
+def get_analyzer(
+    provider: str, model_id: str = "", cache_bucket: str = "", embed_model_id: str = ""
+) -> Analyzer:
     """The provider ``AI_PROVIDER`` names: ``local`` (offline) or ``bedrock``."""
     if provider == "bedrock":
         from .bedrock import BedrockAnalyzer
 
-        return BedrockAnalyzer(model_id, cache_bucket)
+        return BedrockAnalyzer(model_id, cache_bucket, embed_model_id=embed_model_id)
     return LocalAnalyzer()

@@ -2,8 +2,11 @@
 
 - Requests go 20 to a call; the model must answer through a tool whose input schema is the
   shape we store, so there is no free text to parse.
-- Duplicate groups: the offline index proposes candidates (cheap, near linear), the model
-  confirms or rejects each with a reason; a group it rejects is dropped.
+- Duplicate groups: the semantic index proposes candidates, the model confirms or rejects
+  each with a reason; a group it rejects is dropped. The titles' vectors are the stored
+  MiniLM ones, or, with ``BEDROCK_EMBED_MODEL_ID`` (e.g. ``amazon.titan-embed-text-v2:0``),
+  Bedrock's, each cached in S3 like the answers. The thresholds were calibrated on MiniLM's
+  vectors; with Titan's the model's verdict is what keeps precision.
 - Every answer is cached in S3 under a hash of the model id and the prompt, so an unchanged
   request is never sent twice; throttling is retried with exponential backoff; token use is
   added up for the cost report.
@@ -16,10 +19,18 @@ import json
 import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from .analyzer import Insights, Item, RequestInsight, priority_score
-from .similarity import Group, Index
+from .analyzer import (
+    Insights,
+    Item,
+    RequestInsight,
+    duplicate_groups,
+    priority_reason,
+    priority_score,
+)
+from .similarity import Group
 
 __all__ = ["BedrockAnalyzer", "CATEGORY_NAMES"]
 
@@ -116,10 +127,12 @@ class BedrockAnalyzer:
         s3: Any = None,
         sleep: Callable[[float], None] = time.sleep,
         attempts: int = 6,
+        embed_model_id: str = "",
     ) -> None:
         from .. import aws
 
         self.model_id = model_id
+        self.embed_model_id = embed_model_id
         self.bucket = bucket
         self.client = client or aws.client("bedrock-runtime")
         self.s3 = s3 or aws.client("s3")
@@ -158,19 +171,52 @@ class BedrockAnalyzer:
         for item in items:
             got = answers.get(item.id, {})
             feeling = got.get("sentiment", "neutral")
+            age = (now_ms - item.created_ms) / 864e5
+            category = got.get("category", "feature")
             found.append(
                 RequestInsight(
                     id=item.id,
-                    category=got.get("category", "feature"),
+                    category=category,
                     sentiment=feeling,
-                    priorityScore=priority_score(
-                        item.votes, most, (now_ms - item.created_ms) / 864e5, item.priority, feeling
-                    ),
+                    priorityScore=priority_score(item.votes, most, age, item.priority, feeling),
                     summary=(got.get("summary") or item.title)[:160],
+                    reason=f"{category}: the model's reading; priority: "
+                    + priority_reason(item.votes, most, age, item.priority, feeling),
                 )
             )
         open_items = [i for i in items if i.status not in ("duplicate", "completed", "declined")]
+        if self.embed_model_id:
+            open_items = [replace(i, vector=self._embedding(i.title)) for i in open_items]
         return Insights(self.name, found, self._judge(open_items), dict(self.usage))
+
+    def _embedding(self, text: str) -> bytes:
+        """The title's vector from Bedrock's embedding model (float16 bytes), cached in S3."""
+        from .embed import to_bytes
+
+        key = "ai-cache/" + hashlib.sha256(f"{self.embed_model_id}\n{text}".encode()).hexdigest()
+        cached = self._cached(key)
+        if cached is not None:
+            self.usage["cached"] += 1
+            return to_bytes(cached["embedding"])
+        for attempt in range(self.attempts):
+            try:
+                response = self.client.invoke_model(
+                    modelId=self.embed_model_id,
+                    contentType="application/json",
+                    accept="application/json",
+                    body=json.dumps({"inputText": text, "normalize": True}),
+                )
+                break
+            except self.client.exceptions.ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code")
+                if code not in RETRYABLE or attempt == self.attempts - 1:
+                    raise
+                self.sleep(min(20.0, 0.5 * 2**attempt) * (0.5 + random.random() / 2))
+        answer = json.loads(response["body"].read())
+        self.usage["calls"] += 1
+        self.usage["inputTokens"] += int(answer.get("inputTextTokenCount", 0))
+        self._store(key, {"embedding": answer["embedding"]})
+        return to_bytes(answer["embedding"])
 
     def _request_key(self, item: Item) -> str:
         text = (
@@ -191,7 +237,7 @@ class BedrockAnalyzer:
         )
 
     def _judge(self, items: list[Item]) -> list[Group]:
-        candidates = Index((i.id, i.title) for i in items).groups()
+        candidates = duplicate_groups(items)
         if not candidates:
             return []
         titles = {i.id: i.title for i in items}

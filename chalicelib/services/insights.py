@@ -12,6 +12,7 @@ from ..context import Context
 from ..ids import iso
 from ..models import PageQuery
 from ..records import App
+from . import vectors
 
 __all__ = ["run", "latest", "queue", "nightly"]
 
@@ -19,12 +20,27 @@ __all__ = ["run", "latest", "queue", "nightly"]
 def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
     """Analyse every request of the app; write only the insights that changed."""
     settings = ctx.settings
-    analyzer = get_analyzer(settings.ai_provider, settings.bedrock_model_id, settings.export_bucket)
+    analyzer = get_analyzer(
+        settings.ai_provider,
+        settings.bedrock_model_id,
+        settings.export_bucket,
+        settings.bedrock_embed_model_id,
+    )
     requests = list(ctx.store.iter_requests(tenant, app_id))
+    stored = vectors.ensure(ctx, tenant, app_id, requests)  # written by the stream: read back
     now = ctx.clock()
     result = analyzer.analyze(
         [
-            Item(r.id, r.title, r.description, r.votes, r.priority, r.created_ms, r.status)
+            Item(
+                r.id,
+                r.title,
+                r.description,
+                r.votes,
+                r.priority,
+                r.created_ms,
+                r.status,
+                stored.get(r.id),
+            )
             for r in requests
         ],
         now,

@@ -1,8 +1,10 @@
 """'Did you mean…': requests that read like what a user is typing, at a fixed cost per call.
 
-A compact index (``status|title`` of every request, in four items) is kept by a stream
-consumer and cached in the function between calls, so a search reads the index at most
-once every ``CACHE_S`` seconds and then only the five requests it returns.
+A compact index (``status|title`` of every request, in four items) and each request's
+sentence vector are kept by a stream consumer and cached in the function between calls, so
+a search reads them at most once every ``CACHE_S`` seconds, embeds only the query (the model
+loads on the first search of a process), and then reads only the five requests it returns.
+Without a model installed, the lexical index alone answers.
 """
 
 from __future__ import annotations
@@ -25,27 +27,51 @@ _lock = threading.Lock()
 
 
 def _index(ctx: Context, app: App) -> Any:
-    from ..ai.similarity import Index
+    from . import vectors
 
     key = (app.tenant, app.id)
     with _lock:
         cached = _cache.get(key)
     if cached and time.monotonic() - cached[0] < CACHE_S:
         return cached[1]
-    entries = ctx.store.search_entries(app.tenant, app.id)
-    index = Index(
-        (rid, value.split("|", 1)[1])
-        for rid, value in entries.items()
+    entries = {
+        rid: value.split("|", 1)[1]
+        for rid, value in ctx.store.search_entries(app.tenant, app.id).items()
         if value.split("|", 1)[0] in SEARCHABLE
-    )
+    }
+    if vectors.available():
+        from ..ai.embed import DIM, from_bytes
+        from ..ai.semantic import SemanticIndex
+
+        stored = ctx.store.vectors(app.tenant, app.id)
+        blank = bytes(2 * DIM)  # not embedded yet: matched by its words alone
+        index: Any = SemanticIndex(
+            list(entries),
+            list(entries.values()),
+            [from_bytes(stored.get(rid, blank)) for rid in entries],
+        )
+    else:
+        from ..ai.similarity import Index
+
+        index = Index(entries.items())
     with _lock:
         _cache[key] = (time.monotonic(), index)
     return index
 
 
+def _search(index: Any, q: str) -> list[tuple[str, float]]:
+    from ..ai.semantic import SEARCH_FLOOR, SemanticIndex
+
+    if isinstance(index, SemanticIndex):
+        from ..ai.embed import encoder
+
+        found = index.search(q, encoder().encode([q])[0], 5)
+        return [(rid, score) for rid, score in found if score >= SEARCH_FLOOR]
+    return [(rid, score) for rid, score in index.search(q, 5) if score >= 0.2]
+
+
 def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
-    found = _index(ctx, app).search(q, 5)
-    found = [(rid, score) for rid, score in found if score >= 0.2]
+    found = _search(_index(ctx, app), q)
     requests = {
         r.id: r for r in ctx.store.get_requests(app.tenant, app.id, [rid for rid, _ in found])
     }
@@ -72,3 +98,6 @@ def keep_index(ctx: Context, event: DomainEvent) -> None:
     current = ctx.store.get_request(event.tenant, event.app, request_id)
     entry = f"{current.status}|{current.title}" if current else None
     ctx.store.index_request(event.tenant, event.app, request_id, entry)
+    from . import vectors
+
+    vectors.keep(ctx, event.tenant, event.app, request_id, current)

@@ -48,6 +48,7 @@ from .search import Search
 from .stream import Change, change_from_stream
 from .table import ConditionFailedError, Page, meter, metered_apart, reset_meter
 from .usage import Usage
+from .vectors import Vectors
 
 __all__ = [
     "Keys",
@@ -74,6 +75,7 @@ class Store(
     Limits,
     Deliveries,
     Search,
+    Vectors,
     Privacy,
     Audit,
     Usage,

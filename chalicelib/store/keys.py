@@ -105,6 +105,10 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}
 
     @staticmethod
+    def vector(tenant: str, app: str, request_id: str = "") -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#VEC", "sk": f"V#{request_id}"}
+
+    @staticmethod
     def audit(tenant: str) -> str:
         return f"T#{tenant}#AUDIT"
 

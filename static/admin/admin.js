@@ -1,6 +1,7 @@
 // The team's console: apps and keys, triage, feedback, analytics, webhooks.
 import { client, describe, loadConfig } from "../js/api.js";
 import { announce, h, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
+import { showInsights } from "./insights.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -343,7 +344,8 @@ function route() {
     return;
   }
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
-            webhooks: showWebhooks, export: showExports })[tab]?.() ?? showTriage();
+            webhooks: showWebhooks, export: showExports,
+            insights: () => showInsights({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", () => {

@@ -123,6 +123,15 @@ def test_packaged_template_passes_cfn_lint_and_wires_everything(
     assert api["AutoPublishAlias"] == "live"
     assert api["DeploymentPreference"]["Type"] == "Canary10Percent5Minutes"
     assert resources["ApiErrorsAlarm"]["Properties"]["Namespace"] == "Featureboard"
+    assert {"numpy/__init__.py", "tokenizers/__init__.py", "safetensors/__init__.py"} <= sources
+    layer_dir = tmp_path / stage / "package" / "model-layer" / "minilm"
+    assert {p.name for p in layer_dir.iterdir()} >= {"model.safetensors", "tokenizer.json"}
+    unzipped = sum(i.file_size for i in zipfile.ZipFile(bundle).infolist())
+    layer_bytes = sum(p.stat().st_size for p in layer_dir.iterdir())
+    assert unzipped + layer_bytes < 250 * 2**20  # Lambda's limit, code and layers unzipped
+    for name in ("APIHandler", "SearchOnEvent", "SentimentOnEvent", "RunJobs", "NightlyInsights"):
+        assert functions[name]["Properties"]["Layers"] == [{"Ref": "ModelLayer"}], name
+    assert "Layers" not in functions["EmailOnEvent"]["Properties"]  # only what embeds
     cloudformation = json.loads(expanded.read_text())["Resources"]  # SAM expanded to CFN
     kinds = {r["Type"] for r in cloudformation.values()}
     assert {"AWS::CodeDeploy::DeploymentGroup", "AWS::Lambda::Alias"} <= kinds

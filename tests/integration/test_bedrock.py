@@ -183,3 +183,59 @@ def test_a_rejected_group_is_dropped_and_other_errors_surface(bedrock: Any) -> N
     )
     with pytest.raises(client.exceptions.ClientError):
         analyzer(client).analyze([Item(f"v-{id(stub)}", "Validation fails")], 0)
+
+
+def embedding(vector: list[float]) -> dict[str, Any]:
+    import io
+    import json
+
+    from botocore.response import StreamingBody
+
+    raw = json.dumps({"embedding": vector, "inputTextTokenCount": 4}).encode()
+    return {"body": StreamingBody(io.BytesIO(raw), len(raw)), "contentType": "application/json"}
+
+
+def test_bedrock_embeddings_propose_the_groups_the_model_judges(bedrock: Any) -> None:
+    client, stub = bedrock
+    embed_model = f"amazon.titan-embed-text-v2:0-{id(stub)}"
+    items = [
+        Item(f"e1-{id(stub)}", "Offline mode"),
+        Item(f"e2-{id(stub)}", "Use the app with no connection"),
+        Item(f"e3-{id(stub)}", "Export tasks to CSV"),
+    ]
+    stub.add_response("converse", tool_answer("record_insights", {"requests": []}))
+    for vector in ([1.0, 0.0, 0.0], [0.96, 0.28, 0.0], [0.0, 0.0, 1.0]):
+        stub.add_response(
+            "invoke_model",
+            embedding(vector),
+            {
+                "modelId": embed_model,
+                "contentType": "application/json",
+                "accept": "application/json",
+                "body": ANY,
+            },
+        )
+    stub.add_response(
+        "converse",
+        tool_answer("judge_groups", {"groups": [{"index": 0, "same": True, "reason": "offline"}]}),
+    )
+    found = BedrockAnalyzer(
+        f"{MODEL}-{id(stub)}",
+        get_settings().export_bucket,
+        client=client,
+        s3=aws.client("s3"),
+        embed_model_id=embed_model,
+    ).analyze(items, 0)
+    assert [sorted(g.ids) for g in found.groups] == [sorted([items[0].id, items[1].id])]
+    assert found.groups[0].reason == "offline" and 0 < found.groups[0].score <= 1
+    assert found.usage["calls"] == 5 and found.usage["inputTokens"] >= 12
+    again = BedrockAnalyzer(
+        f"{MODEL}-{id(stub)}",
+        get_settings().export_bucket,
+        client=client,
+        s3=aws.client("s3"),
+        embed_model_id=embed_model,
+    )
+    stub.add_response("converse", tool_answer("record_insights", {"requests": []}))
+    assert again.analyze(items, 0).groups == found.groups  # vectors and verdict from the cache
+    assert again.usage["calls"] == 1

@@ -440,12 +440,120 @@ class _Stamped(list):  # type: ignore[type-arg]
         super().append({**entry, "at": time.time() * 1000})
 
 
+def embedding_quality() -> None:
+    """The embedding provider on the tuning data and on the held-out data, side by side."""
+    from chalicelib.ai.embed import LOADED, encoder, model_source
+    from tests.performance.semantic_eval import HELD_OUT, TUNING, duplicates, recall_at_5, sentiment
+
+    source = model_source()
+    if source is None:
+        print("\nembedding provider: no model installed (make install)")
+        return
+    started = time.perf_counter()
+    encoder()
+    print(f"\nembedding provider (all-MiniLM-L6-v2, numpy), weights from {source}")
+    print(
+        f"  model: {LOADED['bytes'] / 2**20:.1f} MiB of weights, loaded in "
+        f"{time.perf_counter() - started:.2f} s (import numpy, tokenizers, read, convert)"
+    )
+    import tempfile
+    from pathlib import Path
+
+    from chalicelib.ai.embed import Encoder
+    from tools.model_layer import build_layer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        layer = build_layer(Path(tmp))
+        size = sum(f.stat().st_size for f in layer.iterdir())
+        started = time.perf_counter()
+        Encoder(layer)
+        print(
+            f"  as deployed (float16 layer, {size / 2**20:.1f} MiB): loaded in "
+            f"{time.perf_counter() - started:.2f} s (numpy already imported)"
+        )
+    query = time.perf_counter()
+    encoder().encode(["Export my transactions to a spreadsheet"])
+    print(f"  one query embedded in {(time.perf_counter() - query) * 1000:.0f} ms")
+    print("  split      dup precision  recall  F1    recall@5  sentiment (rules alone)")
+    for split in (TUNING, HELD_OUT):
+        d, feel = duplicates(split), sentiment(split)
+        print(
+            f"  {split.name:9}  {d['precision']:.2f}           {d['recall']:.2f}    {d['f1']:.2f}"
+            f"  {recall_at_5(split):.2f}      {feel['accuracy']:.2f} ({feel['rules']:.2f})"
+        )
+    from tests.performance.minilm_baseline import minilm_baseline
+    from tests.performance.semantic_eval import load_requests
+
+    for split in (TUNING, HELD_OUT):
+        mini = minilm_baseline(load_requests(split.requests))
+        print(
+            f"  {split.name}: MiniLM alone, threshold picked on this very split "
+            f"({mini['threshold']}): F1 {mini['f1']:.2f}, recall@5 {mini['recall@5']:.2f}"
+        )
+
+
+def embedding_scaling() -> None:
+    """Analysis time with stored vectors for 10,000 and 20,000 requests.
+
+    The vectors are made from 400 embedded tuning titles mixed at random (two titles and
+    noise per request), since encoding 30,000 titles would take the bench minutes; the
+    analysis reads vectors, it never encodes, so its time does not depend on how they were made.
+    """
+    import random
+
+    import numpy as np
+
+    from chalicelib.ai.analyzer import Item, LocalAnalyzer
+    from chalicelib.ai.embed import encoder, to_bytes
+    from tests.performance.ai_eval import load_requests
+
+    titles = [r["title"] for rows in load_requests().values() for r in rows]
+    base = encoder().encode(titles)
+    rng = random.Random(1)
+    generator = np.random.default_rng(1)
+
+    def items(n: int) -> list[Item]:
+        found = []
+        for i in range(n):
+            a, b = rng.randrange(len(titles)), rng.randrange(len(titles))
+            v = base[a] + 0.3 * base[b] + 0.05 * generator.standard_normal(base.shape[1])
+            found.append(
+                Item(
+                    f"r{i}",
+                    f"{titles[a]} {i % 97}",
+                    votes=rng.randint(0, 40),
+                    created_ms=1_700_000_000_000,
+                    vector=to_bytes(v / np.linalg.norm(v)),
+                )
+            )
+        return found
+
+    timings = {}
+    for n in (10_000, 20_000):
+        batch = items(n)
+        started = time.perf_counter()
+        result = LocalAnalyzer().analyze(batch, 1_700_000_000_000)
+        timings[n] = time.perf_counter() - started
+        print(f"  analyse {n:>6,} requests: {timings[n]:5.1f} s, {len(result.groups)} groups")
+    print(
+        f"  ratio 20k / 10k: {timings[20_000] / timings[10_000]:.2f} (2.0 is linear, 4.0 quadratic)"
+    )
+
+
 if __name__ == "__main__":
+    if "--ai" in sys.argv:  # the AI figures alone
+        embedding_quality()
+        print("\nanalysis time (embedding provider, stored vectors)")
+        embedding_scaling()
+        sys.exit(0)
     event_latency()
     cold_start()
     packaged_cold_start()
     list_page_costs()
     export_memory()
     ai_quality()
-    print("\nanalysis time (offline provider)")
+    print("\nanalysis time (lexical provider, no vectors)")
     analysis_scaling()
+    embedding_quality()
+    print("\nanalysis time (embedding provider, stored vectors)")
+    embedding_scaling()
