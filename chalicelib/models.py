@@ -429,6 +429,15 @@ class SimilarOut(_Model):
     items: list[SimilarItem] = Field(max_length=5)
 
 
+class TagCount(_Model):
+    tag: str
+    count: int
+
+
+class TagList(_Model):
+    items: list[TagCount]
+
+
 class RequestInsightOut(_Model):
     id: str
     category: str

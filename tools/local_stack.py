@@ -158,6 +158,7 @@ def _provision(stack: dict[str, Any], port: int) -> dict[str, str]:
     aws.reset_clients()
     made = provision(stack["tableName"], "featureboard@example.com")
     made["API_BASE_URL"] = f"http://127.0.0.1:{port}"
+    made["BOARD_URL"] = f"http://127.0.0.1:{os.environ.get('STATIC_PORT', port + 1)}/board/"
     os.environ.update(made)
     STACK_FILE.write_text(json.dumps({**stack, "env": made}, indent=2))  # for manage.py
     get_settings.cache_clear()
