@@ -534,6 +534,7 @@ def unsubscribe_post(call: Call) -> Reply:
     "/local/outbox",
     "GET",
     auth="none",
+    query=m.OutboxQuery,
     answers=(Answer(200, "text/html", HTML, "The sent emails"),),
     summary="The local stage's sent emails (local only)",
 )
@@ -544,10 +545,7 @@ def local_outbox(call: Call) -> Reply:
     ctx = get_context()
     if ctx.settings.stage != "local" or not ctx.settings.aws_endpoint_url:
         raise NotFoundError("the outbox exists only in the local stage")
-    params = call.request.query_params or {}
-    page = int(params["page"]) if params.get("page", "").isdigit() else 1
-    page = max(page, 1)
-    per_page = 20
+    page, per_page = call.query.page, 20
     emails, total = recent_emails(ctx.settings.aws_endpoint_url, per_page, (page - 1) * per_page)
     return _html(
         templating.page(

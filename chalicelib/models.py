@@ -243,6 +243,12 @@ class ListQuery(_Model):
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
 
 
+class OutboxQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    page: Annotated[int, Field(ge=1, le=100_000)] = 1
+
+
 class PageQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
