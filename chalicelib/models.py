@@ -241,6 +241,10 @@ class ListQuery(_Model):
     sort: Literal["top", "new"] = "new"
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+    q: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+        | None
+    ) = None
 
 
 class OutboxQuery(_Model):

@@ -480,7 +480,7 @@ def _serve_pages(creds: dict[str, Any], site_port: int, demo_port: int) -> dict[
     site = f"http://127.0.0.1:{site_port}"
     web = creds["apps"]["web"]
     config = {"api": creds["api"], "key": web["publishableKey"], "app": "web", "siteOrigin": site}
-    servers = [serve_static(site_port, config), serve_static(demo_port, config)]
+    servers = [serve_static(site_port, config, csp=True), serve_static(demo_port, config)]
     ada = jwt.encode(
         {
             "sub": "user-00",

@@ -91,13 +91,30 @@ async function showList() {
   const tag = h("select", { id: "tag", onchange: (e) => { state.tag = e.target.value; rerun(); } },
     h("option", { value: "" }, "Any tag"),
     ...(state.tag ? [h("option", { value: state.tag, selected: true }, state.tag)] : []));
-  const list = h("ul", { class: "list", id: "requests", "aria-label": "Feature requests" });
+  const list = h("ul", { class: "list", id: "requests", "aria-labelledby": "list-title" });
   const more = h("button", { type: "button", id: "more", hidden: true }, "Load more");
+  const search = h("input", { id: "search", type: "search", value: state.q, autocomplete: "off",
+                              placeholder: "Search requests…", maxlength: 100 });
+  let typing = null;
+  search.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(async () => {
+      const q = search.value.trim();
+      if (q === state.q || q.length === 1) return;  // the API searches from 2 characters
+      state.q = q;
+      await showList();
+      const again = document.getElementById("search");
+      again.focus();
+      again.setSelectionRange(again.value.length, again.value.length);
+    }, 300);
+  });
   view.replaceChildren(
+    h("div", { class: "search", role: "search" }, h("label", { for: "search" }, "Search"), search),
     h("div", { class: "filters" },
       h("div", {}, h("label", { for: "sort" }, "Sort"), sort),
       h("div", {}, h("label", { for: "status" }, "Status"), status),
       h("div", {}, h("label", { for: "tag" }, "Tag"), tag)),
+    h("h2", { class: "sr-only", id: "list-title" }, "Feature requests"),
     list, h("div", { class: "row", style: "justify-content:center;margin-top:16px" }, more));
   appTags().then((tags) => {
     tag.replaceChildren(h("option", { value: "" }, "Any tag"),
@@ -114,7 +131,7 @@ async function showList() {
     more.disabled = true;
     try {
       const page = await state.api.get(`/apps/${state.app}/requests`, {
-        sort: state.sort, status: state.status, tag: state.tag, limit: 20, cursor });
+        sort: state.sort, status: state.status, tag: state.tag, q: state.q, limit: 20, cursor });
       for (const request of page.items) list.append(requestItem(request));
       cursor = page.nextCursor;
       done = !cursor;

@@ -352,3 +352,72 @@ def test_the_seed_reads_like_a_real_board(page: Any, site: dict[str, Any]) -> No
     page.wait_for_selector(".response >> text=Team response")
     page.wait_for_selector("#comments li")
     shot(page, "request-seeded")
+
+
+def test_the_site_sends_a_csp_and_the_pages_work_under_it(
+    browser: Any, site: dict[str, Any]
+) -> None:
+    import requests
+
+    sent = requests.get(f"{site['site']}/board/", timeout=30).headers["Content-Security-Policy"]
+    assert "script-src 'self';" in sent and "unsafe-eval" not in sent
+    assert site["api"].rsplit("/v1", 1)[0] in sent  # the API origin in connect-src
+    context = browser.new_context(viewport={"width": 1100, "height": 900})  # CSP enforced
+    context.set_default_timeout(PATIENCE_MS)
+    p = context.new_page()
+    refused: list[str] = []
+    p.on("console", lambda m: "Content Security Policy" in m.text and refused.append(m.text))
+    try:
+        p.goto(f"{site['site']}/board/")
+        p.wait_for_selector("#requests li.request")
+        sign_in(p, site, "analytics")
+        p.wait_for_selector("#chart-status")  # the chart is made in the same task
+        assert p.evaluate("!!Chart.getChart('chart-status')")
+        assert refused == []
+    finally:
+        context.close()
+
+
+def test_the_search_box_finds_requests_by_title(page: Any, site: dict[str, Any]) -> None:
+    pub = site["apps"]["web"]["publishableKey"]
+    found = site["http"].get("/v1/apps/web/requests?q=trello+import", key=pub).body
+    assert found["nextCursor"] is None and 0 < len(found["items"]) <= 30
+    assert found["items"][0]["title"] == "Import tasks from Trello"
+    page.goto(f"{site['site']}/board/")
+    page.wait_for_selector("#requests li.request")
+    page.fill("#search", "trello import")
+    page.wait_for_function(
+        "document.querySelector('#requests h3')?.textContent === 'Import tasks from Trello'"
+    )
+    assert page.locator("#search").input_value() == "trello import"
+    assert not page.locator("#more").is_visible()
+    shot(page, "board-search")
+    page.fill("#search", "zzqx nothing like it")
+    page.wait_for_selector("#requests li.empty")
+    assert "No requests match" in page.locator("#requests").inner_text()
+    assert not page.errors
+
+
+def test_dark_mode_follows_the_system_and_passes_axe(browser: Any, site: dict[str, Any]) -> None:
+    context = browser.new_context(
+        viewport={"width": 1100, "height": 900}, color_scheme="dark", bypass_csp=True
+    )
+    context.set_default_timeout(PATIENCE_MS)
+    p = context.new_page()
+    try:
+        p.goto(f"{site['site']}/board/")
+        p.wait_for_selector("#requests li.request")
+        background = p.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        assert background == "rgb(16, 19, 26)"
+        shot(p, "board-dark")
+        assert _axe(p) == []
+        p.locator("#requests h3 a").first.click()
+        p.wait_for_selector("#request-title")
+        assert _axe(p) == []
+        shot(p, "request-dark")
+        sign_in(p, site)
+        p.wait_for_selector("tbody tr")
+        assert _axe(p) == []
+        shot(p, "console-dark")
+    finally:
+        context.close()
