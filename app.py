@@ -212,6 +212,18 @@ def similar_requests(call: Call, appId: str) -> dict:
     return search.similar(get_context(), call.caller, call.app, call.query.q)
 
 
+@route(
+    "/v1/apps/{appId}/tags",
+    "GET",
+    returns=m.TagList,
+    summary="The tags in use on the app's requests, by name, with their counts",
+)
+def list_tags(call: Call, appId: str) -> dict:
+    from chalicelib.services import analytics as reports
+
+    return reports.tags(get_context(), call.caller, call.app)
+
+
 @route(REQ, "GET", returns=m.RequestOut, summary="Read a request (ETag: its version)")
 def get_request(call: Call, appId: str, requestId: str) -> Reply:
     return _with_etag(requests.get(get_context(), call.caller, call.app, requestId))
@@ -535,18 +547,31 @@ def unsubscribe_post(call: Call) -> Reply:
     "/local/outbox",
     "GET",
     auth="none",
+    query=m.OutboxQuery,
     answers=(Answer(200, "text/html", HTML, "The sent emails"),),
     summary="The local stage's sent emails (local only)",
 )
 def local_outbox(call: Call) -> Reply:
     from chalicelib import templating
-    from chalicelib.notify.outbox import sent_emails
+    from chalicelib.notify.outbox import recent_emails
 
     ctx = get_context()
     if ctx.settings.stage != "local" or not ctx.settings.aws_endpoint_url:
         raise NotFoundError("the outbox exists only in the local stage")
-    emails = sent_emails(ctx.settings.aws_endpoint_url)[::-1]
-    return _html(templating.page("outbox", "Local outbox", emails=emails))
+    page, per_page = call.query.page, 20
+    emails, total = recent_emails(ctx.settings.aws_endpoint_url, per_page, (page - 1) * per_page)
+    return _html(
+        templating.page(
+            "outbox",
+            "Local outbox",
+            emails=emails,
+            total=total,
+            page=page,
+            first=(page - 1) * per_page + 1,
+            older=page + 1 if page * per_page < total else None,
+            newer=page - 1 if page > 1 else None,
+        )
+    )
 
 
 # ---------------------------------------------------------------- events

@@ -80,6 +80,7 @@ class Caller:
     app: App | None = None  # the app of a publishable key
     user: Person | None = None  # the end user, when known
     anonymous: bool = False
+    browser: str | None = None  # an anonymous browser's own random id (X-Anonymous-Id)
     rate: RateState | None = None  # set once the call is counted
 
     @property
@@ -217,10 +218,15 @@ def acting_user(user_id: str | None, name: str | None, email: str | None) -> Per
     return Person(id=user_id, name=_display_name(name), email=email or None)
 
 
-def anonymous_id(signing_secret: bytes, tenant: str, app: str, client_ip: str) -> str:
-    """A stable pseudonym per client address: one anonymous vote per address, no IP stored."""
+def anonymous_id(
+    signing_secret: bytes, tenant: str, app: str, client_ip: str, browser: str | None = None
+) -> str:
+    """A stable pseudonym for an anonymous visitor, no IP or browser id stored: per browser
+    when it sends its random id (X-Anonymous-Id), else per client address. Either way it is
+    an HMAC the server makes, so every anonymous id stays in the ``anon-`` namespace."""
+    who = f"browser|{browser}" if browser else client_ip
     digest = hmac.new(
-        signing_secret, f"anon|{tenant}|{app}|{client_ip}".encode(), hashlib.sha256
+        signing_secret, f"anon|{tenant}|{app}|{who}".encode(), hashlib.sha256
     ).hexdigest()
     return f"anon-{digest[:20]}"
 

@@ -241,6 +241,16 @@ class ListQuery(_Model):
     sort: Literal["top", "new"] = "new"
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+    q: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+        | None
+    ) = None
+
+
+class OutboxQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    page: Annotated[int, Field(ge=1, le=100_000)] = 1
 
 
 class PageQuery(_Model):
@@ -427,6 +437,15 @@ class SimilarItem(_Model):
 
 class SimilarOut(_Model):
     items: list[SimilarItem] = Field(max_length=5)
+
+
+class TagCount(_Model):
+    tag: str
+    count: int
+
+
+class TagList(_Model):
+    items: list[TagCount]
 
 
 class RequestInsightOut(_Model):

@@ -41,6 +41,7 @@ CORS = CORSConfig(
         "X-User-Id",
         "X-User-Name",
         "X-User-Email",
+        "X-Anonymous-Id",
         "Idempotency-Key",
         "If-Match",
     ],
@@ -315,6 +316,7 @@ def credentials(request: Request, query_key: bool) -> Any:
         user_id=headers.get("x-user-id"),
         user_name=headers.get("x-user-name"),
         user_email=headers.get("x-user-email"),
+        anonymous_id=headers.get("x-anonymous-id"),
         client_ip=((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown",
         method=request.method,
     )

@@ -38,6 +38,11 @@ class Settings(BaseModel):
         alias="API_BASE_URL",
         description="Where unsubscribe links in emails point.",
     )
+    board_url: str = Field(
+        "",
+        alias="BOARD_URL",
+        description="The public board's address (ending in /board/): emails link to requests.",
+    )
     export_bucket: str = Field("", alias="EXPORT_BUCKET")
     export_inline_max: int = Field(
         1000,

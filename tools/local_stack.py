@@ -158,6 +158,7 @@ def _provision(stack: dict[str, Any], port: int) -> dict[str, str]:
     aws.reset_clients()
     made = provision(stack["tableName"], "featureboard@example.com")
     made["API_BASE_URL"] = f"http://127.0.0.1:{port}"
+    made["BOARD_URL"] = f"http://127.0.0.1:{os.environ.get('STATIC_PORT', port + 1)}/board/"
     os.environ.update(made)
     STACK_FILE.write_text(json.dumps({**stack, "env": made}, indent=2))  # for manage.py
     get_settings.cache_clear()
@@ -479,7 +480,7 @@ def _serve_pages(creds: dict[str, Any], site_port: int, demo_port: int) -> dict[
     site = f"http://127.0.0.1:{site_port}"
     web = creds["apps"]["web"]
     config = {"api": creds["api"], "key": web["publishableKey"], "app": "web", "siteOrigin": site}
-    servers = [serve_static(site_port, config), serve_static(demo_port, config)]
+    servers = [serve_static(site_port, config, csp=True), serve_static(demo_port, config)]
     ada = jwt.encode(
         {
             "sub": "user-00",

@@ -188,14 +188,74 @@ REQUESTS: list[tuple[str, str, list[str], str]] = [
     ("Migrate my boards from Trello", "", ["import"], "open"),
 ]
 
-COMMENTS = [
-    "We need this too, it would save us an hour a week.",
-    "+1, our whole team asked for this.",
-    "Any update on the timeline?",
-    "This is the one thing keeping us on our old tool.",
-    "Would love this on mobile as well.",
-    "Thanks for looking into it!",
-]
+# What people said under a request: each comment is about that request, by its own author.
+COMMENTS: dict[str, list[tuple[str, str]]] = {
+    "Dark mode": [
+        ("Grace", "I work late most nights and the white background is blinding. Please!"),
+        ("Linus", "If it follows the OS setting I don't even need a toggle."),
+        ("Hedy", "Make sure the charts get dark colours too, not just the sidebar."),
+    ],
+    "Export tasks to CSV": [
+        ("Margaret", "Our finance team rebuilds this by hand every month-end."),
+        ("Ken", "Please include the custom fields as columns."),
+    ],
+    "Import tasks from Trello": [
+        ("Barbara", "We have 14 boards in Trello. Checklists matter most to us."),
+    ],
+    "Keyboard shortcuts": [
+        ("Dennis", "j/k works great now, thank you! Is there a cheat sheet somewhere?"),
+    ],
+    "Recurring tasks": [
+        ("Radia", "Our payroll checklist repeats on the last Friday of each month."),
+        ("Alan", "Would the copy keep the subtasks? That is the part we retype."),
+    ],
+    "Two-factor authentication": [
+        ("Frances", "Our security review flags this every quarter."),
+        ("Tim", "An authenticator app is enough for us, SMS is not needed."),
+    ],
+    "Time tracking": [
+        ("Katherine", "We bill clients hourly; a start/stop timer on the task would be perfect."),
+        ("John", "Even a simple 'hours spent' field would help us start."),
+    ],
+    "Calendar sync with Google": [
+        ("Sophie", "Two-way please: moving an event should move the due date."),
+    ],
+    "Single sign-on with SAML": [
+        ("Edsger", "We use Okta. This is a blocker for rolling out to 300 people."),
+    ],
+    "Zapier integration": [
+        ("Ada", "We would connect new form entries to tasks."),
+        ("Grace", "Make.com would be nice as well, if it is the same effort."),
+    ],
+    "Offline mode for mobile": [
+        ("Linus", "Half our field team has no signal on site."),
+    ],
+    "Faster search": [
+        ("Barbara", "Searching a big project takes a few seconds right now."),
+    ],
+    "Audit log for admins": [
+        ("Tim", "Who changed a due date is the question we get most often."),
+    ],
+    "Night theme please": [
+        ("Hedy", "Isn't this the same as the Dark mode request?"),
+    ],
+}
+
+# The team's public answers
+RESPONSES: dict[str, str] = {
+    "Dark mode": "Planned for the next release. It will follow your system setting, and you "
+    "can override it per device.",
+    "Export tasks to CSV": "In progress: the first version exports every field, custom fields "
+    "included. Expect it within a few weeks.",
+    "Keyboard shortcuts": "Shipped! Press ? anywhere to see every shortcut.",
+    "Two-factor authentication": "We're building this now, starting with authenticator apps. "
+    "Security keys follow.",
+    "Larger file attachments": "We're keeping the 100 MB limit for now: larger files belong in "
+    "a linked drive, which we support already.",
+    "Calendar sync with Google": "Planned. We start with one-way sync (tasks to calendar), "
+    "two-way later.",
+    "Faster search": "A new search index is rolling out to all workspaces this month.",
+}
 
 FEEDBACK = [
     ("Love the new board view, it is so much faster.", 5),
@@ -316,8 +376,8 @@ def _fill(ctx: Context, tenant: str, key_id: str) -> None:
                 app,
                 req["id"],
             )
-        for text in rng.sample(COMMENTS, rng.randint(0, 2)):
-            commenter = rng.choice(PEOPLE)
+        for name, text in COMMENTS.get(title, []):
+            commenter = next(p for p in PEOPLE if p.name == name)
             comments.add(
                 ctx,
                 Caller(tenant, "public", "pub.web", "127.0.0.1", app=app, user=commenter),
@@ -327,6 +387,10 @@ def _fill(ctx: Context, tenant: str, key_id: str) -> None:
             )
         if status != "open":
             requests.patch(ctx, admin, app, req["id"], RequestPatch(status=status), None)
+        if title in RESPONSES:
+            requests.patch(
+                ctx, admin, app, req["id"], RequestPatch(response=RESPONSES[title]), None
+            )
     for message, rating in FEEDBACK:
         feedback.add(
             ctx,

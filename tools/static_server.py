@@ -11,21 +11,37 @@ import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from .resources import ROOT
 
-__all__ = ["serve_static"]
+__all__ = ["serve_static", "content_security_policy"]
 
 STATIC = ROOT / "static"
 
 
+def content_security_policy(api: str) -> str:
+    """The site's policy, as CloudFront sends it (templates/site.json): scripts only from the
+    site itself (no inline script, no eval), calls only to the site and the API."""
+    parts = urlsplit(api)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:; connect-src 'self' {origin}".rstrip()
+        + "; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
 class _Handler(SimpleHTTPRequestHandler):
     config: dict[str, Any] = {}
+    csp: str | None = None
 
     def end_headers(self) -> None:
         # module scripts load cross-origin only with CORS (the widget on a customer's site)
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Cache-Control", "no-store")
+        if self.csp:
+            self.send_header("Content-Security-Policy", self.csp)
         super().end_headers()
 
     def do_GET(self) -> None:
@@ -43,9 +59,12 @@ class _Handler(SimpleHTTPRequestHandler):
         return
 
 
-def serve_static(port: int, config: dict[str, Any]) -> ThreadingHTTPServer:
-    """Start a server on 127.0.0.1:port in a daemon thread; ``shutdown()`` stops it."""
-    handler = type("Handler", (_Handler,), {"config": config})
+def serve_static(port: int, config: dict[str, Any], csp: bool = False) -> ThreadingHTTPServer:
+    """Start a server on 127.0.0.1:port in a daemon thread; ``shutdown()`` stops it. With
+    ``csp`` every answer carries the site's Content-Security-Policy (the demo "customer"
+    site has its own rules, so it has none)."""
+    policy = content_security_policy(config.get("api", "")) if csp else None
+    handler = type("Handler", (_Handler,), {"config": config, "csp": policy})
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(STATIC)))
     except OSError as exc:

@@ -72,11 +72,18 @@ def _subject(email: Email, app_name: str) -> str:
     return SUBJECTS[email.template].format(title=title, status=status, app=app_name)
 
 
-def render(email: Email, app_name: str, unsubscribe_url: str) -> tuple[str, str, str]:
-    """Subject, plain text and HTML: autoescaped HTML, text as written."""
+def render(
+    email: Email, app_name: str, unsubscribe_url: str, board_url: str = ""
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML: autoescaped HTML, text as written. With ``board_url``
+    an email about a request links to its page on the board."""
     env = environment()
     subject = _subject(email, app_name)
+    request = email.context.get("request") or {}
     values = {
+        "request_url": f"{board_url}#/r/{quote(request['id'])}"
+        if board_url and request.get("id")
+        else "",
         **email.context,
         "subject": subject,
         "app_name": app_name,
@@ -217,7 +224,7 @@ def _skipped(event: DomainEvent, reason: str) -> None:
 
 def _send(ctx: Context, email: Email, app_name: str, token: str) -> None:
     url = f"{ctx.settings.api_base_url.rstrip('/')}/v1/unsubscribe?token={quote(token)}"
-    subject, text, html = render(email, app_name, url)
+    subject, text, html = render(email, app_name, url, ctx.settings.board_url)
     message = EmailMessage()
     message["From"] = ctx.settings.sender_email
     message["To"] = email.address

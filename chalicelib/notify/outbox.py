@@ -8,7 +8,7 @@ from email import policy
 from email.parser import BytesParser
 from typing import Any
 
-__all__ = ["sent_emails"]
+__all__ = ["sent_emails", "recent_emails"]
 
 
 def _parse(raw: str) -> dict[str, Any]:
@@ -25,8 +25,19 @@ def _parse(raw: str) -> dict[str, Any]:
     }
 
 
-def sent_emails(endpoint: str) -> list[dict[str, Any]]:
-    """Every email sent so far, oldest first (moto keeps them in memory)."""
+def _raw(endpoint: str) -> list[dict[str, Any]]:
     with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=10) as r:
         data = json.load(r)
-    return [_parse(m["raw_data"]) for m in data.get("ses", {}).get("RawMessage", [])]
+    return data.get("ses", {}).get("RawMessage", [])
+
+
+def sent_emails(endpoint: str) -> list[dict[str, Any]]:
+    """Every email sent so far, oldest first (moto keeps them in memory)."""
+    return [_parse(m["raw_data"]) for m in _raw(endpoint)]
+
+
+def recent_emails(endpoint: str, limit: int, offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """``limit`` emails, newest first, after the ``offset`` newest, and how many were sent in
+    all: only the ones shown are parsed, so the page opens fast however many there are."""
+    raw = _raw(endpoint)[::-1]
+    return [_parse(m["raw_data"]) for m in raw[offset : offset + limit]], len(raw)

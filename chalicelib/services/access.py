@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 from dataclasses import dataclass, replace
 
 from ..auth import (
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 RATE_SAMPLE = 10
+_BROWSER_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 _OVER: dict[tuple[str, str], int] = {}  # (tenant, key) -> the window this process saw it over
 
 
@@ -60,6 +62,7 @@ class Credentials:
     user_id: str | None = None
     user_name: str | None = None
     user_email: str | None = None
+    anonymous_id: str | None = None  # a browser's random id (X-Anonymous-Id), never used as is
     client_ip: str = "unknown"
     method: str = "GET"
 
@@ -100,10 +103,19 @@ def authenticate(
         app=app,
         user=user,
         anonymous=user is None,
+        browser=browser_id(creds.anonymous_id) if user is None else None,
     )
     if app_id is not None:
         check_app_access(caller, app_id)
     return replace(caller, rate=count_call(ctx, caller, creds.method)), app
+
+
+def browser_id(value: str | None) -> str | None:
+    """The random id a browser keeps for itself (X-Anonymous-Id): 16 to 64 of
+    ``[A-Za-z0-9_-]``, else none (the caller is then told apart by address, as before)."""
+    if value and _BROWSER_ID.fullmatch(value.strip()):
+        return value.strip()
+    return None
 
 
 def load_app(ctx: Context, caller: Caller, app_id: str) -> App:
@@ -131,7 +143,9 @@ def writer(ctx: Context, caller: Caller, app: App) -> Person:
             RateState(limit, rate.writes, rate.reset_s),
             ctx.clock(),
         )
-    return Person(id=anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip))
+    return Person(
+        id=anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip, caller.browser)
+    )
 
 
 def actor_id(caller: Caller) -> str:
@@ -151,7 +165,7 @@ def viewer_id(ctx: Context, caller: Caller, app: App) -> str | None:
     if caller.user is not None:
         return caller.user.id
     if not caller.is_admin and app.allow_anonymous:
-        return anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip)
+        return anonymous_id(ctx.secret, caller.tenant, app.id, caller.client_ip, caller.browser)
     return None
 
 

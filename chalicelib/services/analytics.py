@@ -11,7 +11,7 @@ from ..events import DomainEvent
 from ..models import STATUSES
 from ..records import App
 
-__all__ = ["deltas", "apply", "report"]
+__all__ = ["deltas", "apply", "report", "tags"]
 
 MARK_TTL_S = 7 * 24 * 3600
 
@@ -67,6 +67,13 @@ def apply(ctx: Context, event: DomainEvent) -> bool:
     return ctx.store.add_to_stats(
         event.tenant, event.app, deltas(event), event.id, ctx.clock() // 1000 + MARK_TTL_S
     )
+
+
+def tags(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
+    """Every tag in use on the app's requests, by name, with how many use it: one read."""
+    stats = ctx.store.get_stats(app.tenant, app.id)
+    found = {k[4:]: v for k, v in stats.items() if k.startswith("tag_") and v > 0}
+    return {"items": [{"tag": t, "count": found[t]} for t in sorted(found)]}
 
 
 def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from .. import present
 from ..auth import Caller, is_service_id
 from ..context import Context
-from ..errors import ForbiddenError, NotFoundError
+from ..errors import ConflictError, ForbiddenError, NotFoundError
 from ..models import CommentCreate, PageQuery
 from ..records import App, Comment
 from ..store import ConditionFailedError
@@ -22,6 +22,8 @@ def add(
 ) -> dict[str, Any]:
     author = writer(ctx, caller, app)
     req = fetch(ctx, app, request_id)
+    if req.status == "duplicate":  # the conversation moved to the request it was merged into
+        raise ConflictError(f"this request was merged into {req.duplicate_of}; comment there")
     comment = Comment(
         tenant=app.tenant,
         app=app.id,

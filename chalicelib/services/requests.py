@@ -132,7 +132,31 @@ def _replay_if_seen(ctx: Context, app: App, scope: str, fingerprint: str | None)
     raise Replay(seen["status"], seen["body"])
 
 
+def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
+    """``q=``: one page, best match first, read from the cached title index and one batch
+    of at most ``FOUND_MAX`` requests; ``status`` and ``tag`` narrow what was found."""
+    from .search import matching
+
+    found = ctx.store.get_requests(app.tenant, app.id, matching(ctx, app, query.q or ""))
+    items = [
+        r
+        for r in found
+        if r.status != "duplicate"
+        and (query.status is None or r.status == query.status)
+        and (query.tag is None or query.tag in r.tags)
+    ][: query.limit]
+    viewer = viewer_id(ctx, caller, app)
+    with_votes = [r.id for r in items if r.votes > 0]
+    voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
+    return {
+        "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
+        "nextCursor": None,
+    }
+
+
 def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
+    if query.q:
+        return _search_page(ctx, caller, app, query)
     page = ctx.store.list_requests(
         app.tenant,
         app.id,
@@ -142,11 +166,16 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
         limit=query.limit,
         cursor=query.cursor,
     )
+    items = page.items
+    if query.status is None and not caller.is_admin:
+        # a merged request lives on in its target: the public list without a status filter
+        # leaves it out (a page may then be shorter; ``?status=duplicate`` still lists them)
+        items = [r for r in items if r.status != "duplicate"]
     viewer = viewer_id(ctx, caller, app)
-    with_votes = [r.id for r in page.items if r.votes > 0]  # nobody voted for the others
+    with_votes = [r.id for r in items if r.votes > 0]  # nobody voted for the others
     voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
     return {
-        "items": [present.request(r, r.id in voted, caller.is_admin) for r in page.items],
+        "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
         "nextCursor": page.next_cursor,
     }
 

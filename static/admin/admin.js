@@ -1,6 +1,6 @@
 // The team's console: apps and keys, triage, feedback, analytics, webhooks.
 import { client, describe, loadConfig } from "../js/api.js";
-import { announce, h, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
+import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
 import { showInsights } from "./insights.js";
 
 const view = document.getElementById("view");
@@ -23,7 +23,10 @@ function signIn() {
       await api.get("/apps");
       sessionStorage.setItem("fb-admin-key", key.value.trim());  // this tab only, never stored
       start();
-    } catch (error) { fail(error); }
+    } catch (error) {
+      if (error.status === 401) announce(messages, "That key was not accepted. Check it and try again.", "alert");
+      else fail(error);
+    }
   } }, h("h2", { style: "margin:0" }, "Sign in"),
     h("p", { class: "muted", style: "margin:0" }, "Use an admin key. It stays in this browser tab only."),
     h("div", {}, h("label", { for: "admin-key" }, "Admin key"), key),
@@ -126,6 +129,52 @@ async function dialog(title, field) {
   });
 }
 
+/** Every other open request of the app, each once, most voted first: what one may merge into. */
+async function mergeTargets(source) {
+  const seen = new Map();
+  let cursor = null;
+  do {
+    const page = await state.api.get(`/apps/${state.app}/requests`, { sort: "top", limit: 100, cursor });
+    for (const o of page.items) if (o.id !== source.id && o.status !== "duplicate") seen.set(o.id, o);
+    cursor = page.nextCursor;
+  } while (cursor && seen.size < 1000);
+  return [...seen.values()];
+}
+
+/** A searchable picker: type to narrow the list, pick one, merge. Resolves to an id or null. */
+async function mergePicker(source) {
+  let targets;
+  try { targets = await mergeTargets(source); } catch (error) { fail(error); return null; }
+  return new Promise((resolve) => {
+    const box = h("dialog", { "aria-labelledby": "dialog-title" });
+    const close = (value) => { box.close(); box.remove(); resolve(value); };
+    const search = h("input", { id: "merge-search", type: "search", autocomplete: "off", placeholder: "Type to search…" });
+    const list = h("select", { id: "merge-target", size: 8, required: true, "aria-label": "Merge into" });
+    const count = h("p", { class: "muted", style: "margin:0", "aria-live": "polite" });
+    const fill = () => {
+      const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const shown = targets.filter((o) => words.every((w) => o.title.toLowerCase().includes(w)));
+      list.replaceChildren(...shown.map((o) => h("option", { value: o.id, title: plural(o.votes, "vote") }, o.title)));
+      if (shown.length) list.selectedIndex = 0;
+      count.textContent = shown.length ? plural(shown.length, "request") : "No request matches.";
+    };
+    search.addEventListener("input", fill);
+    fill();
+    box.append(h("form", { method: "dialog", class: "stack", onsubmit: (e) => {
+      e.preventDefault();
+      if (list.value) close(list.value);
+    } }, h("h2", { id: "dialog-title", style: "margin:0;font-size:1.1rem" }, `Merge “${source.title}” into…`),
+      h("div", {}, h("label", { for: "merge-search" }, "Find the request to keep"), search), count, list,
+      h("p", { class: "muted", style: "margin:0" }, "Its voters move to the one you pick; it can be unmerged later."),
+      h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, "Merge"),
+        h("button", { type: "button", onclick: () => close(null) }, "Cancel"))));
+    box.addEventListener("cancel", () => close(null));
+    document.body.append(box);
+    box.showModal();
+    search.focus();
+  });
+}
+
 async function showTriage() {
   const filters = { status: "", sort: "new" };
   const table = h("tbody");
@@ -145,12 +194,17 @@ async function showTriage() {
         cursor = page.nextCursor;
       } while (cursor && requests.length < 500);
       table.replaceChildren(...requests.map(row));
+      if (!requests.length) table.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No requests here yet.")));
     } catch (error) { fail(error); }
   };
 
   const change = async (id, body) => {
     try {
-      await state.api.patch(path(id), body);
+      const saved = await state.api.patch(path(id), body);
+      const badge = table.querySelector(`tr[data-id="${CSS.escape(id)}"] .badge`);
+      if (badge) badge.replaceWith(statusBadge(saved.status));  // the row shows what was saved
+      const kept = requests.findIndex((r) => r.id === id);
+      if (kept >= 0) requests[kept] = saved;
       ok("Saved.");
     } catch (error) { fail(error); await load(); }
   };
@@ -177,9 +231,7 @@ async function showTriage() {
             try { await state.api.post(`${path(r.id)}/unmerge`); ok("Unmerged."); await load(); } catch (error) { fail(error); }
           } }, "Unmerge")
         : h("button", { type: "button", onclick: async () => {
-            const target = h("select", { "aria-label": "Merge into" }, ...requests.filter((o) => o.id !== r.id && o.status !== "duplicate")
-              .map((o) => h("option", { value: o.id }, o.title)));
-            const into = await dialog(`Merge “${r.title}” into…`, target);
+            const into = await mergePicker(r);
             if (!into) return;
             try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }
           } }, "Merge"),
@@ -224,7 +276,7 @@ async function showFeedback() {
         h("td", { class: "optional" }, f.type || ""),
         h("td", { class: "optional" }, [f.name, f.email].filter(Boolean).join(" · ")),
         h("td", {}, when(f.createdAt)))));
-      if (!page.items.length) table.append(h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No feedback yet.")));
+      if (!page.items.length) table.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No feedback yet. Add the widget to your app to collect it.")));
     } catch (error) { fail(error); }
   };
   view.replaceChildren(h("h2", {}, "Feedback"), appPicker(load),
@@ -248,19 +300,26 @@ async function showAnalytics() {
               ["Feedback", a.feedbackCount], ["Average rating", a.averageRating ?? "—"]]
             .map(([label, value]) => h("div", { class: "card" }, h("div", { class: "muted" }, label), h("div", { class: "stat" }, String(value))))),
         h("div", { class: "grid2" }, canvas("chart-status", "Requests by status"), canvas("chart-weeks", "New requests per week"),
-          canvas("chart-tags", "Top tags")));
+          a.topTags.length ? h("figure", { class: "card", style: "margin:0" },
+            h("figcaption", { style: "font-weight:600;margin-bottom:8px" }, "Top tags"),
+            h("div", { style: "position:relative" }, h("canvas", { id: "chart-tags", role: "img", "aria-label": "Top tags" })))
+            : h("div", { class: "card empty" }, "No tags yet: tag requests in triage to see them here.")));
       if (window.Chart) {
         const Chart = window.Chart;
         const statuses = Object.keys(a.byStatus);
         charts.push(new Chart(document.getElementById("chart-status"), { type: "bar",
           data: { labels: statuses.map((s) => STATUS_LABELS[s]), datasets: [{ label: "Requests", data: statuses.map((s) => a.byStatus[s]), backgroundColor: "#2f4fd1" }] },
           options: { plugins: { legend: { display: false } } } }));
-        charts.push(new Chart(document.getElementById("chart-weeks"), { type: "line",
-          data: { labels: a.requestsPerWeek.map((w) => w.week), datasets: [{ label: "Requests", data: a.requestsPerWeek.map((w) => w.count), borderColor: "#2f4fd1" }] },
-          options: { plugins: { legend: { display: false } } } }));
-        charts.push(new Chart(document.getElementById("chart-tags"), { type: "bar",
+        // bars: one week is one readable bar, where a line of one point is a lone dot
+        charts.push(new Chart(document.getElementById("chart-weeks"), { type: "bar",
+          data: { labels: a.requestsPerWeek.map((w) => w.week), datasets: [{ label: "Requests", data: a.requestsPerWeek.map((w) => w.count), backgroundColor: "#2f4fd1", maxBarThickness: 48 }] },
+          options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } }));
+        const tagCanvas = document.getElementById("chart-tags");
+        if (tagCanvas) tagCanvas.parentElement.style.height = `${Math.max(160, 28 * a.topTags.length + 60)}px`;
+        if (tagCanvas) charts.push(new Chart(tagCanvas, { type: "bar",
           data: { labels: a.topTags.map((t) => t.tag), datasets: [{ label: "Requests", data: a.topTags.map((t) => t.count), backgroundColor: "#116b3a" }] },
-          options: { indexAxis: "y", plugins: { legend: { display: false } } } }));
+          options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: false } },
+                     scales: { y: { ticks: { autoSkip: false } }, x: { beginAtZero: true, ticks: { precision: 0 } } } } }));
       }
     } catch (error) { fail(error); }
   };
@@ -285,6 +344,7 @@ async function showWebhooks() {
       };
       const current = app.webhooks.map((w) => ({ url: w.url, events: w.events }));
       body.replaceChildren(
+        app.webhooks.length ? null : h("p", { class: "card empty", id: "no-webhooks" }, "No webhooks yet. Add one below to get every event at your URL."),
         h("ul", { class: "list" }, ...app.webhooks.map((w) => h("li", { class: "card row" },
           h("code", { style: "margin-right:auto" }, w.url), h("span", { class: "muted" }, w.events.join(", ")),
           h("button", { type: "button", class: "danger", onclick: () => save(current.filter((c) => c.url !== w.url)) }, "Remove")))),
@@ -295,7 +355,9 @@ async function showWebhooks() {
         h("h3", {}, "Recent deliveries"),
         h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Event"), h("th", { class: "optional" }, "URL"), h("th", {}, "Result"), h("th", {}, "When"))),
           h("tbody", {}, ...deliveries.items.map((d) => h("tr", {}, h("td", {}, d.type), h("td", { class: "optional" }, d.url),
-            h("td", {}, d.error ? `${d.error}${d.nextRetryAt ? " · will retry" : ""}` : String(d.statusCode)), h("td", {}, when(d.at)))))));
+            h("td", {}, d.error ? `${d.error}${d.nextRetryAt ? " · will retry" : ""}` : String(d.statusCode)), h("td", {}, when(d.at)))),
+            deliveries.items.length ? null : h("tr", {}, h("td", { colspan: 4, class: "empty", id: "no-deliveries" },
+              "No deliveries yet. Events are delivered here as requests, votes and comments come in.")))));
     } catch (error) { fail(error); }
   };
   view.replaceChildren(h("h2", {}, "Webhooks"), appPicker(load), body);

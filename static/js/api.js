@@ -33,7 +33,22 @@ export function appOfKey(key) {
   return parts.length >= 5 && parts[1] === "pub" ? parts[3] : null;
 }
 
-export function client({ api, key, token = null, userId = null }) {
+/** This browser's random anonymous id, kept in localStorage: the server turns it into its own
+ * ``anon-…`` pseudonym, so two browsers on one machine are two anonymous visitors. */
+export function anonymousId() {
+  try {
+    let id = localStorage.getItem("fb-anon-id");
+    if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+      id = crypto.randomUUID().replaceAll("-", "");
+      localStorage.setItem("fb-anon-id", id);
+    }
+    return id;
+  } catch {
+    return null;  // storage blocked: the server tells visitors apart by address instead
+  }
+}
+
+export function client({ api, key, token = null, userId = null, anonymous = null }) {
   const root = api.replace(/\/$/, "");
 
   async function send(method, path, { body, query, headers = {} } = {}) {
@@ -44,6 +59,7 @@ export function client({ api, key, token = null, userId = null }) {
     const sent = { Authorization: `Bearer ${key}`, ...headers };
     if (token) sent["X-User-Token"] = token;
     if (userId) sent["X-User-Id"] = userId;
+    if (anonymous && !token) sent["X-Anonymous-Id"] = anonymous;
     if (body !== undefined) sent["Content-Type"] = "application/json";
     let response;
     try {

@@ -32,3 +32,20 @@ export function when(iso) {
 export function announce(region, message, kind = "notice") {
   region.replaceChildren(h("div", { class: kind, role: kind === "alert" ? "alert" : "status" }, message));
 }
+
+/** "1 vote", "3 votes": a count with its noun. */
+export function plural(count, one, many = `${one}s`) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "3 days ago", in the reader's language; the exact date stays in the title. */
+export function ago(iso, now = Date.now()) {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+                 ["hour", 3600], ["minute", 60]];
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(0, "minute");
+}
