@@ -290,7 +290,7 @@ def short_line(line: str) -> str | None:
     """One short line for a log line of the API or the runner; None drops it.
 
     The JSON lines are what CloudWatch gets; on a laptop a request reads better as
-    ``GET /v1/apps/{appId}/requests 200 12.3 ms demo/web``, and http.server's own line per
+    ``list_requests 200 12.3 ms demo/web`` (the route's view name), and http.server's own line per
     request only repeats it.
     """
     if _ACCESS.match(line) or line.startswith(_CHATTER):
@@ -303,10 +303,7 @@ def short_line(line: str) -> str | None:
         return line
     where = "/".join(str(entry[k]) for k in ("tenant", "app") if entry.get(k))
     if entry["message"] == "request":
-        return (
-            f"{entry.get('method')} {entry.get('route')} {entry.get('status')} "
-            f"{entry.get('ms')} ms {where}".rstrip()
-        )
+        return f"{entry.get('route')} {entry.get('status')} {entry.get('ms')} ms {where}".rstrip()
     if entry["message"] in ("event consumed", "metric") and entry.get("level") == "INFO":
         return None  # per event, or for CloudWatch: the outbox and analytics show the result
     detail = " ".join(

@@ -167,10 +167,6 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
         cursor=query.cursor,
     )
     items = page.items
-    if query.status is None and not caller.is_admin:
-        # a merged request lives on in its target: the public list without a status filter
-        # leaves it out (a page may then be shorter; ``?status=duplicate`` still lists them)
-        items = [r for r in items if r.status != "duplicate"]
     viewer = viewer_id(ctx, caller, app)
     with_votes = [r.id for r in items if r.votes > 0]  # nobody voted for the others
     voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()

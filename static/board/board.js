@@ -132,7 +132,10 @@ async function showList() {
     try {
       const page = await state.api.get(`/apps/${state.app}/requests`, {
         sort: state.sort, status: state.status, tag: state.tag, q: state.q, limit: 20, cursor });
-      for (const request of page.items) list.append(requestItem(request));
+      // a merged request lives on in its target: the board lists it only when asked for
+      for (const request of page.items) {
+        if (request.status !== "duplicate" || state.status === "duplicate") list.append(requestItem(request));
+      }
       cursor = page.nextCursor;
       done = !cursor;
       if (!list.children.length) {

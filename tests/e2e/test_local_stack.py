@@ -102,15 +102,14 @@ def test_the_banner_comes_last_and_requests_log_one_short_line(running: LocalSta
 
     def logged() -> str | None:
         text = running.log.read_text()
-        return text if "/v1/apps/{appId}/requests 200" in text else None
+        return text if "list_requests 200" in text else None
 
-    log = wait_until(logged, timeout=30, what="the request is logged")
+    log = wait_until(logged, timeout=120, what="the request is logged")
     after = log.split(BANNER_END, 1)[1].splitlines()[1:]
     assert after, log[-2000:]
     for line in after:  # only requests since the banner, one short line each
-        method, route, status, *_ = line.split()
-        assert method in ("GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"), line
-        assert route.startswith("/") and status.isdigit() and len(line) < 120, line
+        route, status, *_ = line.split()
+        assert route.isidentifier() and status.isdigit() and len(line) < 120, line
 
 
 def test_manage_with_the_stacks_endpoint_preset_finds_its_signing_secret(
