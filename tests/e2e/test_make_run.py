@@ -104,14 +104,13 @@ def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
         )
         outbox = urllib.request.urlopen(f"http://127.0.0.1:{port}/local/outbox", timeout=10)
         assert "is now planned" in outbox.read().decode()
-        report = wait_until(
-            lambda: (
-                api.get("/v1/apps/web/analytics", key=admin).body
-                if api.get("/v1/apps/web/analytics", key=admin).body["requests"]
-                else None
-            )
-        )
-        assert report["requests"] == len(listed.body["items"])
+
+        def counted() -> int:
+            return api.get("/v1/apps/web/analytics", key=admin).body["requests"]
+
+        # the statistics consumer follows the stream: wait for it to count every request
+        wait_until(lambda: counted() == len(listed.body["items"]))
+        assert counted() == len(listed.body["items"])
     finally:
         receiver.server.shutdown()
         log = stack.stop()
