@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .embed import DIM
-from .similarity import Group, Index, _conflict
+from .similarity import Group, Index, _conflict, average_linkage
 
 __all__ = ["SemanticIndex", "THRESHOLD", "SEARCH_FLOOR", "MAX_GROUP", "EMBED_WEIGHT"]
 
@@ -125,21 +125,7 @@ class SemanticIndex:
         edges = [
             (score, i, j) for i, j in self._neighbours() if (score := self.pair(i, j)) >= threshold
         ]
-        edges.sort(reverse=True)
-        cluster = {i: [i] for i in range(len(self.ids))}
-        owner = list(range(len(self.ids)))
-        for _, i, j in edges:
-            a, b = owner[i], owner[j]
-            if a == b or len(cluster[a]) + len(cluster[b]) > max_size:
-                continue
-            average = sum(self.pair(x, y) for x in cluster[a] for y in cluster[b]) / (
-                len(cluster[a]) * len(cluster[b])
-            )
-            if average < threshold:
-                continue
-            cluster[a].extend(cluster.pop(b))
-            for member in cluster[a]:
-                owner[member] = a
+        cluster = average_linkage(len(self.ids), edges, self.pair, threshold, max_size)
         found = [self._group(members) for members in cluster.values() if len(members) > 1]
         found.sort(key=lambda g: -g.score)
         return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .text import EXCLUSIVE, OPPOSITES, char_grams, concepts
@@ -159,21 +159,7 @@ class Index:
                     score = self.pair(i, j)
                     if score >= threshold:
                         edges.append((score, i, j))
-        edges.sort(reverse=True)
-        cluster = {i: [i] for i in range(len(self.ids))}
-        owner = list(range(len(self.ids)))
-        for _, i, j in edges:
-            a, b = owner[i], owner[j]
-            if a == b or len(cluster[a]) + len(cluster[b]) > max_size:
-                continue
-            average = sum(self.pair(x, y) for x in cluster[a] for y in cluster[b]) / (
-                len(cluster[a]) * len(cluster[b])
-            )
-            if average < threshold:
-                continue
-            cluster[a].extend(cluster.pop(b))
-            for member in cluster[a]:
-                owner[member] = a
+        cluster = average_linkage(len(self.ids), edges, self.pair, threshold, max_size)
         found = []
         for members in cluster.values():
             if len(members) < 2:
@@ -189,3 +175,31 @@ class Index:
             found.append(Group([self.ids[m] for m in members], round(min(1.0, score), 3), reason))
         found.sort(key=lambda g: -g.score)
         return found
+
+
+def average_linkage(
+    n: int,
+    edges: list[tuple[float, int, int]],
+    pair: Callable[[int, int], float],
+    threshold: float,
+    max_size: int,
+) -> dict[int, list[int]]:
+    """Clusters of ``n`` items joined strongest edge first, while the average pair score of
+    the joined cluster stays at ``threshold`` or more and it holds at most ``max_size``:
+    single linkage would chain unrelated requests together."""
+    edges = sorted(edges, reverse=True)
+    cluster = {i: [i] for i in range(n)}
+    owner = list(range(n))
+    for _, i, j in edges:
+        a, b = owner[i], owner[j]
+        if a == b or len(cluster[a]) + len(cluster[b]) > max_size:
+            continue
+        average = sum(pair(x, y) for x in cluster[a] for y in cluster[b]) / (
+            len(cluster[a]) * len(cluster[b])
+        )
+        if average < threshold:
+            continue
+        cluster[a].extend(cluster.pop(b))
+        for member in cluster[a]:
+            owner[member] = a
+    return cluster
