@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -33,6 +33,7 @@ __all__ = [
     "load_stack",
     "run",
     "free_port",
+    "free_ports",
     "wait_for_health",
     "start_moto",
     "serve_aws",
@@ -63,10 +64,26 @@ def chalice_local(port: int, env: dict[str, str], **popen: Any) -> subprocess.Po
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, **popen)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int, avoid: Collection[int] = ()) -> list[int]:
+    """``count`` different free ports, none in ``avoid``: the sockets are held until all are
+    picked (one at a time, the kernel may hand out the port it has just been given back)."""
+    held: list[socket.socket] = []
+    try:
+        while len(held) < count:
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            if sock.getsockname()[1] in avoid:
+                sock.close()
+                continue
+            held.append(sock)
+        return [sock.getsockname()[1] for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
+
+
+def free_port(avoid: Collection[int] = ()) -> int:
+    return free_ports(1, avoid)[0]
 
 
 def load_stack() -> dict[str, Any]:
@@ -253,6 +270,14 @@ class PortTaken(RuntimeError):
 
 def check_ports(ports: dict[str, int]) -> None:
     """Refuse to start on a held port, and say who holds it, before anything starts."""
+    names: dict[int, str] = {}
+    for name, port in ports.items():
+        if port in names:
+            raise PortTaken(
+                f"port {port} is set for both the {names[port]} and the {name}. "
+                "Pick different ports with PORT / STATIC_PORT / DEMO_PORT."
+            )
+        names[port] = name
     for name, port in ports.items():
         holder = port_holder(port)
         if holder is None:
@@ -546,7 +571,7 @@ def _start(
     stack = load_stack()
     own_moto = not os.environ.get("AWS_ENDPOINT_URL")
     if own_moto:
-        moto_port = free_port()
+        moto_port = free_port(avoid={port, site_port, demo_port})
         moto = start_moto(moto_port)
         started.append(moto.stop)
         endpoint = f"http://127.0.0.1:{moto_port}"

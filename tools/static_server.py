@@ -68,7 +68,7 @@ def serve_static(port: int, config: dict[str, Any], csp: bool = False) -> Thread
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(STATIC)))
     except OSError as exc:
-        raise SystemExit(
+        raise RuntimeError(
             f"cannot serve the web pages on port {port} ({exc.strerror}); "
             "set STATIC_PORT / DEMO_PORT to free ports"
         ) from None

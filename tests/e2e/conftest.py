@@ -13,13 +13,13 @@ from chalicelib import aws
 from chalicelib.context import get_context
 from chalicelib.settings import get_settings
 from tests.helpers import Api, Tenant, new_tenant
-from tools.local_stack import chalice_local, free_port, start_moto, wait_for_health
+from tools.local_stack import chalice_local, free_ports, start_moto, wait_for_health
 from tools.resources import ensure_table
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[dict[str, Any]]:
-    moto_port, api_port = free_port(), free_port()
+    moto_port, api_port = free_ports(2)
     moto = start_moto(moto_port)
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint

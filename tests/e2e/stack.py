@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.local_stack import free_port, wait_for_health
+from tools.local_stack import free_ports, wait_for_health
 from tools.resources import ROOT
 
 __all__ = ["LocalStack", "processes_of"]
@@ -43,7 +43,7 @@ class LocalStack:
 
     @classmethod
     def on_free_ports(cls, folder: Path) -> LocalStack:
-        return cls(folder, free_port(), free_port(), free_port())
+        return cls(folder, *free_ports(3))
 
     @property
     def log(self) -> Path:
@@ -68,8 +68,10 @@ class LocalStack:
                 start_new_session=True,
             )
         try:
-            wait_for_health(f"http://127.0.0.1:{self.port}/v1/health", timeout=240)
-        except TimeoutError:
+            wait_for_health(
+                f"http://127.0.0.1:{self.port}/v1/health", timeout=240, process=self.process
+            )
+        except (TimeoutError, RuntimeError):
             self.process.kill()
             self.process.wait(timeout=30)
             raise AssertionError("the stack did not start:\n" + self.tail()) from None
