@@ -12,7 +12,17 @@ from typing import Any
 
 import jwt
 
-__all__ = ["Api", "Reply", "Tenant", "Receiver", "user_token", "unique", "ENVELOPE_KEYS"]
+__all__ = [
+    "Api",
+    "Reply",
+    "Tenant",
+    "Receiver",
+    "user_token",
+    "unique",
+    "ENVELOPE_KEYS",
+    "LAMBDA_ROLE",
+    "lambda_function",
+]
 
 ENVELOPE_KEYS = {"error", "requestId"}
 
@@ -196,3 +206,37 @@ class Receiver:
         return [
             json.loads(r["body"]) for r in self.received if json.loads(r["body"])["type"] == kind
         ]
+
+
+# ---------------------------------------------------------------- CloudFormation parts
+
+
+def lambda_function(role: str, variables: dict[str, str] | None = None) -> dict[str, Any]:
+    """A CloudFormation Lambda function that does nothing, for a stack the tests make."""
+    return {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Runtime": "python3.11",
+            "Handler": "app.app",
+            "Role": {"Fn::GetAtt": [role, "Arn"]},
+            "Code": {"ZipFile": "def app(event, context):\n    return {}\n"},
+            "Environment": {"Variables": variables or {}},
+        },
+    }
+
+
+LAMBDA_ROLE = {
+    "Type": "AWS::IAM::Role",
+    "Properties": {
+        "AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    },
+}

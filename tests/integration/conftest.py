@@ -7,6 +7,10 @@ calls to DynamoDB ("Not yet implemented"), while the server answers them.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -111,3 +115,41 @@ def settings_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.undo()
     get_settings.cache_clear()
     get_context.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def own_moto() -> Iterator[str]:
+    """A moto server of a module's own, in another process: what the module makes there
+    (a stack, a Lambda function) does not reach the shared one the other tests use."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "moto did not start"
+                time.sleep(0.1)
+        yield endpoint
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture
+def own_aws(own_moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """boto3 in this test talks to the module's own moto server."""
+    for name, value in (
+        ("AWS_ENDPOINT_URL", own_moto),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ):
+        monkeypatch.setenv(name, value)

@@ -9,10 +9,6 @@ break its /moto-api/data.json (which the local outbox reads) for the tests that 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,44 +18,15 @@ from botocore.stub import Stubber
 from click.testing import CliRunner
 
 from manage import cli
-from tests.helpers import unique
+from tests.helpers import LAMBDA_ROLE, lambda_function, unique
 from tools.deploy import SITE, _site_files, rollback
-from tools.local_stack import free_port
 
 STACK = "featureboard-dev"
 
 
-@pytest.fixture(scope="module")
-def own_moto() -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 @pytest.fixture(autouse=True)
-def _aws(own_moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in (
-        ("AWS_ENDPOINT_URL", own_moto),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-    ):
-        monkeypatch.setenv(name, value)
+def _aws(own_aws: None) -> None:
+    """Every test here runs against the module's own moto."""
 
 
 def _distribution() -> str:
@@ -93,30 +60,8 @@ def stack() -> Iterator[dict[str, Any]]:
     distribution = _distribution()
     template = {
         "Resources": {
-            "ApiHandlerRole": {
-                "Type": "AWS::IAM::Role",
-                "Properties": {
-                    "AssumeRolePolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Effect": "Allow",
-                                "Principal": {"Service": "lambda.amazonaws.com"},
-                                "Action": "sts:AssumeRole",
-                            }
-                        ],
-                    }
-                },
-            },
-            "APIHandler": {
-                "Type": "AWS::Lambda::Function",
-                "Properties": {
-                    "Runtime": "python3.11",
-                    "Handler": "app.app",
-                    "Role": {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]},
-                    "Code": {"ZipFile": "def app(event, context):\n    return {}\n"},
-                },
-            },
+            "ApiHandlerRole": LAMBDA_ROLE,
+            "APIHandler": lambda_function("ApiHandlerRole"),
             "SiteBucket": {"Type": "AWS::S3::Bucket"},
         },
         "Outputs": {

@@ -7,10 +7,6 @@ tests/integration/test_deploy_tools.py, so no Lambda function lands in the share
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,10 +19,9 @@ from click.testing import CliRunner
 from chalicelib import aws
 from chalicelib.context import get_context
 from manage import cli
-from tests.helpers import Api, Tenant, unique
+from tests.helpers import LAMBDA_ROLE, Api, Tenant, lambda_function, unique
 from tests.integration.test_postgres_way_out import build_app
 from tools.event_runner import EventRunner
-from tools.local_stack import free_port
 from tools.resources import ensure_table
 
 
@@ -117,71 +112,6 @@ STAGE = "dev"
 TABLE_TEMPLATE = json.loads((Path(__file__).parents[2] / "templates" / "table.json").read_text())
 
 
-@pytest.fixture(scope="module")
-def own_moto() -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "moto did not start"
-                time.sleep(0.1)
-        yield endpoint
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-@pytest.fixture
-def own_aws(own_moto: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in (
-        ("AWS_ENDPOINT_URL", own_moto),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing"),
-    ):
-        monkeypatch.setenv(name, value)
-
-
-def _function(role: str, variables: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "Type": "AWS::Lambda::Function",
-        "Properties": {
-            "Runtime": "python3.11",
-            "Handler": "app.app",
-            "Role": {"Fn::GetAtt": [role, "Arn"]},
-            "Code": {"ZipFile": "def app(event, context):\n    return {}\n"},
-            "Environment": {"Variables": variables},
-        },
-    }
-
-
-ROLE = {
-    "Type": "AWS::IAM::Role",
-    "Properties": {
-        "AssumeRolePolicyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Effect": "Allow",
-                    "Principal": {"Service": "lambda.amazonaws.com"},
-                    "Action": "sts:AssumeRole",
-                }
-            ],
-        }
-    },
-}
-
-
 def _least_privilege(function: str, statements: list[dict[str, Any]]) -> None:
     """The function's role policy, as the stack gives it (put here: moto's CloudFormation
     keeps an inline policy as Python text, which IAM's GetRolePolicy then cannot return)."""
@@ -202,15 +132,15 @@ def data_stack(own_aws: None) -> Iterator[dict[str, Any]]:
     template = {
         "Resources": {
             "AppTable": table,
-            "APIHandlerRole": ROLE,
-            "APIHandler": _function("APIHandlerRole", environment),
-            "OnTableChangeRole": ROLE,
-            "OnTableChange": _function(
+            "APIHandlerRole": LAMBDA_ROLE,
+            "APIHandler": lambda_function("APIHandlerRole", environment),
+            "OnTableChangeRole": LAMBDA_ROLE,
+            "OnTableChange": lambda_function(
                 "OnTableChangeRole",
                 {**environment, "EVENTS_STREAM_ARN": {"Fn::GetAtt": ["AppTable", "StreamArn"]}},
             ),
-            "SiteRole": ROLE,
-            "Elsewhere": _function("SiteRole", {"STAGE": STAGE}),
+            "SiteRole": LAMBDA_ROLE,
+            "Elsewhere": lambda_function("SiteRole", {"STAGE": STAGE}),
         },
         "Outputs": {
             "TableName": {"Value": {"Ref": "AppTable"}},
