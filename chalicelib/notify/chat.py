@@ -110,7 +110,7 @@ def slack(m: Message) -> dict[str, Any]:
     lines = [heading, _slack_escape(m.text)] if m.text else [heading]
     lines += [f"*{_slack_escape(k)}:* {_slack_escape(v)}" for k, v in m.facts]
     return {
-        "text": _short(m.title, 150),
+        "text": _slack_escape(_short(m.title, 150)),  # notifications read it as mrkdwn too
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:3000]}},
             {"type": "context", "elements": [{"type": "mrkdwn", "text": _slack_escape(m.context)}]},

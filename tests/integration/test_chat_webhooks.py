@@ -97,6 +97,7 @@ def test_a_chat_webhook_gets_the_services_format_with_retries_and_a_log(
     if fmt == "slack":  # user text cannot ping the channel or forge a link
         assert "Dark &lt;mode&gt; &amp; @everyone" in created
         assert "<!channel>" not in commented and "&lt;!channel&gt;" in commented
+        assert all("<mode>" not in b["text"] for b in bodies)
     else:
         assert "Dark <mode> & @everyone" in created
     if fmt == "discord":

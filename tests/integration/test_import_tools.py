@@ -224,6 +224,8 @@ def test_bad_files_say_what_is_wrong_and_write_nothing(tenant: Tenant, tmp_path:
         tenant.id, "web", str(DATA / "generic.csv"), "--from", "csv", "--map", "name=Key", code=1
     )
     assert "--map names unknown field(s) name" in output
+    output = run(tenant.id, "web", str(DATA / "generic.csv"), "--from", "csv", *[a for m in GENERIC_MAP for a in ("--map", m)], "--map", "comment_created=When", code=1)  # fmt: skip
+    assert "lacks the column(s) When" in output
     output = run(tenant.id, "web", str(DATA / "generic.csv"), "--from", "csv", code=1)
     assert "lacks the column(s) id, title, created" in output
     output = run(tenant.id, "web", str(DATA / "github.json"), "--from", "jira", code=2)

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from chalicelib.context import Context
 
 from . import sources
-from .common import ImportSourceError, People, Plan, plan, requests_in
+from .common import ImportSourceError, People, Plan, SourcePost, plan, requests_in
 
 __all__ = ["TOOLS", "prepare", "load", "Plan", "ImportSourceError"]
 
-TOOLS: dict[str, Callable[..., Any]] = {
+Reader = Callable[[Path, People, dict[str, str]], list[SourcePost]]
+TOOLS: dict[str, Reader] = {
     "canny": sources.canny,
     "fider": sources.fider,
     "uservoice": sources.uservoice,

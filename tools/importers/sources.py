@@ -295,7 +295,10 @@ def generic(path: Path, people: People, mapping: dict[str, str]) -> list[SourceP
             + ", ".join(GENERIC_FIELDS)
         )
     column = {name: mapping.get(name, name) for name in GENERIC_FIELDS}
-    rows = read_csv(read_text(path), path.name, [column[f] for f in GENERIC_REQUIRED])
+    named = [column[f] for f in GENERIC_REQUIRED] + [
+        c for f, c in mapping.items() if f not in GENERIC_REQUIRED
+    ]
+    rows = read_csv(read_text(path), path.name, named)  # a column --map names must be there
 
     def cell(row: dict[str, str], name: str) -> str:
         return (row.get(column[name]) or "").strip()
