@@ -401,9 +401,9 @@ def _import_from(
     created, skipped = summary["created"], summary["skipped"]
     text = (
         f"{'would create' if dry_run else 'created'} {created['requests']} requests,"
-        f" {created['votes']} votes, {created['comments']} comments"
-        f" from {summary['users']} {tool} users in {tenant_id}/{app_id}; skipped"
-        f" {skipped['requests']} requests and {skipped['duplicateVotes']} repeated votes"
+        f" {created['votes']} votes, {created['comments']} comments in {tenant_id}/{app_id}"
+        f" ({summary['users']} {tool} users in the file); skipped {skipped['requests']}"
+        f" requests and {skipped['duplicateVotes']} repeated votes"
     )
     _emit(summary, as_json, text)
 

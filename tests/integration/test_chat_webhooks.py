@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import Api, Receiver, Tenant
+from tests.helpers import Api, Receiver, Tenant, within
 from tools.event_runner import EventRunner
 
 RECORDED = Path(__file__).resolve().parents[1] / "data" / "chat"
@@ -22,24 +22,6 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver()
     yield found
     found.server.shutdown()
-
-
-def within(ours: Any, documented: Any, where: str = "$") -> None:
-    """Every key we send is one the documented example has, holding the same kind of value;
-    a list item is matched with the documented item of the same ``type``, if it has one."""
-    if isinstance(documented, dict):
-        assert isinstance(ours, dict), where
-        for key, value in ours.items():
-            assert key in documented, f"{where}.{key} is not in the documented example"
-            within(value, documented[key], f"{where}.{key}")
-    elif isinstance(documented, list):
-        assert isinstance(ours, list), where
-        for n, item in enumerate(ours):
-            kinds = [d for d in documented if isinstance(d, dict) and d.get("type") == (item or {}).get("type")] if isinstance(item, dict) else documented  # fmt: skip
-            assert kinds, f"{where}[{n}] has a type the example does not show"
-            within(item, kinds[0], f"{where}[{n}]")
-    else:
-        assert type(ours) is type(documented), f"{where}: {ours!r} vs {documented!r}"
 
 
 def hook(api: Api, tenant: Tenant, url: str, fmt: str, events: list[str]) -> None:
