@@ -403,6 +403,19 @@ def webhook_deliveries(call: Call, appId: str) -> dict:
 
 
 @route(
+    "/v1/apps/{appId}/webhooks/test",
+    "POST",
+    auth="admin",
+    body=m.WebhookTestIn,
+    returns=m.WebhookTestOut,
+    status=202,
+    summary="Queue a test message to one of the app's webhooks (its result: deliveries)",
+)
+def test_webhook(call: Call, appId: str) -> dict:
+    return apps.test_webhook(get_context(), call.caller, call.app, call.body)
+
+
+@route(
     "/v1/apps/{appId}/export",
     "GET",
     auth="admin",

@@ -295,13 +295,43 @@ def _tenant_app(value: str) -> tuple[str, str]:
     "from_app",
     help="With a postgresql:// SOURCE: which app's rows, as TENANT/APP (default: TENANT/APP).",
 )
+@click.option(
+    "--from",
+    "tool",
+    type=click.Choice(["canny", "fider", "uservoice", "github", "csv"]),
+    help="SOURCE is that tool's export (tools/importers/README.md): its posts, votes and"
+    " comments become requests; a second run adds nothing.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="With --from csv: the column holding FIELD (id, title, created, description, status,"
+    " tags, author_id, author_name, author_email, voters, comment, comment_author,"
+    " comment_created); repeat it.",
+)
+@click.option("--dry-run", is_flag=True, help="With --from: check and count, write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def import_app(
-    tenant_id: str, app_id: str, source: str, from_app: str | None, as_json: bool
+    tenant_id: str,
+    app_id: str,
+    source: str,
+    from_app: str | None,
+    tool: str | None,
+    mapping: tuple[str, ...],
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
-    """Load records into APP of TENANT from SOURCE: a file `export --full` wrote, or a
-    postgresql:// database holding tools/postgres/schema.sql. Ids are kept; running it
-    again writes the same items. No email or webhook goes out for what it loads."""
+    """Load records into APP of TENANT from SOURCE: a file `export --full` wrote, a
+    postgresql:// database holding tools/postgres/schema.sql, or with --from another tool's
+    export. Ids are kept (or made from the source's); running it again writes nothing new.
+    No email or webhook goes out for what it loads."""
+    if tool:
+        _import_from(tool, tenant_id, app_id, source, mapping, dry_run, as_json)
+        return
+    if mapping or dry_run:
+        raise click.UsageError("--map and --dry-run go with --from")
     ctx = _context()
     if _guard(lambda: ctx.store.get_app(tenant_id, app_id)) is None:
         raise click.ClickException(f"no app {app_id!r} in tenant {tenant_id!r}: create it first")
@@ -333,6 +363,49 @@ def import_app(
         as_json,
         f"imported {sum(counts.values())} records into {tenant_id}/{app_id}: {counts}",
     )
+
+
+def _import_from(
+    tool: str,
+    tenant_id: str,
+    app_id: str,
+    source: str,
+    mapping: tuple[str, ...],
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """`import --from TOOL`: check the whole file first, then load it with a progress bar."""
+    from pathlib import Path
+
+    from tools import importers
+
+    fields = dict(m.partition("=")[::2] for m in mapping)
+    if any(not k or not v for k, v in fields.items()) or len(fields) != len(mapping):
+        raise click.UsageError("write --map FIELD=COLUMN, once per field")
+    if fields and tool != "csv":
+        raise click.UsageError("--map goes with --from csv")
+    ctx = _context()
+
+    def prepare() -> Any:
+        try:
+            return importers.prepare(ctx, tool, Path(source), tenant_id, app_id, fields)
+        except importers.ImportSourceError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    made = _guard(prepare)
+    summary = {**made.summary, "dryRun": dry_run}
+    if not dry_run:
+        total = summary["created"]["requests"]
+        with click.progressbar(length=total, label=f"importing {tool}", file=sys.stderr) as bar:
+            _guard(lambda: importers.load(ctx, made, lambda: bar.update(1)))
+    created, skipped = summary["created"], summary["skipped"]
+    text = (
+        f"{'would create' if dry_run else 'created'} {created['requests']} requests,"
+        f" {created['votes']} votes, {created['comments']} comments in {tenant_id}/{app_id}"
+        f" ({summary['users']} {tool} users in the file); skipped {skipped['requests']}"
+        f" requests and {skipped['duplicateVotes']} repeated votes"
+    )
+    _emit(summary, as_json, text)
 
 
 @cli.group()

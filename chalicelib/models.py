@@ -38,6 +38,8 @@ __all__ = [
     "AppOut",
     "AppCreated",
     "KeysRotated",
+    "WebhookTestIn",
+    "WebhookTestOut",
     "RequestOut",
     "RequestPage",
     "CommentOut",
@@ -144,10 +146,22 @@ class _Input(_Model):
     model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
+WebhookFormat = Literal["json", "slack", "discord", "teams"]
+
+
 class WebhookIn(_Input):
     url: Annotated[str, StringConstraints(min_length=8, max_length=2048)]
     events: Annotated[list[str], Field(min_length=1, max_length=20)]
     secret: Annotated[str, StringConstraints(min_length=16, max_length=256)] | None = None
+    format: WebhookFormat = Field(
+        "json",
+        description="json: the signed event; slack, discord, teams: that service's"
+        " incoming-webhook message.",
+    )
+
+
+class WebhookTestIn(_Input):
+    url: Annotated[str, StringConstraints(min_length=8, max_length=2048)]
 
 
 class AppCreate(_Input):
@@ -272,7 +286,15 @@ class UserOut(_Model):
 class WebhookOut(_Model):
     url: str
     events: list[str]
+    format: WebhookFormat = "json"
     secret: str | None = Field(None, description="Only in the response that generated it.")
+
+
+class WebhookTestOut(_Model):
+    eventId: str
+    type: str
+    url: str
+    format: WebhookFormat
 
 
 class AppOut(_Model):

@@ -39,6 +39,7 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
             {
                 "url": h["url"],
                 "events": h["events"],
+                "format": h.get("format", "json"),
                 **({"secret": new_secrets[h["url"]]} if h["url"] in new_secrets else {}),
             }
             for h in record.webhooks

@@ -22,6 +22,7 @@ __all__ = [
     "ENVELOPE_KEYS",
     "LAMBDA_ROLE",
     "lambda_function",
+    "within",
 ]
 
 ENVELOPE_KEYS = {"error", "requestId"}
@@ -240,3 +241,21 @@ LAMBDA_ROLE = {
         }
     },
 }
+
+
+def within(ours: Any, documented: Any, where: str = "$") -> None:
+    """Every key we send is one the documented example has, holding the same kind of value;
+    a list item is matched with the documented item of the same ``type``, if it has one."""
+    if isinstance(documented, dict):
+        assert isinstance(ours, dict), where
+        for key, value in ours.items():
+            assert key in documented, f"{where}.{key} is not in the documented example"
+            within(value, documented[key], f"{where}.{key}")
+    elif isinstance(documented, list):
+        assert isinstance(ours, list), where
+        for n, item in enumerate(ours):
+            kinds = [d for d in documented if isinstance(d, dict) and d.get("type") == (item or {}).get("type")] if isinstance(item, dict) else documented  # fmt: skip
+            assert kinds, f"{where}[{n}] has a type the example does not show"
+            within(item, kinds[0], f"{where}[{n}]")
+    else:
+        assert type(ours) is type(documented), f"{where}: {ours!r} vs {documented!r}"

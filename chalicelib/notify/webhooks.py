@@ -23,6 +23,7 @@ from .. import aws
 from ..context import Context
 from ..errors import ValidationFailedError
 from ..events import DomainEvent
+from .chat import CHAT_FORMATS, TEST_EVENT, body_of
 
 __all__ = [
     "check_url",
@@ -30,6 +31,7 @@ __all__ = [
     "fan_out",
     "deliver",
     "deliver_record",
+    "queue_test",
     "backoff_seconds",
     "DeliveryFailedError",
     "UnsafeUrlError",
@@ -120,30 +122,49 @@ def fan_out(ctx: Context, event: DomainEvent) -> int:
     if not ctx.store.claim(event.tenant, event.id, "webhook-fan-out", now_s + MARK_TTL_S):
         return 0
     try:
-        entries = [
-            {
-                "Id": str(n),
-                "MessageBody": json.dumps(
-                    {
-                        "tenant": event.tenant,
-                        "appId": event.app,
-                        "url": h["url"],
-                        "event": event.envelope(),
-                    }
-                ),
-            }
-            for n, h in enumerate(hooks)
-        ]
-        for start in range(0, len(entries), 10):
-            result = aws.client("sqs").send_message_batch(
-                QueueUrl=ctx.settings.webhook_queue_url, Entries=entries[start : start + 10]
-            )
-            if result.get("Failed"):
-                raise RuntimeError(f"SQS refused {len(result['Failed'])} webhook messages")
+        _enqueue(ctx, event.tenant, event.app, [h["url"] for h in hooks], event.envelope())
     except Exception:
         ctx.store.release(event.tenant, event.id, "webhook-fan-out")
         raise
     return len(hooks)
+
+
+def _enqueue(
+    ctx: Context, tenant: str, app_id: str, urls: list[str], envelope: dict[str, Any]
+) -> None:
+    """One queue message per URL: the worker delivers each, retries it and logs it."""
+    entries = [
+        {
+            "Id": str(n),
+            "MessageBody": json.dumps(
+                {"tenant": tenant, "appId": app_id, "url": url, "event": envelope}
+            ),
+        }
+        for n, url in enumerate(urls)
+    ]
+    for start in range(0, len(entries), 10):
+        result = aws.client("sqs").send_message_batch(
+            QueueUrl=ctx.settings.webhook_queue_url, Entries=entries[start : start + 10]
+        )
+        if result.get("Failed"):
+            raise RuntimeError(f"SQS refused {len(result['Failed'])} webhook messages")
+
+
+def queue_test(ctx: Context, tenant: str, app_id: str, url: str) -> dict[str, Any]:
+    """A ``webhook.test`` event for one of the app's webhooks, through the same queue, retries
+    and delivery log as every event; the envelope it will carry."""
+    from ..ids import iso, new_id
+
+    now_ms = ctx.clock()
+    envelope = {
+        "id": f"test-{new_id(now_ms)}",
+        "type": TEST_EVENT,
+        "createdAt": iso(now_ms),
+        "appId": app_id,
+        "data": {"message": "A test message: this webhook works."},
+    }
+    _enqueue(ctx, tenant, app_id, [url], envelope)
+    return envelope
 
 
 def backoff_seconds(attempt: int, base: int = 30) -> int:
@@ -188,22 +209,11 @@ def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
     if hook is None or ctx.store.claimed(tenant, event["id"], mark):
         return None
     record = {"eventId": event["id"], "eventType": event["type"], "url": url, "attempt": attempt}
-    body = json.dumps(event, separators=(",", ":")).encode()
+    body, headers = _request_of(ctx, hook, event, now_ms)
     status: int | None = None
     try:
         address = check_url(url, ctx.settings.stage)
-        status = _post(
-            url,
-            address,
-            body,
-            {
-                "Content-Type": "application/json",
-                "User-Agent": "Featureboard-Webhooks/1",
-                "X-Signature": signature(hook["secret"], now_ms // 1000, body),
-                "X-Event-Id": event["id"],
-                "X-Event-Type": event["type"],
-            },
-        )
+        status = _post(url, address, body, headers)
         error = None if 200 <= status < 300 else f"answered {status}"
     except UnsafeUrlError as exc:
         _record(ctx, tenant, app_id, {**record, "error": f"refused: {exc}"}, now_ms)
@@ -226,6 +236,24 @@ def deliver(ctx: Context, message: dict[str, Any], attempt: int) -> int | None:
         now_ms,
     )
     raise DeliveryFailedError(error)
+
+
+def _request_of(
+    ctx: Context, hook: dict[str, Any], event: dict[str, Any], now_ms: int
+) -> tuple[bytes, dict[str, str]]:
+    """The body and headers for the hook's ``format``: the signed event (``json``, the
+    default), or a chat service's incoming-webhook message, which it does not verify."""
+    headers = {"Content-Type": "application/json", "User-Agent": "Featureboard-Webhooks/1"}
+    fmt = hook.get("format", "json")
+    if fmt in CHAT_FORMATS:
+        return body_of(fmt, event, ctx.settings.board_url), headers
+    body = json.dumps(event, separators=(",", ":")).encode()
+    return body, {
+        **headers,
+        "X-Signature": signature(hook["secret"], now_ms // 1000, body),
+        "X-Event-Id": event["id"],
+        "X-Event-Type": event["type"],
+    }
 
 
 def deliver_record(ctx: Context, record: dict[str, Any]) -> int | None:

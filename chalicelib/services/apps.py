@@ -11,11 +11,19 @@ from ..auth import Caller, hash_key, new_publishable_key, new_salt, user_token_s
 from ..context import Context
 from ..errors import ConflictError, NotFoundError, ValidationFailedError
 from ..events import EVENT_TYPES
-from ..models import AppCreate, AppPatch, PageQuery, WebhookIn
+from ..models import AppCreate, AppPatch, PageQuery, WebhookIn, WebhookTestIn
 from ..records import App
 from ..store import ConditionFailedError
 
-__all__ = ["create_app", "list_apps", "get_app", "patch_app", "rotate_keys", "deliveries"]
+__all__ = [
+    "create_app",
+    "list_apps",
+    "get_app",
+    "patch_app",
+    "rotate_keys",
+    "deliveries",
+    "test_webhook",
+]
 
 
 def _webhooks(
@@ -37,7 +45,12 @@ def _webhooks(
         if hook.secret is None:
             generated[hook.url] = secret
         stored.append(
-            {"url": hook.url, "events": list(dict.fromkeys(hook.events)), "secret": secret}
+            {
+                "url": hook.url,
+                "events": list(dict.fromkeys(hook.events)),
+                "secret": secret,
+                "format": hook.format,
+            }
         )
     if len({h["url"] for h in stored}) != len(stored):
         raise ValidationFailedError.for_field("webhooks", "each URL may appear once")
@@ -120,6 +133,24 @@ def deliveries(ctx: Context, caller: Caller, app: App, query: PageQuery) -> dict
     caller.require_admin()
     page = ctx.store.list_deliveries(app.tenant, app.id, query.limit, query.cursor)
     return {"items": [present.delivery(d) for d in page.items], "nextCursor": page.next_cursor}
+
+
+def test_webhook(ctx: Context, caller: Caller, app: App, body: WebhookTestIn) -> dict[str, Any]:
+    """Send a test message to one of the app's webhooks, queued like any event: its outcome
+    shows in the delivery log."""
+    from ..notify.webhooks import queue_test
+
+    caller.require_admin()
+    hook = next((h for h in app.webhooks if h["url"] == body.url), None)
+    if hook is None:
+        raise NotFoundError("this app has no webhook with that URL; save it first")
+    sent = queue_test(ctx, app.tenant, app.id, hook["url"])
+    return {
+        "eventId": sent["id"],
+        "type": sent["type"],
+        "url": hook["url"],
+        "format": hook.get("format", "json"),
+    }
 
 
 def _replace(ctx: Context, old: App, new: App) -> None:

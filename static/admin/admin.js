@@ -327,6 +327,8 @@ async function showAnalytics() {
   await load();
 }
 
+const HOOK_FORMATS = { json: "Signed JSON", slack: "Slack", discord: "Discord", teams: "Microsoft Teams" };
+
 async function showWebhooks() {
   const body = h("div");
   const load = async () => {
@@ -334,24 +336,35 @@ async function showWebhooks() {
       const app = await state.api.get(`/apps/${state.app}`);
       const deliveries = await state.api.get(`/apps/${state.app}/webhooks/deliveries`, { limit: 50 });
       const url = h("input", { id: "hook-url", type: "url", required: true, placeholder: "https://…" });
+      const format = h("select", { id: "hook-format" }, ...Object.entries(HOOK_FORMATS).map(([value, label]) => h("option", { value }, label)));
       const save = async (hooks) => {
         try {
           const saved = await state.api.patch(`/apps/${state.app}`, { webhooks: hooks });
-          const fresh = saved.webhooks.find((w) => w.secret);
+          const fresh = saved.webhooks.find((w) => w.secret && w.format === "json");
           await load();
           if (fresh) body.prepend(h("div", { class: "notice" }, "Signing secret (shown once): ", h("code", {}, fresh.secret)));
         } catch (error) { fail(error); }
       };
-      const current = app.webhooks.map((w) => ({ url: w.url, events: w.events }));
+      // "Send test message": queued like any event, so its result shows under Recent deliveries.
+      const test = async (hook) => {
+        try {
+          await state.api.post(`/apps/${state.app}/webhooks/test`, { url: hook.url });
+          body.prepend(h("div", { class: "notice", id: "test-queued" }, `Test message queued for ${hook.url}; its result appears under Recent deliveries.`));
+          setTimeout(load, 3000);
+        } catch (error) { fail(error); }
+      };
+      const current = app.webhooks.map((w) => ({ url: w.url, events: w.events, format: w.format || "json" }));
       body.replaceChildren(
-        app.webhooks.length ? null : h("p", { class: "card empty", id: "no-webhooks" }, "No webhooks yet. Add one below to get every event at your URL."),
+        app.webhooks.length ? null : h("p", { class: "card empty", id: "no-webhooks" }, "No webhooks yet. Add one below to get every event at your URL, or in a Slack, Discord or Teams channel."),
         h("ul", { class: "list" }, ...app.webhooks.map((w) => h("li", { class: "card row" },
-          h("code", { style: "margin-right:auto" }, w.url), h("span", { class: "muted" }, w.events.join(", ")),
+          h("code", { style: "margin-right:auto" }, w.url), h("span", { class: "muted" }, `${HOOK_FORMATS[w.format || "json"]} · ${w.events.join(", ")}`),
+          h("button", { type: "button", class: "test-hook", onclick: () => test(w) }, "Send test message"),
           h("button", { type: "button", class: "danger", onclick: () => save(current.filter((c) => c.url !== w.url)) }, "Remove")))),
         h("form", { class: "card stack", style: "margin-top:12px", onsubmit: (e) => {
           e.preventDefault();
-          save([...current, { url: url.value.trim(), events: ["*"] }]);
-        } }, h("label", { for: "hook-url" }, "Add a webhook (all events)"), url, h("button", { class: "primary", type: "submit" }, "Add")),
+          save([...current, { url: url.value.trim(), events: ["*"], format: format.value }]);
+        } }, h("label", { for: "hook-url" }, "Add a webhook (all events)"), url,
+          h("label", { for: "hook-format" }, "Format"), format, h("button", { class: "primary", type: "submit" }, "Add")),
         h("h3", {}, "Recent deliveries"),
         h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Event"), h("th", { class: "optional" }, "URL"), h("th", {}, "Result"), h("th", {}, "When"))),
           h("tbody", {}, ...deliveries.items.map((d) => h("tr", {}, h("td", {}, d.type), h("td", { class: "optional" }, d.url),
