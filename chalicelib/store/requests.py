@@ -102,7 +102,7 @@ class Requests(Table):
             items, cursor = self._query(
                 Keys.requests(tenant, app), forward=False, limit=page_size, cursor=cursor
             )
-            yield from (_request_record(tenant, i) for i in items)
+            yield from _readable(items, lambda i: _request_record(tenant, i))
             if not cursor:
                 return
 

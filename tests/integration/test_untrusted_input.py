@@ -141,6 +141,9 @@ def test_an_unreadable_stored_item_is_left_out_of_its_list(api: Api, tenant: Ten
     assert feedback.status == 200 and [f["id"] for f in feedback.body["items"]] == [good.body["id"]]
     requests = api.get(tenant.path("/requests"), key=tenant.pub_key)
     assert requests.status == 200 and [r["id"] for r in requests.body["items"]] == [rid]
+    # the export (and the nightly export of every app after it) leaves it out too
+    exported = api.get(tenant.path("/export?format=json"), key=tenant.admin_key)
+    assert exported.status == 200 and [r["id"] for r in exported.body["items"]] == [rid]
 
 
 # ---------------------------------------------------------------- email addresses from outside
