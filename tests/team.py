@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from chalicelib.notify.outbox import sent_emails
 from tests.helpers import Api, Tenant
 
-__all__ = ["Member", "emailed_token", "invite", "sign_in", "ROLES"]
+__all__ = ["Member", "emailed_text", "emailed_token", "invite", "sign_in", "ROLES"]
 
 ROLES = ("viewer", "moderator", "admin", "owner")
 _TOKEN = re.compile(r"fr_signin_[a-z0-9-]+_[A-Za-z0-9_-]+")
@@ -24,12 +24,19 @@ class Member:
     session: str
 
 
-def emailed_token(address: str) -> str:
-    """The one-time token of the newest email to ``address`` in the local outbox."""
-    mails = [m for m in sent_emails(os.environ["AWS_ENDPOINT_URL"]) if m["to"] == address]
+def emailed_text(address: str, endpoint: str | None = None) -> str:
+    """The text of the newest email to ``address`` in the local outbox."""
+    found = sent_emails(endpoint or os.environ["AWS_ENDPOINT_URL"])
+    mails = [m for m in found if m["to"] == address]
     assert mails, f"no email to {address}"
-    found = _TOKEN.search(mails[-1]["text"])
-    assert found, mails[-1]["text"]
+    return mails[-1]["text"]
+
+
+def emailed_token(address: str, endpoint: str | None = None) -> str:
+    """The one-time token of the newest email to ``address``."""
+    text = emailed_text(address, endpoint)
+    found = _TOKEN.search(text)
+    assert found, text
     return found.group()
 
 
