@@ -572,6 +572,34 @@ def verify_session(call: Call) -> dict:
 
 
 @route(
+    "/v1/session/oidc/start",
+    "POST",
+    auth="none",
+    body=m.OidcStart,
+    returns=m.OidcStarted,
+    summary="Sign in with the team's identity provider: where to send the browser (PKCE S256)",
+)
+def start_oidc(call: Call) -> dict:
+    from chalicelib.services import oidc
+
+    return oidc.start(get_context(), call.body)
+
+
+@route(
+    "/v1/session/oidc/finish",
+    "POST",
+    auth="none",
+    body=m.OidcFinish,
+    returns=m.SessionOut,
+    summary="Trade the identity provider's code (and the PKCE verifier) for a session",
+)
+def finish_oidc(call: Call) -> dict:
+    from chalicelib.services import oidc
+
+    return oidc.finish(get_context(), call.body)
+
+
+@route(
     "/v1/session",
     "GET",
     auth="admin",

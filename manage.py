@@ -118,6 +118,28 @@ def tenant_create(
     _emit(data, as_json, text)
 
 
+@tenant.command("oidc")
+@click.argument("tenant_id", metavar="TENANT")
+@click.option(
+    "--issuer", default="", help="The identity provider's issuer URL; empty: turn it off."
+)
+@click.option("--client-id", default="", help="This service's client id at the provider.")
+@click.option(
+    "--redirect-uri", "redirect_uris", multiple=True, help="The console's address (repeatable)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def tenant_oidc(
+    tenant_id: str, issuer: str, client_id: str, redirect_uris: tuple[str, ...], as_json: bool
+) -> None:
+    """Let TENANT's members sign in with their identity provider (OpenID Connect, PKCE)."""
+    from chalicelib.services import oidc
+
+    made = _guard(
+        lambda: oidc.configure(_context(), tenant_id, issuer, client_id, list(redirect_uris))
+    )
+    _emit(made, as_json, f"{tenant_id}: {made['oidc']['issuer'] if made['oidc'] else 'no OIDC'}")
+
+
 def _check_address(email: str | None) -> None:
     from chalicelib.addresses import is_plain_address
 

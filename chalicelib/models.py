@@ -609,3 +609,23 @@ class SessionInfo(_Model):
     role: Role
     member: MemberOut | None = Field(description="null for an admin key (counts as an owner)")
     expiresAt: str | None
+
+
+class OidcStart(_Input):
+    tenant: TenantId
+    redirectUri: Annotated[str, StringConstraints(min_length=8, max_length=2048)]
+    codeChallenge: Annotated[
+        str, StringConstraints(min_length=43, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+    ] = Field(description="PKCE: the unpadded base64url SHA-256 of the console's verifier")
+
+
+class OidcStarted(_Model):
+    authorizationUrl: str
+
+
+class OidcFinish(_Input):
+    state: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+    codeVerifier: Annotated[
+        str, StringConstraints(min_length=43, max_length=128, pattern=r"^[A-Za-z0-9._~-]+$")
+    ]

@@ -43,6 +43,7 @@ __all__ = [
     "session_member",
     "sign_out",
     "current",
+    "open_session",
     "SIGNIN_PREFIX",
 ]
 
@@ -196,6 +197,12 @@ def verify(ctx: Context, token: str) -> dict[str, Any]:
     member = ctx.store.get_member(tenant, held["memberId"])
     if member is None:
         raise UnauthenticatedError(INVALID_LINK)
+    return open_session(ctx, member)
+
+
+def open_session(ctx: Context, member: Member) -> dict[str, Any]:
+    """A new 12-hour session for ``member`` (who proved who it is): its token, shown once."""
+    tenant, now = member.tenant, ctx.clock()
     session_id = secrets.token_hex(8)
     session_token = f"{SESSION_PREFIX}{tenant}_{session_id}_{secrets.token_urlsafe(32)}"
     expires = now + SESSION_TTL_MS

@@ -20,8 +20,9 @@ T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
 T#t#A#a#FB                    F#id              feedback
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#RL#subject                window            a rate-limit counter, TTL
-T#t#TEAM                      META / M#id / E#  the owner count / a member / its address
+T#t#TEAM                      META / M#id / E#  owners, OIDC settings / a member / its address
 T#t#SIGNIN                    K#hash            a one-time sign-in token (hash only), TTL
+T#t#SIGNIN                    O#hash            an OpenID Connect sign-in under way, TTL
 T#t#SESS                      S#id              a member's session (hash only), TTL
 ============================  ================  =========================================
 

@@ -134,6 +134,10 @@ class Keys:
         return {"pk": f"T#{tenant}#SIGNIN", "sk": f"K#{token_hash}"}
 
     @staticmethod
+    def oidc_flow(tenant: str, state_hash: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#SIGNIN", "sk": f"O#{state_hash}"}
+
+    @staticmethod
     def session(tenant: str, session_id: str) -> dict[str, str]:
         return {"pk": f"T#{tenant}#SESS", "sk": f"S#{session_id}"}
 

@@ -146,17 +146,50 @@ class Members(Table):
     def take_signin_token(self, tenant: str, token_hash: str) -> dict[str, Any] | None:
         """Delete the token and return what it held; None if it is not there (never made,
         or used already): one conditional delete, so two uses at once cannot both win."""
+        return self._take(Keys.signin(tenant, token_hash))
+
+    def _take(self, key: dict[str, str]) -> dict[str, Any] | None:
         try:
             response = self._call(
                 "delete_item",
                 TableName=self.table,
-                Key=_to_ddb(Keys.signin(tenant, token_hash)),
+                Key=_to_ddb(key),
                 ConditionExpression="attribute_exists(pk)",
                 ReturnValues="ALL_OLD",
             )
         except ConditionFailedError:
             return None
         return _from_ddb(response["Attributes"])
+
+    # ------------------------------------------------------------ OpenID Connect
+
+    def set_oidc(self, tenant: str, config: dict[str, Any] | None) -> None:
+        """The team's identity provider (issuer, client id, redirect URIs), or none."""
+        if config is None:
+            expression, values = "REMOVE oidc", None
+        else:
+            expression, values = "SET oidc = :c", {":c": config}
+        self.transact([self._update_op(Keys.team_meta(tenant), expression, values)])
+
+    def get_oidc(self, tenant: str) -> dict[str, Any] | None:
+        item = self._get(Keys.team_meta(tenant))
+        return item.get("oidc") if item else None
+
+    def put_oidc_flow(self, tenant: str, state_hash: str, flow: dict[str, Any]) -> None:
+        """One sign-in at the identity provider under way: its nonce, PKCE challenge and
+        redirect URI, until ``flow["expiresMs"]``; taken once by the callback."""
+        self._put(
+            {
+                **Keys.oidc_flow(tenant, state_hash),
+                "type": "oidcFlow",
+                **flow,
+                "expiresAt": flow["expiresMs"] // 1000 + 60,
+            },
+            "attribute_not_exists(pk)",
+        )
+
+    def take_oidc_flow(self, tenant: str, state_hash: str) -> dict[str, Any] | None:
+        return self._take(Keys.oidc_flow(tenant, state_hash))
 
     # ------------------------------------------------------------ sessions
 
