@@ -143,7 +143,7 @@ def tenant_oidc(
 def _check_address(email: str | None) -> None:
     from chalicelib.addresses import is_plain_address
 
-    if email is not None and not is_plain_address(email):
+    if email is not None and not (is_plain_address(email) and email.isascii()):
         raise click.BadParameter(f"{email!r} is not one plain address, like ada@example.com")
 
 

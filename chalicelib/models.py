@@ -556,11 +556,21 @@ class ErrorOut(_Model):
 # ---------------------------------------------------------------- the team
 
 Role = Literal["owner", "admin", "moderator", "viewer"]
+
+
+def _ascii_address(value: str) -> str:
+    """A sign-in link must arrive: SES delivers to ASCII addresses only (no SMTPUTF8)."""
+    if not value.isascii():
+        raise ValueError("must be an ASCII address (a domain in punycode), like ada@example.com")
+    return value
+
+
+TeamEmail = Annotated[Email, AfterValidator(_ascii_address)]
 TenantId = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")]
 
 
 class MemberCreate(_Input):
-    email: Email
+    email: TeamEmail
     role: Role
 
 
@@ -588,7 +598,7 @@ class MemberList(_Model):
 
 class SessionStart(_Input):
     tenant: TenantId
-    email: Email
+    email: TeamEmail
 
 
 class SessionStarted(_Model):
