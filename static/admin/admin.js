@@ -2,7 +2,7 @@
 import { client, describe, loadConfig } from "../js/api.js";
 import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
 import { showInsights } from "./insights.js";
-import { atLeast, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
+import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -428,12 +428,12 @@ state.config = await loadConfig(new URL("../", import.meta.url));
 if (!state.config.api) announce(messages, "The console needs ?api=… in its address.", "alert");
 else {
   const token = takeLinkToken();
-  if (token) {
-    try {
-      sessionStorage.setItem("fb-admin-key", await verify(state.config, token));
-    } catch (error) {
-      announce(messages, "That sign-in link was used already or has expired. Ask for a new one below.", "alert");
-    }
+  try {
+    const session = token ? await verify(state.config, token) : await finishProvider(state.config);
+    if (session) sessionStorage.setItem("fb-admin-key", session);
+  } catch (error) {
+    announce(messages, token ? "That sign-in link was used already or has expired. Ask for a new one below."
+                             : "The sign-in with your identity provider did not succeed. Try again.", "alert");
   }
   start();
 }

@@ -25,6 +25,31 @@ export async function verify(config, token) {
   return answer.sessionToken;
 }
 
+const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/** Off to the team's identity provider (OIDC code + PKCE): the verifier stays in this tab. */
+async function toProvider(config, tenant) {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(48)));
+  const challenge = b64url(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+  const redirectUri = location.origin + location.pathname;
+  const { authorizationUrl } = await client({ api: config.api, key: "" })
+    .post("/session/oidc/start", { tenant, redirectUri, codeChallenge: challenge });
+  sessionStorage.setItem("fb-oidc-verifier", verifier);
+  location.assign(authorizationUrl);
+}
+
+/** Back from the identity provider (?code=…&state=…): the code goes, once, for a session. */
+export async function finishProvider(config) {
+  const params = new URLSearchParams(location.search);
+  const verifier = sessionStorage.getItem("fb-oidc-verifier");
+  if (!params.get("code") || !params.get("state")) return null;
+  history.replaceState(null, "", location.pathname + location.hash);
+  sessionStorage.removeItem("fb-oidc-verifier");
+  const answer = await client({ api: config.api, key: "" }).post("/session/oidc/finish",
+    { state: params.get("state"), code: params.get("code"), codeVerifier: verifier || "" });
+  return answer.sessionToken;
+}
+
 /** The sign-in page: email link (people), a pasted code, or an admin key (the operator). */
 export function signInPage({ config, messages, tryKey, fail }) {
   const tenant = h("input", { id: "signin-tenant", required: true, pattern: "[a-z0-9-]{2,40}", autocomplete: "organization",
@@ -42,7 +67,12 @@ export function signInPage({ config, messages, tryKey, fail }) {
   } }, h("h2", { style: "margin:0" }, "Sign in with your email"),
     h("div", {}, h("label", { for: "signin-tenant" }, "Workspace"), tenant),
     h("div", {}, h("label", { for: "signin-email" }, "Email"), email),
-    h("button", { class: "primary", type: "submit" }, "Email me a sign-in link"));
+    h("button", { class: "primary", type: "submit" }, "Email me a sign-in link"),
+    h("button", { type: "button", id: "signin-provider", onclick: async () => {
+      if (!tenant.reportValidity()) return;
+      localStorage.setItem("fb-tenant", tenant.value.trim());
+      try { await toProvider(config, tenant.value.trim()); } catch (error) { fail(error); }
+    } }, "Sign in with your identity provider"));
   const byCode = h("form", { class: "card stack", id: "signin-code-form", style: "order:-1", onsubmit: async (e) => {
     e.preventDefault();
     try { await tryKey(await verify(config, code.value)); } catch (error) { fail(error); }

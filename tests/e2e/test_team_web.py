@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tests.e2e.test_local_stack import manage
 from tests.e2e.test_web import PATIENCE_MS, browser, page, shot, sign_in, site  # noqa: F401
 from tests.helpers import unique
+from tests.idp import CLIENT_ID, Provider
 from tests.team import emailed_text, emailed_token
 
 
@@ -89,3 +91,31 @@ def test_sign_in_by_email_and_the_code(browser: Any, site: dict[str, Any]) -> No
     assert viewer.get_by_role("button").filter(has_text=re.compile("Respond|Merge")).count() == 0
     shot(viewer, "console-viewer-triage")
     assert not viewer.errors
+
+
+def test_sign_in_with_the_identity_provider(browser: Any, site: dict[str, Any]) -> None:  # noqa: F811
+    provider, console = Provider(), f"{site['site']}/admin/"
+    try:
+        made = manage(
+            site["folder"],
+            *("tenant", "oidc", "demo", "--issuer", provider.issuer),
+            *("--client-id", CLIENT_ID, "--redirect-uri", console),
+        )
+        assert made.returncode == 0, made.stderr
+        provider.next_email = f"sso-{unique()}@example.com"
+        added = site["http"].post(
+            "/v1/members",
+            key=site["adminKey"],
+            body={"email": provider.next_email, "role": "admin"},
+        )
+        assert added.status == 201, added.body
+        member = _member_page(browser)
+        member.goto(console)
+        member.fill("#signin-tenant", "demo")
+        member.click("#signin-provider")
+        member.wait_for_selector("#who >> text=admin")
+        assert "code=" not in member.url and "state=" not in member.url
+        assert not member.errors
+    finally:
+        manage(site["folder"], "tenant", "oidc", "demo")
+        provider.server.shutdown()
