@@ -163,6 +163,7 @@ def _matrix_routes(api: Api, tenant: Tenant) -> list[tuple[str, str, Any, Any, s
         ("analytics", "GET", tenant.path("/analytics"), None, "viewer"),
         ("insights", "GET", tenant.path("/insights"), None, "viewer"),
         ("list members", "GET", "/v1/members", None, "viewer"),
+        ("read comments", "GET", fresh("/comments"), None, "viewer"),
         ("set status", "PATCH", fresh(), {"status": "planned"}, "moderator"),
         ("answer", "PATCH", fresh(), {"response": "Soon"}, "moderator"),
         ("merge", "POST", fresh("/merge"), {"into": into}, "moderator"),
