@@ -21,7 +21,7 @@ from chalicelib.rest import (
     error_response,
     request_id,
 )
-from chalicelib.services import access, apps, comments, feedback, requests, votes
+from chalicelib.services import access, apps, comments, feedback, requests, team, votes
 from chalicelib.settings import get_settings
 
 
@@ -505,12 +505,128 @@ def forget_user(call: Call, appId: str, userId: str) -> Reply:
     auth="admin",
     query=m.PageQuery,
     returns=m.AuditPage,
-    summary="Changes made with the tenant's admin keys, newest first (kept a year)",
+    summary="Changes made by the team (admin keys and members), newest first (kept a year)",
 )
 def audit_trail(call: Call) -> dict:
     from chalicelib.services import audit
 
     return audit.trail(get_context(), call.caller, call.query)
+
+
+# ---------------------------------------------------------------- the team
+
+
+@route(
+    "/v1/members",
+    "POST",
+    auth="admin",
+    body=m.MemberCreate,
+    returns=m.MemberCreated,
+    status=201,
+    summary="Invite a member by email (owner or admin; only an owner invites an owner)",
+)
+def create_member(call: Call) -> Reply:
+    return Reply(team.invite(get_context(), call.caller, call.body), 201)
+
+
+@route("/v1/members", "GET", auth="admin", returns=m.MemberList, summary="The team's members")
+def list_members(call: Call) -> dict:
+    return team.list_members(get_context(), call.caller.tenant)
+
+
+@route(
+    "/v1/members/{memberId}",
+    "PATCH",
+    auth="admin",
+    body=m.MemberPatch,
+    returns=m.MemberOut,
+    summary="Change a member's role (owner); a tenant keeps one owner",
+)
+def patch_member(call: Call, memberId: str) -> dict:
+    return team.change_role(get_context(), call.caller, memberId, call.body)
+
+
+@route(
+    "/v1/members/{memberId}",
+    "DELETE",
+    auth="admin",
+    status=204,
+    summary="Remove a member (owner): its sessions end at once",
+)
+def delete_member(call: Call, memberId: str) -> Reply:
+    team.remove_member(get_context(), call.caller.tenant, memberId)
+    return Reply(None, 204)
+
+
+@route(
+    "/v1/session/start",
+    "POST",
+    auth="none",
+    body=m.SessionStart,
+    returns=m.SessionStarted,
+    status=202,
+    summary="Email a member a one-time sign-in link (the same answer for anyone)",
+)
+def start_session(call: Call) -> Reply:
+    client_ip = credentials(call.request, False).client_ip
+    return Reply(team.start(get_context(), call.body, client_ip), 202)
+
+
+@route(
+    "/v1/session/verify",
+    "POST",
+    auth="none",
+    body=m.SessionVerify,
+    returns=m.SessionOut,
+    summary="Trade a sign-in link's token (once, within 15 minutes) for a 12-hour session",
+)
+def verify_session(call: Call) -> dict:
+    return team.verify(get_context(), call.body.token)
+
+
+@route(
+    "/v1/session/oidc/start",
+    "POST",
+    auth="none",
+    body=m.OidcStart,
+    returns=m.OidcStarted,
+    summary="Sign in with the team's identity provider: where to send the browser (PKCE S256)",
+)
+def start_oidc(call: Call) -> dict:
+    from chalicelib.services import oidc
+
+    return oidc.start(get_context(), call.body)
+
+
+@route(
+    "/v1/session/oidc/finish",
+    "POST",
+    auth="none",
+    body=m.OidcFinish,
+    returns=m.SessionOut,
+    summary="Trade the identity provider's code (and the PKCE verifier) for a session",
+)
+def finish_oidc(call: Call) -> dict:
+    from chalicelib.services import oidc
+
+    return oidc.finish(get_context(), call.body)
+
+
+@route(
+    "/v1/session",
+    "GET",
+    auth="admin",
+    returns=m.SessionInfo,
+    summary="Who is signed in, with which role (an admin key: an owner)",
+)
+def current_session(call: Call) -> dict:
+    return team.current(get_context(), call.caller, call.header("Authorization"))
+
+
+@route("/v1/session", "DELETE", auth="admin", status=204, summary="Sign out: the session ends")
+def sign_out(call: Call) -> Reply:
+    team.sign_out(get_context(), call.header("Authorization"))
+    return Reply(None, 204)
 
 
 # ---------------------------------------------------------------- email links and pages

@@ -98,17 +98,64 @@ def tenant() -> None:
 @tenant.command("create")
 @click.argument("name")
 @click.option("--display-name", help="A human name; defaults to NAME.")
+@click.option("--owner", "owner_email", help="Invite this address as the first owner.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def tenant_create(name: str, display_name: str | None, as_json: bool) -> None:
-    """Create tenant NAME (2-40 of a-z, 0-9, -) and print its first admin key."""
+def tenant_create(
+    name: str, display_name: str | None, owner_email: str | None, as_json: bool
+) -> None:
+    """Create tenant NAME (2-40 of a-z, 0-9, -) and print its first admin key; with
+    --owner, also invite that address as the first owner."""
     from chalicelib.services import tenants
 
+    _check_address(owner_email)
     made = _guard(lambda: tenants.create_tenant(_context(), name, display_name))
-    _emit(
-        {"tenant": made["tenant"], "adminKey": made["adminKey"]},
-        as_json,
-        f"tenant {made['tenant']}\nadmin key (shown once): {made['adminKey']}",
+    data = {"tenant": made["tenant"], "adminKey": made["adminKey"]}
+    text = f"tenant {made['tenant']}\nadmin key (shown once): {made['adminKey']}"
+    if owner_email:
+        owner = _invite(made["tenant"], owner_email, "owner")
+        data["owner"] = owner
+        text += f"\n{_invited(owner)}"
+    _emit(data, as_json, text)
+
+
+@tenant.command("oidc")
+@click.argument("tenant_id", metavar="TENANT")
+@click.option(
+    "--issuer", default="", help="The identity provider's issuer URL; empty: turn it off."
+)
+@click.option("--client-id", default="", help="This service's client id at the provider.")
+@click.option(
+    "--redirect-uri", "redirect_uris", multiple=True, help="The console's address (repeatable)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def tenant_oidc(
+    tenant_id: str, issuer: str, client_id: str, redirect_uris: tuple[str, ...], as_json: bool
+) -> None:
+    """Let TENANT's members sign in with their identity provider (OpenID Connect, PKCE)."""
+    from chalicelib.services import oidc
+
+    made = _guard(
+        lambda: oidc.configure(_context(), tenant_id, issuer, client_id, list(redirect_uris))
     )
+    _emit(made, as_json, f"{tenant_id}: {made['oidc']['issuer'] if made['oidc'] else 'no OIDC'}")
+
+
+def _check_address(email: str | None) -> None:
+    from chalicelib.addresses import is_plain_address
+
+    if email is not None and not (is_plain_address(email) and email.isascii()):
+        raise click.BadParameter(f"{email!r} is not one plain address, like ada@example.com")
+
+
+def _invite(tenant_id: str, email: str, role: str) -> dict[str, Any]:
+    from chalicelib.services import team
+
+    return _guard(lambda: team.add_member(_context(), tenant_id, email, role, "operator"))
+
+
+def _invited(member: dict[str, Any]) -> str:
+    sent = "invitation sent" if member["invitationSent"] else "invitation NOT sent (see the log)"
+    return f"member {member['id']} {member['email']} ({member['role']}): {sent}"
 
 
 @tenant.command("list")
@@ -123,6 +170,56 @@ def tenant_list(as_json: bool) -> None:
         as_json,
         "\n".join(f"{t['tenant']}\t{t['name']}\t{t['createdAt']}" for t in found) or "no tenants",
     )
+
+
+@cli.group()
+def member() -> None:
+    """The team: people who sign in to the console by emailed link, with a role."""
+
+
+@member.command("add")
+@click.argument("tenant_id", metavar="TENANT")
+@click.argument("email")
+@click.option(
+    "--role",
+    type=click.Choice(["owner", "admin", "moderator", "viewer"]),
+    default="viewer",
+    show_default=True,
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def member_add(tenant_id: str, email: str, role: str, as_json: bool) -> None:
+    """Invite EMAIL to TENANT's team: it gets a one-time sign-in link by email."""
+    _check_address(email)
+    made = _invite(tenant_id, email, role)
+    _emit(made, as_json, _invited(made))
+
+
+@member.command("list")
+@click.argument("tenant_id", metavar="TENANT")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def member_list(tenant_id: str, as_json: bool) -> None:
+    """List TENANT's members."""
+    from chalicelib.services import team
+
+    found = _guard(lambda: team.list_members(_context(), tenant_id))["items"]
+    _emit(
+        found,
+        as_json,
+        "\n".join(f"{m['id']}\t{m['role']}\t{m['status']}\t{m['email']}" for m in found)
+        or "no members",
+    )
+
+
+@member.command("remove")
+@click.argument("tenant_id", metavar="TENANT")
+@click.argument("member_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def member_remove(tenant_id: str, member_id: str, as_json: bool) -> None:
+    """Remove member MEMBER_ID from TENANT; its sessions end at once."""
+    from chalicelib.services import team
+
+    _guard(lambda: team.remove_member(_context(), tenant_id, member_id))
+    _emit({"tenant": tenant_id, "memberId": member_id, "removed": True}, as_json, "removed")
 
 
 @cli.group()

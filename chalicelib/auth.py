@@ -20,7 +20,7 @@ from typing import Literal
 
 from .addresses import is_plain_address
 from .errors import BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError
-from .records import App, Person
+from .records import App, Member, Person
 
 __all__ = [
     "Caller",
@@ -40,13 +40,14 @@ DELETED_ID = "deleted"  # the author of what a forgotten user wrote
 _SERVICE_ID_PREFIXES = ("admin.", "anon-")  # the team's key behind a write; anonymous visitors
 ADMIN_PREFIX = "fr_admin_"
 PUB_PREFIX = "fr_pub_"
+SESSION_PREFIX = "fr_sess_"  # a team member's session: fr_sess_<tenant>_<id>_<secret>
 _ID = re.compile(r"^[a-z0-9-]{2,40}$")
 _USER_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,128}$")
 
 
 @dataclass(frozen=True)
 class ParsedKey:
-    role: Literal["admin", "public"]
+    role: Literal["admin", "public", "session"]
     tenant: str
     ident: str  # admin: the key id; public: the app id
     raw: str
@@ -82,6 +83,7 @@ class Caller:
     anonymous: bool = False
     browser: str | None = None  # an anonymous browser's own random id (X-Anonymous-Id)
     rate: RateState | None = None  # set once the call is counted
+    member: Member | None = None  # the team member behind a session (role "admin": the team)
 
     @property
     def is_admin(self) -> bool:
@@ -141,7 +143,7 @@ def parse_key(authorization: str | None, query_key: str | None = None) -> Parsed
         raw = value.strip()
     elif query_key:
         raw = query_key.strip()
-    if query_key and query_key.strip().startswith(ADMIN_PREFIX):
+    if query_key and query_key.strip().startswith((ADMIN_PREFIX, SESSION_PREFIX)):
         # a URL ends up in logs, histories and Referer headers: no secret key belongs there
         raise UnauthenticatedError(
             "?key= takes a publishable key only; send an admin key as 'Authorization: Bearer'"
@@ -150,7 +152,11 @@ def parse_key(authorization: str | None, query_key: str | None = None) -> Parsed
         raise UnauthenticatedError("an API key is required")
     if len(raw) > 200:
         raise UnauthenticatedError("unknown API key")
-    for prefix, role in ((ADMIN_PREFIX, "admin"), (PUB_PREFIX, "public")):
+    for prefix, role in (
+        (ADMIN_PREFIX, "admin"),
+        (PUB_PREFIX, "public"),
+        (SESSION_PREFIX, "session"),
+    ):
         if raw.startswith(prefix):
             parts = raw[len(prefix) :].split("_", 2)
             if len(parts) == 3 and _ID.match(parts[0]) and parts[1] and parts[2]:

@@ -503,11 +503,17 @@ class UserDataOut(_Model):
     emailOptOut: bool
 
 
+class AuditMember(_Model):
+    id: str
+    email: str
+
+
 class AuditEntry(_Model):
     at: str
     requestId: str
-    keyId: str
+    keyId: str = Field(description="The admin key's id, or member.<id> for a member's session")
     actingUser: str | None
+    member: AuditMember | None = Field(None, description="The team member who did it")
     action: str = Field(description="The method and route, e.g. PATCH /v1/apps/{appId}")
     target: dict[str, str] = Field(description="The route's path parameters")
     status: int
@@ -567,3 +573,91 @@ class ErrorInfo(_Model):
 class ErrorOut(_Model):
     error: ErrorInfo
     requestId: str
+
+
+# ---------------------------------------------------------------- the team
+
+Role = Literal["owner", "admin", "moderator", "viewer"]
+
+
+def _ascii_address(value: str) -> str:
+    """A sign-in link must arrive: SES delivers to ASCII addresses only (no SMTPUTF8)."""
+    if not value.isascii():
+        raise ValueError("must be an ASCII address (a domain in punycode), like ada@example.com")
+    return value
+
+
+TeamEmail = Annotated[Email, AfterValidator(_ascii_address)]
+TenantId = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")]
+
+
+class MemberCreate(_Input):
+    email: TeamEmail
+    role: Role
+
+
+class MemberPatch(_Input):
+    role: Role
+
+
+class MemberOut(_Model):
+    id: str
+    email: str
+    role: Role
+    status: Literal["invited", "active"] = Field(description="active once signed in")
+    invitedBy: str | None
+    createdAt: str
+    lastSignInAt: str | None
+
+
+class MemberCreated(MemberOut):
+    invitationSent: bool = Field(description="false when the email could not be sent now")
+
+
+class MemberList(_Model):
+    items: list[MemberOut]
+
+
+class SessionStart(_Input):
+    tenant: TenantId
+    email: TeamEmail
+
+
+class SessionStarted(_Model):
+    message: str
+
+
+class SessionVerify(_Input):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class SessionOut(_Model):
+    sessionToken: str
+    expiresAt: str
+    member: MemberOut
+
+
+class SessionInfo(_Model):
+    role: Role
+    member: MemberOut | None = Field(description="null for an admin key (counts as an owner)")
+    expiresAt: str | None
+
+
+class OidcStart(_Input):
+    tenant: TenantId
+    redirectUri: Annotated[str, StringConstraints(min_length=8, max_length=2048)]
+    codeChallenge: Annotated[
+        str, StringConstraints(min_length=43, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+    ] = Field(description="PKCE: the unpadded base64url SHA-256 of the console's verifier")
+
+
+class OidcStarted(_Model):
+    authorizationUrl: str
+
+
+class OidcFinish(_Input):
+    state: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    code: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+    codeVerifier: Annotated[
+        str, StringConstraints(min_length=43, max_length=128, pattern=r"^[A-Za-z0-9._~-]+$")
+    ]

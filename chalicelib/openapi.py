@@ -117,7 +117,7 @@ def document(specs: list[RouteSpec], version: str) -> dict[str, Any]:
                 "apiKey": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "fr_admin_… or fr_pub_… key",
+                    "description": "fr_admin_… or fr_pub_… key, or a member's fr_sess_… session",
                 }
             },
         },

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Person", "Tenant", "AdminKey", "App", "FeatureRequest", "Comment", "Feedback", "Vote"]
+__all__ = [
+    "Person",
+    "Tenant",
+    "AdminKey",
+    "App",
+    "FeatureRequest",
+    "Comment",
+    "Feedback",
+    "Vote",
+    "Member",
+    "Session",
+]
 
 
 @dataclass(frozen=True)
@@ -117,3 +128,27 @@ class Feedback:
     sentiment: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     expires_at: int | None = None  # epoch seconds; DynamoDB's TTL deletes it then
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person of the tenant's team: signs in by email link, acts with a role."""
+
+    tenant: str
+    id: str
+    email: str
+    role: str  # owner, admin, moderator or viewer
+    created_ms: int
+    invited_by: str | None = None  # who invited: a member's email, or an admin key's id
+    last_sign_in_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in member's session: the token's hash only, and when it ends."""
+
+    tenant: str
+    id: str
+    token_hash: str
+    member_id: str
+    expires_ms: int

@@ -16,8 +16,8 @@ from typing import Any
 from chalice.app import Chalice, CORSConfig, Request, Response
 from pydantic import BaseModel, ValidationError
 
-from . import logs
-from .auth import ADMIN_PREFIX, Caller
+from . import logs, roles
+from .auth import ADMIN_PREFIX, SESSION_PREFIX, Caller
 from .errors import (
     BadRequestError,
     FeatureboardError,
@@ -249,9 +249,12 @@ class Router:
                 self.authenticate(call, params.get("appId"), query_key)
                 if spec.auth == "admin":
                     call.caller.require_admin()  # type: ignore[union-attr]
+                roles.check(call.caller, spec.method, spec.path)  # type: ignore[arg-type]
             call.query = parse_query(request, spec.query, {"key"} if query_key else set())
             if spec.body is not None:
                 call.body = parse_body(request, spec.body)
+                if call.caller is not None:
+                    roles.check_fields(call.caller, spec.method, spec.path, call.body)
             result = view(call, **params)
             reply = result if isinstance(result, Reply) else Reply(result, spec.status)
             status = reply.status
@@ -307,7 +310,7 @@ def credentials(request: Request, query_key: bool) -> Any:
     headers = request.headers
     params = request.query_params or {}
     in_url = params.get("key")
-    leaked = in_url is not None and in_url.strip().startswith(ADMIN_PREFIX)
+    leaked = in_url is not None and in_url.strip().startswith((ADMIN_PREFIX, SESSION_PREFIX))
     return Credentials(
         authorization=headers.get("authorization"),
         # an admin key in a URL is refused (401) on every route, not just reported as unknown

@@ -43,6 +43,12 @@ class Settings(BaseModel):
         alias="BOARD_URL",
         description="The public board's address (ending in /board/): emails link to requests.",
     )
+    console_url: str = Field(
+        "",
+        alias="CONSOLE_URL",
+        description="The console's address (ending in /admin/): sign-in links open it; "
+        "empty: BOARD_URL's sibling /admin/.",
+    )
     export_bucket: str = Field("", alias="EXPORT_BUCKET")
     export_inline_max: int = Field(
         1000,

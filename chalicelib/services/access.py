@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..auth import (
     Caller,
+    ParsedKey,
     RateState,
     acting_user,
     anonymous_id,
@@ -32,7 +33,7 @@ from ..auth import (
 )
 from ..context import Context
 from ..errors import BadRequestError, NotFoundError, RateLimitedError, UnauthenticatedError
-from ..records import App, Person
+from ..records import App, Member, Person
 
 __all__ = [
     "Credentials",
@@ -73,17 +74,15 @@ def authenticate(
     """The caller and, for app routes, its app: 404 for an app outside the caller's reach."""
     key = parse_key(creds.authorization, creds.query_key)
     store = ctx.store
-    if key.role == "admin":
-        stored = store.get_admin_key(key.tenant, key.ident)
-        if stored is None or stored.revoked or not keys_match(key.raw, stored.key_hash):
-            raise UnauthenticatedError("unknown API key")
+    if key.role in ("admin", "session"):
+        key_id, member = _team_credential(ctx, key)
         if creds.user_token:
             raise BadRequestError(
                 "X-User-Token goes with a publishable key; "
                 "an admin key acts for a user with X-User-Id"
             )
         user = acting_user(creds.user_id, creds.user_name, creds.user_email)
-        caller = Caller(key.tenant, "admin", stored.key_id, creds.client_ip, user=user)
+        caller = Caller(key.tenant, "admin", key_id, creds.client_ip, user=user, member=member)
         caller = replace(caller, rate=count_call(ctx, caller, creds.method))
         return caller, load_app(ctx, caller, app_id) if app_id is not None else None
     app = store.get_app(key.tenant, key.ident)
@@ -108,6 +107,20 @@ def authenticate(
     if app_id is not None:
         check_app_access(caller, app_id)
     return replace(caller, rate=count_call(ctx, caller, creds.method)), app
+
+
+def _team_credential(ctx: Context, key: ParsedKey) -> tuple[str, Member | None]:
+    """An admin key's id, or a member's session: both act as the team (the member's role
+    then limits what it may do, see roles.py)."""
+    if key.role == "session":
+        from .team import session_member
+
+        member = session_member(ctx, key)
+        return f"member.{member.id}", member
+    stored = ctx.store.get_admin_key(key.tenant, key.ident)
+    if stored is None or stored.revoked or not keys_match(key.raw, stored.key_hash):
+        raise UnauthenticatedError("unknown API key")
+    return stored.key_id, None
 
 
 def browser_id(value: str | None) -> str | None:

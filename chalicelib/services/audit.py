@@ -1,4 +1,4 @@
-"""The audit trail: every change an admin key made, who made it, when; kept a year."""
+"""The audit trail: every change the team made (an admin key or a member), when; a year."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def record(
     status: int,
     request_id: str,
 ) -> None:
-    """Called for each successful write by an admin key (never a body: only what changed)."""
+    """Called for each write by the team (never a body: only what changed)."""
     now = ctx.clock()
     ctx.store.add_audit(
         caller.tenant,
@@ -29,6 +29,9 @@ def record(
             "requestId": request_id,
             "keyId": caller.key_id,
             "actingUser": caller.user.id if caller.user else None,
+            "member": {"id": caller.member.id, "email": caller.member.email}
+            if caller.member
+            else None,
             "action": f"{method} {route}",
             "target": params,
             "status": status,
@@ -48,6 +51,7 @@ def trail(ctx: Context, caller: Caller, query: PageQuery) -> dict[str, Any]:
                 "requestId": e["requestId"],
                 "keyId": e["keyId"],
                 "actingUser": e.get("actingUser"),
+                "member": e.get("member"),
                 "action": e["action"],
                 "target": e.get("target") or {},
                 "status": e["status"],

@@ -1,7 +1,7 @@
 """The one DynamoDB table. Every key format and index name lives in this package and nowhere
 else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
 (``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
-``search``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``) holds its
+``search``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``, ``members``) holds its
 writes and reads, and ``Store`` is all of them over one client.
 
 Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
@@ -20,6 +20,10 @@ T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
 T#t#A#a#FB                    F#id              feedback
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#RL#subject                window            a rate-limit counter, TTL
+T#t#TEAM                      META / M#id / E#  owners, OIDC settings / a member / its address
+T#t#SIGNIN                    K#hash            a one-time sign-in token (hash only), TTL
+T#t#SIGNIN                    O#hash            an OpenID Connect sign-in under way, TTL
+T#t#SESS                      S#id              a member's session (hash only), TTL
 ============================  ================  =========================================
 
 Indexes: ``byStatus`` (lk, sk) and ``byStatusTop`` (lk, top) list one status, ``byTop``
@@ -41,6 +45,7 @@ from .events import Events
 from .feedback import Feedbacks
 from .keys import TOP_UNIT, Keys
 from .limits import Limits
+from .members import LastOwnerError, Members
 from .merges import MOVE_CHUNK, Merges
 from .portable import Portable
 from .privacy import Privacy
@@ -62,6 +67,7 @@ __all__ = [
     "metered_apart",
     "TOP_UNIT",
     "MOVE_CHUNK",
+    "LastOwnerError",
 ]
 
 
@@ -79,6 +85,7 @@ class Store(
     Privacy,
     Audit,
     Usage,
+    Members,
 ):
     """Intent-level access to the table; hides pagination, conditions and key formats. Each
     base is one aggregate's repository over the same ``Table``."""

@@ -113,6 +113,35 @@ class Keys:
         return f"T#{tenant}#AUDIT"
 
     @staticmethod
+    def team(tenant: str) -> str:
+        """The team's partition: ``META`` (the owner count), ``M#id`` members, ``E#email``."""
+        return f"T#{tenant}#TEAM"
+
+    @staticmethod
+    def team_meta(tenant: str) -> dict[str, str]:
+        return {"pk": Keys.team(tenant), "sk": "META"}
+
+    @staticmethod
+    def member(tenant: str, member_id: str = "") -> dict[str, str]:
+        return {"pk": Keys.team(tenant), "sk": f"M#{member_id}"}
+
+    @staticmethod
+    def member_email(tenant: str, email: str) -> dict[str, str]:
+        return {"pk": Keys.team(tenant), "sk": f"E#{email.lower()}"}
+
+    @staticmethod
+    def signin(tenant: str, token_hash: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#SIGNIN", "sk": f"K#{token_hash}"}
+
+    @staticmethod
+    def oidc_flow(tenant: str, state_hash: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#SIGNIN", "sk": f"O#{state_hash}"}
+
+    @staticmethod
+    def session(tenant: str, session_id: str) -> dict[str, str]:
+        return {"pk": f"T#{tenant}#SESS", "sk": f"S#{session_id}"}
+
+    @staticmethod
     def stats(tenant: str, app: str, part: str = "SUM") -> dict[str, str]:
         """One item of an app's statistics: ``G#tag`` one tag's requests, ``W#week`` what
         creates and deletes of that week's requests counted, ``SUM`` the other events' counters.

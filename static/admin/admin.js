@@ -2,36 +2,36 @@
 import { client, describe, loadConfig } from "../js/api.js";
 import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
 import { showInsights } from "./insights.js";
+import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
 const nav = document.getElementById("nav");
 const PRIORITIES = ["low", "medium", "high", "critical"];
-const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "" };
+const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "",
+                role: "owner", member: null };
+// the least role a tab needs: what a member may not use, it does not see
+const TABS = { webhooks: "admin", export: "admin" };
+const can = (least) => atLeast(state.role, least);
 
 const fail = (error) => announce(messages, describe(error), "alert");
 const ok = (text) => announce(messages, text);
 
 function signIn() {
   nav.hidden = true;
-  const key = h("input", { id: "admin-key", type: "password", required: true, autocomplete: "off",
-                           placeholder: "fr_admin_…" });
-  view.replaceChildren(h("form", { class: "card stack", style: "max-width:480px", onsubmit: async (e) => {
-    e.preventDefault();
-    const api = client({ api: state.config.api, key: key.value.trim() });
+  const tryKey = async (value) => {
+    const api = client({ api: state.config.api, key: value });
     try {
       await api.get("/apps");
-      sessionStorage.setItem("fb-admin-key", key.value.trim());  // this tab only, never stored
+      sessionStorage.setItem("fb-admin-key", value);  // this tab only, never stored
       start();
     } catch (error) {
-      if (error.status === 401) announce(messages, "That key was not accepted. Check it and try again.", "alert");
+      if (error.status === 401) announce(messages, "That key or code was not accepted. Check it and try again.", "alert");
       else fail(error);
     }
-  } }, h("h2", { style: "margin:0" }, "Sign in"),
-    h("p", { class: "muted", style: "margin:0" }, "Use an admin key. It stays in this browser tab only."),
-    h("div", {}, h("label", { for: "admin-key" }, "Admin key"), key),
-    h("button", { class: "primary", type: "submit" }, "Sign in")));
-  key.focus();
+  };
+  view.replaceChildren(signInPage({ config: state.config, messages, tryKey, fail }));
+  document.getElementById("signin-email").focus();
 }
 
 async function start() {
@@ -41,11 +41,16 @@ async function start() {
   nav.hidden = false;
   try {
     state.apps = (await state.api.get("/apps")).items;
+    const me = await state.api.get("/session");
+    state.role = me.role;
+    state.member = me.member;
   } catch (error) {
     sessionStorage.removeItem("fb-admin-key");
     fail(error);
     return signIn();
   }
+  nav.querySelectorAll("a[data-tab]").forEach((a) => { a.hidden = !can(TABS[a.dataset.tab] || "viewer"); });
+  document.getElementById("who").textContent = state.member ? `${state.member.email} · ${state.role}` : "";
   if (!state.apps.some((a) => a.id === state.app)) state.app = state.apps[0]?.id || "";
   if (!location.hash) location.hash = "#/triage";
   route();
@@ -86,17 +91,17 @@ async function showApps() {
   const rows = state.apps.map((app) => h("tr", {},
     h("td", {}, h("strong", {}, app.name), h("div", { class: "muted" }, app.id)),
     h("td", { class: "optional" }, app.allowAnonymous ? "Anonymous writes allowed" : "Signed-in users only"),
-    h("td", {}, h("button", { type: "button", class: "danger", onclick: async (e) => {
+    h("td", {}, can("admin") ? h("button", { type: "button", class: "danger", onclick: async (e) => {
       if (!confirm(`Rotate the keys of ${app.name}? The old ones stop working at once.`)) return;
       try {
         const keys = await state.api.post(`/apps/${app.id}/keys/rotate`);
         e.target.closest("td").append(keysCard(app, keys));
       } catch (error) { fail(error); }
-    } }, "Rotate keys"))));
+    } }, "Rotate keys") : null)));
   view.replaceChildren(h("h2", {}, "Apps"),
     h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "App"), h("th", { class: "optional" }, "Writes"), h("th", {}, "Keys"))),
       h("tbody", {}, ...rows)),
-    h("form", { class: "card stack", style: "margin-top:20px", onsubmit: async (e) => {
+    can("admin") && h("form", { class: "card stack", style: "margin-top:20px", onsubmit: async (e) => {
       e.preventDefault();
       try {
         const app = await state.api.post("/apps", { id: id.value.trim(), name: name.value.trim(),
@@ -210,18 +215,18 @@ async function showTriage() {
   };
 
   const row = (r) => h("tr", { "data-id": r.id },
-    h("td", {}, h("input", { type: "checkbox", value: r.id, "aria-label": `Select ${r.title}`, style: "width:auto" })),
+    h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": `Select ${r.title}`, style: "width:auto" })),
     h("td", {}, h("strong", { class: "title" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
       ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null)),
     h("td", {}, String(r.votes)),
-    h("td", {}, h("select", { "aria-label": `Status of ${r.title}`, disabled: r.status === "duplicate",
+    h("td", {}, !can("moderator") ? r.status : h("select", { "aria-label": `Status of ${r.title}`, disabled: r.status === "duplicate",
       onchange: (e) => change(r.id, { status: e.target.value }) },
       ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v, selected: r.status === v,
                                                                       disabled: v === "duplicate" }, l)))),
-    h("td", { class: "optional" }, h("select", { "aria-label": `Priority of ${r.title}`,
+    h("td", { class: "optional" }, !can("moderator") ? r.priority : h("select", { "aria-label": `Priority of ${r.title}`,
       onchange: (e) => change(r.id, { priority: e.target.value }) },
       ...PRIORITIES.map((p) => h("option", { value: p, selected: r.priority === p }, p)))),
-    h("td", {}, h("div", { class: "row" },
+    h("td", {}, can("moderator") && h("div", { class: "row" },
       h("button", { type: "button", onclick: async () => {
         const text = await dialog(`Respond to “${r.title}”`, h("textarea", { "aria-label": "Response" }, r.response || ""));
         if (text !== null) { await change(r.id, { response: text }); await load(); }
@@ -235,7 +240,7 @@ async function showTriage() {
             if (!into) return;
             try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }
           } }, "Merge"),
-      h("button", { type: "button", class: "danger", onclick: async () => {
+      can("admin") && h("button", { type: "button", class: "danger", onclick: async () => {
         if (!confirm(`Delete “${r.title}”? This cannot be undone.`)) return;
         try { await state.api.del(path(r.id)); ok("Deleted."); await load(); } catch (error) { fail(error); }
       } }, "Delete"))));
@@ -246,14 +251,14 @@ async function showTriage() {
         h("option", { value: "" }, "Any"), ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v }, l)))),
       h("div", {}, h("label", { for: "triage-sort" }, "Sort"), h("select", { id: "triage-sort", onchange: (e) => { filters.sort = e.target.value; load(); } },
         h("option", { value: "new" }, "Newest"), h("option", { value: "top" }, "Most votes")))),
-    h("div", { class: "row", style: "margin-bottom:12px" }, h("span", { class: "muted" }, "With the selected:"), bulkStatus,
+    can("moderator") && h("div", { class: "row", style: "margin-bottom:12px" }, h("span", { class: "muted" }, "With the selected:"), bulkStatus,
       h("button", { type: "button", id: "bulk-apply", onclick: async () => {
         const ids = selected();
         for (const id of ids) await change(id, { status: bulkStatus.value });
         ok(`Updated ${ids.length} requests.`);
         await load();
       } }, "Set status"),
-      h("button", { type: "button", class: "danger", onclick: async () => {
+      can("admin") && h("button", { type: "button", class: "danger", onclick: async () => {
         const ids = selected();
         if (!ids.length || !confirm(`Delete ${ids.length} requests?`)) return;
         for (const id of ids) await state.api.del(path(id)).catch(fail);
@@ -410,24 +415,38 @@ async function showExports() {
 
 function route() {
   messages.replaceChildren();
-  const tab = (location.hash.match(/^#\/(\w+)/) || [])[1] || "triage";
+  let tab = (location.hash.match(/^#\/(\w+)/) || [])[1] || "triage";
+  if (!can(TABS[tab] || "viewer")) tab = "triage";
   nav.querySelectorAll("a").forEach((a) => {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
-  if (!state.app && tab !== "apps") {
+  if (!state.app && tab !== "apps" && tab !== "team") {
     view.replaceChildren(h("p", {}, "No apps yet. ", h("a", { href: "#/apps" }, "Create one.")));
     return;
   }
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
-            webhooks: showWebhooks, export: showExports,
+            webhooks: showWebhooks, export: showExports, team: () => showTeam({ state, view, ok, fail }),
             insights: () => showInsights({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
 }
 
-document.getElementById("sign-out").addEventListener("click", () => {
+document.getElementById("sign-out").addEventListener("click", async () => {
+  if (state.member) await state.api.del("/session").catch(() => {});  // the session ends now
   sessionStorage.removeItem("fb-admin-key");
+  state.role = "owner";
+  state.member = null;
   signIn();
 });
 window.addEventListener("hashchange", () => state.api && route());
 state.config = await loadConfig(new URL("../", import.meta.url));
 if (!state.config.api) announce(messages, "The console needs ?api=… in its address.", "alert");
-else start();
+else {
+  const token = takeLinkToken();
+  try {
+    const session = token ? await verify(state.config, token) : await finishProvider(state.config);
+    if (session) sessionStorage.setItem("fb-admin-key", session);
+  } catch (error) {
+    announce(messages, token ? "That sign-in link was used already or has expired. Ask for a new one below."
+                             : "The sign-in with your identity provider did not succeed. Try again.", "alert");
+  }
+  start();
+}

@@ -2,6 +2,7 @@
 // Duplicate groups (score, reason, merge / unmerge), priority and category per request with
 // the reasons, the sentiment of feedback with a filter, the last run and "run now".
 import { h, statusBadge, when } from "../js/ui.js";
+import { atLeast } from "./team.js";
 
 const SENTIMENTS = ["positive", "neutral", "negative"];
 const RUN_WAIT_MS = 60000;
@@ -48,7 +49,7 @@ function groupCard(group, n, requests, act) {
       h("span", { class: "title" }, m.title), " ",
       h("span", { class: "meta" }, statusBadge(m.status), ` ${m.votes} votes`,
         m.id === keeper.id ? " · kept" : "")))),
-    h("div", { class: "row" }, merged
+    act && h("div", { class: "row" }, merged
       ? h("button", { type: "button", onclick: () => act("unmerge", keeper, others) }, "Unmerge")
       : h("button", { type: "button", class: "primary", onclick: () => act("merge", keeper, others) },
         `Merge into “${keeper.title}”`)));
@@ -90,7 +91,7 @@ export async function showInsights({ state, view, appPicker, ok, fail }) {
     status.textContent = run.ranAt
       ? `Last run ${new Date(run.ranAt).toLocaleString()} (${run.provider}).`
       : "Not analysed yet: run it now, or wait for the nightly run.";
-    const cards = run.duplicateGroups.map((g, n) => groupCard(g, n, requests, act)).filter(Boolean);
+    const cards = run.duplicateGroups.map((g, n) => groupCard(g, n, requests, atLeast(state.role, "moderator") ? act : null)).filter(Boolean);
     groups.replaceChildren(...(cards.length ? cards : [h("p", { class: "muted" }, "No likely duplicates.")]));
     table.replaceChildren(...requestRows(run.requests, requests));
     feedbackTable.replaceChildren(...feedbackRows(feedback, filter));
@@ -139,7 +140,7 @@ export async function showInsights({ state, view, appPicker, ok, fail }) {
   } }, h("option", { value: "" }, "All"), ...SENTIMENTS.map((s) => h("option", { value: s }, s)));
 
   view.replaceChildren(h("h2", {}, "Insights"), appPicker(load),
-    h("div", { class: "row", style: "margin-bottom:16px" }, status, runNow),
+    h("div", { class: "row", style: "margin-bottom:16px" }, status, atLeast(state.role, "admin") && runNow),
     h("h3", {}, "Likely duplicates"), groups,
     h("h3", {}, "Priority and category"),
     h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Request and why"), h("th", {}, "Category"),

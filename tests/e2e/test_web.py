@@ -41,6 +41,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "site": f"http://127.0.0.1:{stack.site_port}",
             "demo": f"http://127.0.0.1:{stack.demo_port}",
             "http": Api(base_url=f"http://127.0.0.1:{stack.port}"),
+            "folder": stack.folder,
         }
     finally:
         stack.stop()
