@@ -1,5 +1,5 @@
 // The public board of one app: list, vote, read, comment, suggest, roadmap.
-import { anonymousId, client, describe, loadConfig } from "../js/api.js";
+import { anonymousId, client, describe, loadConfig, OBVIOUS } from "../js/api.js";
 import { ago, announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
 
 const view = document.getElementById("view");
@@ -224,40 +224,71 @@ function commentItem(comment) {
     h("time", { datetime: comment.createdAt, title: when(comment.createdAt) }, ago(comment.createdAt))), h("p", { class: "text", style: "margin:4px 0 0" }, comment.body));
 }
 
+async function voteInstead(match) {
+  try {
+    await state.api.post(`/apps/${state.app}/requests/${match.id}/vote`);
+    state.notice = `Thank you! Your vote went to “${match.title}”.`;
+    location.hash = `#/r/${match.id}`;
+  } catch (error) { fail(error); }
+}
+
+function matchItem(match) {
+  return h("li", {}, h("div", {}, h("a", { href: `#/r/${match.id}` }, match.title),
+    h("div", { class: "meta" }, statusBadge(match.status), plural(match.votes, "vote"))),
+  h("button", { type: "button", class: "vote-instead", onclick: () => voteInstead(match),
+                "aria-label": `Vote for ${match.title} instead` }, "Vote for this instead"));
+}
+
 function showNew() {
   const title = h("input", { id: "new-title", required: true, maxlength: 120, autocomplete: "off" });
   const description = h("textarea", { id: "new-description", maxlength: 5000 });
-  const similar = h("div", { id: "similar", hidden: true, "aria-live": "polite" });
+  const similar = h("div", { id: "similar", class: "matches", hidden: true, "aria-live": "polite" });
+  const check = h("div", { id: "duplicate-check", class: "matches", hidden: true, role: "alert" });
   let timer = null;
-  let similarWorks = true;
+  let confirmed = null;  // the title the user chose to post although it reads like another
+  const lookUp = async (q) => (await state.api.get(`/apps/${state.app}/requests/similar`, { q })).items;
   title.addEventListener("input", () => {
     clearTimeout(timer);
-    if (!similarWorks || title.value.trim().length < 3) { similar.hidden = true; return; }
+    check.hidden = true;
+    if (title.value.trim().length < 3) { similar.hidden = true; return; }
     timer = setTimeout(async () => {
       try {
-        const found = await state.api.get(`/apps/${state.app}/requests/similar`, { q: title.value.trim() });
-        const items = (found.items || found || []).slice(0, 5);
+        const items = await lookUp(title.value.trim());
         similar.hidden = !items.length;
-        similar.replaceChildren(h("p", { style: "margin:0 0 6px" }, h("strong", {}, "Did you mean…")),
-          h("ul", {}, ...items.map((s) => h("li", {}, h("a", { href: `#/r/${s.id}` }, s.title), ` · ${plural(s.votes, "vote")}`))));
+        similar.replaceChildren(h("p", {}, h("strong", {}, "Already suggested?"),
+          " Vote for one of these instead of posting a duplicate."), h("ul", {}, ...items.map(matchItem)));
       } catch {
-        similarWorks = false;  // the server has no "did you mean" yet: stay out of the way
-        similar.hidden = true;
+        similar.hidden = true;  // "did you mean" is a help, never in the way
       }
     }, 250);
   });
+  const post = async () => {
+    const made = await state.api.post(`/apps/${state.app}/requests`, {
+      title: title.value, description: description.value },
+      { "Idempotency-Key": crypto.randomUUID() });
+    state.notice = "Thank you! Your request was posted.";  // shown once the page below opens
+    state.tags = null;  // it may have brought a new tag
+    location.hash = `#/r/${made.id}`;
+  };
   view.replaceChildren(h("h2", {}, "Suggest a feature"), h("form", { class: "card stack", onsubmit: async (event) => {
     event.preventDefault();
     try {
-      const made = await state.api.post(`/apps/${state.app}/requests`, {
-        title: title.value, description: description.value },
-        { "Idempotency-Key": crypto.randomUUID() });
-      state.notice = "Thank you! Your request was posted.";  // shown once the page below opens
-      state.tags = null;  // it may have brought a new tag
-      location.hash = `#/r/${made.id}`;
+      const wanted = title.value.trim();
+      const same = confirmed === wanted ? null
+        : (await lookUp(wanted).catch(() => [])).find((m) => m.score >= OBVIOUS);
+      if (!same) return await post();
+      confirmed = wanted;  // asked once: a second "Post" posts
+      similar.hidden = true;
+      check.hidden = false;
+      check.replaceChildren(h("p", {}, h("strong", {}, `“${same.title}” looks like the same idea`),
+        ` (${plural(same.votes, "vote")}). Vote for it, or post yours anyway.`),
+        h("div", { class: "row" },
+          h("button", { type: "button", class: "primary", onclick: () => voteInstead(same) }, "Vote for it instead"),
+          h("button", { type: "submit" }, "Post mine anyway")));
+      check.querySelector("button").focus();
     } catch (error) { fail(error); }
   } }, h("div", {}, h("label", { for: "new-title" }, "Title"), title), similar,
-    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description),
+    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description), check,
     h("button", { class: "primary", type: "submit" }, "Post request")));
   title.focus();
 }

@@ -1,7 +1,7 @@
 // Embeddable feedback and feature button: one <script type="module"> tag, no dependencies,
 // styles isolated in a Shadow DOM. <script type="module" src=".../widget.js"
 //   data-key="fr_pub_…" data-api="https://…/v1" [data-user-token="…"] [data-label="Feedback"]>
-import { appOfKey, client, describe } from "../js/api.js";
+import { appOfKey, client, describe, OBVIOUS } from "../js/api.js";
 
 const script = [...document.querySelectorAll("script[data-key]")]
   .find((s) => s.src && new URL(s.src, location.href).href === import.meta.url);
@@ -32,6 +32,14 @@ textarea { min-height: 90px; resize: vertical; }
 .send { margin-top: 12px; width: 100%; background: #2f4fd1; color: #fff; border: 0; border-radius: 8px; padding: 10px; font-size: 15px; font-weight: 600; cursor: pointer; }
 .send:disabled { opacity: .6; }
 .close { position: absolute; right: 10px; top: 8px; background: none; border: 0; font-size: 20px; cursor: pointer; color: #525a6b; }
+.similar { margin-top: 8px; padding: 8px 10px; border-radius: 8px; background: #f4f6fa; border: 1px solid #dfe3e8; }
+.similar[hidden] { display: none; }
+.similar p { margin: 0 0 4px; }
+.similar ul { list-style: none; margin: 0; padding: 0; }
+.similar li { display: flex; gap: 8px; align-items: center; justify-content: space-between; padding: 6px 0; border-top: 1px solid #dfe3e8; }
+.similar li span { min-width: 0; overflow-wrap: anywhere; }
+.similar small { color: #525a6b; white-space: nowrap; }
+.instead { flex: none; background: #fff; color: #23389c; border: 1px solid #2f4fd1; border-radius: 6px; padding: 4px 8px; font-size: 13px; font-weight: 600; cursor: pointer; }
 .msg { margin-top: 10px; padding: 8px 10px; border-radius: 8px; }
 .msg.ok { background: #e8f6ee; color: #0b4d2a; }
 .msg.err { background: #fdecea; color: #7a1710; }
@@ -65,7 +73,8 @@ function mount() {
     </div>
     <div data-for="feature" hidden>
       <label for="fb-title-input">Title</label>
-      <input id="fb-title-input" maxlength="120">
+      <input id="fb-title-input" maxlength="120" autocomplete="off">
+      <div class="similar" id="fb-similar" aria-live="polite" hidden></div>
       <label for="fb-details">Details (optional)</label>
       <textarea id="fb-details" maxlength="5000"></textarea>
     </div>
@@ -101,10 +110,41 @@ function mount() {
     root.querySelectorAll("[data-for]").forEach((part) => { part.hidden = part.dataset.for !== mode; });
   }));
   const show = (text, kind) => { note.hidden = false; note.className = `msg ${kind}`; note.textContent = text; };
+  const el = (tag, text, props = {}) => Object.assign(document.createElement(tag), { textContent: text, ...props });
+  const similar = $("#fb-similar");
+  const lookUp = async (q) => (await server.get(`/apps/${app}/requests/similar`, { q })).items;
+  const instead = (match) => el("button", "Vote for this instead", { type: "button", className: "instead", onclick: async () => {
+    try {
+      await server.post(`/apps/${app}/requests/${match.id}/vote`);
+      similar.hidden = true;
+      $("#fb-title-input").value = "";
+      show(`Thank you! Your vote went to “${match.title}”.`, "ok");
+    } catch (error) { show(describe(error), "err"); }
+  } });
+  const list = (heading, items) => {
+    const ul = document.createElement("ul");
+    for (const match of items) {
+      const li = document.createElement("li");
+      li.append(el("span", match.title), el("small", `${match.votes} ${match.votes === 1 ? "vote" : "votes"}`), instead(match));
+      ul.append(li);
+    }
+    similar.replaceChildren(el("p", heading), ul);
+    similar.hidden = !items.length;
+  };
+  let timer = null;
+  let confirmed = null;  // the title the user chose to post although it reads like another
+  $("#fb-title-input").addEventListener("input", (event) => {
+    clearTimeout(timer);
+    const q = event.target.value.trim();
+    if (q.length < 3) { similar.hidden = true; return; }
+    timer = setTimeout(() => lookUp(q).then((items) => list("Already suggested? Vote instead:", items),
+      () => { similar.hidden = true; }), 250);
+  });
   $("form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const send = $(".send");
     send.disabled = true;
+    note.hidden = true;
     try {
       if (mode === "feedback") {
         const rating = root.querySelector("input[name=rating]:checked");
@@ -114,10 +154,19 @@ function mount() {
         await server.post(`/apps/${app}/feedback`, body);
         $("#fb-message").value = "";
       } else {
+        const wanted = $("#fb-title-input").value.trim();
+        const same = confirmed === wanted ? null
+          : (await lookUp(wanted).catch(() => [])).find((m) => m.score >= OBVIOUS);
+        if (same) {
+          confirmed = wanted;  // asked once: sending again posts
+          list("This looks like the same idea. Vote for it, or send again to post yours:", [same]);
+          return;
+        }
         await server.post(`/apps/${app}/requests`, { title: $("#fb-title-input").value,
                                                      description: $("#fb-details").value });
         $("#fb-title-input").value = "";
         $("#fb-details").value = "";
+        similar.hidden = true;
       }
       show("Thank you! We got it.", "ok");
     } catch (error) {
