@@ -4,7 +4,12 @@ import { ago, announce, h, plural, statusBadge, STATUS_LABELS, when } from "../j
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
-const state = { api: null, app: null, sort: "top", status: "", tag: "", q: "", tags: null, notice: null };
+const state = { api: null, app: null, sort: "top", status: "", tag: "", q: "", mine: false, tags: null, notice: null };
+const RANKED = {  // what an empty ranked list means
+  trending: "Nothing is trending this week: no votes or comments in the last 7 days.",
+  discussed: "No comments in the last 30 days.",
+};
+const SORTS = { top: "Most votes", trending: "Trending", new: "Newest", discussed: "Most discussed" };
 
 function token() {
   const params = new URLSearchParams(location.search);
@@ -79,11 +84,27 @@ async function appTags() {
   return state.tags;
 }
 
+function emptyState() {
+  const empty = (...text) => h("li", { class: "card empty" }, ...text);
+  const clear = h("a", { href: "#/", onclick: (e) => {
+    e.preventDefault();
+    Object.assign(state, { status: "", tag: "", q: "", mine: false });
+    showList();
+  } }, "Clear the filters");
+  if (state.status || state.tag || state.q) return empty("No requests match these filters. ", clear, ".");
+  if (state.mine) return empty("You haven't voted yet. Vote for the ideas you want most and they'll show up here.");
+  if (RANKED[state.sort]) return empty(RANKED[state.sort]);
+  return empty("No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!"));
+}
+
 async function showList() {
   const rerun = () => showList();
-  const sort = h("select", { id: "sort", onchange: (e) => { state.sort = e.target.value; rerun(); } },
-    h("option", { value: "top", selected: state.sort === "top" }, "Most votes"),
-    h("option", { value: "new", selected: state.sort === "new" }, "Newest"));
+  const sort = h("select", { id: "sort", disabled: state.mine, onchange: (e) => { state.sort = e.target.value; rerun(); } },
+    ...Object.entries(SORTS).map(([value, label]) =>
+      h("option", { value, selected: (state.mine ? "new" : state.sort) === value }, label)));
+  const show = h("select", { id: "show", onchange: (e) => { state.mine = e.target.value === "mine"; rerun(); } },
+    h("option", { value: "all" }, "All requests"),
+    h("option", { value: "mine", selected: state.mine }, "My votes"));
   const status = h("select", { id: "status", onchange: (e) => { state.status = e.target.value; rerun(); } },
     h("option", { value: "" }, "Any status"),
     ...Object.entries(STATUS_LABELS).map(([value, label]) =>
@@ -113,7 +134,8 @@ async function showList() {
     h("div", { class: "filters" },
       h("div", {}, h("label", { for: "sort" }, "Sort"), sort),
       h("div", {}, h("label", { for: "status" }, "Status"), status),
-      h("div", {}, h("label", { for: "tag" }, "Tag"), tag)),
+      h("div", {}, h("label", { for: "tag" }, "Tag"), tag),
+      h("div", {}, h("label", { for: "show" }, "Show"), show)),
     h("h2", { class: "sr-only", id: "list-title" }, "Feature requests"),
     list, h("div", { class: "row", style: "justify-content:center;margin-top:16px" }, more));
   appTags().then((tags) => {
@@ -124,33 +146,28 @@ async function showList() {
   let cursor = null;
   let loading = false;
   let done = false;  // the last page is in: nothing more to load, ever
-  const filtered = () => Boolean(state.status || state.tag || state.q);
   const load = async () => {
     if (loading || done) return;
     loading = true;
     more.disabled = true;
     try {
       const page = await state.api.get(`/apps/${state.app}/requests`, {
-        sort: state.sort, status: state.status, tag: state.tag, q: state.q, limit: 20, cursor });
+        sort: state.mine ? "new" : state.sort, status: state.status, tag: state.tag, q: state.q,
+        voted: state.mine || "", limit: 20, cursor });
       // a merged request lives on in its target: the board lists it only when asked for
       for (const request of page.items) {
         if (request.status !== "duplicate" || state.status === "duplicate") list.append(requestItem(request));
       }
       cursor = page.nextCursor;
       done = !cursor;
-      if (!list.children.length) {
-        list.append(filtered()
-          ? h("li", { class: "card empty" }, "No requests match these filters. ",
-              h("a", { href: "#/", onclick: (e) => {
-                e.preventDefault();
-                Object.assign(state, { status: "", tag: "", q: "" });
-                showList();
-              } }, "Clear the filters"), ".")
-          : h("li", { class: "card empty" }, "No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!")));
-      }
+      if (done && !list.children.length) list.append(emptyState());
       more.hidden = done;
     } catch (error) {
-      fail(error);
+      done = true;
+      if (state.mine && error.status === 401) {
+        list.replaceChildren(h("li", { class: "card empty" }, "Sign in to see the requests you voted for."));
+      } else fail(error);
+      more.hidden = true;
     } finally {
       loading = false;
       more.disabled = false;
@@ -181,6 +198,7 @@ async function showRequest(id) {
         h("span", {}, `by ${authorName(current.author)} · `,
           h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt))))));
   renderHeader(request);
+  const follow = state.signedIn && request.status !== "duplicate" ? followButton(id) : null;
   const merged = request.status === "duplicate" && request.duplicateOf;
   const target = merged ? h("a", { href: `#/r/${request.duplicateOf}`, id: "merged-into" }, "the request it was merged into") : null;
   const form = merged
@@ -197,7 +215,7 @@ async function showRequest(id) {
       } }, h("label", { for: "comment-body" }, "Add a comment"), body,
         h("button", { class: "primary", type: "submit" }, "Comment"));
   view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")),
-    h("article", { class: "card stack" }, header,
+    h("article", { class: "card stack" }, header, follow,
       request.description ? h("p", { class: "text" }, request.description) : null,
       merged ? h("p", { class: "notice", id: "merged-note" }, "Merged into ", target, ": its votes moved there.") : null,
       request.response ? h("div", { class: "response" }, h("strong", {}, "Team response"),
@@ -217,6 +235,28 @@ async function showRequest(id) {
       cursor = page.nextCursor;
     } while (cursor);
   } catch (error) { fail(error); }
+}
+
+/** Follow or stop following: emails on status changes, the team's answer and new comments. */
+function followButton(id) {
+  const path = `/apps/${state.app}/requests/${id}/subscription`;
+  const button = h("button", { type: "button", id: "follow", class: "follow", "aria-pressed": "false", hidden: true });
+  const render = (on) => {
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = on ? "✓ Following" : "Follow";
+    button.title = on ? "You get an email when this request changes. Click to stop." : "Get an email when this request changes";
+    button.hidden = false;
+  };
+  state.api.get(path).then((s) => render(s.subscribed)).catch(() => {});
+  button.addEventListener("click", async () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    button.disabled = true;
+    try {
+      render((on ? await state.api.put(path) : await state.api.del(path)).subscribed);
+      announce(messages, on ? "You're following this request." : "You stopped following this request.");
+    } catch (error) { fail(error); } finally { button.disabled = false; }
+  });
+  return h("div", { class: "row" }, button);
 }
 
 function commentItem(comment) {
@@ -332,7 +372,9 @@ if (!config.api || !config.key || !config.app) {
   announce(messages, "This board needs ?api=…&key=fr_pub_… in its address.", "alert");
 } else {
   state.app = config.app;
-  state.api = client({ api: config.api, key: config.key, token: token(), anonymous: anonymousId() });
+  const user = token();
+  state.signedIn = Boolean(user);
+  state.api = client({ api: config.api, key: config.key, token: user, anonymous: anonymousId() });
   window.addEventListener("hashchange", route);
   route();
 }

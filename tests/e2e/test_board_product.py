@@ -1,4 +1,5 @@
-"""Issues 13 and 14: "vote for this instead" while suggesting, in the board and the widget."""
+"""Issues 13 and 14: "vote for this instead" while suggesting (board and widget); the
+board's trending and most-discussed sorts, "my votes" and following a request."""
 
 # ruff: noqa: F811  (the fixtures of test_web.py, imported to share its stack per module)
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from tests.e2e.test_board import _all, _wait_until
 from tests.e2e.test_web import browser, page, shot, site  # noqa: F401
+from tests.helpers import user_token
 
 
 def _request(site: dict[str, Any], title: str) -> dict[str, Any]:
@@ -84,4 +86,77 @@ def test_the_widgets_suggest_tab_shows_matches_and_asks_before_a_duplicate(
     widget.locator(".send").click()
     widget.locator(".msg.ok", has_text="Thank you! We got it.").wait_for()
     assert len([r for r in _all(site) if r["title"] == "Slack notification"]) == 1
+    assert not page.errors
+
+
+def _api_titles(site: dict[str, Any], query: str) -> list[str]:
+    pub = site["apps"]["web"]["publishableKey"]
+    items = site["http"].get(f"/v1/apps/web/requests?{query}", key=pub).body["items"]
+    return [r["title"] for r in items if r["status"] != "duplicate"]
+
+
+def test_the_board_sorts_by_trending_and_most_discussed_and_lists_my_votes(
+    page: Any, site: dict[str, Any]
+) -> None:
+    _wait_until(lambda: _api_titles(site, "sort=discussed&limit=5"), "the seed's comments counted")
+    page.goto(f"{site['site']}/board/")
+    page.wait_for_selector("#requests li.request")
+    for sort in ("trending", "discussed"):
+        expected = _api_titles(site, f"sort={sort}&limit=20")
+        page.select_option("#sort", sort)
+        page.wait_for_function(
+            "document.querySelector('#requests h3')?.textContent === " + repr(expected[0])
+        )
+        assert page.locator("#requests h3").all_inner_texts()[:5] == expected[:5]
+    shot(page, "board-discussed")
+
+    page.select_option("#show", "mine")  # this browser has voted for nothing yet
+    page.wait_for_selector("#requests li.empty >> text=You haven't voted yet")
+    assert page.locator("#sort").is_disabled()
+    page.select_option("#show", "all")
+    page.select_option("#sort", "new")
+    card = page.locator("#requests li.request", has_text="Workload view")
+    with page.expect_response(lambda r: r.url.endswith("/vote") and r.ok):
+        card.locator("button.vote").click()
+    page.select_option("#show", "mine")
+    page.wait_for_function(
+        "document.querySelectorAll('#requests li.request').length === 1"
+        " && document.querySelector('#requests h3').textContent === 'Workload view'"
+    )
+    shot(page, "board-my-votes")
+    assert not page.errors
+
+
+def test_a_signed_in_user_follows_and_unfollows_a_request(page: Any, site: dict[str, Any]) -> None:
+    secret = site["apps"]["web"]["userTokenSecret"]
+    pub = site["apps"]["web"]["publishableKey"]
+    token = user_token(secret, "follower-1", "Fran", "fran@example.com")
+    rid = _request(site, "Gantt chart view")["id"]
+    following = f"/v1/apps/web/requests/{rid}/subscription"
+
+    def subscribed() -> bool:
+        return site["http"].get(following, key=pub, token=token).body["subscribed"]
+
+    page.goto(f"{site['site']}/board/?token={token}#/r/{rid}")
+    button = page.locator("#follow")
+    button.wait_for()
+    assert button.inner_text() == "Follow" and not subscribed()
+    button.click()
+    page.wait_for_selector("#follow[aria-pressed=true] >> text=Following")
+    assert subscribed()
+    shot(page, "request-following")
+    button.click()
+    page.wait_for_selector("#follow[aria-pressed=false]")
+    assert not subscribed()
+
+    page.goto(f"{site['site']}/board/#/r/{rid}")  # same tab: still signed in (sessionStorage)
+    page.wait_for_selector("#follow")
+    anonymous = page.context.browser.new_context()
+    try:
+        other = anonymous.new_page()
+        other.goto(f"{site['site']}/board/#/r/{rid}")
+        other.wait_for_selector("#comment-body")
+        assert other.locator("#follow").count() == 0  # following needs a signed-in user
+    finally:
+        anonymous.close()
     assert not page.errors
