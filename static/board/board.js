@@ -192,13 +192,13 @@ async function showRequest(id) {
   const comments = h("ol", { class: "list", id: "comments", "aria-label": "Comments" });
   const body = h("textarea", { id: "comment-body", required: true, maxlength: 5000 });
   const header = h("div", { class: "request" });
+  const follow = state.signedIn && request.status !== "duplicate" ? followButton(id) : null;
   const renderHeader = (current) => header.replaceChildren(voteButton(current, renderHeader),
     h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
       h("div", { class: "meta" }, statusBadge(current.status),
         h("span", {}, `by ${authorName(current.author)} · `,
-          h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt))))));
+          h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt)))), follow));
   renderHeader(request);
-  const follow = state.signedIn && request.status !== "duplicate" ? followButton(id) : null;
   const merged = request.status === "duplicate" && request.duplicateOf;
   const target = merged ? h("a", { href: `#/r/${request.duplicateOf}`, id: "merged-into" }, "the request it was merged into") : null;
   const form = merged
@@ -215,7 +215,7 @@ async function showRequest(id) {
       } }, h("label", { for: "comment-body" }, "Add a comment"), body,
         h("button", { class: "primary", type: "submit" }, "Comment"));
   view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")),
-    h("article", { class: "card stack" }, header, follow,
+    h("article", { class: "card stack" }, header,
       request.description ? h("p", { class: "text" }, request.description) : null,
       merged ? h("p", { class: "notice", id: "merged-note" }, "Merged into ", target, ": its votes moved there.") : null,
       request.response ? h("div", { class: "response" }, h("strong", {}, "Team response"),
@@ -240,7 +240,7 @@ async function showRequest(id) {
 /** Follow or stop following: emails on status changes, the team's answer and new comments. */
 function followButton(id) {
   const path = `/apps/${state.app}/requests/${id}/subscription`;
-  const button = h("button", { type: "button", id: "follow", class: "follow", "aria-pressed": "false", hidden: true });
+  const button = h("button", { type: "button", id: "follow", class: "follow small", "aria-pressed": "false", hidden: true });
   const render = (on) => {
     button.setAttribute("aria-pressed", String(on));
     button.textContent = on ? "✓ Following" : "Follow";
@@ -256,7 +256,7 @@ function followButton(id) {
       announce(messages, on ? "You're following this request." : "You stopped following this request.");
     } catch (error) { fail(error); } finally { button.disabled = false; }
   });
-  return h("div", { class: "row" }, button);
+  return button;
 }
 
 function commentItem(comment) {
@@ -275,8 +275,8 @@ async function voteInstead(match) {
 function matchItem(match) {
   return h("li", {}, h("div", {}, h("a", { href: `#/r/${match.id}` }, match.title),
     h("div", { class: "meta" }, statusBadge(match.status), plural(match.votes, "vote"))),
-  h("button", { type: "button", class: "vote-instead", onclick: () => voteInstead(match),
-                "aria-label": `Vote for ${match.title} instead` }, "Vote for this instead"));
+  h("button", { type: "button", class: "vote-instead", onclick: () => voteInstead(match) },
+    "Vote for this instead", h("span", { class: "sr-only" }, `: ${match.title}`)));
 }
 
 function showNew() {
@@ -284,12 +284,14 @@ function showNew() {
   const description = h("textarea", { id: "new-description", maxlength: 5000 });
   const similar = h("div", { id: "similar", class: "matches", hidden: true, "aria-live": "polite" });
   const check = h("div", { id: "duplicate-check", class: "matches", hidden: true, role: "alert" });
+  const submit = h("button", { class: "primary", type: "submit" }, "Post request");
   let timer = null;
   let confirmed = null;  // the title the user chose to post although it reads like another
   const lookUp = async (q) => (await state.api.get(`/apps/${state.app}/requests/similar`, { q })).items;
   title.addEventListener("input", () => {
     clearTimeout(timer);
     check.hidden = true;
+    submit.hidden = false;
     if (title.value.trim().length < 3) { similar.hidden = true; return; }
     timer = setTimeout(async () => {
       try {
@@ -320,6 +322,7 @@ function showNew() {
       confirmed = wanted;  // asked once: a second "Post" posts
       similar.hidden = true;
       check.hidden = false;
+      submit.hidden = true;  // the question's own buttons answer it
       check.replaceChildren(h("p", {}, h("strong", {}, `“${same.title}” looks like the same idea`),
         ` (${plural(same.votes, "vote")}). Vote for it, or post yours anyway.`),
         h("div", { class: "row" },
@@ -328,8 +331,7 @@ function showNew() {
       check.querySelector("button").focus();
     } catch (error) { fail(error); }
   } }, h("div", {}, h("label", { for: "new-title" }, "Title"), title), similar,
-    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description), check,
-    h("button", { class: "primary", type: "submit" }, "Post request")));
+    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description), check, submit));
   title.focus();
 }
 

@@ -36,8 +36,8 @@ textarea { min-height: 90px; resize: vertical; }
 .similar[hidden] { display: none; }
 .similar p { margin: 0 0 4px; }
 .similar ul { list-style: none; margin: 0; padding: 0; }
-.similar li { display: flex; gap: 8px; align-items: center; justify-content: space-between; padding: 6px 0; border-top: 1px solid #dfe3e8; }
-.similar li span { min-width: 0; overflow-wrap: anywhere; }
+.similar li { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; justify-content: space-between; padding: 6px 0; border-top: 1px solid #dfe3e8; }
+.similar li span { flex: 1 1 150px; min-width: 0; overflow-wrap: anywhere; }
 .similar small { color: #525a6b; white-space: nowrap; }
 .instead { flex: none; background: #fff; color: #23389c; border: 1px solid #2f4fd1; border-radius: 6px; padding: 4px 8px; font-size: 13px; font-weight: 600; cursor: pointer; }
 .msg { margin-top: 10px; padding: 8px 10px; border-radius: 8px; }

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.test_board import _all, _wait_until
-from tests.e2e.test_web import browser, page, shot, site  # noqa: F401
+from tests.e2e.test_board import _all, _axe, _wait_until
+from tests.e2e.test_web import PATIENCE_MS, browser, page, shot, site  # noqa: F401
 from tests.helpers import user_token
 
 
@@ -37,7 +37,7 @@ def test_the_suggest_form_shows_matches_while_typing_and_votes_for_one_instead(
     match = page.locator("#similar li", has_text="Night theme please")
     match.wait_for()
     shot(page, "suggest-matches")
-    match.get_by_role("button", name="Vote for Night theme please instead").click()
+    match.get_by_role("button", name="Vote for this instead").click()
     page.wait_for_selector("#request-title >> text=Night theme please")
     page.wait_for_selector("#messages .notice >> text=Your vote went to “Night theme please”")
     assert page.locator("article button.vote").get_attribute("aria-pressed") == "true"
@@ -160,3 +160,43 @@ def test_a_signed_in_user_follows_and_unfollows_a_request(page: Any, site: dict[
     finally:
         anonymous.close()
     assert not page.errors
+
+
+def test_the_new_screens_pass_axe_in_light_and_dark(browser: Any, site: dict[str, Any]) -> None:
+    _similar_finds(site, "Night theme", "Night theme please")
+    secret = site["apps"]["web"]["userTokenSecret"]
+    token = user_token(secret, "axe-reader", "Axel", "axel@example.com")
+    for scheme in ("light", "dark"):
+        context = browser.new_context(
+            viewport={"width": 1100, "height": 900}, color_scheme=scheme, bypass_csp=True
+        )
+        context.set_default_timeout(PATIENCE_MS)
+        p = context.new_page()
+        try:
+            p.goto(f"{site['site']}/board/?token={token}")
+            p.wait_for_selector("#requests li.request")
+            p.select_option("#sort", "trending")
+            p.wait_for_selector("#requests li.request")
+            p.select_option("#show", "mine")
+            p.wait_for_selector("#requests li.empty")
+            assert _axe(p) == [], scheme
+            p.select_option("#show", "all")
+            p.locator("#requests h3 a").first.click()
+            p.wait_for_selector("#follow:not([hidden])")
+            assert _axe(p) == [], scheme
+            p.goto(f"{site['site']}/board/#/new")
+            p.locator("#new-title").press_sequentially("Night theme", delay=20)
+            p.wait_for_selector("#similar li")
+            assert _axe(p) == [], scheme
+            p.get_by_role("button", name="Post request").click()
+            p.wait_for_selector("#duplicate-check:not([hidden])")
+            assert _axe(p) == [], scheme
+            p.goto(f"{site['demo']}/widget/demo.html")
+            widget = p.locator("[data-featureboard-widget]")
+            widget.locator(".launcher").click()
+            widget.get_by_role("tab", name="Suggest a feature").click()
+            widget.locator("#fb-title-input").press_sequentially("Night theme", delay=20)
+            widget.locator("#fb-similar li").first.wait_for()
+            assert _axe(p) == [], scheme
+        finally:
+            context.close()
