@@ -286,6 +286,7 @@ function showNew() {
   const check = h("div", { id: "duplicate-check", class: "matches", hidden: true, role: "alert" });
   const submit = h("button", { class: "primary", type: "submit" }, "Post request");
   let timer = null;
+  let typed = 0;
   let confirmed = null;  // the title the user chose to post although it reads like another
   const lookUp = async (q) => (await state.api.get(`/apps/${state.app}/requests/similar`, { q })).items;
   title.addEventListener("input", () => {
@@ -293,9 +294,11 @@ function showNew() {
     check.hidden = true;
     submit.hidden = false;
     if (title.value.trim().length < 3) { similar.hidden = true; return; }
+    const asked = ++typed;  // an answer that comes after a newer question (or a post) is dropped
     timer = setTimeout(async () => {
       try {
         const items = await lookUp(title.value.trim());
+        if (asked !== typed) return;
         similar.hidden = !items.length;
         similar.replaceChildren(h("p", {}, h("strong", {}, "Already suggested?"),
           " Vote for one of these instead of posting a duplicate."), h("ul", {}, ...items.map(matchItem)));
@@ -314,6 +317,8 @@ function showNew() {
   };
   view.replaceChildren(h("h2", {}, "Suggest a feature"), h("form", { class: "card stack", onsubmit: async (event) => {
     event.preventDefault();
+    clearTimeout(timer);
+    typed += 1;
     try {
       const wanted = title.value.trim();
       const same = confirmed === wanted ? null

@@ -200,3 +200,38 @@ def test_the_new_screens_pass_axe_in_light_and_dark(browser: Any, site: dict[str
             assert _axe(p) == [], scheme
         finally:
             context.close()
+
+
+def test_the_widgets_board_mode_lists_searches_votes_and_suggests(
+    page: Any, site: dict[str, Any]
+) -> None:
+    top = _api_titles(site, "sort=top&limit=10")
+    page.goto(f"{site['demo']}/widget/demo.html?mode=board")
+    widget = page.locator("[data-featureboard-widget]")
+    widget.locator(".launcher").click()
+    assert widget.get_by_role("tab", name="Ideas").get_attribute("aria-selected") == "true"
+    widget.locator("#fb-ideas li").first.wait_for()
+    titles = widget.locator("#fb-ideas li > span").evaluate_all(
+        "spans => spans.map(s => s.firstChild.textContent)"
+    )
+    assert titles == top
+    assert not widget.locator("form").is_visible()  # no Send button on the list
+    shot(page, "widget-board")
+
+    widget.locator("#fb-search").fill("trello import")
+    first = widget.locator("#fb-ideas li").first
+    first.filter(has_text="Import tasks from Trello").wait_for()
+    before = _request(site, "Import tasks from Trello")["votes"]
+    with page.expect_response(lambda r: r.url.endswith("/vote") and r.ok):
+        first.locator("button.up").click()
+    assert first.locator("button.up").get_attribute("aria-pressed") == "true"
+    assert _request(site, "Import tasks from Trello")["votes"] == before + 1
+
+    widget.locator("#fb-search").fill("zzqx nothing like it")
+    widget.locator("#fb-ideas li", has_text="No idea like that yet").wait_for()
+    widget.get_by_role("button", name="Suggest it").click()
+    assert widget.locator("#fb-title-input").input_value() == "zzqx nothing like it"
+    assert (
+        widget.get_by_role("tab", name="Suggest a feature").get_attribute("aria-selected") == "true"
+    )
+    assert not page.errors
