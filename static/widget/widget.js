@@ -43,6 +43,7 @@ textarea { min-height: 90px; resize: vertical; }
 .instead { flex: none; background: #fff; color: #23389c; border: 1px solid #2f4fd1; border-radius: 6px; padding: 4px 8px; font-size: 13px; font-weight: 600; cursor: pointer; }
 .ideas { list-style: none; margin: 10px 0 0; padding: 0; max-height: min(360px, 50vh); overflow-y: auto; }
 .ideas li { display: flex; gap: 10px; align-items: center; padding: 8px 2px; border-top: 1px solid #dfe3e8; }
+.ideas li:first-child { border-top: 0; }
 .ideas li > span { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .ideas small { display: block; color: #525a6b; }
 .up { flex: none; width: 46px; background: #fff; color: #1b1f2a; border: 1px solid #b9c0cc; border-radius: 8px; padding: 4px 0; cursor: pointer; font-size: 14px; font-weight: 600; }
@@ -250,6 +251,7 @@ function mount() {
   });
   if (start === "board") {
     $("[data-mode=board]").hidden = false;
+    $("[data-mode=feature]").textContent = "Suggest";  // three tabs on one line
     select("board");
     showIdeas("");
   }

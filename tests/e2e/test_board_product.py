@@ -232,6 +232,7 @@ def test_the_widgets_board_mode_lists_searches_votes_and_suggests(
     widget.get_by_role("button", name="Suggest it").click()
     assert widget.locator("#fb-title-input").input_value() == "zzqx nothing like it"
     assert (
-        widget.get_by_role("tab", name="Suggest a feature").get_attribute("aria-selected") == "true"
+        widget.get_by_role("tab", name="Suggest", exact=True).get_attribute("aria-selected")
+        == "true"
     )
     assert not page.errors
