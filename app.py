@@ -193,7 +193,7 @@ def create_request(call: Call, appId: str) -> Reply:
     "GET",
     query=m.ListQuery,
     returns=m.RequestPage,
-    summary="List requests: filter by status and tag, sort by top or new",
+    summary="List requests: filter by status, tag, words (q) or my votes; sort top, new, trending, discussed",
 )
 def list_requests(call: Call, appId: str) -> dict:
     return requests.list_page(get_context(), call.caller, call.app, call.query)

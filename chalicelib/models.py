@@ -252,13 +252,18 @@ class ListQuery(_Model):
         Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9-]+$")]
         | None
     ) = None
-    sort: Literal["top", "new"] = "new"
+    sort: Literal["top", "new", "trending", "discussed"] = Field(
+        "new",
+        description="top: most votes; new: newest; trending: most votes and comments of the "
+        "last 7 days, recent days weighing more; discussed: most comments of the last 30 days",
+    )
     limit: Annotated[int, Field(ge=1, le=100)] = 20
     cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
     q: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
         | None
     ) = None
+    voted: bool = Field(False, description="Only the calling user's voted requests, newest first")
 
 
 class OutboxQuery(_Model):

@@ -63,7 +63,11 @@ def deltas(event: DomainEvent) -> dict[str, int]:
 
 
 def apply(ctx: Context, event: DomainEvent) -> bool:
-    """Add the event's deltas once; False for a redelivered event."""
+    """Add the event's deltas once; False for a redelivered event. Votes and comments also
+    count towards their day's activity (its own marker: a retry adds nothing twice)."""
+    from .rankings import record
+
+    record(ctx, event)
     return ctx.store.add_to_stats(
         event.tenant, event.app, deltas(event), event.id, ctx.clock() // 1000 + MARK_TTL_S
     )

@@ -24,6 +24,8 @@ from ..models import ListQuery, MergeBody, RequestCreate, RequestPatch
 from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
 from .access import actor_id, viewer_id, writer
+from .rankings import RANKED, voted_ids
+from .rankings import page as ranked_page
 
 __all__ = [
     "create",
@@ -138,10 +140,12 @@ def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> di
     from .search import matching
 
     found = ctx.store.get_requests(app.tenant, app.id, matching(ctx, app, query.q or ""))
+    mine = set(voted_ids(ctx, caller, app)) if query.voted else None
     items = [
         r
         for r in found
         if r.status != "duplicate"
+        and (mine is None or r.id in mine)
         and (query.status is None or r.status == query.status)
         and (query.tag is None or query.tag in r.tags)
     ][: query.limit]
@@ -157,6 +161,8 @@ def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> di
 def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
     if query.q:
         return _search_page(ctx, caller, app, query)
+    if query.voted or query.sort in RANKED:
+        return ranked_page(ctx, caller, app, query)
     page = ctx.store.list_requests(
         app.tenant,
         app.id,

@@ -1,8 +1,8 @@
 """The one DynamoDB table. Every key format and index name lives in this package and nowhere
 else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
 (``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
-``search``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``, ``members``) holds its
-writes and reads, and ``Store`` is all of them over one client.
+``search``, ``rankings``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``,
+``members``) holds its writes and reads, and ``Store`` is all of them over one client.
 
 Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
 
@@ -19,6 +19,7 @@ T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a 
 T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
 T#t#A#a#FB                    F#id              feedback
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
+T#t#A#a#ACT                   D#day             votes and comments per request that day, TTL
 T#t#RL#subject                window            a rate-limit counter, TTL
 T#t#TEAM                      META / M#id / E#  owners, OIDC settings / a member / its address
 T#t#SIGNIN                    K#hash            a one-time sign-in token (hash only), TTL
@@ -49,6 +50,7 @@ from .members import LastOwnerError, Members
 from .merges import MOVE_CHUNK, Merges
 from .portable import Portable
 from .privacy import Privacy
+from .rankings import Rankings
 from .search import Search
 from .stream import Change, change_from_stream
 from .table import ConditionFailedError, Page, meter, metered_apart, reset_meter
@@ -81,6 +83,7 @@ class Store(
     Limits,
     Deliveries,
     Search,
+    Rankings,
     Vectors,
     Privacy,
     Audit,

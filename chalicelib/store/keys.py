@@ -109,6 +109,11 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#VEC", "sk": f"V#{request_id}"}
 
     @staticmethod
+    def activity(tenant: str, app: str, day: str) -> dict[str, str]:
+        """The votes and comments each request got on one UTC day (``2026-11-28``)."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#ACT", "sk": f"D#{day}"}
+
+    @staticmethod
     def audit(tenant: str) -> str:
         return f"T#{tenant}#AUDIT"
 

@@ -1,10 +1,15 @@
 // The public board of one app: list, vote, read, comment, suggest, roadmap.
-import { anonymousId, client, describe, loadConfig } from "../js/api.js";
+import { anonymousId, client, describe, loadConfig, OBVIOUS } from "../js/api.js";
 import { ago, announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
-const state = { api: null, app: null, sort: "top", status: "", tag: "", q: "", tags: null, notice: null };
+const state = { api: null, app: null, sort: "top", status: "", tag: "", q: "", mine: false, tags: null, notice: null };
+const RANKED = {  // what an empty ranked list means
+  trending: "Nothing is trending this week: no votes or comments in the last 7 days.",
+  discussed: "No comments in the last 30 days.",
+};
+const SORTS = { top: "Most votes", trending: "Trending", new: "Newest", discussed: "Most discussed" };
 
 function token() {
   const params = new URLSearchParams(location.search);
@@ -79,11 +84,27 @@ async function appTags() {
   return state.tags;
 }
 
+function emptyState() {
+  const empty = (...text) => h("li", { class: "card empty" }, ...text);
+  const clear = h("a", { href: "#/", onclick: (e) => {
+    e.preventDefault();
+    Object.assign(state, { status: "", tag: "", q: "", mine: false });
+    showList();
+  } }, "Clear the filters");
+  if (state.status || state.tag || state.q) return empty("No requests match these filters. ", clear, ".");
+  if (state.mine) return empty("You haven't voted yet. Vote for the ideas you want most and they'll show up here.");
+  if (RANKED[state.sort]) return empty(RANKED[state.sort]);
+  return empty("No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!"));
+}
+
 async function showList() {
   const rerun = () => showList();
-  const sort = h("select", { id: "sort", onchange: (e) => { state.sort = e.target.value; rerun(); } },
-    h("option", { value: "top", selected: state.sort === "top" }, "Most votes"),
-    h("option", { value: "new", selected: state.sort === "new" }, "Newest"));
+  const sort = h("select", { id: "sort", disabled: state.mine, onchange: (e) => { state.sort = e.target.value; rerun(); } },
+    ...Object.entries(SORTS).map(([value, label]) =>
+      h("option", { value, selected: (state.mine ? "new" : state.sort) === value }, label)));
+  const show = h("select", { id: "show", onchange: (e) => { state.mine = e.target.value === "mine"; rerun(); } },
+    h("option", { value: "all" }, "All requests"),
+    h("option", { value: "mine", selected: state.mine }, "My votes"));
   const status = h("select", { id: "status", onchange: (e) => { state.status = e.target.value; rerun(); } },
     h("option", { value: "" }, "Any status"),
     ...Object.entries(STATUS_LABELS).map(([value, label]) =>
@@ -113,7 +134,8 @@ async function showList() {
     h("div", { class: "filters" },
       h("div", {}, h("label", { for: "sort" }, "Sort"), sort),
       h("div", {}, h("label", { for: "status" }, "Status"), status),
-      h("div", {}, h("label", { for: "tag" }, "Tag"), tag)),
+      h("div", {}, h("label", { for: "tag" }, "Tag"), tag),
+      h("div", {}, h("label", { for: "show" }, "Show"), show)),
     h("h2", { class: "sr-only", id: "list-title" }, "Feature requests"),
     list, h("div", { class: "row", style: "justify-content:center;margin-top:16px" }, more));
   appTags().then((tags) => {
@@ -124,33 +146,28 @@ async function showList() {
   let cursor = null;
   let loading = false;
   let done = false;  // the last page is in: nothing more to load, ever
-  const filtered = () => Boolean(state.status || state.tag || state.q);
   const load = async () => {
     if (loading || done) return;
     loading = true;
     more.disabled = true;
     try {
       const page = await state.api.get(`/apps/${state.app}/requests`, {
-        sort: state.sort, status: state.status, tag: state.tag, q: state.q, limit: 20, cursor });
+        sort: state.mine ? "new" : state.sort, status: state.status, tag: state.tag, q: state.q,
+        voted: state.mine || "", limit: 20, cursor });
       // a merged request lives on in its target: the board lists it only when asked for
       for (const request of page.items) {
         if (request.status !== "duplicate" || state.status === "duplicate") list.append(requestItem(request));
       }
       cursor = page.nextCursor;
       done = !cursor;
-      if (!list.children.length) {
-        list.append(filtered()
-          ? h("li", { class: "card empty" }, "No requests match these filters. ",
-              h("a", { href: "#/", onclick: (e) => {
-                e.preventDefault();
-                Object.assign(state, { status: "", tag: "", q: "" });
-                showList();
-              } }, "Clear the filters"), ".")
-          : h("li", { class: "card empty" }, "No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!")));
-      }
+      if (done && !list.children.length) list.append(emptyState());
       more.hidden = done;
     } catch (error) {
-      fail(error);
+      done = true;
+      if (state.mine && error.status === 401) {
+        list.replaceChildren(h("li", { class: "card empty" }, "Sign in to see the requests you voted for."));
+      } else fail(error);
+      more.hidden = true;
     } finally {
       loading = false;
       more.disabled = false;
@@ -175,11 +192,12 @@ async function showRequest(id) {
   const comments = h("ol", { class: "list", id: "comments", "aria-label": "Comments" });
   const body = h("textarea", { id: "comment-body", required: true, maxlength: 5000 });
   const header = h("div", { class: "request" });
+  const follow = state.signedIn && request.status !== "duplicate" ? followButton(id) : null;
   const renderHeader = (current) => header.replaceChildren(voteButton(current, renderHeader),
     h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
       h("div", { class: "meta" }, statusBadge(current.status),
         h("span", {}, `by ${authorName(current.author)} · `,
-          h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt))))));
+          h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt)))), follow));
   renderHeader(request);
   const merged = request.status === "duplicate" && request.duplicateOf;
   const target = merged ? h("a", { href: `#/r/${request.duplicateOf}`, id: "merged-into" }, "the request it was merged into") : null;
@@ -219,46 +237,106 @@ async function showRequest(id) {
   } catch (error) { fail(error); }
 }
 
+/** Follow or stop following: emails on status changes, the team's answer and new comments. */
+function followButton(id) {
+  const path = `/apps/${state.app}/requests/${id}/subscription`;
+  const button = h("button", { type: "button", id: "follow", class: "follow small", "aria-pressed": "false", hidden: true });
+  const render = (on) => {
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = on ? "✓ Following" : "Follow";
+    button.title = on ? "You get an email when this request changes. Click to stop." : "Get an email when this request changes";
+    button.hidden = false;
+  };
+  state.api.get(path).then((s) => render(s.subscribed)).catch(() => {});
+  button.addEventListener("click", async () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    button.disabled = true;
+    try {
+      render((on ? await state.api.put(path) : await state.api.del(path)).subscribed);
+      announce(messages, on ? "You're following this request." : "You stopped following this request.");
+    } catch (error) { fail(error); } finally { button.disabled = false; }
+  });
+  return button;
+}
+
 function commentItem(comment) {
   return h("li", { class: "card" }, h("div", { class: "meta" }, h("strong", {}, authorName(comment.author)),
     h("time", { datetime: comment.createdAt, title: when(comment.createdAt) }, ago(comment.createdAt))), h("p", { class: "text", style: "margin:4px 0 0" }, comment.body));
 }
 
+async function voteInstead(match) {
+  try {
+    await state.api.post(`/apps/${state.app}/requests/${match.id}/vote`);
+    state.notice = `Thank you! Your vote went to “${match.title}”.`;
+    location.hash = `#/r/${match.id}`;
+  } catch (error) { fail(error); }
+}
+
+function matchItem(match) {
+  return h("li", {}, h("div", {}, h("a", { href: `#/r/${match.id}` }, match.title),
+    h("div", { class: "meta" }, statusBadge(match.status), plural(match.votes, "vote"))),
+  h("button", { type: "button", class: "vote-instead", onclick: () => voteInstead(match) },
+    "Vote for this instead", h("span", { class: "sr-only" }, `: ${match.title}`)));
+}
+
 function showNew() {
   const title = h("input", { id: "new-title", required: true, maxlength: 120, autocomplete: "off" });
   const description = h("textarea", { id: "new-description", maxlength: 5000 });
-  const similar = h("div", { id: "similar", hidden: true, "aria-live": "polite" });
+  const similar = h("div", { id: "similar", class: "matches", hidden: true, "aria-live": "polite" });
+  const check = h("div", { id: "duplicate-check", class: "matches", hidden: true, role: "alert" });
+  const submit = h("button", { class: "primary", type: "submit" }, "Post request");
   let timer = null;
-  let similarWorks = true;
+  let typed = 0;
+  let confirmed = null;  // the title the user chose to post although it reads like another
+  const lookUp = async (q) => (await state.api.get(`/apps/${state.app}/requests/similar`, { q })).items;
   title.addEventListener("input", () => {
     clearTimeout(timer);
-    if (!similarWorks || title.value.trim().length < 3) { similar.hidden = true; return; }
+    check.hidden = true;
+    submit.hidden = false;
+    if (title.value.trim().length < 3) { similar.hidden = true; return; }
+    const asked = ++typed;  // an answer that comes after a newer question (or a post) is dropped
     timer = setTimeout(async () => {
       try {
-        const found = await state.api.get(`/apps/${state.app}/requests/similar`, { q: title.value.trim() });
-        const items = (found.items || found || []).slice(0, 5);
+        const items = await lookUp(title.value.trim());
+        if (asked !== typed) return;
         similar.hidden = !items.length;
-        similar.replaceChildren(h("p", { style: "margin:0 0 6px" }, h("strong", {}, "Did you mean…")),
-          h("ul", {}, ...items.map((s) => h("li", {}, h("a", { href: `#/r/${s.id}` }, s.title), ` · ${plural(s.votes, "vote")}`))));
+        similar.replaceChildren(h("p", {}, h("strong", {}, "Already suggested?"),
+          " Vote for one of these instead of posting a duplicate."), h("ul", {}, ...items.map(matchItem)));
       } catch {
-        similarWorks = false;  // the server has no "did you mean" yet: stay out of the way
-        similar.hidden = true;
+        similar.hidden = true;  // "did you mean" is a help, never in the way
       }
     }, 250);
   });
+  const post = async () => {
+    const made = await state.api.post(`/apps/${state.app}/requests`, {
+      title: title.value, description: description.value },
+      { "Idempotency-Key": crypto.randomUUID() });
+    state.notice = "Thank you! Your request was posted.";  // shown once the page below opens
+    state.tags = null;  // it may have brought a new tag
+    location.hash = `#/r/${made.id}`;
+  };
   view.replaceChildren(h("h2", {}, "Suggest a feature"), h("form", { class: "card stack", onsubmit: async (event) => {
     event.preventDefault();
+    clearTimeout(timer);
+    typed += 1;
     try {
-      const made = await state.api.post(`/apps/${state.app}/requests`, {
-        title: title.value, description: description.value },
-        { "Idempotency-Key": crypto.randomUUID() });
-      state.notice = "Thank you! Your request was posted.";  // shown once the page below opens
-      state.tags = null;  // it may have brought a new tag
-      location.hash = `#/r/${made.id}`;
+      const wanted = title.value.trim();
+      const same = confirmed === wanted ? null
+        : (await lookUp(wanted).catch(() => [])).find((m) => m.score >= OBVIOUS);
+      if (!same) return await post();
+      confirmed = wanted;  // asked once: a second "Post" posts
+      similar.hidden = true;
+      check.hidden = false;
+      submit.hidden = true;  // the question's own buttons answer it
+      check.replaceChildren(h("p", {}, h("strong", {}, `“${same.title}” looks like the same idea`),
+        ` (${plural(same.votes, "vote")}). Vote for it, or post yours anyway.`),
+        h("div", { class: "row" },
+          h("button", { type: "button", class: "primary", onclick: () => voteInstead(same) }, "Vote for it instead"),
+          h("button", { type: "submit" }, "Post mine anyway")));
+      check.querySelector("button").focus();
     } catch (error) { fail(error); }
   } }, h("div", {}, h("label", { for: "new-title" }, "Title"), title), similar,
-    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description),
-    h("button", { class: "primary", type: "submit" }, "Post request")));
+    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description), check, submit));
   title.focus();
 }
 
@@ -301,7 +379,9 @@ if (!config.api || !config.key || !config.app) {
   announce(messages, "This board needs ?api=…&key=fr_pub_… in its address.", "alert");
 } else {
   state.app = config.app;
-  state.api = client({ api: config.api, key: config.key, token: token(), anonymous: anonymousId() });
+  const user = token();
+  state.signedIn = Boolean(user);
+  state.api = client({ api: config.api, key: config.key, token: user, anonymous: anonymousId() });
   window.addEventListener("hashchange", route);
   route();
 }

@@ -10,6 +10,9 @@ export class ApiError extends Error {
   }
 }
 
+/** A "did you mean" match this close is the same idea: posting it asks once more. */
+export const OBVIOUS = 0.8;
+
 /** Where the API is and which key to use: query string first, then the site's config.json. */
 export async function loadConfig(base = new URL("/", location.href)) {
   const params = new URLSearchParams(location.search);

@@ -1,7 +1,8 @@
 // Embeddable feedback and feature button: one <script type="module"> tag, no dependencies,
 // styles isolated in a Shadow DOM. <script type="module" src=".../widget.js"
-//   data-key="fr_pub_…" data-api="https://…/v1" [data-user-token="…"] [data-label="Feedback"]>
-import { appOfKey, client, describe } from "../js/api.js";
+//   data-key="fr_pub_…" data-api="https://…/v1" [data-user-token="…"] [data-label="Feedback"]
+//   [data-mode="board"]>  board mode opens on the app's top ideas: search, vote, suggest
+import { appOfKey, client, describe, OBVIOUS } from "../js/api.js";
 
 const script = [...document.querySelectorAll("script[data-key]")]
   .find((s) => s.src && new URL(s.src, location.href).href === import.meta.url);
@@ -32,15 +33,34 @@ textarea { min-height: 90px; resize: vertical; }
 .send { margin-top: 12px; width: 100%; background: #2f4fd1; color: #fff; border: 0; border-radius: 8px; padding: 10px; font-size: 15px; font-weight: 600; cursor: pointer; }
 .send:disabled { opacity: .6; }
 .close { position: absolute; right: 10px; top: 8px; background: none; border: 0; font-size: 20px; cursor: pointer; color: #525a6b; }
+.similar { margin-top: 8px; padding: 8px 10px; border-radius: 8px; background: #f4f6fa; border: 1px solid #dfe3e8; }
+.similar[hidden] { display: none; }
+.similar p { margin: 0 0 4px; }
+.similar ul { list-style: none; margin: 0; padding: 0; }
+.similar li { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; justify-content: space-between; padding: 6px 0; border-top: 1px solid #dfe3e8; }
+.similar li span { flex: 1 1 150px; min-width: 0; overflow-wrap: anywhere; }
+.similar small { color: #525a6b; white-space: nowrap; }
+.instead { flex: none; background: #fff; color: #23389c; border: 1px solid #2f4fd1; border-radius: 6px; padding: 4px 8px; font-size: 13px; font-weight: 600; cursor: pointer; }
+.ideas { list-style: none; margin: 10px 0 0; padding: 0; max-height: min(360px, 50vh); overflow-y: auto; }
+.ideas li { display: flex; gap: 10px; align-items: center; padding: 8px 2px; border-top: 1px solid #dfe3e8; }
+.ideas li:first-child { border-top: 0; }
+.ideas li > span { flex: 1; min-width: 0; overflow-wrap: anywhere; }
+.ideas small { display: block; color: #525a6b; }
+.up { flex: none; width: 46px; background: #fff; color: #1b1f2a; border: 1px solid #b9c0cc; border-radius: 8px; padding: 4px 0; cursor: pointer; font-size: 14px; font-weight: 600; }
+.up[aria-pressed="true"] { background: #2f4fd1; border-color: #2f4fd1; color: #fff; }
+.link { background: none; border: 0; padding: 0; color: #23389c; text-decoration: underline; cursor: pointer; font: inherit; }
 .msg { margin-top: 10px; padding: 8px 10px; border-radius: 8px; }
 .msg.ok { background: #e8f6ee; color: #0b4d2a; }
 .msg.err { background: #fdecea; color: #7a1710; }
 :focus-visible { outline: 3px solid #8aa2ff; outline-offset: 2px; }
 `;
 
+const STATUS = { open: "Open", under_review: "Under review", planned: "Planned", in_progress: "In progress",
+                 completed: "Completed", declined: "Declined" };
+
 function mount() {
   if (!script) return;
-  const { key, api, userToken, label = "Feedback" } = script.dataset;
+  const { key, api, userToken, label = "Feedback", mode: start = "feedback" } = script.dataset;
   const app = appOfKey(key);
   const server = client({ api, key, token: userToken || null });
   const host = document.createElement("div");
@@ -52,8 +72,14 @@ function mount() {
   <button class="close" type="button" aria-label="Close">×</button>
   <h2 id="fb-title">Tell us what you think</h2>
   <div class="tabs" role="tablist">
+    <button type="button" role="tab" aria-selected="false" data-mode="board" hidden>Ideas</button>
     <button type="button" role="tab" aria-selected="true" data-mode="feedback">Feedback</button>
     <button type="button" role="tab" aria-selected="false" data-mode="feature">Suggest a feature</button>
+  </div>
+  <div data-for="board" hidden>
+    <label for="fb-search">Search ideas</label>
+    <input id="fb-search" type="search" maxlength="100" autocomplete="off">
+    <ul class="ideas" id="fb-ideas" aria-label="Ideas" aria-live="polite"></ul>
   </div>
   <form novalidate>
     <div data-for="feedback">
@@ -65,13 +91,14 @@ function mount() {
     </div>
     <div data-for="feature" hidden>
       <label for="fb-title-input">Title</label>
-      <input id="fb-title-input" maxlength="120">
+      <input id="fb-title-input" maxlength="120" autocomplete="off">
+      <div class="similar" id="fb-similar" aria-live="polite" hidden></div>
       <label for="fb-details">Details (optional)</label>
       <textarea id="fb-details" maxlength="5000"></textarea>
     </div>
     <button class="send" type="submit">Send</button>
-    <div class="msg" role="status" hidden></div>
   </form>
+  <div class="msg" role="status" hidden></div>
 </section>`;
   const $ = (selector) => root.querySelector(selector);
   const launcher = $(".launcher");
@@ -86,25 +113,110 @@ function mount() {
     stars.append(input, text);
   }
   let mode = "feedback";
+  const focusOf = { board: "#fb-search", feedback: "#fb-message", feature: "#fb-title-input" };
   const toggle = (open) => {
     panel.hidden = !open;
     launcher.setAttribute("aria-expanded", String(open));
-    if (open) (mode === "feedback" ? $("#fb-message") : $("#fb-title-input")).focus();
+    if (open) $(focusOf[mode]).focus();
     else launcher.focus();
   };
   launcher.addEventListener("click", () => toggle(panel.hidden));
   $(".close").addEventListener("click", () => toggle(false));
   root.addEventListener("keydown", (e) => { if (e.key === "Escape") toggle(false); });
-  root.querySelectorAll("[role=tab]").forEach((tab) => tab.addEventListener("click", () => {
-    mode = tab.dataset.mode;
-    root.querySelectorAll("[role=tab]").forEach((t) => t.setAttribute("aria-selected", String(t === tab)));
+  const select = (wanted) => {
+    mode = wanted;
+    root.querySelectorAll("[role=tab]").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.mode === mode)));
     root.querySelectorAll("[data-for]").forEach((part) => { part.hidden = part.dataset.for !== mode; });
-  }));
+    $("form").hidden = mode === "board";
+  };
+  root.querySelectorAll("[role=tab]").forEach((tab) => tab.addEventListener("click", () => select(tab.dataset.mode)));
   const show = (text, kind) => { note.hidden = false; note.className = `msg ${kind}`; note.textContent = text; };
+  const el = (tag, text, props = {}) => Object.assign(document.createElement(tag), { textContent: text, ...props });
+  const similar = $("#fb-similar");
+  const lookUp = async (q) => (await server.get(`/apps/${app}/requests/similar`, { q })).items;
+  const instead = (match) => el("button", "Vote for this instead", { type: "button", className: "instead", onclick: async () => {
+    try {
+      await server.post(`/apps/${app}/requests/${match.id}/vote`);
+      similar.hidden = true;
+      $("#fb-title-input").value = "";
+      show(`Thank you! Your vote went to “${match.title}”.`, "ok");
+    } catch (error) { show(describe(error), "err"); }
+  } });
+  const list = (heading, items) => {
+    const ul = document.createElement("ul");
+    for (const match of items) {
+      const li = document.createElement("li");
+      li.append(el("span", match.title), el("small", `${match.votes} ${match.votes === 1 ? "vote" : "votes"}`), instead(match));
+      ul.append(li);
+    }
+    similar.replaceChildren(el("p", heading), ul);
+    similar.hidden = !items.length;
+  };
+  const ideas = $("#fb-ideas");
+  const votes = (n) => `${n} ${n === 1 ? "vote" : "votes"}`;
+  const idea = (request) => {
+    const li = document.createElement("li");
+    const render = (r) => {
+      const up = el("button", `▲ ${r.votes}`, { type: "button", className: "up" });
+      up.setAttribute("aria-pressed", String(r.voted));
+      up.setAttribute("aria-label", `${r.voted ? "Remove your vote for" : "Vote for"} ${r.title}, ${votes(r.votes)}`);
+      up.addEventListener("click", async () => {
+        const path = `/apps/${app}/requests/${r.id}/vote`;
+        render({ ...r, voted: !r.voted, votes: r.votes + (r.voted ? -1 : 1) });  // at once
+        try { render(await (r.voted ? server.del(path) : server.post(path))); } catch (error) {
+          render(r);
+          show(describe(error), "err");
+        }
+      });
+      const text = el("span", r.title);
+      text.append(el("small", STATUS[r.status] || r.status));
+      li.replaceChildren(up, text);
+    };
+    render(request);
+    return li;
+  };
+  let shown = 0;
+  const showIdeas = async (q) => {
+    const asked = ++shown;  // only the latest answer is shown
+    try {
+      const page = await server.get(`/apps/${app}/requests`, q.length > 1 ? { q, limit: 10 } : { sort: "top", limit: 10 });
+      if (asked !== shown) return;
+      const found = page.items.filter((r) => r.status !== "duplicate");
+      ideas.replaceChildren(...found.map(idea));
+      if (!found.length) {
+        const suggest = el("button", "Suggest it", { type: "button", className: "link", onclick: () => {
+          select("feature");
+          $("#fb-title-input").value = q;
+          $("#fb-title-input").focus();
+        } });
+        const li = el("li", q ? "No idea like that yet. " : "No ideas yet. ");
+        li.append(suggest);
+        ideas.append(li);
+      }
+    } catch (error) { show(describe(error), "err"); }
+  };
+  let searching = null;
+  $("#fb-search").addEventListener("input", (event) => {
+    const q = event.target.value.trim();  // read now: after dispatch, the target is the host
+    clearTimeout(searching);
+    searching = setTimeout(() => showIdeas(q), 300);
+  });
+  let timer = null;
+  let typed = 0;
+  let confirmed = null;  // the title the user chose to post although it reads like another
+  $("#fb-title-input").addEventListener("input", (event) => {
+    clearTimeout(timer);
+    const q = event.target.value.trim();
+    if (q.length < 3) { similar.hidden = true; return; }
+    const asked = ++typed;  // an answer that comes after a newer question (or a send) is dropped
+    timer = setTimeout(() => lookUp(q).then((items) => asked === typed && list("Already suggested? Vote instead:", items),
+      () => { similar.hidden = true; }), 250);
+  });
   $("form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const send = $(".send");
     send.disabled = true;
+    note.hidden = true;
     try {
       if (mode === "feedback") {
         const rating = root.querySelector("input[name=rating]:checked");
@@ -114,10 +226,21 @@ function mount() {
         await server.post(`/apps/${app}/feedback`, body);
         $("#fb-message").value = "";
       } else {
+        clearTimeout(timer);
+        typed += 1;
+        const wanted = $("#fb-title-input").value.trim();
+        const same = confirmed === wanted ? null
+          : (await lookUp(wanted).catch(() => [])).find((m) => m.score >= OBVIOUS);
+        if (same) {
+          confirmed = wanted;  // asked once: sending again posts
+          list("This looks like the same idea. Vote for it, or send again to post yours:", [same]);
+          return;
+        }
         await server.post(`/apps/${app}/requests`, { title: $("#fb-title-input").value,
                                                      description: $("#fb-details").value });
         $("#fb-title-input").value = "";
         $("#fb-details").value = "";
+        similar.hidden = true;
       }
       show("Thank you! We got it.", "ok");
     } catch (error) {
@@ -126,6 +249,12 @@ function mount() {
       send.disabled = false;
     }
   });
+  if (start === "board") {
+    $("[data-mode=board]").hidden = false;
+    $("[data-mode=feature]").textContent = "Suggest";  // three tabs on one line
+    select("board");
+    showIdeas("");
+  }
   document.body.append(host);
 }
 
