@@ -13,7 +13,7 @@ The offline provider, readable and deterministic:
   rounded and kept within 1..10;
 - summary: the title, and the description's first sentence when there is one (≤ 160 chars);
 - duplicate groups: ``ai.semantic`` over the open requests' stored sentence embeddings
-  (``Item.vector``), with lexical checks; without vectors (no model installed), the lexical
+  (``Item.vector``), with conflict rules; without vectors (no model installed), the lexical
   ``ai.similarity`` alone;
 - reason: which words chose the category, and what the priority score is made of.
 """

@@ -10,7 +10,7 @@ def test_insights_run_then_show_groups_and_per_request_fields(
     api: Api, tenant: Tenant, runner: EventRunner
 ) -> None:
     dark = tenant.create("Dark mode", description="The screen is too bright at night.")
-    night = tenant.create("Please add a night theme")
+    night = tenant.create("Dark theme for the app")
     export = tenant.create("Export transactions to CSV")
     tenant.create("Import transactions from CSV")
     for user in ("v1", "v2", "v3"):

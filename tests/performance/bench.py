@@ -443,7 +443,7 @@ class _Stamped(list):  # type: ignore[type-arg]
 def embedding_quality() -> None:
     """The embedding provider on the tuning data and on the held-out data, side by side."""
     from chalicelib.ai.embed import LOADED, encoder, model_source
-    from tests.performance.semantic_eval import HELD_OUT, TUNING, duplicates, recall_at_5, sentiment
+    from tests.performance.semantic_eval import SPLITS, duplicates, recall_at_5, sentiment
 
     source = model_source()
     if source is None:
@@ -474,17 +474,17 @@ def embedding_quality() -> None:
     query = time.perf_counter()
     encoder().encode(["Export my transactions to a spreadsheet"])
     print(f"  one query embedded in {(time.perf_counter() - query) * 1000:.0f} ms")
-    print("  split      dup precision  recall  F1    recall@5  sentiment (rules alone)")
-    for split in (TUNING, HELD_OUT):
+    print("  split       dup precision  recall  F1    recall@5  sentiment (rules alone)")
+    for split in SPLITS:
         d, feel = duplicates(split), sentiment(split)
         print(
-            f"  {split.name:9}  {d['precision']:.2f}           {d['recall']:.2f}    {d['f1']:.2f}"
+            f"  {split.name:10}  {d['precision']:.2f}           {d['recall']:.2f}    {d['f1']:.2f}"
             f"  {recall_at_5(split):.2f}      {feel['accuracy']:.2f} ({feel['rules']:.2f})"
         )
     from tests.performance.minilm_baseline import minilm_baseline
     from tests.performance.semantic_eval import load_requests
 
-    for split in (TUNING, HELD_OUT):
+    for split in SPLITS:
         mini = minilm_baseline(load_requests(split.requests))
         print(
             f"  {split.name}: MiniLM alone, threshold picked on this very split "

@@ -1,8 +1,9 @@
 """Scores of the embedding provider on a labelled set: duplicates, recall@5, sentiment.
 
 ``TUNING`` is what thresholds and weights were chosen on (``tune.py`` reads only it);
-``HELD_OUT`` (tests/data/heldout/, written before tuning, other products and phrasing) is
-only ever scored, by ``make bench``.
+``HELD_OUT`` (tests/data/heldout/, written before tuning, other products and phrasing) and
+``HELD_OUT_2`` (tests/data/heldout2/, written before the second round of tuning, after the
+first held-out set had been looked at) are only ever scored, by ``make bench``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from typing import Any
 from tests.performance.ai_eval import _prf, _true_pairs
 from tools.resources import ROOT
 
-__all__ = ["Split", "TUNING", "HELD_OUT", "vectors_of", "duplicates", "recall_at_5", "sentiment"]
+__all__ = [
+    "Split",
+    "TUNING",
+    "HELD_OUT",
+    "HELD_OUT_2",
+    "SPLITS",
+    "vectors_of",
+    "duplicates",
+    "recall_at_5",
+    "sentiment",
+]
 
 DATA = ROOT / "tests" / "data"
 
@@ -32,6 +43,10 @@ class Split:
 
 TUNING = Split("tuning", DATA / "requests.csv", DATA / "feedback_sentiment.csv")
 HELD_OUT = Split("held-out", DATA / "heldout" / "requests.csv", DATA / "heldout" / "feedback.csv")
+HELD_OUT_2 = Split(
+    "held-out 2", DATA / "heldout2" / "requests.csv", DATA / "heldout2" / "feedback.csv"
+)
+SPLITS = (TUNING, HELD_OUT, HELD_OUT_2)
 
 
 def load_requests(path: Path) -> dict[str, list[dict[str, str]]]:

@@ -1,8 +1,9 @@
 """The grid the embedding provider's constants were chosen on: tuning data only.
 
-``python -m tests.performance.tune`` prints duplicate F1 on tests/data/requests.csv for each
-embedding weight and threshold. It never reads tests/data/heldout/. Where two settings are
-close, the higher threshold wins: an admin merges what the groups say, so precision first.
+``python -m tests.performance.tune`` prints duplicate F1 on tests/data/requests.csv for
+each conflict factor, mutual-neighbour depth and threshold. It never reads the held-out
+sets. Where two settings are close, the higher threshold wins: an admin merges what the
+groups say, so precision first.
 """
 
 from __future__ import annotations
@@ -13,22 +14,26 @@ from tests.performance.semantic_eval import TUNING, duplicates
 __all__ = ["grid"]
 
 
-def grid() -> list[tuple[float, float, dict[str, float]]]:
+def grid() -> list[tuple[float, int, float, dict[str, float]]]:
     found = []
-    saved = semantic.EMBED_WEIGHT
+    saved = semantic.CONFLICT_FACTOR, semantic.MUTUAL
     try:
-        for weight in (0.5, 0.6, 0.7, 0.8, 1.0):
-            semantic.EMBED_WEIGHT = weight
-            for threshold in (0.4, 0.45, 0.5, 0.55, 0.6):
-                found.append((weight, threshold, duplicates(TUNING, threshold=threshold)))
+        for factor in (0.5, 0.7):
+            for mutual in (1, 2, 3, 8):
+                semantic.CONFLICT_FACTOR, semantic.MUTUAL = factor, mutual
+                for step in range(36, 62, 2):
+                    threshold = step / 100
+                    found.append(
+                        (factor, mutual, threshold, duplicates(TUNING, threshold=threshold))
+                    )
     finally:
-        semantic.EMBED_WEIGHT = saved
+        semantic.CONFLICT_FACTOR, semantic.MUTUAL = saved
     return found
 
 
 if __name__ == "__main__":
-    for weight, threshold, scores in grid():
+    for factor, mutual, threshold, scores in sorted(grid(), key=lambda row: -row[3]["f1"])[:15]:
         print(
-            f"weight {weight:.1f} threshold {threshold:.2f}: "
+            f"conflict {factor:.1f} mutual {mutual} threshold {threshold:.2f}: "
             + " ".join(f"{k} {v:.3f}" for k, v in scores.items())
         )

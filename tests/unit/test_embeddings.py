@@ -99,7 +99,36 @@ def test_large_apps_find_nearly_all_close_pairs_without_comparing_every_pair(
     ).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     index = SemanticIndex([str(i) for i in range(n)], [f"t{i}" for i in range(n)], vectors)
-    approximate = set(index._neighbours())
+    approximate = index._neighbours(semantic.NEIGHBOURS)
     monkeypatch.setattr(semantic, "EXACT_UP_TO", n)
-    exact = {p for p in index._neighbours() if float(vectors[p[0]] @ vectors[p[1]]) >= 0.45}
+    exact = {
+        p
+        for p in index._neighbours(semantic.NEIGHBOURS)
+        if float(vectors[p[0]] @ vectors[p[1]]) >= 0.45
+    }
     assert len(exact & approximate) >= 0.97 * len(exact)
+
+
+def test_duplicate_figures_hold_on_the_tuning_and_both_held_out_sets() -> None:
+    """Regression floors, a little under what `make bench` printed when they were set."""
+    from tests.performance.semantic_eval import HELD_OUT, HELD_OUT_2, TUNING, duplicates
+    from tests.performance.semantic_eval import recall_at_5 as found_in_top_5
+
+    floors = {
+        TUNING: (0.57, 0.60, 0.98),
+        HELD_OUT: (0.38, 0.40, 0.94),
+        HELD_OUT_2: (0.31, 0.45, 0.88),
+    }
+    for split, (f1, precision, recall_at_5) in floors.items():
+        scores = duplicates(split)
+        assert scores["f1"] >= f1 and scores["precision"] >= precision, (split.name, scores)
+        assert found_in_top_5(split) >= recall_at_5, split.name
+
+
+def test_feedback_sentiment_figures_hold_on_the_tuning_and_both_held_out_sets() -> None:
+    """Regression floors, a little under what `make bench` printed when they were set."""
+    from tests.performance.semantic_eval import HELD_OUT, HELD_OUT_2, TUNING, sentiment
+
+    floors = {TUNING: 0.88, HELD_OUT: 0.85, HELD_OUT_2: 0.76}
+    for split, floor in floors.items():
+        assert sentiment(split)["accuracy"] >= floor, split.name
