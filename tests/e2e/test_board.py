@@ -156,9 +156,9 @@ def test_merge_picker_is_searchable_and_the_merged_request_links_its_target(
 def test_a_wrong_admin_key_says_it_was_not_accepted(page: Any, site: dict[str, Any]) -> None:
     page.goto(f"{site['site']}/admin/")
     page.fill("#admin-key", "fr_admin_demo_nope_0000000000000000")
-    page.click("form button[type=submit]")
+    page.click("#admin-key-form button[type=submit]")
     page.wait_for_selector("#messages .alert")
-    assert "That key was not accepted." in page.locator("#messages").inner_text()
+    assert "That key or code was not accepted." in page.locator("#messages").inner_text()
     assert "Please sign in" not in page.locator("#messages").inner_text()
 
 
