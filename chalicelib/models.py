@@ -52,6 +52,11 @@ __all__ = [
     "SubscriptionOut",
     "HealthOut",
     "ErrorOut",
+    "ChangelogCreate",
+    "ChangelogPatch",
+    "ChangelogQuery",
+    "ChangelogOut",
+    "ChangelogPage",
 ]
 
 STATUSES = ("open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate")
@@ -59,6 +64,7 @@ Status = Literal[
     "open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate"
 ]
 Priority = Literal["low", "medium", "high", "critical"]
+DONE_STATUS = "completed"  # the first (only) status of kind done: where shipped requests go
 
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 
@@ -201,6 +207,40 @@ class RequestPatch(_Input):
         return self
 
 
+def _ids(value: list[str]) -> list[str]:
+    return list(dict.fromkeys(value))
+
+
+RequestIds = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=64)]],
+    Field(max_length=20, description="Requests of the same app this entry ships (at most 20)"),
+    AfterValidator(_ids),
+]
+Markdown = _text(1, 20000)
+
+
+class ChangelogCreate(_Input):
+    title: Title  # type: ignore[valid-type]
+    body: Markdown = Field(description="Markdown, up to 20,000 characters")  # type: ignore[valid-type]
+    requestIds: RequestIds = []
+    completeLinked: bool = Field(
+        False, description="On publish, move the linked requests to the app's done status"
+    )
+
+
+class ChangelogPatch(_Input):
+    title: Title | None = None  # type: ignore[valid-type]
+    body: Markdown | None = None  # type: ignore[valid-type]
+    requestIds: RequestIds | None = None
+    completeLinked: bool | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ChangelogPatch:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        return self
+
+
 class MergeBody(_Input):
     into: Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
@@ -259,6 +299,16 @@ class ListQuery(_Model):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
         | None
     ) = None
+
+
+class ChangelogQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+    status: Literal["published", "draft"] = Field(
+        "published", description="draft: the team's unpublished entries (admin only)"
+    )
 
 
 class OutboxQuery(_Model):
@@ -384,6 +434,26 @@ class UserPage(_Model):
 class SubscriptionOut(_Model):
     requestId: str
     subscribed: bool
+
+
+class ChangelogOut(_Model):
+    id: str
+    appId: str
+    title: str
+    body: str = Field(description="Markdown, as written")
+    html: str = Field(description="The body rendered and sanitised")
+    requestIds: list[str]
+    completeLinked: bool
+    status: Literal["draft", "published"]
+    createdAt: str
+    updatedAt: str
+    publishedAt: str | None
+    version: int
+
+
+class ChangelogPage(_Model):
+    items: list[ChangelogOut]
+    nextCursor: str | None
 
 
 class HealthOut(_Model):

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Person", "Tenant", "AdminKey", "App", "FeatureRequest", "Comment", "Feedback", "Vote"]
+__all__ = [
+    "Person",
+    "Tenant",
+    "AdminKey",
+    "App",
+    "FeatureRequest",
+    "Comment",
+    "Feedback",
+    "Vote",
+    "ChangelogEntry",
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ class FeatureRequest:
     merge_step: str | None = None
     merge_target: str | None = None
     merges_in: tuple[str, ...] = ()  # the requests whose merge into this one is under way
+    shipped_in: str | None = None  # the changelog entry whose publishing completed it
 
 
 @dataclass(frozen=True)
@@ -117,3 +128,22 @@ class Feedback:
     sentiment: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     expires_at: int | None = None  # epoch seconds; DynamoDB's TTL deletes it then
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """A changelog entry: a draft the team edits, then published once (never edited after)."""
+
+    tenant: str
+    app: str
+    id: str
+    title: str
+    body: str  # Markdown, as the team wrote it
+    html: str  # its sanitised rendering, made when the body is written
+    created_ms: int
+    updated_ms: int
+    request_ids: tuple[str, ...] = ()
+    complete_linked: bool = False
+    status: str = "draft"  # "draft" or "published"
+    published_ms: int | None = None
+    version: int = 1

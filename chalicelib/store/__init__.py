@@ -1,7 +1,7 @@
 """The one DynamoDB table. Every key format and index name lives in this package and nowhere
 else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
 (``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
-``search``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``) holds its
+``search``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``, ``changelog``) holds its
 writes and reads, and ``Store`` is all of them over one client.
 
 Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
@@ -18,6 +18,7 @@ T#t#A#a#TAG#tag               R#r               a copy of the request per tag, f
 T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a merge
 T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
 T#t#A#a#FB                    F#id              feedback
+T#t#A#a#CL                    E#id              a changelog entry (lk: T#t#A#a#CL#status)
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#RL#subject                window            a rate-limit counter, TTL
 ============================  ================  =========================================
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 from .apps import Apps
 from .audit import Audit
+from .changelog import Changelog
 from .comments import Comments
 from .deliveries import Deliveries
 from .events import Events
@@ -79,6 +81,7 @@ class Store(
     Privacy,
     Audit,
     Usage,
+    Changelog,
 ):
     """Intent-level access to the table; hides pagination, conditions and key formats. Each
     base is one aggregate's repository over the same ``Table``."""

@@ -81,6 +81,15 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#FB", "sk": f"F#{feedback_id}"}
 
     @staticmethod
+    def changelog(tenant: str, app: str, entry_id: str = "") -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#CL", "sk": f"E#{entry_id}"}
+
+    @staticmethod
+    def changelog_list(tenant: str, app: str, status: str) -> str:
+        """Drafts (by creation) or published entries (by publishing), on ``byStatusTop``."""
+        return f"{Keys.app_prefix(tenant, app)}#CL#{status}"
+
+    @staticmethod
     def idempotency(tenant: str, app: str, scope: str) -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#IDEM", "sk": scope}
 
