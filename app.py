@@ -409,6 +409,20 @@ def list_changelog(call: Call, appId: str) -> dict:
 
 
 @route(
+    CL + "/preview",
+    "POST",
+    auth="admin",
+    body=m.ChangelogPreviewIn,
+    returns=m.ChangelogPreviewOut,
+    summary="Render a Markdown body as a save would, without saving (the editor's preview)",
+)
+def preview_changelog(call: Call, appId: str) -> dict:
+    from chalicelib.services import changelog
+
+    return changelog.preview(call.caller, call.body)
+
+
+@route(
     CL + "/feed.atom",
     "GET",
     query_key=True,

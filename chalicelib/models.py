@@ -57,6 +57,8 @@ __all__ = [
     "ChangelogQuery",
     "ChangelogOut",
     "ChangelogPage",
+    "ChangelogPreviewIn",
+    "ChangelogPreviewOut",
 ]
 
 STATUSES = ("open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate")
@@ -226,6 +228,10 @@ class ChangelogCreate(_Input):
     completeLinked: bool = Field(
         False, description="On publish, move the linked requests to the app's done status"
     )
+
+
+class ChangelogPreviewIn(_Input):
+    body: Markdown  # type: ignore[valid-type]
 
 
 class ChangelogPatch(_Input):
@@ -449,6 +455,10 @@ class ChangelogOut(_Model):
     updatedAt: str
     publishedAt: str | None
     version: int
+
+
+class ChangelogPreviewOut(_Model):
+    html: str = Field(description="The body rendered and sanitised, as publishing would")
 
 
 class ChangelogPage(_Model):

@@ -12,12 +12,18 @@ from .. import present
 from ..auth import Caller
 from ..context import Context
 from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationFailedError
-from ..models import DONE_STATUS, ChangelogCreate, ChangelogPatch, ChangelogQuery
+from ..models import (
+    DONE_STATUS,
+    ChangelogCreate,
+    ChangelogPatch,
+    ChangelogPreviewIn,
+    ChangelogQuery,
+)
 from ..records import App, ChangelogEntry
 from .access import actor_id
 from .requests import _until_written
 
-__all__ = ["create", "get", "list_page", "patch", "delete", "publish", "fetch", "feed"]
+__all__ = ["create", "preview", "get", "list_page", "patch", "delete", "publish", "fetch", "feed"]
 
 FEED_SIZE = 50
 
@@ -62,6 +68,12 @@ def create(ctx: Context, caller: Caller, app: App, body: ChangelogCreate) -> dic
     )
     ctx.store.create_entry(entry)
     return present.changelog(entry)
+
+
+def preview(caller: Caller, body: ChangelogPreviewIn) -> dict[str, Any]:
+    """The console's preview: exactly the HTML a save would store, nothing written."""
+    caller.require_admin()
+    return {"html": _render(body.body)}
 
 
 def get(ctx: Context, caller: Caller, app: App, entry_id: str) -> dict[str, Any]:

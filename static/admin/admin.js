@@ -2,6 +2,7 @@
 import { client, describe, loadConfig } from "../js/api.js";
 import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
 import { showInsights } from "./insights.js";
+import { showChangelog } from "./changelog.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -420,7 +421,8 @@ function route() {
   }
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
             webhooks: showWebhooks, export: showExports,
-            insights: () => showInsights({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
+            insights: () => showInsights({ state, view, appPicker, ok, fail }),
+            changelog: () => showChangelog({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", () => {

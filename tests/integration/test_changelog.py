@@ -72,6 +72,9 @@ def test_a_draft_is_written_edited_and_deleted_by_the_team_only(api: Api, tenant
     assert api.post(tenant.path("/changelog"), key=tenant.pub_key, body={"title": "Nope", "body": "x"}).status == 403  # fmt: skip
     assert api.delete(path, key=tenant.admin_key).status == 204
     assert api.get(path, key=tenant.admin_key).status == 404
+    preview = api.post(tenant.path("/changelog/preview"), key=tenant.admin_key, body={"body": "*hi* <b>"})  # fmt: skip
+    assert preview.status == 200 and preview.body == {"html": "<p><em>hi</em> &lt;b&gt;</p>\n"}
+    assert api.post(tenant.path("/changelog/preview"), key=tenant.pub_key, body={"body": "x"}).status == 403  # fmt: skip
 
 
 @pytest.mark.parametrize(
