@@ -478,6 +478,59 @@ def publish_changelog(call: Call, appId: str, entryId: str) -> dict:
     return changelog.publish(get_context(), call.caller, call.app, entryId)
 
 
+# ---------------------------------------------------------------- integrations
+
+
+@route(
+    REQ + "/links",
+    "POST",
+    auth="admin",
+    body=m.LinkCreate,
+    returns=m.LinkOut,
+    status=201,
+    summary="Open an issue for the request in a GitHub repository and link it",
+)
+def create_link(call: Call, appId: str, requestId: str) -> Reply:
+    from chalicelib.services import github
+
+    link = github.create_link(get_context(), call.caller, call.app, requestId, call.body)
+    return Reply(link, 201)
+
+
+@route(
+    REQ + "/links",
+    "GET",
+    auth="admin",
+    returns=m.LinkPage,
+    summary="The issues linked to the request, with their state (the team only)",
+)
+def list_links(call: Call, appId: str, requestId: str) -> dict:
+    from chalicelib.services import github
+
+    return github.links(get_context(), call.caller, call.app, requestId)
+
+
+@route(
+    "/v1/integrations/github/webhook",
+    "POST",
+    auth="none",
+    query=m.GithubWebhookQuery,
+    returns=m.GithubWebhookOut,
+    headers=("X-GitHub-Event", "X-Hub-Signature-256"),
+    summary="GitHub's issues webhook (X-Hub-Signature-256): a closed issue completes its request",
+)
+def github_webhook(call: Call) -> dict:
+    from chalicelib.services import github
+
+    return github.webhook(
+        get_context(),
+        call.query.app,
+        call.header("X-GitHub-Event"),
+        call.header("X-Hub-Signature-256"),
+        call.request.raw_body or b"",
+    )
+
+
 # ---------------------------------------------------------------- reports and webhooks
 
 

@@ -59,6 +59,13 @@ __all__ = [
     "ChangelogPage",
     "ChangelogPreviewIn",
     "ChangelogPreviewOut",
+    "GithubIn",
+    "IntegrationsIn",
+    "LinkCreate",
+    "LinkOut",
+    "LinkPage",
+    "GithubWebhookQuery",
+    "GithubWebhookOut",
 ]
 
 STATUSES = ("open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate")
@@ -180,7 +187,38 @@ class AppCreate(_Input):
     webhooks: Annotated[list[WebhookIn], Field(max_length=10)] = []
 
 
+class GithubIn(_Input):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(
+        description="A token that may open issues in the repositories you link"
+    )
+    webhookSecret: Annotated[str, StringConstraints(min_length=16, max_length=256)] = Field(
+        description="The secret of the repository's webhook (X-Hub-Signature-256)"
+    )
+
+
+class IntegrationsIn(_Input):
+    github: GithubIn | None = Field(None, description="null removes it")
+
+
+class LinkCreate(_Input):
+    provider: Literal["github"]
+    repo: Annotated[
+        str, StringConstraints(max_length=140, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    ] = Field(description="owner/name")
+
+
+class GithubWebhookQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    app: Annotated[str, StringConstraints(max_length=100, pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")] = (
+        Field(description="<tenant>/<appId>")
+    )
+
+
 class AppPatch(_Input):
+    integrations: IntegrationsIn | None = Field(
+        None, description="Write-only: the app shows only which are configured"
+    )
     name: _line(1, 80) | None = None  # type: ignore[valid-type]
     allowAnonymous: bool | None = None
     notifyEmails: Annotated[list[Email], Field(max_length=20)] | None = None
@@ -359,6 +397,9 @@ class AppOut(_Model):
     allowAnonymous: bool
     notifyEmails: list[str]
     webhooks: list[WebhookOut]
+    integrations: dict[str, dict[str, bool]] = Field(
+        default_factory=dict, description='{"github": {"configured": true}}'
+    )
     createdAt: str
     updatedAt: str
     version: int
@@ -396,6 +437,22 @@ class RequestOut(_Model):
     createdAt: str
     updatedAt: str
     version: int
+
+
+class LinkOut(_Model):
+    provider: Literal["github"]
+    repo: str
+    url: str
+    number: int
+    state: Literal["open", "closed"]
+
+
+class LinkPage(_Model):
+    items: list[LinkOut]
+
+
+class GithubWebhookOut(_Model):
+    handled: bool = Field(description="Whether the event changed a linked request")
 
 
 class RequestPage(_Model):

@@ -53,6 +53,7 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
             }
             for h in record.webhooks
         ],
+        "integrations": {name: {"configured": True} for name in record.integrations},
         "createdAt": iso(record.created_ms),
         "updatedAt": iso(record.updated_ms),
         "version": record.version,

@@ -64,6 +64,7 @@ class App:
     notify_emails: tuple[str, ...] = ()
     webhooks: tuple[dict[str, Any], ...] = ()
     version: int = 1
+    integrations: dict[str, Any] = field(default_factory=dict)  # write-only settings
 
 
 @dataclass(frozen=True)

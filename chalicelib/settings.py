@@ -43,6 +43,11 @@ class Settings(BaseModel):
         alias="BOARD_URL",
         description="The public board's address (ending in /board/): emails link to requests.",
     )
+    github_api_url: str = Field(
+        "https://api.github.com",
+        alias="GITHUB_API_URL",
+        description="GitHub's REST API (GitHub Enterprise: https://HOST/api/v3).",
+    )
     export_bucket: str = Field("", alias="EXPORT_BUCKET")
     export_inline_max: int = Field(
         1000,

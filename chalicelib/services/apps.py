@@ -112,6 +112,10 @@ def patch_app(ctx: Context, caller: Caller, app: App, body: AppPatch) -> dict[st
         changes["notify_emails"] = tuple(body.notifyEmails)
     if body.webhooks is not None:
         changes["webhooks"], generated = _webhooks(ctx, body.webhooks, app.webhooks)
+    if body.integrations is not None and "github" in body.integrations.model_fields_set:
+        github = body.integrations.github
+        rest = {k: v for k, v in app.integrations.items() if k != "github"}
+        changes["integrations"] = {**rest, "github": github.model_dump()} if github else rest
     updated = replace(app, **changes, version=app.version + 1, updated_ms=ctx.clock())
     _replace(ctx, app, updated)
     return present.app(updated, generated)

@@ -13,7 +13,6 @@ from ..auth import Caller
 from ..context import Context
 from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationFailedError
 from ..models import (
-    DONE_STATUS,
     ChangelogCreate,
     ChangelogPatch,
     ChangelogPreviewIn,
@@ -21,7 +20,7 @@ from ..models import (
 )
 from ..records import App, ChangelogEntry
 from .access import actor_id
-from .requests import _until_written
+from .requests import _until_written, complete
 
 __all__ = ["create", "preview", "get", "list_page", "patch", "delete", "publish", "fetch", "feed"]
 
@@ -152,28 +151,8 @@ def publish(ctx: Context, caller: Caller, app: App, entry_id: str) -> dict[str, 
     entry = _write(ctx, caller, app, entry_id, change)
     if entry.complete_linked:
         for request_id in entry.request_ids:
-            _complete(ctx, app, request_id, entry.id, actor_id(caller))
+            complete(ctx, app, request_id, actor_id(caller), shipped_in=entry.id)
     return present.changelog(entry)
-
-
-def _complete(ctx: Context, app: App, request_id: str, entry_id: str, actor: str) -> None:
-    """Move one linked request to the done status, unless it is gone, done or merged away."""
-
-    def attempt() -> None:
-        req = ctx.store.get_request(app.tenant, app.id, request_id, consistent=True)
-        if req is None or req.status in (DONE_STATUS, "duplicate") or req.merge_step:
-            return
-        done = replace(
-            req,
-            status=DONE_STATUS,
-            shipped_in=entry_id,
-            version=req.version + 1,
-            updated_ms=ctx.clock(),
-            updated_by=actor,
-        )
-        ctx.store.update_request(req, done)
-
-    _until_written(attempt)
 
 
 def feed(ctx: Context, app: App, key: str | None) -> str:

@@ -19,6 +19,8 @@ T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a 
 T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
 T#t#A#a#FB                    F#id              feedback
 T#t#A#a#CL                    E#id              a changelog entry (lk: T#t#A#a#CL#status)
+T#t#A#a#R#r                   L#ref             an issue linked to the request
+T#t#A#a#LINKS                 ref               the request an issue (github#o/n#7) is linked to
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#RL#subject                window            a rate-limit counter, TTL
 ============================  ================  =========================================
@@ -43,6 +45,7 @@ from .events import Events
 from .feedback import Feedbacks
 from .keys import TOP_UNIT, Keys
 from .limits import Limits
+from .links import Links
 from .merges import MOVE_CHUNK, Merges
 from .portable import Portable
 from .privacy import Privacy
@@ -82,6 +85,7 @@ class Store(
     Audit,
     Usage,
     Changelog,
+    Links,
 ):
     """Intent-level access to the table; hides pagination, conditions and key formats. Each
     base is one aggregate's repository over the same ``Table``."""

@@ -90,6 +90,16 @@ class Keys:
         return f"{Keys.app_prefix(tenant, app)}#CL#{status}"
 
     @staticmethod
+    def link(tenant: str, app: str, request_id: str, ref: str) -> dict[str, str]:
+        """An issue linked to a request; ``ref`` is ``provider#owner/name#number``."""
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": f"L#{ref}"}
+
+    @staticmethod
+    def linked(tenant: str, app: str, ref: str) -> dict[str, str]:
+        """Which request an issue belongs to: what a webhook from its tracker looks up."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#LINKS", "sk": ref}
+
+    @staticmethod
     def idempotency(tenant: str, app: str, scope: str) -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#IDEM", "sk": scope}
 
