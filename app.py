@@ -488,6 +488,7 @@ def publish_changelog(call: Call, appId: str, entryId: str) -> dict:
     body=m.LinkCreate,
     returns=m.LinkOut,
     status=201,
+    answers=(Answer(502, "application/json", m.ErrorOut, "upstream_error: GitHub is down"),),
     summary="Open an issue for the request in a GitHub repository and link it",
 )
 def create_link(call: Call, appId: str, requestId: str) -> Reply:

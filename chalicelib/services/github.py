@@ -57,7 +57,12 @@ def _open_issue(ctx: Context, token: str, repo: str, title: str, body: str) -> d
         with urllib.request.urlopen(sent, timeout=TIMEOUT_S) as answer:
             return json.loads(answer.read())
     except urllib.error.HTTPError as exc:
-        raise UpstreamError(f"GitHub answered {exc.code} opening an issue in {repo}") from None
+        if 400 <= exc.code < 500:  # the token or the repository: the team's to fix
+            raise ConflictError(
+                f"GitHub refused to open an issue in {repo} ({exc.code}): check the token"
+                " and that the repository exists"
+            ) from None
+        raise UpstreamError(f"GitHub answered {exc.code}; try again") from None
     except (OSError, ValueError):
         raise UpstreamError("GitHub did not answer; try again") from None
 
