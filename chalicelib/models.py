@@ -419,6 +419,14 @@ class AppList(_Model):
     items: list[AppOut]
 
 
+class LinkOut(_Model):
+    provider: Literal["github"]
+    repo: str
+    url: str
+    number: int
+    state: Literal["open", "closed"]
+
+
 class RequestOut(_Model):
     id: str
     appId: str
@@ -437,14 +445,9 @@ class RequestOut(_Model):
     createdAt: str
     updatedAt: str
     version: int
-
-
-class LinkOut(_Model):
-    provider: Literal["github"]
-    repo: str
-    url: str
-    number: int
-    state: Literal["open", "closed"]
+    links: list[LinkOut] | None = Field(
+        None, description="The team only, on GET of one request: linked GitHub issues"
+    )
 
 
 class LinkPage(_Model):

@@ -178,7 +178,10 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
 
 
 def get(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    return view(ctx, caller, app, fetch(ctx, app, request_id))
+    """One request; the team also sees the issues linked to it."""
+    req = fetch(ctx, app, request_id)
+    found = view(ctx, caller, app, req)
+    return {**found, "links": ctx.store.links_of(req)} if caller.is_admin else found
 
 
 def parse_etag(if_match: str | None) -> int | None:

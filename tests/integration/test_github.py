@@ -119,6 +119,8 @@ def test_open_an_issue_and_close_the_loop(api: Api, tenant: Tenant, github: Fake
     )
     (link,) = api.get(link_path, key=tenant.admin_key).body["items"]
     assert link["state"] == "closed"
+    shown = api.get(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).body["links"]
+    assert shown == [link]  # on the request, for the team
     assert deliver(api, target, issue_event("reopened", "acme/app", 42)).body == {"handled": False}
     assert api.get(link_path, key=tenant.admin_key).body["items"][0]["state"] == "open"
 
