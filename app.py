@@ -433,7 +433,11 @@ def changelog_feed(call: Call, appId: str) -> Reply:
     from chalicelib.services import changelog
 
     body = changelog.feed(get_context(), call.app, (call.request.query_params or {}).get("key"))
-    return Reply(body, 200, {"Content-Type": "application/atom+xml; charset=utf-8"})
+    headers = {
+        "Content-Type": "application/atom+xml; charset=utf-8",
+        "Cache-Control": "max-age=300",
+    }
+    return Reply(body, 200, headers)
 
 
 @route(CL + "/{entryId}", "GET", returns=m.ChangelogOut, summary="Read a changelog entry")
