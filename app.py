@@ -374,6 +374,168 @@ def list_feedback(call: Call, appId: str) -> dict:
     return feedback.list_page(get_context(), call.caller, call.app, call.query)
 
 
+# ---------------------------------------------------------------- changelog
+
+CL = "/v1/apps/{appId}/changelog"
+ATOM = {"type": "string", "description": "An Atom 1.0 feed (RFC 4287)"}
+
+
+@route(
+    CL,
+    "POST",
+    auth="admin",
+    body=m.ChangelogCreate,
+    returns=m.ChangelogOut,
+    status=201,
+    summary="Write a changelog draft: Markdown, linked requests",
+)
+def create_changelog(call: Call, appId: str) -> Reply:
+    from chalicelib.services import changelog
+
+    return Reply(changelog.create(get_context(), call.caller, call.app, call.body), 201)
+
+
+@route(
+    CL,
+    "GET",
+    query=m.ChangelogQuery,
+    returns=m.ChangelogPage,
+    summary="Published changelog entries, newest first (status=draft: the team's drafts)",
+)
+def list_changelog(call: Call, appId: str) -> dict:
+    from chalicelib.services import changelog
+
+    return changelog.list_page(get_context(), call.caller, call.app, call.query)
+
+
+@route(
+    CL + "/preview",
+    "POST",
+    auth="admin",
+    body=m.ChangelogPreviewIn,
+    returns=m.ChangelogPreviewOut,
+    summary="Render a Markdown body as a save would, without saving (the editor's preview)",
+)
+def preview_changelog(call: Call, appId: str) -> dict:
+    from chalicelib.services import changelog
+
+    return changelog.preview(call.caller, call.body)
+
+
+@route(
+    CL + "/feed.atom",
+    "GET",
+    query_key=True,
+    answers=(Answer(200, "application/atom+xml", ATOM, "The feed"),),
+    summary="The published changelog as an Atom feed (?key=<publishable key>)",
+)
+def changelog_feed(call: Call, appId: str) -> Reply:
+    from chalicelib.services import changelog
+
+    body = changelog.feed(get_context(), call.app, (call.request.query_params or {}).get("key"))
+    headers = {
+        "Content-Type": "application/atom+xml; charset=utf-8",
+        "Cache-Control": "max-age=300",
+    }
+    return Reply(body, 200, headers)
+
+
+@route(CL + "/{entryId}", "GET", returns=m.ChangelogOut, summary="Read a changelog entry")
+def get_changelog(call: Call, appId: str, entryId: str) -> dict:
+    from chalicelib.services import changelog
+
+    return changelog.get(get_context(), call.caller, call.app, entryId)
+
+
+@route(
+    CL + "/{entryId}",
+    "PATCH",
+    auth="admin",
+    body=m.ChangelogPatch,
+    returns=m.ChangelogOut,
+    summary="Edit a changelog draft",
+)
+def patch_changelog(call: Call, appId: str, entryId: str) -> dict:
+    from chalicelib.services import changelog
+
+    return changelog.patch(get_context(), call.caller, call.app, entryId, call.body)
+
+
+@route(CL + "/{entryId}", "DELETE", auth="admin", status=204, summary="Delete a draft")
+def delete_changelog(call: Call, appId: str, entryId: str) -> Reply:
+    from chalicelib.services import changelog
+
+    changelog.delete(get_context(), call.caller, call.app, entryId)
+    return Reply(None, 204)
+
+
+@route(
+    CL + "/{entryId}/publish",
+    "POST",
+    auth="admin",
+    returns=m.ChangelogOut,
+    summary="Publish a draft: followers of its requests get an email, webhooks an event",
+)
+def publish_changelog(call: Call, appId: str, entryId: str) -> dict:
+    from chalicelib.services import changelog
+
+    return changelog.publish(get_context(), call.caller, call.app, entryId)
+
+
+# ---------------------------------------------------------------- integrations
+
+
+@route(
+    REQ + "/links",
+    "POST",
+    auth="admin",
+    body=m.LinkCreate,
+    returns=m.LinkOut,
+    status=201,
+    answers=(Answer(502, "application/json", m.ErrorOut, "upstream_error: GitHub is down"),),
+    summary="Open an issue for the request in a GitHub repository and link it",
+)
+def create_link(call: Call, appId: str, requestId: str) -> Reply:
+    from chalicelib.services import github
+
+    link = github.create_link(get_context(), call.caller, call.app, requestId, call.body)
+    return Reply(link, 201)
+
+
+@route(
+    REQ + "/links",
+    "GET",
+    auth="admin",
+    returns=m.LinkPage,
+    summary="The issues linked to the request, with their state (the team only)",
+)
+def list_links(call: Call, appId: str, requestId: str) -> dict:
+    from chalicelib.services import github
+
+    return github.links(get_context(), call.caller, call.app, requestId)
+
+
+@route(
+    "/v1/integrations/github/webhook",
+    "POST",
+    auth="none",
+    query=m.GithubWebhookQuery,
+    returns=m.GithubWebhookOut,
+    headers=("X-GitHub-Event", "X-Hub-Signature-256"),
+    summary="GitHub's issues webhook (X-Hub-Signature-256): a closed issue completes its request",
+)
+def github_webhook(call: Call) -> dict:
+    from chalicelib.services import github
+
+    return github.webhook(
+        get_context(),
+        call.query.app,
+        call.header("X-GitHub-Event"),
+        call.header("X-Hub-Signature-256"),
+        call.request.raw_body or b"",
+    )
+
+
 # ---------------------------------------------------------------- reports and webhooks
 
 

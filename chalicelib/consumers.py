@@ -27,6 +27,7 @@ FILTERS: dict[str, dict] = {
                     "request.merged",
                     "comment.created",
                     "feedback.created",
+                    "changelog.published",
                 ]
             },
             {"type": ["request.updated"], "changed": ["response"]},
@@ -35,7 +36,7 @@ FILTERS: dict[str, dict] = {
     "webhooks_on_event": SPOKEN,  # an app's webhooks may ask for any type
     "stats_on_event": {
         "$or": [
-            {"type": [{"anything-but": ["request.updated"]}]},
+            {"type": [{"anything-but": ["request.updated", "changelog.published"]}]},
             {"type": ["request.updated"], "changed": ["tags"]},
         ]
     },

@@ -16,6 +16,7 @@ __all__ = [
     "PayloadTooLargeError",
     "UnsupportedMediaTypeError",
     "RateLimitedError",
+    "UpstreamError",
 ]
 
 
@@ -70,6 +71,12 @@ class PayloadTooLargeError(FeatureboardError):
 
 class UnsupportedMediaTypeError(FeatureboardError):
     status, code = 415, "unsupported_media_type"
+
+
+class UpstreamError(FeatureboardError):
+    """Another service we call for the caller (GitHub) refused or did not answer."""
+
+    status, code = 502, "upstream_error"
 
 
 class RateLimitedError(FeatureboardError):

@@ -14,7 +14,7 @@ from typing import Any
 from . import aws, present
 from .context import Context
 from .ids import iso
-from .records import FeatureRequest, Feedback
+from .records import ChangelogEntry, FeatureRequest, Feedback
 from .store import Change, change_from_stream
 
 __all__ = [
@@ -37,6 +37,7 @@ EVENT_TYPES = (
     "comment.created",
     "comment.deleted",
     "feedback.created",
+    "changelog.published",
 )
 CONTENT_FIELDS = ("title", "description", "priority", "tags", "response")
 
@@ -106,11 +107,12 @@ def _request_events(change: Change) -> list[tuple[str, int, dict[str, Any]]]:
                 )
             )
         else:
+            shipped = {"changelog": new.shipped_in} if new.shipped_in != old.shipped_in else {}
             found.append(
                 (
                     "request.status_changed",
                     new.updated_ms,
-                    {**_request_data(new), "from": old.status, "to": new.status},
+                    {**_request_data(new), "from": old.status, "to": new.status, **shipped},
                 )
             )
     changed = [f for f in CONTENT_FIELDS if getattr(old, f) != getattr(new, f)]
@@ -130,9 +132,20 @@ def _feedback_data(fb: Feedback) -> dict[str, Any]:
     return {"feedback": present.feedback(fb, admin=False)}
 
 
+def _published(old: ChangelogEntry | None, new: ChangelogEntry | None) -> bool:
+    return (
+        new is not None and new.status == "published" and (old is None or old.status != new.status)
+    )
+
+
 def _events_of(change: Change, now_ms: int) -> list[tuple[str, int, dict[str, Any]]]:
     if change.kind == "request":
         return _request_events(change)
+    if change.kind == "changelog":
+        if not _published(change.old, change.new):
+            return []
+        entry = change.new
+        return [("changelog.published", entry.published_ms, {"entry": present.changelog(entry)})]
     created = change.new is not None and change.old is None
     removed = change.new is None
     if change.kind == "vote" and (created or removed):

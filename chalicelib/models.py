@@ -52,6 +52,20 @@ __all__ = [
     "SubscriptionOut",
     "HealthOut",
     "ErrorOut",
+    "ChangelogCreate",
+    "ChangelogPatch",
+    "ChangelogQuery",
+    "ChangelogOut",
+    "ChangelogPage",
+    "ChangelogPreviewIn",
+    "ChangelogPreviewOut",
+    "GithubIn",
+    "IntegrationsIn",
+    "LinkCreate",
+    "LinkOut",
+    "LinkPage",
+    "GithubWebhookQuery",
+    "GithubWebhookOut",
 ]
 
 STATUSES = ("open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate")
@@ -59,6 +73,7 @@ Status = Literal[
     "open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate"
 ]
 Priority = Literal["low", "medium", "high", "critical"]
+DONE_STATUS = "completed"  # the first (only) status of kind done: where shipped requests go
 
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 
@@ -172,7 +187,38 @@ class AppCreate(_Input):
     webhooks: Annotated[list[WebhookIn], Field(max_length=10)] = []
 
 
+class GithubIn(_Input):
+    token: Annotated[str, StringConstraints(min_length=1, max_length=255)] = Field(
+        description="A token that may open issues in the repositories you link"
+    )
+    webhookSecret: Annotated[str, StringConstraints(min_length=16, max_length=256)] = Field(
+        description="The secret of the repository's webhook (X-Hub-Signature-256)"
+    )
+
+
+class IntegrationsIn(_Input):
+    github: GithubIn | None = Field(None, description="null removes it")
+
+
+class LinkCreate(_Input):
+    provider: Literal["github"]
+    repo: Annotated[
+        str, StringConstraints(max_length=140, pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    ] = Field(description="owner/name")
+
+
+class GithubWebhookQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    app: Annotated[str, StringConstraints(max_length=100, pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")] = (
+        Field(description="<tenant>/<appId>")
+    )
+
+
 class AppPatch(_Input):
+    integrations: IntegrationsIn | None = Field(
+        None, description="Write-only: the app shows only which are configured"
+    )
     name: _line(1, 80) | None = None  # type: ignore[valid-type]
     allowAnonymous: bool | None = None
     notifyEmails: Annotated[list[Email], Field(max_length=20)] | None = None
@@ -196,6 +242,44 @@ class RequestPatch(_Input):
 
     @model_validator(mode="after")
     def _not_empty(self) -> RequestPatch:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        return self
+
+
+def _ids(value: list[str]) -> list[str]:
+    return list(dict.fromkeys(value))
+
+
+RequestIds = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=64)]],
+    Field(max_length=20, description="Requests of the same app this entry ships (at most 20)"),
+    AfterValidator(_ids),
+]
+Markdown = _text(1, 20000)
+
+
+class ChangelogCreate(_Input):
+    title: Title  # type: ignore[valid-type]
+    body: Markdown = Field(description="Markdown, up to 20,000 characters")  # type: ignore[valid-type]
+    requestIds: RequestIds = []
+    completeLinked: bool = Field(
+        False, description="On publish, move the linked requests to the app's done status"
+    )
+
+
+class ChangelogPreviewIn(_Input):
+    body: Markdown  # type: ignore[valid-type]
+
+
+class ChangelogPatch(_Input):
+    title: Title | None = None  # type: ignore[valid-type]
+    body: Markdown | None = None  # type: ignore[valid-type]
+    requestIds: RequestIds | None = None
+    completeLinked: bool | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ChangelogPatch:
         if not self.model_fields_set:
             raise ValueError("name at least one field to change")
         return self
@@ -266,6 +350,16 @@ class ListQuery(_Model):
     voted: bool = Field(False, description="Only the calling user's voted requests, newest first")
 
 
+class ChangelogQuery(_Model):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+    status: Literal["published", "draft"] = Field(
+        "published", description="draft: the team's unpublished entries (admin only)"
+    )
+
+
 class OutboxQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
@@ -308,6 +402,9 @@ class AppOut(_Model):
     allowAnonymous: bool
     notifyEmails: list[str]
     webhooks: list[WebhookOut]
+    integrations: dict[str, dict[str, bool]] = Field(
+        default_factory=dict, description='{"github": {"configured": true}}'
+    )
     createdAt: str
     updatedAt: str
     version: int
@@ -325,6 +422,14 @@ class KeysRotated(_Model):
 
 class AppList(_Model):
     items: list[AppOut]
+
+
+class LinkOut(_Model):
+    provider: Literal["github"]
+    repo: str
+    url: str
+    number: int
+    state: Literal["open", "closed"]
 
 
 class RequestOut(_Model):
@@ -345,6 +450,17 @@ class RequestOut(_Model):
     createdAt: str
     updatedAt: str
     version: int
+    links: list[LinkOut] | None = Field(
+        None, description="The team only, on GET of one request: linked GitHub issues"
+    )
+
+
+class LinkPage(_Model):
+    items: list[LinkOut]
+
+
+class GithubWebhookOut(_Model):
+    handled: bool = Field(description="Whether the event changed a linked request")
 
 
 class RequestPage(_Model):
@@ -389,6 +505,30 @@ class UserPage(_Model):
 class SubscriptionOut(_Model):
     requestId: str
     subscribed: bool
+
+
+class ChangelogOut(_Model):
+    id: str
+    appId: str
+    title: str
+    body: str = Field(description="Markdown, as written")
+    html: str = Field(description="The body rendered and sanitised")
+    requestIds: list[str]
+    completeLinked: bool
+    status: Literal["draft", "published"]
+    createdAt: str
+    updatedAt: str
+    publishedAt: str | None
+    version: int
+
+
+class ChangelogPreviewOut(_Model):
+    html: str = Field(description="The body rendered and sanitised, as publishing would")
+
+
+class ChangelogPage(_Model):
+    items: list[ChangelogOut]
+    nextCursor: str | None
 
 
 class HealthOut(_Model):

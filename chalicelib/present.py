@@ -6,9 +6,18 @@ from typing import Any
 
 from .auth import TEAM_ID, is_team_id
 from .ids import iso
-from .records import App, Comment, FeatureRequest, Feedback, Person
+from .records import App, ChangelogEntry, Comment, FeatureRequest, Feedback, Person
 
-__all__ = ["public_actor", "user", "app", "request", "comment", "feedback", "delivery"]
+__all__ = [
+    "public_actor",
+    "user",
+    "app",
+    "request",
+    "comment",
+    "feedback",
+    "delivery",
+    "changelog",
+]
 
 
 def user(person: Person, admin: bool) -> dict[str, Any]:
@@ -44,6 +53,7 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
             }
             for h in record.webhooks
         ],
+        "integrations": {name: {"configured": True} for name in record.integrations},
         "createdAt": iso(record.created_ms),
         "updatedAt": iso(record.updated_ms),
         "version": record.version,
@@ -106,4 +116,22 @@ def delivery(attempt: dict[str, Any]) -> dict[str, Any]:
         "at": iso(attempt["at"]),
         "error": attempt.get("error"),
         "nextRetryAt": iso(retry) if retry else None,
+    }
+
+
+def changelog(entry: ChangelogEntry) -> dict[str, Any]:
+    """A changelog entry: the Markdown as written and its sanitised HTML."""
+    return {
+        "id": entry.id,
+        "appId": entry.app,
+        "title": entry.title,
+        "body": entry.body,
+        "html": entry.html,
+        "requestIds": list(entry.request_ids),
+        "completeLinked": entry.complete_linked,
+        "status": entry.status,
+        "createdAt": iso(entry.created_ms),
+        "updatedAt": iso(entry.updated_ms),
+        "publishedAt": iso(entry.published_ms) if entry.published_ms is not None else None,
+        "version": entry.version,
     }

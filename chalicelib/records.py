@@ -16,6 +16,7 @@ __all__ = [
     "Vote",
     "Member",
     "Session",
+    "ChangelogEntry",
 ]
 
 
@@ -65,6 +66,7 @@ class App:
     notify_emails: tuple[str, ...] = ()
     webhooks: tuple[dict[str, Any], ...] = ()
     version: int = 1
+    integrations: dict[str, Any] = field(default_factory=dict)  # write-only settings
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class FeatureRequest:
     merge_step: str | None = None
     merge_target: str | None = None
     merges_in: tuple[str, ...] = ()  # the requests whose merge into this one is under way
+    shipped_in: str | None = None  # the changelog entry whose publishing completed it
 
 
 @dataclass(frozen=True)
@@ -152,3 +155,22 @@ class Session:
     token_hash: str
     member_id: str
     expires_ms: int
+
+
+@dataclass(frozen=True)
+class ChangelogEntry:
+    """A changelog entry: a draft the team edits, then published once (never edited after)."""
+
+    tenant: str
+    app: str
+    id: str
+    title: str
+    body: str  # Markdown, as the team wrote it
+    html: str  # its sanitised rendering, made when the body is written
+    created_ms: int
+    updated_ms: int
+    request_ids: tuple[str, ...] = ()
+    complete_linked: bool = False
+    status: str = "draft"  # "draft" or "published"
+    published_ms: int | None = None
+    version: int = 1

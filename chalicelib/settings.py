@@ -49,6 +49,11 @@ class Settings(BaseModel):
         description="The console's address (ending in /admin/): sign-in links open it; "
         "empty: BOARD_URL's sibling /admin/.",
     )
+    github_api_url: str = Field(
+        "https://api.github.com",
+        alias="GITHUB_API_URL",
+        description="GitHub's REST API (GitHub Enterprise: https://HOST/api/v3).",
+    )
     export_bucket: str = Field("", alias="EXPORT_BUCKET")
     export_inline_max: int = Field(
         1000,

@@ -27,7 +27,13 @@ FORMATS = ("json", "slack", "discord", "teams")
 CHAT_FORMATS = FORMATS[1:]
 TEST_EVENT = "webhook.test"
 NAME = "Featureboard"
-COLORS = {"request": 0x2563EB, "vote": 0x16A34A, "comment": 0x9333EA, "feedback": 0xEA580C}
+COLORS = {
+    "request": 0x2563EB,
+    "vote": 0x16A34A,
+    "comment": 0x9333EA,
+    "feedback": 0xEA580C,
+    "changelog": 0x0D9488,
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,18 @@ def message_of(event: dict[str, Any], board_url: str = "") -> Message:
         stars = f" ({fb['rating']}★)" if fb.get("rating") else ""
         return Message(
             f"New feedback{stars}", _short(fb.get("message"), 500), context, [], None, color
+        )
+    if kind == "changelog.published":
+        entry = data.get("entry") or {}
+        shipped = len(entry.get("requestIds") or [])
+        url = f"{board_url}#/changelog/{quote(str(entry.get('id', '')))}" if board_url else None
+        return Message(
+            f"Shipped: {_short(entry.get('title'), 200)}",
+            _short(entry.get("body"), 500),
+            context,
+            [("Requests", str(shipped))] if shipped else [],
+            url,
+            color,
         )
     heading, text = said.get(kind, (kind, ""))
     return Message(heading, text, context, facts, link, color)

@@ -28,11 +28,13 @@ SUBJECTS = {
     "comment": "New comment on “{title}”",
     "new_request": "New feature request: {title}",
     "new_feedback": "New feedback for {app}",
+    "changelog": "New in {app}: {title}",
 }
 PERMANENT_SES_ERRORS = ("MessageRejected", "InvalidParameterValue")
 REASONS = {
     "follower": "You get this because you follow this request.",
     "team": "You get this because this address is on the app's notification list.",
+    "shipped": "You get this because you follow a request this update ships.",
 }
 
 
@@ -64,7 +66,7 @@ def read_unsubscribe_token(secret: bytes, token: str, now_s: int) -> dict[str, A
 
 
 def _subject(email: Email, app_name: str) -> str:
-    request = email.context.get("request") or {}
+    request = email.context.get("request") or email.context.get("entry") or {}
     status = str(email.context.get("status_to", "")).replace("_", " ")
     title = request.get("title", "")
     if len(title) > 80:
@@ -80,9 +82,13 @@ def render(
     env = environment()
     subject = _subject(email, app_name)
     request = email.context.get("request") or {}
+    entry = email.context.get("entry") or {}
     values = {
         "request_url": f"{board_url}#/r/{quote(request['id'])}"
         if board_url and request.get("id")
+        else "",
+        "entry_url": f"{board_url}#/changelog/{quote(entry['id'])}"
+        if board_url and entry.get("id")
         else "",
         **email.context,
         "subject": subject,
@@ -111,6 +117,26 @@ def _followers(
     ]
 
 
+def _shipped(ctx: Context, event: DomainEvent) -> list[Email]:
+    """A published changelog entry: one email to each follower of any linked request, however
+    many of them they follow, naming the ones they follow."""
+    entry = event.data["entry"]
+    titles = {
+        r.id: r.title for r in ctx.store.get_requests(event.tenant, event.app, entry["requestIds"])
+    }
+    people: dict[str, Any] = {}
+    followed: dict[str, list[dict[str, str]]] = {}
+    for request_id, title in titles.items():
+        for person in ctx.store.followers(event.tenant, event.app, request_id):
+            people.setdefault(person.id, person)
+            followed.setdefault(person.id, []).append({"id": request_id, "title": title})
+    return [
+        Email(p.id, p.email, "changelog", "shipped", {"entry": entry, "shipped": followed[p.id]})
+        for p in people.values()
+        if p.email
+    ]
+
+
 def _team(ctx: Context, event: DomainEvent, template: str, extra: dict[str, Any]) -> list[Email]:
     app = ctx.store.get_app(event.tenant, event.app)
     addresses = app.notify_emails if app else ()
@@ -121,6 +147,10 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
     """Who gets which email for ``event`` (before opt-outs)."""
     data = event.data
     request = data.get("request")
+    if event.type == "changelog.published":
+        return _shipped(ctx, event)
+    if event.type == "request.status_changed" and data.get("changelog"):
+        return []  # completed by publishing a changelog entry: its email says so
     if event.type in ("request.status_changed", "request.merged"):
         into = None
         if event.type == "request.merged":

@@ -27,9 +27,12 @@ __all__ = [
 
 
 def _webhooks(
-    ctx: Context, hooks: list[WebhookIn]
+    ctx: Context, hooks: list[WebhookIn], kept: tuple[dict[str, Any], ...] = ()
 ) -> tuple[tuple[dict[str, Any], ...], dict[str, str]]:
-    """Checked webhooks, and the secrets generated for those that came without one."""
+    """Checked webhooks, and the secrets generated for those that came without one. A URL
+    already in ``kept`` (the app's current webhooks) saved again without a secret keeps its
+    secret: the console re-sends the list without secrets, which must not re-key them all."""
+    current = {h["url"]: h["secret"] for h in kept}
     from ..notify.webhooks import check_saved_urls
 
     check_saved_urls([h.url for h in hooks], ctx.settings.stage)
@@ -41,8 +44,8 @@ def _webhooks(
                 f"webhooks.{i}.events",
                 f"unknown event {unknown[0]!r}; known: " + ", ".join(EVENT_TYPES),
             )
-        secret = hook.secret or secrets.token_urlsafe(32)
-        if hook.secret is None:
+        secret = hook.secret or current.get(hook.url) or secrets.token_urlsafe(32)
+        if hook.secret is None and hook.url not in current:
             generated[hook.url] = secret
         stored.append(
             {
@@ -108,7 +111,11 @@ def patch_app(ctx: Context, caller: Caller, app: App, body: AppPatch) -> dict[st
     if body.notifyEmails is not None:
         changes["notify_emails"] = tuple(body.notifyEmails)
     if body.webhooks is not None:
-        changes["webhooks"], generated = _webhooks(ctx, body.webhooks)
+        changes["webhooks"], generated = _webhooks(ctx, body.webhooks, app.webhooks)
+    if body.integrations is not None and "github" in body.integrations.model_fields_set:
+        github = body.integrations.github
+        rest = {k: v for k, v in app.integrations.items() if k != "github"}
+        changes["integrations"] = {**rest, "github": github.model_dump()} if github else rest
     updated = replace(app, **changes, version=app.version + 1, updated_ms=ctx.clock())
     _replace(ctx, app, updated)
     return present.app(updated, generated)

@@ -20,7 +20,7 @@ from ..errors import (
     PreconditionFailedError,
     ValidationFailedError,
 )
-from ..models import ListQuery, MergeBody, RequestCreate, RequestPatch
+from ..models import DONE_STATUS, ListQuery, MergeBody, RequestCreate, RequestPatch
 from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
 from .access import actor_id, viewer_id, writer
@@ -37,6 +37,7 @@ __all__ = [
     "delete",
     "merge",
     "unmerge",
+    "complete",
     "parse_etag",
     "Replay",
 ]
@@ -183,7 +184,10 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
 
 
 def get(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    return view(ctx, caller, app, fetch(ctx, app, request_id))
+    """One request; the team also sees the issues linked to it."""
+    req = fetch(ctx, app, request_id)
+    found = view(ctx, caller, app, req)
+    return {**found, "links": ctx.store.links_of(req)} if caller.is_admin else found
 
 
 def parse_etag(if_match: str | None) -> int | None:
@@ -269,6 +273,30 @@ def patch(
         )
         ctx.store.update_request(req, updated)
         return view(ctx, caller, app, updated)
+
+    return _until_written(attempt)
+
+
+def complete(
+    ctx: Context, app: App, request_id: str, actor: str, shipped_in: str | None = None
+) -> bool:
+    """Move a request to the done status (a changelog entry shipped it, its issue closed),
+    unless it is gone, done already or merged away; True when it moved."""
+
+    def attempt() -> bool:
+        req = ctx.store.get_request(app.tenant, app.id, request_id, consistent=True)
+        if req is None or req.status in (DONE_STATUS, "duplicate") or req.merge_step:
+            return False
+        done = replace(
+            req,
+            status=DONE_STATUS,
+            shipped_in=shipped_in,
+            version=req.version + 1,
+            updated_ms=ctx.clock(),
+            updated_by=actor,
+        )
+        ctx.store.update_request(req, done)
+        return True
 
     return _until_written(attempt)
 

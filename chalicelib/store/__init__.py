@@ -2,7 +2,8 @@
 else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
 (``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
 ``search``, ``rankings``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``,
-``members``) holds its writes and reads, and ``Store`` is all of them over one client.
+``members``, ``changelog``, ``links``) holds its writes and reads, and ``Store`` is all of them
+over one client.
 
 Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
 
@@ -18,6 +19,9 @@ T#t#A#a#TAG#tag               R#r               a copy of the request per tag, f
 T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a merge
 T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
 T#t#A#a#FB                    F#id              feedback
+T#t#A#a#CL                    E#id              a changelog entry (lk: T#t#A#a#CL#status)
+T#t#A#a#R#r                   L#ref             an issue linked to the request
+T#t#A#a#LINKS                 ref               the request an issue (github#o/n#7) is linked to
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#A#a#ACT                   D#day             votes and comments per request that day, TTL
 T#t#RL#subject                window            a rate-limit counter, TTL
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 from .apps import Apps
 from .audit import Audit
+from .changelog import Changelog
 from .comments import Comments
 from .deliveries import Deliveries
 from .events import Events
@@ -47,6 +52,7 @@ from .feedback import Feedbacks
 from .keys import TOP_UNIT, Keys
 from .limits import Limits
 from .members import LastOwnerError, Members
+from .links import Links
 from .merges import MOVE_CHUNK, Merges
 from .portable import Portable
 from .privacy import Privacy
@@ -89,6 +95,8 @@ class Store(
     Audit,
     Usage,
     Members,
+    Changelog,
+    Links,
 ):
     """Intent-level access to the table; hides pagination, conditions and key formats. Each
     base is one aggregate's repository over the same ``Table``."""

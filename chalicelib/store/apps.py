@@ -23,6 +23,7 @@ def _app_item(app: App) -> dict[str, Any]:
         "createdAt": app.created_ms,
         "updatedAt": app.updated_ms,
         "version": app.version,
+        "integrations": app.integrations or None,
     }
 
 
@@ -39,6 +40,7 @@ def _app_record(tenant: str, item: dict[str, Any]) -> App:
         notify_emails=tuple(item.get("notifyEmails", ())),
         webhooks=tuple(item.get("webhooks", ())),
         version=item.get("version", 1),
+        integrations=item.get("integrations") or {},
     )
 
     # ------------------------------------------------------------ tenants and keys

@@ -81,6 +81,25 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#FB", "sk": f"F#{feedback_id}"}
 
     @staticmethod
+    def changelog(tenant: str, app: str, entry_id: str = "") -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#CL", "sk": f"E#{entry_id}"}
+
+    @staticmethod
+    def changelog_list(tenant: str, app: str, status: str) -> str:
+        """Drafts (by creation) or published entries (by publishing), on ``byStatusTop``."""
+        return f"{Keys.app_prefix(tenant, app)}#CL#{status}"
+
+    @staticmethod
+    def link(tenant: str, app: str, request_id: str, ref: str) -> dict[str, str]:
+        """An issue linked to a request; ``ref`` is ``provider#owner/name#number``."""
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": f"L#{ref}"}
+
+    @staticmethod
+    def linked(tenant: str, app: str, ref: str) -> dict[str, str]:
+        """Which request an issue belongs to: what a webhook from its tracker looks up."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#LINKS", "sk": ref}
+
+    @staticmethod
     def idempotency(tenant: str, app: str, scope: str) -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#IDEM", "sk": scope}
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..records import Person
+from .changelog import _entry_item, _entry_record
 from .codec import _to_ddb
 from .comments import _comment_record
 from .feedback import _feedback_record
@@ -19,13 +20,14 @@ class Portable(Votes):
 
     def dump_app(self, tenant: str, app: str) -> Iterator[dict[str, Any]]:
         """Every request of an app, each followed by its votes, moved votes, followers and
-        comments, then the app's feedback: portable records without table keys (times in ms
+        comments, then the app's feedback and changelog entries: portable records without table keys (times in ms
         since the epoch), what tools/postgres/load.sql loads into PostgreSQL."""
         for req in self._query_all(Keys.requests(tenant, app), "R#"):
             yield _portable(req)
             children = self._query_all(Keys.request_children(tenant, app, req["id"]), "")
             yield from (_portable(c, req["id"]) for c in children if c["type"] in PORTABLE)
         yield from (_portable(f) for f in self._query_all(Keys.feedback(tenant, app)["pk"], "F#"))
+        yield from (_portable(e) for e in self._query_all(Keys.changelog(tenant, app)["pk"], "E#"))
 
     def load_app(
         self, tenant: str, app: str, records: Iterable[dict[str, Any]], feedback_days: int
@@ -58,7 +60,7 @@ class Portable(Votes):
         return counts
 
 
-PORTABLE = ("request", "vote", "movedVote", "subscription", "comment", "feedback")
+PORTABLE = ("request", "vote", "movedVote", "subscription", "comment", "feedback", "changelog")
 _TABLE_ONLY = {"pk", "sk", "uk", "lk", "top", "type", "appId", "imported", "expiresAt"}
 
 
@@ -80,6 +82,8 @@ def _items_of(
     if kind == "request":
         req = _request_record(tenant, {**body, "appId": app})
         return [_request_item(req, tag) for tag in (None, *req.tags)]
+    if kind == "changelog":
+        return [_entry_item(_entry_record(tenant, {**body, "appId": app}))]
     if kind == "feedback":
         fb = _feedback_record(tenant, {**body, "appId": app})
         item = {**Keys.feedback(tenant, app, fb.id), "type": kind, "appId": app, **body}

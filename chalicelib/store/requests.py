@@ -38,6 +38,8 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
         "mergeStep": req.merge_step,
         "mergeTarget": req.merge_target,
     }
+    if req.shipped_in:
+        item["shippedIn"] = req.shipped_in
     if tag is None:
         item["uk"] = Keys.user(req.tenant, req.app, req.author.id)
         if req.merges_in:
@@ -69,6 +71,7 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
         merge_step=item.get("mergeStep"),
         merge_target=item.get("mergeTarget"),
         merges_in=tuple(item.get("mergesIn", ())),
+        shipped_in=item.get("shippedIn"),
     )
 
 

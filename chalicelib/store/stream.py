@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .changelog import _entry_record
 from .codec import _from_ddb
 from .comments import _comment_record
 from .feedback import _feedback_record
@@ -17,7 +18,7 @@ from .votes import _vote_record
 class Change:
     """One table change, as records: what the stream says happened, keys already parsed."""
 
-    kind: str  # "request", "vote", "comment", "feedback"
+    kind: str  # "request", "vote", "comment", "feedback", "changelog"
     tenant: str
     app: str
     old: Any
@@ -49,6 +50,7 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
         "vote": _vote_record,
         "comment": lambda i: _comment_record(tenant, app, i),
         "feedback": lambda i: _feedback_record(tenant, i),
+        "changelog": lambda i: _entry_record(tenant, i),
     }.get(kind)
     if convert is None:
         return None

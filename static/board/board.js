@@ -1,6 +1,7 @@
 // The public board of one app: list, vote, read, comment, suggest, roadmap.
 import { anonymousId, client, describe, loadConfig, OBVIOUS } from "../js/api.js";
 import { ago, announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
+import { showChangelog } from "./changelog.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -364,12 +365,14 @@ function route() {
     state.notice = null;
   }
   const hash = location.hash || "#/";
-  const tab = hash.startsWith("#/roadmap") ? "roadmap" : hash.startsWith("#/new") ? "new" : "list";
+  const tab = hash.startsWith("#/roadmap") ? "roadmap" : hash.startsWith("#/new") ? "new"
+    : hash.startsWith("#/changelog") ? "changelog" : "list";
   document.querySelectorAll("nav.tabs a").forEach((a) => {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
   if (hash.startsWith("#/r/")) return showRequest(hash.slice(4));
   if (tab === "roadmap") return showRoadmap();
+  if (tab === "changelog") return showChangelog({ state, view, fail, config }, hash.slice(12));
   if (tab === "new") return showNew();
   return showList();
 }

@@ -53,6 +53,12 @@ textarea { min-height: 90px; resize: vertical; }
 .msg.ok { background: #e8f6ee; color: #0b4d2a; }
 .msg.err { background: #fdecea; color: #7a1710; }
 :focus-visible { outline: 3px solid #8aa2ff; outline-offset: 2px; }
+.news { max-height: min(420px, 60vh); overflow-y: auto; }
+.news .entry + .entry { border-top: 1px solid #dfe3e8; margin-top: 10px; padding-top: 10px; }
+.news h3 { font-size: 15px; margin: 0; overflow-wrap: anywhere; }
+.news time, .muted { color: #525a6b; font-size: 12px; }
+.news .rich { overflow-wrap: anywhere; } .news .rich img { max-width: 100%; height: auto; }
+.news .rich pre { overflow-x: auto; white-space: pre-wrap; }
 `;
 
 const STATUS = { open: "Open", under_review: "Under review", planned: "Planned", in_progress: "In progress",
@@ -75,12 +81,14 @@ function mount() {
     <button type="button" role="tab" aria-selected="false" data-mode="board" hidden>Ideas</button>
     <button type="button" role="tab" aria-selected="true" data-mode="feedback">Feedback</button>
     <button type="button" role="tab" aria-selected="false" data-mode="feature">Suggest a feature</button>
+    <button type="button" role="tab" aria-selected="false" data-mode="changelog">What's new</button>
   </div>
   <div data-for="board" hidden>
     <label for="fb-search">Search ideas</label>
     <input id="fb-search" type="search" maxlength="100" autocomplete="off">
     <ul class="ideas" id="fb-ideas" aria-label="Ideas" aria-live="polite"></ul>
   </div>
+  <div class="news" data-for="changelog" hidden></div>
   <form novalidate>
     <div data-for="feedback">
       <label for="fb-message">Your feedback</label>
@@ -127,7 +135,12 @@ function mount() {
     mode = wanted;
     root.querySelectorAll("[role=tab]").forEach((t) => t.setAttribute("aria-selected", String(t.dataset.mode === mode)));
     root.querySelectorAll("[data-for]").forEach((part) => { part.hidden = part.dataset.for !== mode; });
-    $("form").hidden = mode === "board";
+    $("form").hidden = mode === "board" || mode === "changelog";
+    const news = $(".news");
+    if (mode === "changelog") {  // loaded on first use: the button itself stays small
+      import("./changelog.js").then(({ showChangelog }) => showChangelog(news, server, app))
+        .catch((error) => { news.textContent = describe(error); });
+    }
   };
   root.querySelectorAll("[role=tab]").forEach((tab) => tab.addEventListener("click", () => select(tab.dataset.mode)));
   const show = (text, kind) => { note.hidden = false; note.className = `msg ${kind}`; note.textContent = text; };

@@ -67,6 +67,8 @@ def fuzz_base(stack: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
         "KEY_REQUESTS_PER_MINUTE": "0",
         "CALLER_REQUESTS_PER_MINUTE": "0",
         "ANONYMOUS_WRITES_PER_MINUTE": "0",
+        # no network here: "GitHub" is this API itself, which refuses the issue (a 409 to us)
+        "GITHUB_API_URL": f"http://127.0.0.1:{port}",
     }
     with log.open("wb") as out:
         process = chalice_local(port, env, stdout=out, stderr=subprocess.STDOUT)

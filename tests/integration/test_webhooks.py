@@ -141,3 +141,35 @@ def test_a_poison_message_goes_to_the_dead_letter_queue_without_blocking_others(
     assert "{not json" in bodies
     for m in dead.get("Messages", []):
         sqs.delete_message(QueueUrl=aws_mock["WEBHOOK_DLQ_URL"], ReceiptHandle=m["ReceiptHandle"])
+
+
+def test_saving_the_webhooks_again_without_secrets_keeps_each_secret(
+    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner
+) -> None:
+    """The console re-sends the whole list without secrets on every save."""
+    first = api.patch(
+        tenant.path(),
+        key=tenant.admin_key,
+        body={"webhooks": [{"url": receiver.url, "events": ["request.created"]}]},
+    )
+    secret = first.body["webhooks"][0]["secret"]
+    other = "http://127.0.0.1:9/other"
+    again = api.patch(
+        tenant.path(),
+        key=tenant.admin_key,
+        body={
+            "webhooks": [
+                {"url": receiver.url, "events": ["request.created", "vote.created"]},
+                {"url": other, "events": ["vote.created"]},
+            ]
+        },
+    )
+    assert again.status == 200, again.body
+    kept, added = again.body["webhooks"]
+    assert "secret" not in kept and added["secret"] and added["secret"] != secret
+    tenant.create("Still signed with the first secret")
+    runner.drain()
+    (got,) = receiver.received
+    stamp, v1 = (part.split("=", 1)[1] for part in got["headers"]["X-Signature"].split(","))
+    expected = hmac.new(secret.encode(), f"{stamp}.".encode() + got["body"], hashlib.sha256)
+    assert hmac.compare_digest(v1, expected.hexdigest())

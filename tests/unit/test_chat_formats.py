@@ -56,6 +56,15 @@ DATA: dict[str, dict[str, Any]] = {
     },
     "comment.deleted": {"requestId": REQUEST["id"], "commentId": "c1"},
     "feedback.created": {"feedback": {"id": "f1", "message": "Love it", "rating": 5}},
+    "changelog.published": {
+        "entry": {
+            "id": "01JD2",
+            "title": "Dark mode is here " + "y" * 300,
+            "body": "**Dark** mode <b>ships</b>.\n" * 2000,
+            "requestIds": [REQUEST["id"]],
+            "status": "published",
+        }
+    },
     TEST_EVENT: {"message": "A test message: this webhook works."},
 }
 

@@ -30,12 +30,16 @@ USES = {
                 "request.merged",
                 "comment.created",
                 "feedback.created",
+                "changelog.published",
             )
             or (e.type == "request.updated" and "response" in e.data["changed"])
         )
     ),
     "webhooks_on_event": lambda e: not e.quiet,
-    "stats_on_event": lambda e: e.type != "request.updated" or "tags" in e.data["changed"],
+    "stats_on_event": lambda e: (
+        e.type != "changelog.published"
+        and (e.type != "request.updated" or "tags" in e.data["changed"])
+    ),
     "sentiment_on_event": lambda e: e.type == "feedback.created",
     "search_on_event": lambda e: (
         e.type.startswith("request.")
