@@ -51,8 +51,8 @@ from .events import Events
 from .feedback import Feedbacks
 from .keys import TOP_UNIT, Keys
 from .limits import Limits
-from .members import LastOwnerError, Members
 from .links import Links
+from .members import LastOwnerError, Members
 from .merges import MOVE_CHUNK, Merges
 from .portable import Portable
 from .privacy import Privacy
