@@ -145,13 +145,20 @@ def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> di
         and (query.status is None or r.status == query.status)
         and (query.tag is None or query.tag in r.tags)
     ][: query.limit]
-    viewer = viewer_id(ctx, caller, app)
-    with_votes = [r.id for r in items if r.votes > 0]
-    voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
+    voted = _voted_of(ctx, caller, app, items)
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
         "nextCursor": None,
     }
+
+
+def _voted_of(ctx: Context, caller: Caller, app: App, items: list[FeatureRequest]) -> set[str]:
+    """Which of a page's requests the viewer voted for, from the voted set that each vote's
+    transaction keeps (the counts on a page follow the stream, so they cannot tell). A
+    duplicate's votes all moved to its target: nobody's vote is on it."""
+    viewer = viewer_id(ctx, caller, app)
+    asked = [r.id for r in items if r.status != "duplicate"]
+    return ctx.store.voted(app.tenant, app.id, asked, viewer) if viewer else set()
 
 
 def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
@@ -167,9 +174,7 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
         cursor=query.cursor,
     )
     items = page.items
-    viewer = viewer_id(ctx, caller, app)
-    with_votes = [r.id for r in items if r.votes > 0]  # nobody voted for the others
-    voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
+    voted = _voted_of(ctx, caller, app, items)
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
         "nextCursor": page.next_cursor,
@@ -276,7 +281,7 @@ def delete(ctx: Context, caller: Caller, app: App, request_id: str) -> None:
         refused = merge_under_way(req) or _merged_into(req)
         if refused is not None:
             raise refused
-        ctx.store.delete_request(req)
+        ctx.store.delete_request(req, ctx.clock())
 
     _until_written(attempt)
 

@@ -60,6 +60,12 @@ class Keys:
         return {"pk": Keys.request_children(tenant, app, request_id), "sk": prefix + user}
 
     @staticmethod
+    def counter(tenant: str, app: str, request_id: str) -> dict[str, str]:
+        """A request's exact vote count (and its merge step): the small item a vote updates,
+        so the request and its tag copies are not rewritten by every vote."""
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": "N"}
+
+    @staticmethod
     def voted(tenant: str, app: str, user: str) -> dict[str, str]:
         """The set of requests one user votes for: a list page reads it in one GetItem."""
         return {"pk": Keys.user(tenant, app, user), "sk": "VOTED"}

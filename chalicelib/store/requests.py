@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from typing import Any
 
 from ..records import FeatureRequest, Person
 from .codec import _to_ddb
-from .keys import TOP_UNIT, Keys
+from .keys import Keys
 from .table import ConditionFailedError, Page, Table, _readable
 
 
@@ -72,6 +73,12 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
     )
 
 
+def _with_count(item: dict[str, Any], counter: dict[str, Any] | None) -> dict[str, Any]:
+    """The request item with the count of its counter, when it has one (requests written
+    before counters existed have none until their first vote: their item's count is exact)."""
+    return {**item, "votes": counter["votes"]} if counter and "votes" in counter else item
+
+
 class Requests(Table):
     """Requests and their tag copies; lists are one Query each; counters change only in a
     transaction with the item that justifies them."""
@@ -79,8 +86,14 @@ class Requests(Table):
     def get_request(
         self, tenant: str, app: str, request_id: str, consistent: bool = False
     ) -> FeatureRequest | None:
-        item = self._get(Keys.request(tenant, app, request_id), consistent)
-        return _request_record(tenant, item) if item else None
+        """The request with its exact vote count: the item and its counter in one call (the
+        item's own ``votes`` follows the counter through the stream)."""
+        keys = [Keys.request(tenant, app, request_id), Keys.counter(tenant, app, request_id)]
+        found = {i["sk"]: i for i in self._batch_get(keys, consistent)}
+        item = found.get(keys[0]["sk"])
+        if item is None:
+            return None
+        return _request_record(tenant, _with_count(item, found.get(keys[1]["sk"])))
 
     def create_request(
         self, req: FeatureRequest, idempotency: dict[str, Any] | None, subscriber: Person
@@ -156,7 +169,8 @@ class Requests(Table):
         holds), with the operations ``also`` in the same transaction.
 
         Counters (votes, comments) are never written from a read value except for a new tag
-        copy, and then the transaction also checks that the counters are unchanged.
+        copy: then the transaction checks that the comment count is unchanged, and the
+        stream re-orders the copies from the vote counter (``reorder``).
         """
         fields = _request_item(new)
         changed = {
@@ -172,9 +186,9 @@ class Requests(Table):
             guard += f" AND {condition}"
         values: dict[str, Any] = {":expected": old.version}
         added = [t for t in new.tags if t not in old.tags]
-        if added:
-            guard += " AND votes = :votes AND commentCount = :comments"
-            values |= {":votes": old.votes, ":comments": old.comment_count}
+        if added:  # a new copy's vote count is re-ordered from the counter after the edit
+            guard += " AND commentCount = :comments"
+            values |= {":comments": old.comment_count}
         ops = [
             self._set_op(
                 Keys.request(new.tenant, new.app, new.id),
@@ -257,10 +271,14 @@ class Requests(Table):
         item = self._get(Keys.insights(tenant, app))
         return {k: v for k, v in item.items() if k not in ("pk", "sk", "type")} if item else None
 
-    def delete_request(self, req: FeatureRequest) -> None:
+    def delete_request(self, req: FeatureRequest, now_ms: int) -> None:
         """Remove the request and its copies at once, then its votes, comments and follows.
+        Its counter stays a day as a tombstone, so a vote that read the request just before
+        fails instead of counting on a deleted request.
 
         Not while a merge from or into it is under way (ConditionFailedError)."""
+        counter = Keys.counter(req.tenant, req.app, req.id)
+        expires = now_ms // 1000 + 86400
         ops = [
             self._delete_op(
                 Keys.request(req.tenant, req.app, req.id),
@@ -269,39 +287,79 @@ class Requests(Table):
             )
         ]
         ops += [self._delete_op(Keys.request(req.tenant, req.app, req.id, t)) for t in req.tags]
+        ops.append(self._put_op({**counter, "type": "counter", "gone": True, "expiresAt": expires}))
         self.transact(ops)
         children = Keys.request_children(req.tenant, req.app, req.id)
-        self._batch_delete({"pk": i["pk"], "sk": i["sk"]} for i in self._query_all(children, ""))
+        self._batch_delete(
+            {"pk": i["pk"], "sk": i["sk"]}
+            for i in self._query_all(children, "")
+            if i["sk"] != counter["sk"]
+        )
 
-    def _counter_ops(
-        self, req: FeatureRequest, votes: int = 0, comments: int = 0, expect_version: bool = True
-    ) -> list[dict[str, Any]]:
-        """ADD to the counters of the request and every tag copy, in the caller's transaction."""
-        expression = "ADD votes :v, commentCount :c, #top :t"
-        values = {":v": votes, ":c": comments, ":t": votes * TOP_UNIT}
-        names = {"#top": "top"}
-        main_condition = "attribute_exists(pk)"
-        main_values = dict(values)
-        if expect_version:
-            main_condition += " AND version = :expected"
-            main_values[":expected"] = req.version
-        ops = [
-            self._update_op(
-                Keys.request(req.tenant, req.app, req.id),
-                expression,
-                main_values,
-                main_condition,
-                names,
-            )
-        ]
-        ops += [
+    def _comment_count_ops(self, req: FeatureRequest, delta: int) -> list[dict[str, Any]]:
+        """ADD to the comment count of the request and every tag copy, in the caller's
+        transaction."""
+        return [
             self._update_op(
                 Keys.request(req.tenant, req.app, req.id, tag),
-                expression,
-                values,
+                "ADD commentCount :c",
+                {":c": delta},
                 "attribute_exists(pk)",
-                names,
             )
-            for tag in req.tags
+            for tag in (None, *req.tags)
         ]
-        return ops
+
+    def _count_op(
+        self, req: FeatureRequest, delta: int, condition: str, values: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """ADD ``delta`` to the request's vote counter if ``condition`` holds on it. A request
+        from before counters gets one here, starting from its item's exact count."""
+        return self._update_op(
+            Keys.counter(req.tenant, req.app, req.id),
+            "SET #type = :type, votes = if_not_exists(votes, :base) + :d",
+            {":type": "counter", ":base": req.votes, ":d": delta, **(values or {})},
+            condition,
+            {"#type": "type"},
+        )
+
+    def _step_op(self, req: FeatureRequest, step: str | None) -> dict[str, Any]:
+        """Put the merge step on the request's counter (or take it off), so that votes,
+        checked against the counter alone, are refused while voters move."""
+        key = Keys.counter(req.tenant, req.app, req.id)
+        if step is None:
+            return self._update_op(key, "REMOVE merging")
+        return self._update_op(
+            key,
+            "SET #type = :type, votes = if_not_exists(votes, :base), merging = :step",
+            {":type": "counter", ":base": req.votes, ":step": step},
+            "attribute_not_exists(gone)",
+            {"#type": "type"},
+        )
+
+    def reorder(self, tenant: str, app: str, request_id: str, copies: bool = False) -> int:
+        """Give the request and its tag copies the count of its counter (their place in the
+        vote-ordered lists); the stream calls it once per request per batch, ``copies`` when
+        the tags changed (a new copy took the count read before the edit). Returns the
+        items written: none when the request already agrees with its counter."""
+        keys = [Keys.request(tenant, app, request_id), Keys.counter(tenant, app, request_id)]
+        found = {i["sk"]: i for i in self._batch_get(keys, consistent=True)}
+        item, counter = found.get(keys[0]["sk"]), found.get(keys[1]["sk"])
+        if item is None or counter is None or "votes" not in counter:
+            return 0
+        votes = counter["votes"]
+        if item.get("votes") == votes and not copies:
+            return 0
+        tags = (None, *item.get("tags", ()))
+        for tag in tags:
+            with suppress(ConditionFailedError):  # deleted (or untagged) since the read
+                self._call(
+                    "update_item",
+                    **self._update_op(
+                        Keys.request(tenant, app, request_id, tag),
+                        "SET votes = :v, #top = :t",
+                        {":v": votes, ":t": Keys.top(votes, item["createdAt"])},
+                        "attribute_exists(pk)",
+                        {"#top": "top"},
+                    )["Update"],
+                )
+        return len(tags)
