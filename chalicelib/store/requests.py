@@ -73,6 +73,10 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
     )
 
 
+def _key(item: dict[str, Any]) -> dict[str, str]:
+    return {"pk": item["pk"], "sk": item["sk"]}
+
+
 def _with_count(item: dict[str, Any], counter: dict[str, Any] | None) -> dict[str, Any]:
     """The request item with the count of its counter, when it has one (requests written
     before counters existed have none until their first vote: their item's count is exact)."""
@@ -143,7 +147,8 @@ class Requests(Table):
         limit: int,
         cursor: str | None,
     ) -> Page:
-        """One Query, on the index built for this combination of filters."""
+        """One Query, on the index built for this combination of filters; from an index,
+        one BatchGetItem more for the items its keys name."""
         if status:
             partition = Keys.status_list(tenant, app, status, tag)
             index = "byStatusTop" if sort == "top" else "byStatus"
@@ -155,7 +160,15 @@ class Requests(Table):
         items, next_cursor = self._query(
             partition, index=index, partition_attr=attr, forward=False, limit=limit, cursor=cursor
         )
+        if index:
+            items = self._in_order(items)
         return Page(_readable(items, lambda i: _request_record(tenant, i)), next_cursor)
+
+    def _in_order(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The whole items of an index page, in its order. The list indexes project keys
+        only, so a vote's re-order writes small index entries, not every description."""
+        found = {(i["pk"], i["sk"]): i for i in self._batch_get([_key(k) for k in keys])}
+        return [found[k] for k in ((i["pk"], i["sk"]) for i in keys) if k in found]
 
     def update_request(
         self,
@@ -291,9 +304,7 @@ class Requests(Table):
         self.transact(ops)
         children = Keys.request_children(req.tenant, req.app, req.id)
         self._batch_delete(
-            {"pk": i["pk"], "sk": i["sk"]}
-            for i in self._query_all(children, "")
-            if i["sk"] != counter["sk"]
+            _key(i) for i in self._query_all(children, "") if i["sk"] != counter["sk"]
         )
 
     def _comment_count_ops(self, req: FeatureRequest, delta: int) -> list[dict[str, Any]]:
