@@ -47,6 +47,11 @@ class Keys:
         return {"pk": Keys.requests(tenant, app, tag), "sk": f"R#{request_id}"}
 
     @staticmethod
+    def request_id(sk: str) -> str:
+        """The request id in the sort key of a request or a tag copy."""
+        return sk.removeprefix("R#")
+
+    @staticmethod
     def status_list(tenant: str, app: str, status: str, tag: str | None = None) -> str:
         return f"{Keys.requests(tenant, app, tag)}#ST#{status}"
 

@@ -11,6 +11,8 @@ from .codec import _to_ddb
 from .keys import Keys
 from .table import ConditionFailedError, Page, Table, _readable
 
+MAIN_ONLY = ("description", "insights")  # not on tag copies: a re-order then writes small items
+
 
 def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]:
     item = {
@@ -43,6 +45,9 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
         item["uk"] = Keys.user(req.tenant, req.app, req.author.id)
         if req.merges_in:
             item["mergesIn"] = set(req.merges_in)
+    else:
+        for wide in MAIN_ONLY:  # a tag list reads these from the request itself
+            del item[wide]
     return item
 
 
@@ -147,8 +152,8 @@ class Requests(Table):
         limit: int,
         cursor: str | None,
     ) -> Page:
-        """One Query, on the index built for this combination of filters; from an index,
-        one BatchGetItem more for the items its keys name."""
+        """One Query, on the index built for this combination of filters; from an index or
+        a tag's copies, one BatchGetItem more for the requests themselves."""
         if status:
             partition = Keys.status_list(tenant, app, status, tag)
             index = "byStatusTop" if sort == "top" else "byStatus"
@@ -160,15 +165,19 @@ class Requests(Table):
         items, next_cursor = self._query(
             partition, index=index, partition_attr=attr, forward=False, limit=limit, cursor=cursor
         )
-        if index:
-            items = self._in_order(items)
+        if index or tag:
+            items = self._requests_of(tenant, app, items)
         return Page(_readable(items, lambda i: _request_record(tenant, i)), next_cursor)
 
-    def _in_order(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The whole items of an index page, in its order. The list indexes project keys
-        only, so a vote's re-order writes small index entries, not every description."""
-        found = {(i["pk"], i["sk"]): i for i in self._batch_get([_key(k) for k in keys])}
-        return [found[k] for k in ((i["pk"], i["sk"]) for i in keys) if k in found]
+    def _requests_of(
+        self, tenant: str, app: str, page: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The request items a page of index keys or tag copies stands for, in its order:
+        the list indexes project keys only and tag copies hold no description, so a vote's
+        re-order writes small items, not every description."""
+        ids = [Keys.request_id(i["sk"]) for i in page]
+        found = {i["id"]: i for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])}
+        return [found[r] for r in ids if r in found]
 
     def update_request(
         self,
@@ -218,7 +227,7 @@ class Requests(Table):
                 ops.append(
                     self._set_op(
                         Keys.request(new.tenant, new.app, new.id, tag),
-                        changed,
+                        {k: v for k, v in changed.items() if k not in MAIN_ONLY},
                         Keys.status_list(new.tenant, new.app, new.status, tag),
                     )
                 )
@@ -261,18 +270,17 @@ class Requests(Table):
         return [found[r] for r in ids if r in found]
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
-        """Put the analysis on the request and its tag copies; False if it was deleted."""
-        ops = [
-            self._update_op(
-                Keys.request(req.tenant, req.app, req.id, tag),
-                "SET insights = :i",
-                {":i": insights},
-                "attribute_exists(pk)",
-            )
-            for tag in (None, *req.tags)
-        ]
+        """Put the analysis on the request (lists read it there); False if it was deleted."""
         try:
-            self.transact(ops)
+            self._call(
+                "update_item",
+                **self._update_op(
+                    Keys.request(req.tenant, req.app, req.id),
+                    "SET insights = :i",
+                    {":i": insights},
+                    "attribute_exists(pk)",
+                )["Update"],
+            )
             return True
         except ConditionFailedError:
             return False
