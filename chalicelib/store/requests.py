@@ -175,7 +175,10 @@ class Requests(Table):
         """The request items a page of index keys or tag copies stands for, in its order:
         the list indexes project keys only and tag copies hold no description, so a vote's
         re-order writes small items, not every description."""
-        ids = [Keys.request_id(i["sk"]) for i in page]
+        return self._request_items(tenant, app, [Keys.request_id(i["sk"]) for i in page])
+
+    def _request_items(self, tenant: str, app: str, ids: list[str]) -> list[dict[str, Any]]:
+        """The items of these requests, in this order, in one BatchGetItem (per 100)."""
         found = {i["id"]: i for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])}
         return [found[r] for r in ids if r in found]
 
@@ -263,11 +266,7 @@ class Requests(Table):
         return self._update_op(key, expression, vals, condition, names)
 
     def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
-        found = {
-            i["id"]: _request_record(tenant, i)
-            for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])
-        }
-        return [found[r] for r in ids if r in found]
+        return [_request_record(tenant, i) for i in self._request_items(tenant, app, ids)]
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
         """Put the analysis on the request (lists read it there); False if it was deleted."""
