@@ -6,7 +6,7 @@ import hashlib
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -145,20 +145,19 @@ def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> di
         and (query.status is None or r.status == query.status)
         and (query.tag is None or query.tag in r.tags)
     ][: query.limit]
-    voted = _voted_of(ctx, caller, app, items)
+    viewer = viewer_id(ctx, caller, app)
+    voted = ctx.store.voted(app.tenant, app.id, [r.id for r in items], viewer) if viewer else set()
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
         "nextCursor": None,
     }
 
 
-def _voted_of(ctx: Context, caller: Caller, app: App, items: list[FeatureRequest]) -> set[str]:
+def _voted_of(items: list[FeatureRequest], voted: Iterable[str]) -> set[str]:
     """Which of a page's requests the viewer voted for, from the voted set that each vote's
     transaction keeps (the counts on a page follow the stream, so they cannot tell). A
     duplicate's votes all moved to its target: nobody's vote is on it."""
-    viewer = viewer_id(ctx, caller, app)
-    asked = [r.id for r in items if r.status != "duplicate"]
-    return ctx.store.voted(app.tenant, app.id, asked, viewer) if viewer else set()
+    return {r.id for r in items if r.status != "duplicate"} & set(voted)
 
 
 def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
@@ -172,9 +171,10 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
         sort=query.sort,
         limit=query.limit,
         cursor=query.cursor,
+        viewer=viewer_id(ctx, caller, app),
     )
     items = page.items
-    voted = _voted_of(ctx, caller, app, items)
+    voted = _voted_of(items, page.voted or ())
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
         "nextCursor": page.next_cursor,

@@ -151,9 +151,11 @@ class Requests(Table):
         sort: str,
         limit: int,
         cursor: str | None,
+        viewer: str | None = None,
     ) -> Page:
         """One Query, on the index built for this combination of filters; from an index or
-        a tag's copies, one BatchGetItem more for the requests themselves."""
+        a tag's copies, one BatchGetItem more for the requests themselves, which also reads
+        the ``viewer``'s voted set (so a page stays within four calls, auth included)."""
         if status:
             partition = Keys.status_list(tenant, app, status, tag)
             index = "byStatusTop" if sort == "top" else "byStatus"
@@ -165,22 +167,28 @@ class Requests(Table):
         items, next_cursor = self._query(
             partition, index=index, partition_attr=attr, forward=False, limit=limit, cursor=cursor
         )
+        also = [Keys.voted(tenant, app, viewer)] if viewer and items else []
         if index or tag:
-            items = self._requests_of(tenant, app, items)
-        return Page(_readable(items, lambda i: _request_record(tenant, i)), next_cursor)
+            # the list indexes project keys only and tag copies hold no description, so a
+            # vote's re-order writes small items: the page's requests come from here
+            ids = [Keys.request_id(i["sk"]) for i in items]
+            items, sets = self._request_items(tenant, app, ids, also)
+        else:
+            sets = [found for found in map(self._get, also) if found]
+        voted = frozenset(sets[0].get("ids", ())) if sets else frozenset()
+        records = _readable(items, lambda i: _request_record(tenant, i))
+        return Page(records, next_cursor, voted if viewer else None)
 
-    def _requests_of(
-        self, tenant: str, app: str, page: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
-        """The request items a page of index keys or tag copies stands for, in its order:
-        the list indexes project keys only and tag copies hold no description, so a vote's
-        re-order writes small items, not every description."""
-        return self._request_items(tenant, app, [Keys.request_id(i["sk"]) for i in page])
-
-    def _request_items(self, tenant: str, app: str, ids: list[str]) -> list[dict[str, Any]]:
-        """The items of these requests, in this order, in one BatchGetItem (per 100)."""
-        found = {i["id"]: i for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])}
-        return [found[r] for r in ids if r in found]
+    def _request_items(
+        self, tenant: str, app: str, ids: list[str], also: list[dict[str, str]] = ()
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The items of these requests in this order, and those of the keys ``also`` that
+        exist, in one BatchGetItem (per 100)."""
+        keys = [Keys.request(tenant, app, r) for r in ids]
+        found = self._batch_get(keys + list(also))
+        requests = {i["id"]: i for i in found if i.get("type") == "request"}
+        others = [i for i in found if i.get("type") != "request"]
+        return [requests[r] for r in ids if r in requests], others
 
     def update_request(
         self,
@@ -266,7 +274,7 @@ class Requests(Table):
         return self._update_op(key, expression, vals, condition, names)
 
     def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
-        return [_request_record(tenant, i) for i in self._request_items(tenant, app, ids)]
+        return [_request_record(tenant, i) for i in self._request_items(tenant, app, ids)[0]]
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
         """Put the analysis on the request (lists read it there); False if it was deleted."""

@@ -110,3 +110,13 @@ def test_a_vote_writes_small_items_and_the_vote_ordered_lists_follow_from_the_st
         assert top(query) == [older, newer], query
     one = api.get(tenant.path(f"/requests/{newer}"), key=tenant.pub_key).body
     assert one["votes"] == 0
+
+    for n in range(5):  # votes landing in one stream batch share one re-order
+        api.post(
+            tenant.path(f"/requests/{newer}/vote"), key=tenant.pub_key, token=tenant.token(f"c{n}")
+        )
+    priced.take()
+    runner.drain()
+    _, stream_units = priced.take()
+    assert stream_units <= REORDER_UNITS + 5 * 4, stream_units
+    assert top("&tag=mobile") == [newer, older]
