@@ -872,7 +872,9 @@ def local_outbox(call: Call) -> Reply:
 def on_table_change(event) -> dict:
     from chalicelib import events
 
-    return events.publish_changes(get_context(), [r.to_dict() for r in event])
+    records = [r.to_dict() for r in event]
+    events.reorder_changes(get_context(), records)
+    return events.publish_changes(get_context(), records)
 
 
 @app.on_sns_message(topic=get_settings().events_topic_name)

@@ -15,7 +15,7 @@ from . import aws, present
 from .context import Context
 from .ids import iso
 from .records import ChangelogEntry, FeatureRequest, Feedback
-from .store import Change, change_from_stream
+from .store import Change, change_from_stream, reorder_from_stream
 
 __all__ = [
     "DomainEvent",
@@ -23,6 +23,7 @@ __all__ = [
     "attributes",
     "derive",
     "publish_changes",
+    "reorder_changes",
     "parse_message",
 ]
 
@@ -228,6 +229,20 @@ def publish_changes(ctx: Context, records: list[dict[str, Any]]) -> dict[str, An
         failed += _publish(ctx, chunk)
     ordered = [r.get("dynamodb", {}).get("SequenceNumber", "") for r in records]
     return {"batchItemFailures": [{"itemIdentifier": s} for s in ordered if s in set(failed)]}
+
+
+def reorder_changes(ctx: Context, records: list[dict[str, Any]]) -> int:
+    """Move the requests whose counters (or tags) changed in this batch to their place in
+    the vote-ordered lists: once per request however many votes the batch holds, from the
+    counter as it is now, so a replayed or late batch writes nothing wrong. Returns the items
+    written."""
+    pending: dict[tuple[str, str, str], bool] = {}
+    for record in records:
+        found = reorder_from_stream(record)
+        if found is not None:
+            key = found[:3]
+            pending[key] = pending.get(key, False) or found[3]
+    return sum(ctx.store.reorder(*key, copies) for key, copies in pending.items())
 
 
 def attributes(event: DomainEvent) -> dict[str, Any]:

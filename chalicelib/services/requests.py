@@ -6,7 +6,7 @@ import hashlib
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -151,12 +151,18 @@ def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> di
         and (query.tag is None or query.tag in r.tags)
     ][: query.limit]
     viewer = viewer_id(ctx, caller, app)
-    with_votes = [r.id for r in items if r.votes > 0]
-    voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
+    voted = ctx.store.voted(app.tenant, app.id, [r.id for r in items], viewer) if viewer else set()
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
         "nextCursor": None,
     }
+
+
+def _voted_of(items: list[FeatureRequest], voted: Iterable[str]) -> set[str]:
+    """Which of a page's requests the viewer voted for, from the voted set that each vote's
+    transaction keeps (the counts on a page follow the stream, so they cannot tell). A
+    duplicate's votes all moved to its target: nobody's vote is on it."""
+    return {r.id for r in items if r.status != "duplicate"} & set(voted)
 
 
 def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
@@ -172,11 +178,10 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
         sort=query.sort,
         limit=query.limit,
         cursor=query.cursor,
+        viewer=viewer_id(ctx, caller, app),
     )
     items = page.items
-    viewer = viewer_id(ctx, caller, app)
-    with_votes = [r.id for r in items if r.votes > 0]  # nobody voted for the others
-    voted = ctx.store.voted(app.tenant, app.id, with_votes, viewer) if viewer else set()
+    voted = _voted_of(items, page.voted or ())
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
         "nextCursor": page.next_cursor,
@@ -310,7 +315,7 @@ def delete(ctx: Context, caller: Caller, app: App, request_id: str) -> None:
         refused = merge_under_way(req) or _merged_into(req)
         if refused is not None:
             raise refused
-        ctx.store.delete_request(req)
+        ctx.store.delete_request(req, ctx.clock())
 
     _until_written(attempt)
 

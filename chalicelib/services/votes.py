@@ -28,9 +28,9 @@ def _backoff(attempt: int) -> None:
 
 
 def _refuse_while_merging(req: FeatureRequest) -> None:
-    """Its voters are moving: a vote or unvote now would race them. Counts and the version
-    condition of every vote make this check exact: the merge's first step changes the
-    version, so a vote read before it fails and is retried into this refusal."""
+    """Its voters are moving: a vote or unvote now would race them. The counter's condition
+    makes this check exact: the merge's first step puts its step on the counter, so a vote
+    read before it fails and is retried into this refusal."""
     refused = merge_under_way(req)
     if refused is not None:
         raise refused

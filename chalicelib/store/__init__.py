@@ -18,6 +18,7 @@ T#t#A#a#REQS                  R#r               a feature request (newest first 
 T#t#A#a#TAG#tag               R#r               a copy of the request per tag, for tag lists
 T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a merge
 T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
+T#t#A#a#R#r                   N                 the request's vote counter (and merge step)
 T#t#A#a#FB                    F#id              feedback
 T#t#A#a#CL                    E#id              a changelog entry (lk: T#t#A#a#CL#status)
 T#t#A#a#R#r                   L#ref             an issue linked to the request
@@ -33,7 +34,9 @@ T#t#SESS                      S#id              a member's session (hash only), 
 
 Indexes: ``byStatus`` (lk, sk) and ``byStatusTop`` (lk, top) list one status, ``byTop``
 (pk, top) lists all statuses by votes; ``top`` is votes * 10^13 + created ms, so ties go
-to the newest. ``byUser`` (uk, sk) finds everything of one user in an app.
+to the newest. ``byUser`` (uk, sk) finds everything of one user in an app. A vote writes
+the counter ``N``, not the request: the stream gives the request and its copies the new
+count (``reorder``), so the lists ordered by votes follow within a batch.
 Every list the API offers is one Query on one of these: its cost does not grow with the
 table. Counters change only inside transactions with the item that justifies them.
 While a merge runs, its source carries ``mergeStep`` and ``mergeTarget`` and its target
@@ -58,7 +61,7 @@ from .portable import Portable
 from .privacy import Privacy
 from .rankings import Rankings
 from .search import Search
-from .stream import Change, change_from_stream
+from .stream import Change, change_from_stream, reorder_from_stream
 from .table import ConditionFailedError, Page, meter, metered_apart, reset_meter
 from .usage import Usage
 from .vectors import Vectors
@@ -70,6 +73,7 @@ __all__ = [
     "Page",
     "Change",
     "change_from_stream",
+    "reorder_from_stream",
     "meter",
     "reset_meter",
     "metered_apart",

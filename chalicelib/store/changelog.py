@@ -2,7 +2,7 @@
 
 An entry is one item in its app's ``CL`` partition. It sits in one of two lists on
 ``byStatusTop``: drafts by creation time, published entries by publishing time, so each list
-is one Query, newest first. Only a draft may change; publishing moves it to the other list.
+is one Query (keys only) and one batch read, newest first. Only a draft may change; publishing moves it to the other list.
 """
 
 from __future__ import annotations
@@ -91,4 +91,9 @@ class Changelog(Table):
             limit=limit,
             cursor=cursor,
         )
-        return Page(_readable(items, lambda i: _entry_record(tenant, i)), next_cursor)
+        # the index projects keys only: the entries themselves come in one batch read, in order
+        found = {
+            i["sk"]: i for i in self._batch_get([{"pk": i["pk"], "sk": i["sk"]} for i in items])
+        }
+        ordered = [found[i["sk"]] for i in items if i["sk"] in found]
+        return Page(_readable(ordered, lambda i: _entry_record(tenant, i)), next_cursor)

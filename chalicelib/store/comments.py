@@ -39,7 +39,7 @@ class Comments(Votes):
         self.transact(
             [
                 self._put_op(item, "attribute_not_exists(pk)"),
-                *self._counter_ops(req, comments=1, expect_version=False),
+                *self._comment_count_ops(req, 1),
                 self._subscription_op(req, comment.author),
             ]
         )
@@ -54,7 +54,7 @@ class Comments(Votes):
                 self._delete_op(
                     Keys.comment(req.tenant, req.app, req.id, comment_id), "attribute_exists(pk)"
                 ),
-                *self._counter_ops(req, comments=-1, expect_version=False),
+                *self._comment_count_ops(req, -1),
             ]
         )
 

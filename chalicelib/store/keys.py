@@ -47,6 +47,11 @@ class Keys:
         return {"pk": Keys.requests(tenant, app, tag), "sk": f"R#{request_id}"}
 
     @staticmethod
+    def request_id(sk: str) -> str:
+        """The request id in the sort key of a request or a tag copy."""
+        return sk.removeprefix("R#")
+
+    @staticmethod
     def status_list(tenant: str, app: str, status: str, tag: str | None = None) -> str:
         return f"{Keys.requests(tenant, app, tag)}#ST#{status}"
 
@@ -58,6 +63,12 @@ class Keys:
     def vote(tenant: str, app: str, request_id: str, user: str, moved: bool = False) -> dict:
         prefix = "M#" if moved else "V#"
         return {"pk": Keys.request_children(tenant, app, request_id), "sk": prefix + user}
+
+    @staticmethod
+    def counter(tenant: str, app: str, request_id: str) -> dict[str, str]:
+        """A request's exact vote count (and its merge step): the small item a vote updates,
+        so the request and its tag copies are not rewritten by every vote."""
+        return {"pk": Keys.request_children(tenant, app, request_id), "sk": "N"}
 
     @staticmethod
     def voted(tenant: str, app: str, user: str) -> dict[str, str]:

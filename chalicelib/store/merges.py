@@ -10,7 +10,8 @@ from .codec import _values
 from .keys import Keys
 from .votes import Votes
 
-MOVE_CHUNK = 15  # voters a merge moves per transaction: 15 x 4 items + 2 x 11 counters < 100
+MOVE_CHUNK = 15  # voters a merge moves per transaction: 15 x 4 items + 2 counters < 100
+STEP = "merging = :step"  # the source's counter: still in the step that this chunk belongs to
 
 
 class Merges(Votes):
@@ -48,7 +49,10 @@ class Merges(Votes):
             old,
             new,
             condition="attribute_not_exists(mergesIn)",
-            also=[self._incoming_op(new.id, target, add=True, idle=True, unmerged=True)],
+            also=[
+                self._incoming_op(new.id, target, add=True, idle=True, unmerged=True),
+                self._step_op(old, "merging"),
+            ],
         )
 
     def begin_unmerge(
@@ -56,7 +60,7 @@ class Merges(Votes):
     ) -> None:
         """``old`` becomes ``new`` (``unmerging``); the target, if it still exists, records it
         (so it is neither merged away nor deleted while its copies of the votes leave)."""
-        also = []
+        also = [self._step_op(old, "unmerging")]
         if target is not None:
             also.append(self._incoming_op(new.id, target, add=True, idle=True))
         self.update_request(old, new, also=also)
@@ -66,7 +70,7 @@ class Merges(Votes):
     ) -> None:
         """The last step of a merge or unmerge: ``old`` becomes ``new`` (its merge state
         cleared) and leaves the target's set of merges under way, at once."""
-        also = []
+        also = [self._step_op(old, None)]
         if target is not None:
             also.append(self._incoming_op(new.id, target, add=False))
         self.update_request(old, new, also=also)
@@ -88,11 +92,11 @@ class Merges(Votes):
         """Move up to ``MOVE_CHUNK`` voters of ``source`` to ``target`` in one transaction;
         0 when none are left.
 
-        ``source`` and ``target`` must be as just read: the counters are conditional on
-        their versions. Each voter's ``V#`` on the source must still exist and becomes an
+        ``source`` must be as just read: its counter must still be in the ``merging`` step.
+        Each voter's ``V#`` on the source must still exist and becomes an
         ``M#`` that remembers whether it made the target's vote; the target gets a ``V#``
         unless the user has one there, which must then still exist. So a chunk that raced a
-        vote, an unvote, an edit or another run of the same merge fails whole, and run
+        vote, an unvote, an unmerge or another run of the same merge fails whole, and run
         again on fresh reads it moves each remaining voter exactly once.
         """
         chunk = self._first_votes(source, moved=False)
@@ -140,9 +144,9 @@ class Merges(Votes):
                 )
             )
             ops.append(self._voted_op(target.tenant, target.app, user, [target.id], add=True))
-        ops += self._counter_ops(source, votes=-len(chunk))
+        ops.append(self._count_op(source, -len(chunk), STEP, {":step": "merging"}))
         if created:
-            ops += self._counter_ops(target, votes=created)
+            ops.append(self._count_op(target, created, "attribute_not_exists(gone)"))
         self.transact(ops)
         return len(chunk)
 
@@ -186,8 +190,8 @@ class Merges(Votes):
                 delete["Delete"]["ExpressionAttributeValues"] = _values({":o": source.id})
                 ops.append(delete)
                 ops.append(self._voted_op(target.tenant, target.app, user, [target.id], add=False))
-        ops += self._counter_ops(source, votes=len(chunk))
+        ops.append(self._count_op(source, len(chunk), STEP, {":step": "unmerging"}))
         if target and removed:
-            ops += self._counter_ops(target, votes=-removed)
+            ops.append(self._count_op(target, -removed, "attribute_not_exists(gone)"))
         self.transact(ops)
         return len(chunk)

@@ -11,7 +11,7 @@ from .codec import _to_ddb
 from .comments import _comment_record
 from .feedback import _feedback_record
 from .keys import Keys
-from .requests import _request_item, _request_record
+from .requests import _request_item, _request_record, _with_count
 from .votes import Votes
 
 
@@ -22,9 +22,11 @@ class Portable(Votes):
         """Every request of an app, each followed by its votes, moved votes, followers and
         comments, then the app's feedback and changelog entries: portable records without table keys (times in ms
         since the epoch), what tools/postgres/load.sql loads into PostgreSQL."""
+        counter = Keys.counter(tenant, app, "")["sk"]
         for req in self._query_all(Keys.requests(tenant, app), "R#"):
-            yield _portable(req)
-            children = self._query_all(Keys.request_children(tenant, app, req["id"]), "")
+            children = list(self._query_all(Keys.request_children(tenant, app, req["id"]), ""))
+            count = next((c for c in children if c["sk"] == counter), None)
+            yield _portable(_with_count(req, count))  # the exact count, not the list's copy
             yield from (_portable(c, req["id"]) for c in children if c["type"] in PORTABLE)
         yield from (_portable(f) for f in self._query_all(Keys.feedback(tenant, app)["pk"], "F#"))
         yield from (_portable(e) for e in self._query_all(Keys.changelog(tenant, app)["pk"], "E#"))

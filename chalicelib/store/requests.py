@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from typing import Any
 
 from ..records import FeatureRequest, Person
 from .codec import _to_ddb
-from .keys import TOP_UNIT, Keys
+from .keys import Keys
 from .table import ConditionFailedError, Page, Table, _readable
+
+MAIN_ONLY = ("description", "insights")  # not on tag copies: a re-order then writes small items
 
 
 def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]:
@@ -44,6 +47,9 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
         item["uk"] = Keys.user(req.tenant, req.app, req.author.id)
         if req.merges_in:
             item["mergesIn"] = set(req.merges_in)
+    else:
+        for wide in MAIN_ONLY:  # a tag list reads these from the request itself
+            del item[wide]
     return item
 
 
@@ -75,6 +81,16 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
     )
 
 
+def _key(item: dict[str, Any]) -> dict[str, str]:
+    return {"pk": item["pk"], "sk": item["sk"]}
+
+
+def _with_count(item: dict[str, Any], counter: dict[str, Any] | None) -> dict[str, Any]:
+    """The request item with the count of its counter, when it has one (requests written
+    before counters existed have none until their first vote: their item's count is exact)."""
+    return {**item, "votes": counter["votes"]} if counter and "votes" in counter else item
+
+
 class Requests(Table):
     """Requests and their tag copies; lists are one Query each; counters change only in a
     transaction with the item that justifies them."""
@@ -82,8 +98,14 @@ class Requests(Table):
     def get_request(
         self, tenant: str, app: str, request_id: str, consistent: bool = False
     ) -> FeatureRequest | None:
-        item = self._get(Keys.request(tenant, app, request_id), consistent)
-        return _request_record(tenant, item) if item else None
+        """The request with its exact vote count: the item and its counter in one call (the
+        item's own ``votes`` follows the counter through the stream)."""
+        keys = [Keys.request(tenant, app, request_id), Keys.counter(tenant, app, request_id)]
+        found = {i["sk"]: i for i in self._batch_get(keys, consistent)}
+        item = found.get(keys[0]["sk"])
+        if item is None:
+            return None
+        return _request_record(tenant, _with_count(item, found.get(keys[1]["sk"])))
 
     def create_request(
         self, req: FeatureRequest, idempotency: dict[str, Any] | None, subscriber: Person
@@ -132,8 +154,11 @@ class Requests(Table):
         sort: str,
         limit: int,
         cursor: str | None,
+        viewer: str | None = None,
     ) -> Page:
-        """One Query, on the index built for this combination of filters."""
+        """One Query, on the index built for this combination of filters; from an index or
+        a tag's copies, one BatchGetItem more for the requests themselves, which also reads
+        the ``viewer``'s voted set (so a page stays within four calls, auth included)."""
         if status:
             partition = Keys.status_list(tenant, app, status, tag)
             index = "byStatusTop" if sort == "top" else "byStatus"
@@ -145,7 +170,28 @@ class Requests(Table):
         items, next_cursor = self._query(
             partition, index=index, partition_attr=attr, forward=False, limit=limit, cursor=cursor
         )
-        return Page(_readable(items, lambda i: _request_record(tenant, i)), next_cursor)
+        also = [Keys.voted(tenant, app, viewer)] if viewer and items else []
+        if index or tag:
+            # the list indexes project keys only and tag copies hold no description, so a
+            # vote's re-order writes small items: the page's requests come from here
+            ids = [Keys.request_id(i["sk"]) for i in items]
+            items, sets = self._request_items(tenant, app, ids, also)
+        else:
+            sets = [found for found in map(self._get, also) if found]
+        voted = frozenset(sets[0].get("ids", ())) if sets else frozenset()
+        records = _readable(items, lambda i: _request_record(tenant, i))
+        return Page(records, next_cursor, voted if viewer else None)
+
+    def _request_items(
+        self, tenant: str, app: str, ids: list[str], also: list[dict[str, str]] = ()
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The items of these requests in this order, and those of the keys ``also`` that
+        exist, in one BatchGetItem (per 100)."""
+        keys = [Keys.request(tenant, app, r) for r in ids]
+        found = self._batch_get(keys + list(also))
+        requests = {i["id"]: i for i in found if i.get("type") == "request"}
+        others = [i for i in found if i.get("type") != "request"]
+        return [requests[r] for r in ids if r in requests], others
 
     def update_request(
         self,
@@ -159,7 +205,8 @@ class Requests(Table):
         holds), with the operations ``also`` in the same transaction.
 
         Counters (votes, comments) are never written from a read value except for a new tag
-        copy, and then the transaction also checks that the counters are unchanged.
+        copy: then the transaction checks that the comment count is unchanged, and the
+        stream re-orders the copies from the vote counter (``reorder``).
         """
         fields = _request_item(new)
         changed = {
@@ -175,9 +222,9 @@ class Requests(Table):
             guard += f" AND {condition}"
         values: dict[str, Any] = {":expected": old.version}
         added = [t for t in new.tags if t not in old.tags]
-        if added:
-            guard += " AND votes = :votes AND commentCount = :comments"
-            values |= {":votes": old.votes, ":comments": old.comment_count}
+        if added:  # a new copy's vote count is re-ordered from the counter after the edit
+            guard += " AND commentCount = :comments"
+            values |= {":comments": old.comment_count}
         ops = [
             self._set_op(
                 Keys.request(new.tenant, new.app, new.id),
@@ -194,7 +241,7 @@ class Requests(Table):
                 ops.append(
                     self._set_op(
                         Keys.request(new.tenant, new.app, new.id, tag),
-                        changed,
+                        {k: v for k, v in changed.items() if k not in MAIN_ONLY},
                         Keys.status_list(new.tenant, new.app, new.status, tag),
                     )
                 )
@@ -230,25 +277,20 @@ class Requests(Table):
         return self._update_op(key, expression, vals, condition, names)
 
     def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
-        found = {
-            i["id"]: _request_record(tenant, i)
-            for i in self._batch_get([Keys.request(tenant, app, r) for r in ids])
-        }
-        return [found[r] for r in ids if r in found]
+        return [_request_record(tenant, i) for i in self._request_items(tenant, app, ids)[0]]
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
-        """Put the analysis on the request and its tag copies; False if it was deleted."""
-        ops = [
-            self._update_op(
-                Keys.request(req.tenant, req.app, req.id, tag),
-                "SET insights = :i",
-                {":i": insights},
-                "attribute_exists(pk)",
-            )
-            for tag in (None, *req.tags)
-        ]
+        """Put the analysis on the request (lists read it there); False if it was deleted."""
         try:
-            self.transact(ops)
+            self._call(
+                "update_item",
+                **self._update_op(
+                    Keys.request(req.tenant, req.app, req.id),
+                    "SET insights = :i",
+                    {":i": insights},
+                    "attribute_exists(pk)",
+                )["Update"],
+            )
             return True
         except ConditionFailedError:
             return False
@@ -260,10 +302,14 @@ class Requests(Table):
         item = self._get(Keys.insights(tenant, app))
         return {k: v for k, v in item.items() if k not in ("pk", "sk", "type")} if item else None
 
-    def delete_request(self, req: FeatureRequest) -> None:
+    def delete_request(self, req: FeatureRequest, now_ms: int) -> None:
         """Remove the request and its copies at once, then its votes, comments and follows.
+        Its counter stays a day as a tombstone, so a vote that read the request just before
+        fails instead of counting on a deleted request.
 
         Not while a merge from or into it is under way (ConditionFailedError)."""
+        counter = Keys.counter(req.tenant, req.app, req.id)
+        expires = now_ms // 1000 + 86400
         ops = [
             self._delete_op(
                 Keys.request(req.tenant, req.app, req.id),
@@ -272,39 +318,77 @@ class Requests(Table):
             )
         ]
         ops += [self._delete_op(Keys.request(req.tenant, req.app, req.id, t)) for t in req.tags]
+        ops.append(self._put_op({**counter, "type": "counter", "gone": True, "expiresAt": expires}))
         self.transact(ops)
         children = Keys.request_children(req.tenant, req.app, req.id)
-        self._batch_delete({"pk": i["pk"], "sk": i["sk"]} for i in self._query_all(children, ""))
+        self._batch_delete(
+            _key(i) for i in self._query_all(children, "") if i["sk"] != counter["sk"]
+        )
 
-    def _counter_ops(
-        self, req: FeatureRequest, votes: int = 0, comments: int = 0, expect_version: bool = True
-    ) -> list[dict[str, Any]]:
-        """ADD to the counters of the request and every tag copy, in the caller's transaction."""
-        expression = "ADD votes :v, commentCount :c, #top :t"
-        values = {":v": votes, ":c": comments, ":t": votes * TOP_UNIT}
-        names = {"#top": "top"}
-        main_condition = "attribute_exists(pk)"
-        main_values = dict(values)
-        if expect_version:
-            main_condition += " AND version = :expected"
-            main_values[":expected"] = req.version
-        ops = [
-            self._update_op(
-                Keys.request(req.tenant, req.app, req.id),
-                expression,
-                main_values,
-                main_condition,
-                names,
-            )
-        ]
-        ops += [
+    def _comment_count_ops(self, req: FeatureRequest, delta: int) -> list[dict[str, Any]]:
+        """ADD to the comment count of the request and every tag copy, in the caller's
+        transaction."""
+        return [
             self._update_op(
                 Keys.request(req.tenant, req.app, req.id, tag),
-                expression,
-                values,
+                "ADD commentCount :c",
+                {":c": delta},
                 "attribute_exists(pk)",
-                names,
             )
-            for tag in req.tags
+            for tag in (None, *req.tags)
         ]
-        return ops
+
+    def _count_op(
+        self, req: FeatureRequest, delta: int, condition: str, values: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """ADD ``delta`` to the request's vote counter if ``condition`` holds on it. A request
+        from before counters gets one here, starting from its item's exact count."""
+        return self._update_op(
+            Keys.counter(req.tenant, req.app, req.id),
+            "SET #type = :type, votes = if_not_exists(votes, :base) + :d",
+            {":type": "counter", ":base": req.votes, ":d": delta, **(values or {})},
+            condition,
+            {"#type": "type"},
+        )
+
+    def _step_op(self, req: FeatureRequest, step: str | None) -> dict[str, Any]:
+        """Put the merge step on the request's counter (or take it off), so that votes,
+        checked against the counter alone, are refused while voters move."""
+        key = Keys.counter(req.tenant, req.app, req.id)
+        if step is None:
+            return self._update_op(key, "REMOVE merging")
+        return self._update_op(
+            key,
+            "SET #type = :type, votes = if_not_exists(votes, :base), merging = :step",
+            {":type": "counter", ":base": req.votes, ":step": step},
+            "attribute_not_exists(gone)",
+            {"#type": "type"},
+        )
+
+    def reorder(self, tenant: str, app: str, request_id: str, copies: bool = False) -> int:
+        """Give the request and its tag copies the count of its counter (their place in the
+        vote-ordered lists); the stream calls it once per request per batch, ``copies`` when
+        the tags changed (a new copy took the count read before the edit). Returns the
+        items written: none when the request already agrees with its counter."""
+        keys = [Keys.request(tenant, app, request_id), Keys.counter(tenant, app, request_id)]
+        found = {i["sk"]: i for i in self._batch_get(keys, consistent=True)}
+        item, counter = found.get(keys[0]["sk"]), found.get(keys[1]["sk"])
+        if item is None or counter is None or "votes" not in counter:
+            return 0
+        votes = counter["votes"]
+        if item.get("votes") == votes and not copies:
+            return 0
+        tags = (None, *item.get("tags", ()))
+        for tag in tags:
+            with suppress(ConditionFailedError):  # deleted (or untagged) since the read
+                self._call(
+                    "update_item",
+                    **self._update_op(
+                        Keys.request(tenant, app, request_id, tag),
+                        "SET votes = :v, #top = :t",
+                        {":v": votes, ":t": Keys.top(votes, item["createdAt"])},
+                        "attribute_exists(pk)",
+                        {"#top": "top"},
+                    )["Update"],
+                )
+        return len(tags)

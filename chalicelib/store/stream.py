@@ -56,3 +56,21 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
         return None
     request_id = image["id"] if kind == "request" else (rest[2:] if rest.startswith("R#") else None)
     return Change(kind, tenant, app, old and convert(old), new and convert(new), request_id)
+
+
+def reorder_from_stream(record: dict[str, Any]) -> tuple[str, str, str, bool] | None:
+    """``(tenant, app, request id, copies)`` when a record moves a request in the
+    vote-ordered lists: its counter changed, or its tags did (``copies``: a new tag copy
+    holds the count read before the edit). None for every other record."""
+    data = record.get("dynamodb", {})
+    new = _from_ddb(data["NewImage"]) if data.get("NewImage") else {}
+    old = _from_ddb(data["OldImage"]) if data.get("OldImage") else {}
+    keys = _from_ddb(data["Keys"]) if data.get("Keys") else new or old
+    tenant, app, rest = Keys.scope(keys.get("pk", ""))
+    if not app:
+        return None
+    if keys.get("sk") == "N" and rest.startswith("R#"):
+        return tenant, app, rest[2:], False
+    if rest == "REQS" and new and old and new.get("tags") != old.get("tags"):
+        return tenant, app, new["id"], True
+    return None

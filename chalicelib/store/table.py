@@ -91,6 +91,7 @@ def _readable(items: list[dict[str, Any]], mapper: Any) -> list[Any]:
 class Page:
     items: list[Any]
     next_cursor: str | None
+    voted: frozenset[str] | None = None  # a list page's: the viewer's voted set, if asked
 
 
 class Table:

@@ -14,9 +14,13 @@ def _vote_record(item: dict[str, Any]) -> Vote:
     return Vote(Person.from_dict(item["user"]), item["createdAt"], item.get("origin"))
 
 
+OPEN = "attribute_not_exists(merging) AND attribute_not_exists(gone)"  # a counter taking votes
+
+
 class Votes(Requests):
-    """A vote is one transaction: the conditional vote item, the counters, the follow and the
-    voter's set."""
+    """A vote is one transaction: the conditional vote item, the request's small counter, the
+    follow and the voter's set. The request item and its tag copies are not written: the
+    stream re-orders them from the counter (``reorder``)."""
 
     # ------------------------------------------------------------ votes
 
@@ -44,7 +48,9 @@ class Votes(Requests):
         )
 
     def add_vote(self, req: FeatureRequest, voter: Person, now_ms: int) -> None:
-        """Raises ConditionFailedError; ``failed_at(0)`` means the user had already voted."""
+        """Raises ConditionFailedError; ``failed_at(0)`` means the user had already voted,
+        ``failed_at(1)`` that a merge of the request began (or it was deleted) since it was
+        read."""
         vote = {
             **Keys.vote(req.tenant, req.app, req.id, voter.id),
             "type": "vote",
@@ -55,7 +61,7 @@ class Votes(Requests):
         self.transact(
             [
                 self._put_op(vote, "attribute_not_exists(pk)"),
-                *self._counter_ops(req, votes=1),
+                self._count_op(req, 1, OPEN),
                 self._subscription_op(req, voter),
                 self._voted_op(req.tenant, req.app, voter.id, [req.id], add=True),
             ]
@@ -68,7 +74,7 @@ class Votes(Requests):
                 self._delete_op(
                     Keys.vote(req.tenant, req.app, req.id, voter_id), "attribute_exists(pk)"
                 ),
-                *self._counter_ops(req, votes=-1),
+                self._count_op(req, -1, OPEN),
                 self._voted_op(req.tenant, req.app, voter_id, [req.id], add=False),
             ]
         )
@@ -76,7 +82,7 @@ class Votes(Requests):
     def voted(self, tenant: str, app: str, request_ids: list[str], user: str) -> set[str]:
         """Which of ``request_ids`` the user voted for: one read, however many. One request:
         its vote item; more: the user's voted set (a page of 20 would be 20 vote items).
-        A merged request keeps its voters' ids (with no votes left, nobody asks about it)."""
+        A merged request keeps its voters' ids (a duplicate has no votes left to show)."""
         if not request_ids:
             return set()
         if len(request_ids) == 1:

@@ -32,6 +32,11 @@ def test_a_page_of_20_with_many_votes_is_4_calls_and_22_items(api: Api, tenant: 
     assert {rid for rid, voted in flags.items() if voted} == mine & set(flags)
     assert not any(page(api, tenant, "never-voted").values())
     assert meter().calls <= 4
+    for query in ("?sort=top&limit=20", "?status=open&limit=20"):  # an index's keys, then
+        by_index = page(api, tenant, "viewer", query)  # the requests and the voted set
+        m = meter()
+        assert m.calls <= 4 and m.items_read <= 42, (query, m.calls, m.items_read)
+        assert {rid for rid, voted in by_index.items() if voted} == mine & set(by_index)
 
     taken_back = next(iter(mine & set(flags)))
     vote(api, tenant, "viewer", taken_back, "DELETE")

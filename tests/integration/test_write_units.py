@@ -9,13 +9,17 @@ from typing import Any
 
 import pytest
 
+from chalicelib import usage
 from tests.helpers import Api, Tenant
 from tools.cost import ItemMeter
+from tools.event_runner import EventRunner
 from tools.resources import table_properties
 
 WEEKS = [f"{2020 + n // 52}-W{n % 52 + 1:02d}" for n in range(300)]  # six years of weeks
 TAGS = [f"tag{n:03d}" for n in range(150)]
 EXPIRES = 4_000_000_000
+VOTE_CALL_UNITS = 12
+REORDER_UNITS = (3 + 2 + 2) + 3 * (1 + 2 + 2)  # the request; 3 tag copies (no description)
 
 
 @pytest.fixture
@@ -68,3 +72,51 @@ def test_statistics_written_by_older_code_still_count_beside_the_new_items(
     report = api.get(tenant.path("/analytics"), key=tenant.admin_key).body
     assert report["requests"] == legacy["requests"] + len(WEEKS)
     assert report["topTags"][0] == {"tag": TAGS[0], "count": 4}
+
+
+WIDE = "A request with a long description. " * 58  # ~2 KB: issue 12's worked example
+
+
+def test_a_vote_writes_small_items_and_the_vote_ordered_lists_follow_from_the_stream(
+    api: Api, tenant: Tenant, runner: EventRunner, priced: ItemMeter, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(usage, "FLUSH_S", float("inf"))  # the once-a-minute usage write
+    tags = ["ui", "api", "mobile"]
+    older = tenant.create("Older", description=WIDE, tags=tags)["id"]
+    newer = tenant.create("Newer", description=WIDE, tags=tags)["id"]
+    runner.drain()
+
+    def top(query: str) -> list[str]:
+        r = api.get(tenant.path(f"/requests?sort=top{query}"), key=tenant.pub_key)
+        return [i["id"] for i in r.body["items"]]
+
+    priced.take()
+    voted = api.post(
+        tenant.path(f"/requests/{older}/vote"), key=tenant.pub_key, token=tenant.token("v")
+    )
+    _, call_units = priced.take()
+    assert (voted.body["votes"], voted.body["voted"]) == (1, True)  # the voter's own answer
+    # the vote (2 x 1 + byUser 1), the counter (2 x 1), the follow (2 x 1 + byUser 1), the
+    # voted set (2 x 1 + byUser 1, new) and the rate-limit counter (1): no 2 KB item
+    assert call_units <= VOTE_CALL_UNITS, call_units
+    assert top("") == [newer, older]  # the stream has not re-ordered yet
+    priced.take()
+    runner.drain()
+    _, stream_units = priced.take()
+    # the re-order (the request 3 and its tag copies 1 each, byTop and byStatusTop 1 + 1
+    # each) and the statistics (its marker and SUM, x2)
+    assert stream_units <= REORDER_UNITS + 4, stream_units
+    for query in ("", "&tag=ui", "&status=open", "&tag=api&status=open"):
+        assert top(query) == [older, newer], query
+    one = api.get(tenant.path(f"/requests/{newer}"), key=tenant.pub_key).body
+    assert one["votes"] == 0
+
+    for n in range(5):  # votes landing in one stream batch share one re-order
+        api.post(
+            tenant.path(f"/requests/{newer}/vote"), key=tenant.pub_key, token=tenant.token(f"c{n}")
+        )
+    priced.take()
+    runner.drain()
+    _, stream_units = priced.take()
+    assert stream_units <= REORDER_UNITS + 5 * 4, stream_units
+    assert top("&tag=mobile") == [newer, older]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from copy import deepcopy
 
 import pytest
 
@@ -86,12 +87,24 @@ def _request(top: int, description: int = 2000) -> dict:
 
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Writes
 def test_a_vote_on_a_wide_request_is_21_units_as_issue_12_counted() -> None:
-    """The request item (2 KB description, 3 tags) gets a vote in a transaction: the table
-    3 units x 2, byStatus 3 (its key stays), byTop and byStatusTop 3 + 3 each (``top``
-    moves: a delete and a put), byUser nothing (no ``uk``)."""
-    units = pricing.item_write_units(_request(4), _request(5), TABLE, transactional=True)
+    """The request item (2 KB description, 3 tags) gets a vote in a transaction, its list
+    indexes projecting ALL as they did: the table 3 units x 2, byStatus 3 (its key stays),
+    byTop and byStatusTop 3 + 3 each (``top`` moves: a delete and a put), byUser nothing."""
+    projecting_all = deepcopy(TABLE)
+    for index in projecting_all["GlobalSecondaryIndexes"]:
+        if index["IndexName"] != "byUser":
+            index["Projection"] = {"ProjectionType": "ALL"}
+    units = pricing.item_write_units(_request(4), _request(5), projecting_all, transactional=True)
     assert units == {"table": 6, "byStatus": 3, "byTop": 6, "byStatusTop": 6}
     assert sum(units.values()) == 21
+
+
+def test_a_reorder_of_a_wide_request_writes_small_index_entries() -> None:
+    """The same change outside a transaction (the stream's re-order) with the list indexes
+    projecting keys only: the table 3, byTop and byStatusTop 1 + 1 each (a keys-only entry
+    moves), byStatus nothing (its keys stay)."""
+    units = pricing.item_write_units(_request(4), _request(5), TABLE)
+    assert units == {"table": 3, "byTop": 2, "byStatusTop": 2}
 
 
 def test_an_item_entering_or_leaving_an_index_is_one_write_there() -> None:
