@@ -16,6 +16,11 @@ def _request(site: dict[str, Any], title: str) -> dict[str, Any]:
     return next(r for r in _all(site) if r["title"] == title)
 
 
+def _listed_votes_become(site: dict[str, Any], title: str, votes: int) -> None:
+    """The list's count follows the vote from the stream (within a second or so)."""
+    _wait_until(lambda: _request(site, title)["votes"] == votes, f"'{title}' listed with {votes}")
+
+
 def _similar_finds(site: dict[str, Any], q: str, title: str) -> None:
     """Wait for the search index (kept by the stream, behind the seed's events) to know it."""
     pub = site["apps"]["web"]["publishableKey"]
@@ -41,7 +46,7 @@ def test_the_suggest_form_shows_matches_while_typing_and_votes_for_one_instead(
     page.wait_for_selector("#request-title >> text=Night theme please")
     page.wait_for_selector("#messages .notice >> text=Your vote went to “Night theme please”")
     assert page.locator("article button.vote").get_attribute("aria-pressed") == "true"
-    assert _request(site, "Night theme please")["votes"] == before + 1
+    _listed_votes_become(site, "Night theme please", before + 1)
     assert not [r for r in _all(site) if r["title"] == "Night theme"]  # nothing was posted
     assert not page.errors
 
@@ -77,7 +82,7 @@ def test_the_widgets_suggest_tab_shows_matches_and_asks_before_a_duplicate(
     shot(page, "widget-suggest-matches")
     match.get_by_role("button", name="Vote for this instead").click()
     widget.locator(".msg.ok", has_text="Your vote went to “Read-only guest access”").wait_for()
-    assert _request(site, "Read-only guest access")["votes"] == before + 1
+    _listed_votes_become(site, "Read-only guest access", before + 1)
 
     widget.locator("#fb-title-input").fill("Slack notification")
     widget.locator(".send").click()
@@ -225,7 +230,7 @@ def test_the_widgets_board_mode_lists_searches_votes_and_suggests(
     with page.expect_response(lambda r: r.url.endswith("/vote") and r.ok):
         first.locator("button.up").click()
     assert first.locator("button.up").get_attribute("aria-pressed") == "true"
-    assert _request(site, "Import tasks from Trello")["votes"] == before + 1
+    _listed_votes_become(site, "Import tasks from Trello", before + 1)
 
     widget.locator("#fb-search").fill("zzqx nothing like it")
     widget.locator("#fb-ideas li", has_text="No idea like that yet").wait_for()
