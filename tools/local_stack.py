@@ -536,18 +536,15 @@ def run(port: int) -> int:
         return 1
     done = threading.Event()
     _stop_when_orphaned(done)
-    started: list[Callable[[], None]] = []  # how to stop each part, in start order
+    started: list[Part] = []  # how to stop each part, in start order
 
     def stop(*_: Any) -> None:
         if done.is_set():
             return
         done.set()
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the save
-        for undo in reversed(started):
-            try:
-                undo()
-            except Exception as exc:  # stop the rest regardless
-                print(f"while stopping: {type(exc).__name__}: {exc}", file=sys.stderr)
+        for part in reversed(started):
+            part.stop()
 
     # The handler only unwinds the main thread; ``finally`` stops everything from there (a
     # stop run inside the handler could not reap chalice: the interrupted wait holds its lock).
@@ -562,10 +559,58 @@ def run(port: int) -> int:
         return 1
     finally:
         stop()
+        _leave_no_thread_behind()
+
+
+@dataclass
+class Part:
+    """One running part of the stack and how to stop it, within a bound: a part that hangs
+    on a loaded machine is named and left behind instead of holding the whole stop."""
+
+    name: str
+    undo: Callable[[], None]
+    timeout: float = 30.0
+
+    def stop(self) -> bool:
+        """True when the part stopped (or failed) within its bound."""
+        began = time.monotonic()
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self.undo()
+            except Exception as exc:  # stop the rest regardless
+                failed.append(exc)
+
+        worker = threading.Thread(target=run, daemon=True, name=f"stop-{self.name}")
+        worker.start()
+        worker.join(self.timeout)
+        took = time.monotonic() - began
+        if worker.is_alive():
+            print(f"stopping {self.name}: still busy after {took:.0f} s; going on", file=sys.stderr)
+            return False
+        if failed:
+            exc = failed[0]
+            print(f"stopping {self.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        elif took > 2:
+            print(f"stopped {self.name} in {took:.1f} s", file=sys.stderr, flush=True)
+        return True
+
+
+def _leave_no_thread_behind() -> None:
+    """Python waits for live non-daemon threads at exit: name them and exit without them, so
+    a stuck library thread cannot keep a stopped stack's process alive."""
+    stuck = [t.name for t in threading.enumerate() if not t.daemon and t.is_alive()]
+    stuck = [name for name in stuck if name != threading.main_thread().name]
+    if stuck:
+        print(f"exiting past threads that did not end: {', '.join(stuck)}", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 def _start(
-    port: int, site_port: int, demo_port: int, started: list[Callable[[], None]]
+    port: int, site_port: int, demo_port: int, started: list[Part]
 ) -> subprocess.Popen[bytes]:
     """Start each part, noting in ``started`` how to stop it; returns ``chalice local``."""
     stack = load_stack()
@@ -573,7 +618,7 @@ def _start(
     if own_moto:
         moto_port = free_port(avoid={port, site_port, demo_port})
         moto = start_moto(moto_port)
-        started.append(moto.stop)
+        started.append(Part("moto (local AWS)", moto.stop))
         endpoint = f"http://127.0.0.1:{moto_port}"
         print(f"moto server (local AWS) on {endpoint}", flush=True)
     else:
@@ -599,7 +644,7 @@ def _start(
             saved = keeper.save(force=True)
             print(f"saved {saved} items to {STATE_FILE}", flush=True)
 
-    started.append(stop_pipeline)
+    started.append(Part("event pipeline and last save", stop_pipeline, timeout=150))
     if keeper is not None:
         keeper.start()
 
@@ -610,7 +655,7 @@ def _start(
     CREDENTIALS_FILE.write_text(json.dumps(creds, indent=2))
     pages = _serve_pages(creds, site_port, demo_port)
     for server in pages["servers"]:
-        started.append(server.shutdown)
+        started.append(Part(f"web pages on port {server.server_address[1]}", server.shutdown))
 
     chalice = chalice_local(
         port,
@@ -620,7 +665,7 @@ def _start(
         stdin=subprocess.DEVNULL,
         preexec_fn=die_with_parent(os.getpid()),
     )
-    started.append(partial(_stop_process, chalice))
+    started.append(Part("chalice local", partial(_stop_process, chalice)))
     assert chalice.stdout is not None
     threading.Thread(target=_relay, args=(chalice.stdout,), daemon=True, name="api-log").start()
     wait_for_health(f"{api}/health", process=chalice)

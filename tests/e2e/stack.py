@@ -80,7 +80,13 @@ class LocalStack:
         """SIGTERM, as a script would; the stack saves its table first. Returns the log."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=240)
+        try:  # each part's stop is bounded (tools/local_stack.Part); their sum is under this
+            self.process.wait(timeout=330)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(
+                "the stack did not stop; its last lines:\n" + self.tail()
+            ) from None
         assert self.process.returncode == 0, self.tail()
         return self.log.read_text(errors="replace")
 
