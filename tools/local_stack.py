@@ -329,7 +329,7 @@ def short_line(line: str) -> str | None:
     where = "/".join(str(entry[k]) for k in ("tenant", "app") if entry.get(k))
     if entry["message"] == "request":
         return f"{entry.get('route')} {entry.get('status')} {entry.get('ms')} ms {where}".rstrip()
-    if entry["message"] in ("event consumed", "metric") and entry.get("level") == "INFO":
+    if entry["message"] in ("event consumed", "metric") and entry.get("level", "INFO") == "INFO":
         return None  # per event, or for CloudWatch: the outbox and analytics show the result
     detail = " ".join(
         f"{k}={entry[k]}" for k in ("consumer", "eventType", "messageId", "error") if k in entry

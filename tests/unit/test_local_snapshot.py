@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -76,3 +77,20 @@ def test_a_request_logs_one_short_line_locally() -> None:
     assert (
         short_line('127.0.0.1 - - [28/Nov/2026 19:00:00] "GET /v1/health HTTP/1.1" 200 -') is None
     )
+
+
+def _formatted(level: int, message: str, **fields: object) -> str:
+    """A line exactly as the app's own formatter writes it (INFO lines carry no level)."""
+    from chalicelib.logs import JsonFormatter
+
+    record = logging.LogRecord("featureboard", level, __file__, 1, message, None, None)
+    record.__dict__.update(fields)
+    return JsonFormatter().format(record)
+
+
+def test_per_event_and_metric_lines_stay_out_of_the_local_console() -> None:
+    consumed = _formatted(logging.INFO, "event consumed", consumer="stats", tenant="demo")
+    assert short_line(consumed) is None
+    assert short_line(_formatted(logging.INFO, "metric", tenant="demo")) is None
+    failed = _formatted(logging.WARNING, "event consumed", consumer="stats", tenant="demo")
+    assert short_line(failed) == "WARNING event consumed demo consumer=stats"
