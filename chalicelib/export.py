@@ -42,6 +42,7 @@ CONTENT_TYPES = {
 }
 COLUMNS = (
     "id",
+    "board",
     "title",
     "description",
     "status",
@@ -65,6 +66,7 @@ def row(req: FeatureRequest) -> dict[str, Any]:
     """One request as an export row (admins' view: the author's email is included)."""
     return {
         "id": req.id,
+        "board": req.board,
         "title": req.title,
         "description": req.description,
         "status": req.status,

@@ -11,7 +11,7 @@ from .codec import _to_ddb
 from .comments import _comment_record
 from .feedback import _feedback_record
 from .keys import Keys
-from .requests import _request_item, _request_record, _with_count
+from .requests import _request_record, _with_count, stored_items
 from .votes import Votes
 
 
@@ -23,7 +23,11 @@ class Portable(Votes):
         comments, then the app's feedback and changelog entries: portable records without table keys (times in ms
         since the epoch), what tools/postgres/load.sql loads into PostgreSQL."""
         counter = Keys.counter(tenant, app, "")["sk"]
-        for req in self._query_all(Keys.requests(tenant, app), "R#"):
+        boards = self.board_ids(tenant, app)
+        reqs = (
+            r for b in boards for r in self._query_all(Keys.requests(tenant, app, board=b), "R#")
+        )
+        for req in reqs:
             children = list(self._query_all(Keys.request_children(tenant, app, req["id"]), ""))
             count = next((c for c in children if c["sk"] == counter), None)
             yield _portable(_with_count(req, count))  # the exact count, not the list's copy
@@ -83,7 +87,7 @@ def _items_of(
     body = {k: v for k, v in record.items() if k not in ("kind", "requestId")}
     if kind == "request":
         req = _request_record(tenant, {**body, "appId": app})
-        return [_request_item(req, tag) for tag in (None, *req.tags)]
+        return stored_items(req)
     if kind == "changelog":
         return [_entry_item(_entry_record(tenant, {**body, "appId": app}))]
     if kind == "feedback":
