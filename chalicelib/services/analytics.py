@@ -9,7 +9,7 @@ from ..auth import Caller
 from ..context import Context
 from ..events import DomainEvent
 from ..records import App
-from ..workflow import GENERAL, KINDS, status_ids, status_kind
+from ..workflow import GENERAL, KINDS, boards, status_ids, status_kind
 
 __all__ = ["deltas", "apply", "report", "tags"]
 
@@ -108,7 +108,10 @@ def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
     return {
         "byStatus": by_status,
         "byStatusKind": by_kind,
-        "byBoard": {GENERAL: stats.get("requests", 0) - sum(by_board.values()), **by_board},
+        "byBoard": {
+            GENERAL: stats.get("requests", 0) - sum(by_board.values()),
+            **{b["id"]: by_board.get(b["id"], 0) for b in boards(app) if b["id"] != GENERAL},
+        },
         "requests": stats.get("requests", 0),
         "totalVotes": stats.get("votes", 0),
         "comments": stats.get("comments", 0),
