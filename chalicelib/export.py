@@ -42,7 +42,6 @@ CONTENT_TYPES = {
 }
 COLUMNS = (
     "id",
-    "board",
     "title",
     "description",
     "status",
@@ -58,6 +57,7 @@ COLUMNS = (
     "createdAt",
     "updatedAt",
     "insights",
+    "board",  # last: columns are only ever added, so positional readers keep working
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -187,6 +187,9 @@ class WebhookIn(_Input):
         description="json: the signed event; slack, discord, teams: that service's"
         " incoming-webhook message.",
     )
+    privateBoards: bool = Field(
+        False, description="Also events about requests on private boards (the team's only)"
+    )
 
 
 class WebhookTestIn(_Input):
@@ -454,6 +457,7 @@ class WebhookOut(_Model):
     url: str
     events: list[str]
     format: WebhookFormat = "json"
+    privateBoards: bool = False
     secret: str | None = Field(None, description="Only in the response that generated it.")
 
 

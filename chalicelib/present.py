@@ -52,6 +52,7 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
                 "url": h["url"],
                 "events": h["events"],
                 "format": h.get("format", "json"),
+                "privateBoards": h.get("privateBoards", False),
                 **({"secret": new_secrets[h["url"]]} if h["url"] in new_secrets else {}),
             }
             for h in record.webhooks

@@ -54,6 +54,7 @@ def _webhooks(
                 "events": list(dict.fromkeys(hook.events)),
                 "secret": secret,
                 "format": hook.format,
+                "privateBoards": hook.privateBoards,
             }
         )
     if len({h["url"] for h in stored}) != len(stored):

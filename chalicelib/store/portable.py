@@ -23,6 +23,10 @@ class Portable(Votes):
         comments, then the app's feedback and changelog entries: portable records without table keys (times in ms
         since the epoch), what tools/postgres/load.sql loads into PostgreSQL."""
         counter = Keys.counter(tenant, app, "")["sk"]
+        settings = self._get(Keys.app(tenant, app)) or {}
+        workflow = {k: settings[k] for k in WORKFLOW if settings.get(k)}
+        if workflow:  # the app's own statuses and boards, before the requests that use them
+            yield {"kind": "settings", **workflow}
         boards = self.board_ids(tenant, app)
         reqs = (
             r for b in boards for r in self._query_all(Keys.requests(tenant, app, board=b), "R#")
@@ -45,6 +49,10 @@ class Portable(Votes):
         batch: list[dict[str, Any]] = []
         voted: dict[str, list[str]] = {}
         for number, record in enumerate(records, 1):
+            if record.get("kind") == "settings":
+                self._load_settings(tenant, app, record)
+                counts["settings"] = 1
+                continue
             try:
                 items = _items_of(tenant, app, record, feedback_days)
             except (KeyError, TypeError, ValueError) as exc:
@@ -65,7 +73,24 @@ class Portable(Votes):
             )
         return counts
 
+    def _load_settings(self, tenant: str, app: str, record: dict[str, Any]) -> None:
+        """Give the app the dumped statuses and boards (the app must exist)."""
+        values = {f":{k}": record[k] for k in WORKFLOW if isinstance(record.get(k), list)}
+        if not values:
+            raise ValueError("a settings record without statuses or boards")
+        sets = ", ".join(f"{k[1:]} = {k}" for k in values)
+        self._call(
+            "update_item",
+            **self._update_op(
+                Keys.app(tenant, app),
+                f"SET {sets} ADD version :one",
+                {**values, ":one": 1},
+                "attribute_exists(pk)",
+            )["Update"],
+        )
 
+
+WORKFLOW = ("statuses", "boards")  # the app's settings a dump carries (kind "settings")
 PORTABLE = ("request", "vote", "movedVote", "subscription", "comment", "feedback", "changelog")
 _TABLE_ONLY = {"pk", "sk", "uk", "lk", "top", "type", "appId", "imported", "expiresAt"}
 

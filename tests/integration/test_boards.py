@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -257,7 +258,7 @@ def test_export_has_a_board_column_and_every_board(api: Api, boards: Tenant) -> 
     rows = {i["title"]: i["board"] for i in r.body["items"]}
     assert rows == {"Exported general": "general", "Exported inside": "internal"}
     csv = api.get(t.path("/export?format=csv"), key=t.admin_key).body
-    assert csv.splitlines()[0].startswith("id,board,title")
+    assert csv.splitlines()[0].endswith(",insights,board")
     assert api.get(t.path("/export?format=json"), key=t.pub_key).status == 403
 
 
@@ -274,3 +275,36 @@ def test_similar_leaves_out_hidden_boards(api: Api, boards: Tenant, runner: Even
     assert [i["id"] for i in found] == [shown]
     team = api.get(t.path("/requests/similar?q=offline%20sync"), key=t.admin_key).body["items"]
     assert len(team) == 2
+
+
+def test_private_boards_reach_only_webhooks_flagged_for_them(
+    api: Api, boards: Tenant, runner: EventRunner
+) -> None:
+    from tests.helpers import Receiver
+
+    t = boards
+    outside, inside = Receiver(), Receiver()
+    try:
+        hooks = [
+            {"url": outside.url, "events": ["*"]},
+            {"url": inside.url, "events": ["*"], "privateBoards": True},
+        ]
+        saved = api.patch(t.path(), key=t.admin_key, body={"webhooks": hooks})
+        assert saved.status == 200, saved.body
+        assert [h["privateBoards"] for h in saved.body["webhooks"]] == [False, True]
+        secret = api.post(
+            t.path("/requests"), key=t.admin_key, body={"title": "Hush", "board": "internal"}
+        ).body["id"]
+        api.post(t.path(f"/requests/{secret}/comments"), key=t.admin_key, body={"body": "psst"})
+        public = t.create("Loud")["id"]
+        runner.drain()
+        seen_outside = {
+            json.loads(r["body"])["data"].get("request", {}).get("id") for r in outside.received
+        }
+        assert public in seen_outside and secret not in seen_outside
+        assert all(json.loads(r["body"])["type"] != "comment.created" for r in outside.received)
+        inside_types = sorted(json.loads(r["body"])["type"] for r in inside.received)
+        assert inside_types == ["comment.created", "request.created", "request.created"]
+    finally:
+        outside.server.shutdown()
+        inside.server.shutdown()
