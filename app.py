@@ -161,6 +161,74 @@ def rotate_keys(call: Call, appId: str) -> dict:
     return apps.rotate_keys(get_context(), call.caller, call.app)
 
 
+# ---------------------------------------------------------------- statuses and boards
+
+BOARDS = "/v1/apps/{appId}/boards"
+
+
+@route(
+    "/v1/apps/{appId}/statuses",
+    "GET",
+    returns=m.StatusList,
+    summary="The app's statuses in display order, with names, colours and kinds",
+)
+def list_statuses(call: Call, appId: str) -> dict:
+    from chalicelib import present
+    from chalicelib.workflow import statuses
+
+    return {"items": [present.status(s) for s in statuses(call.app)]}
+
+
+@route(BOARDS, "GET", returns=m.BoardList, summary="The boards the caller may see")
+def list_boards(call: Call, appId: str) -> dict:
+    from chalicelib.services import boards
+
+    return boards.list_boards(get_context(), call.caller, call.app)
+
+
+@route(
+    BOARDS,
+    "POST",
+    auth="admin",
+    body=m.BoardCreate,
+    returns=m.BoardOut,
+    status=201,
+    summary="Add a board: public, signed_in (a user token) or private (the team)",
+)
+def create_board(call: Call, appId: str) -> Reply:
+    from chalicelib.services import boards
+
+    return Reply(boards.create(get_context(), call.caller, call.app, call.body), 201)
+
+
+@route(
+    BOARDS + "/{boardId}",
+    "PATCH",
+    auth="admin",
+    body=m.BoardPatch,
+    returns=m.BoardOut,
+    summary="Rename a board or change its visibility",
+)
+def patch_board(call: Call, appId: str, boardId: str) -> dict:
+    from chalicelib.services import boards
+
+    return boards.patch(get_context(), call.caller, call.app, boardId, call.body)
+
+
+@route(
+    BOARDS + "/{boardId}",
+    "DELETE",
+    auth="admin",
+    status=204,
+    summary="Delete an empty board (never general)",
+)
+def delete_board(call: Call, appId: str, boardId: str) -> Reply:
+    from chalicelib.services import boards
+
+    boards.delete(get_context(), call.caller, call.app, boardId)
+    return Reply(None, 204)
+
+
 # ---------------------------------------------------------------- feature requests
 
 

@@ -40,7 +40,7 @@ EVENT_TYPES = (
     "feedback.created",
     "changelog.published",
 )
-CONTENT_FIELDS = ("title", "description", "priority", "tags", "response")
+CONTENT_FIELDS = ("title", "description", "priority", "tags", "response", "board")
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ COLUMNS = (
     "createdAt",
     "updatedAt",
     "insights",
+    "board",  # last: columns are only ever added, so positional readers keep working
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,6 +66,7 @@ def row(req: FeatureRequest) -> dict[str, Any]:
     """One request as an export row (admins' view: the author's email is included)."""
     return {
         "id": req.id,
+        "board": req.board,
         "title": req.title,
         "description": req.description,
         "status": req.status,

@@ -22,8 +22,14 @@ from pydantic import (
 from .addresses import ADDRESS_MAX, ADDRESS_PATTERN
 
 __all__ = [
-    "STATUSES",
     "Status",
+    "StatusIn",
+    "StatusOut",
+    "BoardCreate",
+    "BoardPatch",
+    "BoardOut",
+    "BoardList",
+    "StatusList",
     "Priority",
     "AppCreate",
     "AppPatch",
@@ -68,12 +74,20 @@ __all__ = [
     "GithubWebhookOut",
 ]
 
-STATUSES = ("open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate")
-Status = Literal[
-    "open", "under_review", "planned", "in_progress", "completed", "declined", "duplicate"
+Status = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=32, pattern=r"^[a-z0-9_]+$"),
+    Field(description="One of the app's status ids (GET /v1/apps/{appId}: statuses)"),
+]
+BoardId = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=32, pattern=r"^[a-z0-9-]+$"),
+    Field(description="One of the app's board ids; every app has general"),
 ]
 Priority = Literal["low", "medium", "high", "critical"]
-DONE_STATUS = "completed"  # the first (only) status of kind done: where shipped requests go
+StatusKind = Literal["open", "active", "done", "closed"]
+Visibility = Literal["public", "signed_in", "private"]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 
@@ -173,6 +187,9 @@ class WebhookIn(_Input):
         description="json: the signed event; slack, discord, teams: that service's"
         " incoming-webhook message.",
     )
+    privateBoards: bool = Field(
+        False, description="Also events about requests on private boards (the team's only)"
+    )
 
 
 class WebhookTestIn(_Input):
@@ -215,7 +232,39 @@ class GithubWebhookQuery(_Model):
     )
 
 
+class StatusIn(_Input):
+    id: Status
+    name: _line(1, 40)  # type: ignore[valid-type]
+    color: Color = Field(description="#rrggbb")
+    kind: StatusKind
+    roadmap: bool | None = Field(
+        None, description="Shown on the roadmap; default: the active and done kinds"
+    )
+
+
+def _statuses(value: list[StatusIn]) -> list[StatusIn]:
+    ids = [s.id for s in value]
+    if len(set(ids)) != len(ids):
+        raise ValueError("each status id may appear once")
+    kinds = {s.kind for s in value}
+    if not {"open", "done"} <= kinds:
+        raise ValueError("needs a status of kind open (new requests) and one of kind done")
+    dup = next((s for s in value if s.id == "duplicate"), None)
+    if dup is None or dup.kind != "closed":
+        raise ValueError("duplicate is reserved: it must be present, of kind closed")
+    return value
+
+
+Statuses = Annotated[list[StatusIn], Field(min_length=2, max_length=20), AfterValidator(_statuses)]
+
+
 class AppPatch(_Input):
+    statuses: Statuses | None = Field(
+        None, description="The whole list, in display order; ids left out are removed"
+    )
+    replaceWith: Status | None = Field(
+        None, description="Where requests of the removed statuses go (else 409 while used)"
+    )
     integrations: IntegrationsIn | None = Field(
         None, description="Write-only: the app shows only which are configured"
     )
@@ -230,6 +279,26 @@ class RequestCreate(_Input):
     description: Description = ""  # type: ignore[valid-type]
     priority: Priority = "medium"
     tags: Tags = []
+    board: BoardId = "general"
+
+
+class BoardCreate(_Input):
+    id: BoardId
+    name: _line(1, 80)  # type: ignore[valid-type]
+    description: _text(0, 500) = ""  # type: ignore[valid-type]
+    visibility: Visibility = "public"
+
+
+class BoardPatch(_Input):
+    name: _line(1, 80) | None = None  # type: ignore[valid-type]
+    description: _text(0, 500) | None = None  # type: ignore[valid-type]
+    visibility: Visibility | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> BoardPatch:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        return self
 
 
 class RequestPatch(_Input):
@@ -239,6 +308,7 @@ class RequestPatch(_Input):
     priority: Priority | None = None
     tags: Tags | None = None
     response: _text(0, 5000) | None = None  # type: ignore[valid-type]
+    board: BoardId | None = Field(None, description="The team moves the request to this board")
 
     @model_validator(mode="after")
     def _not_empty(self) -> RequestPatch:
@@ -332,6 +402,7 @@ class ListQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     status: Status | None = None
+    board: BoardId | None = Field(None, description="Without it: board general")
     tag: (
         Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9-]+$")]
         | None
@@ -386,6 +457,7 @@ class WebhookOut(_Model):
     url: str
     events: list[str]
     format: WebhookFormat = "json"
+    privateBoards: bool = False
     secret: str | None = Field(None, description="Only in the response that generated it.")
 
 
@@ -396,9 +468,34 @@ class WebhookTestOut(_Model):
     format: WebhookFormat
 
 
+class StatusOut(_Model):
+    id: str
+    name: str
+    color: str
+    kind: StatusKind
+    roadmap: bool
+
+
+class BoardOut(_Model):
+    id: str
+    name: str
+    description: str
+    visibility: Visibility
+
+
+class BoardList(_Model):
+    items: list[BoardOut]
+
+
+class StatusList(_Model):
+    items: list[StatusOut]
+
+
 class AppOut(_Model):
     id: str
     name: str
+    statuses: list[StatusOut] = Field(description="In display order")
+    boards: list[BoardOut] = Field(description="general first")
     allowAnonymous: bool
     notifyEmails: list[str]
     webhooks: list[WebhookOut]
@@ -435,9 +532,10 @@ class LinkOut(_Model):
 class RequestOut(_Model):
     id: str
     appId: str
+    board: str
     title: str
     description: str
-    status: Status
+    status: str
     priority: Priority
     tags: list[str]
     votes: int
@@ -559,6 +657,7 @@ class ExportRow(_Model):
     """One request in an export (``format=json``'s items, ``format=jsonl``'s lines)."""
 
     id: str
+    board: str
     title: str
     description: str
     status: str
@@ -597,7 +696,7 @@ class SimilarQuery(_Model):
 class SimilarItem(_Model):
     id: str
     title: str
-    status: Status
+    status: str
     votes: int
     score: float = Field(ge=0, le=1)
 
@@ -676,7 +775,9 @@ class UnsubscribeQuery(_Model):
 
 
 class AnalyticsOut(_Model):
-    byStatus: dict[str, int]
+    byStatus: dict[str, int] = Field(description="Per status of the app, in its order")
+    byStatusKind: dict[str, int] = Field(description="open, active, done, closed")
+    byBoard: dict[str, int] = Field(description="Requests per board")
     requests: int
     totalVotes: int
     comments: int

@@ -7,6 +7,7 @@ from typing import Any
 from .auth import TEAM_ID, is_team_id
 from .ids import iso
 from .records import App, ChangelogEntry, Comment, FeatureRequest, Feedback, Person
+from .workflow import boards, on_roadmap, statuses
 
 __all__ = [
     "public_actor",
@@ -17,6 +18,8 @@ __all__ = [
     "feedback",
     "delivery",
     "changelog",
+    "status",
+    "board",
 ]
 
 
@@ -49,10 +52,13 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
                 "url": h["url"],
                 "events": h["events"],
                 "format": h.get("format", "json"),
+                "privateBoards": h.get("privateBoards", False),
                 **({"secret": new_secrets[h["url"]]} if h["url"] in new_secrets else {}),
             }
             for h in record.webhooks
         ],
+        "statuses": [status(s) for s in statuses(record)],
+        "boards": [board(b) for b in boards(record)],
         "integrations": {name: {"configured": True} for name in record.integrations},
         "createdAt": iso(record.created_ms),
         "updatedAt": iso(record.updated_ms),
@@ -60,10 +66,30 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
     }
 
 
+def status(stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": stored["id"],
+        "name": stored["name"],
+        "color": stored["color"],
+        "kind": stored["kind"],
+        "roadmap": on_roadmap(stored),
+    }
+
+
+def board(stored: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": stored["id"],
+        "name": stored["name"],
+        "description": stored.get("description", ""),
+        "visibility": stored["visibility"],
+    }
+
+
 def request(req: FeatureRequest, voted: bool, admin: bool) -> dict[str, Any]:
     return {
         "id": req.id,
         "appId": req.app,
+        "board": req.board,
         "title": req.title,
         "description": req.description,
         "status": req.status,

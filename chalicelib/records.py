@@ -67,6 +67,8 @@ class App:
     webhooks: tuple[dict[str, Any], ...] = ()
     version: int = 1
     integrations: dict[str, Any] = field(default_factory=dict)  # write-only settings
+    statuses: tuple[dict[str, Any], ...] = ()  # none stored: today's seven (chalicelib.workflow)
+    boards: tuple[dict[str, Any], ...] = ()  # beside ``general``, which always exists
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class FeatureRequest:
     merge_target: str | None = None
     merges_in: tuple[str, ...] = ()  # the requests whose merge into this one is under way
     shipped_in: str | None = None  # the changelog entry whose publishing completed it
+    board: str = "general"
 
 
 @dataclass(frozen=True)

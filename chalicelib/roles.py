@@ -37,7 +37,7 @@ _TRIAGE = re.compile(
     r"/(comments(/\{commentId\}(/reactions/\{reaction\})?)?|moderation|approve|reject|ban)$"
 )
 # what a moderator may change on a request
-_MODERATOR_FIELDS = frozenset({"status", "response", "priority", "tags"})
+_MODERATOR_FIELDS = frozenset({"status", "response", "priority", "tags", "board"})
 
 
 def rank(role: str) -> int:
@@ -71,5 +71,5 @@ def check_fields(caller: Caller, method: str, path: str, body: Any) -> None:
     extra = sorted(body.model_fields_set - _MODERATOR_FIELDS)
     if extra:
         raise ForbiddenError(
-            f"a moderator may change status, response, priority and tags, not {', '.join(extra)}"
+            f"a moderator may change status, response, priority, tags and board, not {', '.join(extra)}"
         )

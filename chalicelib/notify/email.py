@@ -101,6 +101,15 @@ def render(
     return subject, text, html
 
 
+def _users_may_see(ctx: Context, event: DomainEvent, board_id: str) -> bool:
+    """Whether end users may see a board (``public`` or ``signed_in``, as followers are)."""
+    from ..workflow import board
+
+    app = ctx.store.get_app(event.tenant, event.app)
+    found = board(app, board_id) if app else None
+    return found is not None and found["visibility"] != "private"
+
+
 def _followers(
     ctx: Context,
     event: DomainEvent,
@@ -108,7 +117,10 @@ def _followers(
     actor: str | None,
     template: str,
     extra: dict[str, Any],
+    board: str,
 ) -> list[Email]:
+    if not _users_may_see(ctx, event, board):
+        return []  # a private board's followers outside the team hear nothing of it
     people = ctx.store.followers(event.tenant, event.app, request_id)
     return [
         Email(p.id, p.email, template, "follower", extra)
@@ -122,7 +134,9 @@ def _shipped(ctx: Context, event: DomainEvent) -> list[Email]:
     many of them they follow, naming the ones they follow."""
     entry = event.data["entry"]
     titles = {
-        r.id: r.title for r in ctx.store.get_requests(event.tenant, event.app, entry["requestIds"])
+        r.id: r.title
+        for r in ctx.store.get_requests(event.tenant, event.app, entry["requestIds"])
+        if _users_may_see(ctx, event, r.board)
     }
     people: dict[str, Any] = {}
     followed: dict[str, list[dict[str, str]]] = {}
@@ -141,6 +155,15 @@ def _team(ctx: Context, event: DomainEvent, template: str, extra: dict[str, Any]
     app = ctx.store.get_app(event.tenant, event.app)
     addresses = app.notify_emails if app else ()
     return [Email(f"email:{a.lower()}", a, template, "team", extra) for a in addresses]
+
+
+def _status_name(ctx: Context, event: DomainEvent, status: str) -> str:
+    """The app's name for a status id (the id itself for one it no longer has)."""
+    from ..workflow import statuses
+
+    app = ctx.store.get_app(event.tenant, event.app)
+    found = [s["name"] for s in statuses(app) if s["id"] == status] if app else []
+    return found[0] if found else status
 
 
 def plan(ctx: Context, event: DomainEvent) -> list[Email]:
@@ -164,14 +187,21 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
             "status_changed",
             {
                 "request": request,
-                "status_from": data["from"],
-                "status_to": data.get("to", "duplicate"),
+                "status_from": _status_name(ctx, event, data["from"]),
+                "status_to": _status_name(ctx, event, data.get("to", "duplicate")),
                 "into": into,
             },
+            request.get("board", "general"),
         )
     if event.type == "request.updated" and "response" in data["changed"] and request["response"]:
         return _followers(
-            ctx, event, request["id"], data.get("actor"), "response", {"request": request}
+            ctx,
+            event,
+            request["id"],
+            data.get("actor"),
+            "response",
+            {"request": request},
+            request.get("board", "general"),
         )
     if event.type == "comment.created":
         req = ctx.store.get_request(event.tenant, event.app, data["requestId"])
@@ -185,6 +215,7 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
             author,
             "comment",
             {"request": {"id": req.id, "title": req.title}, "comment": data["comment"]},
+            req.board,
         )
     if event.type == "request.created":
         return _team(ctx, event, "new_request", {"request": request})

@@ -110,12 +110,32 @@ def _url_id(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
+def _on_private_board(ctx: Context, app: Any, event: DomainEvent) -> bool:
+    """Whether the event is about a request on a ``private`` board: only the webhooks saved
+    with ``privateBoards`` get those (a webhook may post into a channel outside the team)."""
+    from ..workflow import board
+
+    data = event.data
+    request = data.get("request")
+    if isinstance(request, dict) and "board" in request:
+        board_id = request["board"]
+    elif data.get("requestId"):
+        found = ctx.store.get_request(event.tenant, event.app, data["requestId"])
+        board_id = found.board if found else "general"
+    else:
+        return False
+    shown = board(app, board_id)
+    return shown is None or shown["visibility"] == "private"
+
+
 def fan_out(ctx: Context, event: DomainEvent) -> int:
     """One queue message per webhook of the app that wants this event type."""
     app = ctx.store.get_app(event.tenant, event.app)
     hooks = [
         h for h in (app.webhooks if app else ()) if event.type in h["events"] or "*" in h["events"]
     ]
+    if hooks and _on_private_board(ctx, app, event):
+        hooks = [h for h in hooks if h.get("privateBoards")]
     if not hooks:
         return 0
     now_s = ctx.clock() // 1000

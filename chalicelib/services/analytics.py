@@ -8,8 +8,8 @@ from typing import Any
 from ..auth import Caller
 from ..context import Context
 from ..events import DomainEvent
-from ..models import STATUSES
 from ..records import App
+from ..workflow import GENERAL, KINDS, boards, status_ids, status_kind
 
 __all__ = ["deltas", "apply", "report", "tags"]
 
@@ -28,7 +28,13 @@ def _request_totals(request: dict[str, Any], sign: int) -> dict[str, int]:
         f"wk_{_week(request['createdAt'])}": sign,
     }
     found |= {f"tag_{t}": sign for t in request["tags"]}
-    return found
+    return found | _board_delta(request.get("board", GENERAL), sign)
+
+
+def _board_delta(board: str, sign: int) -> dict[str, int]:
+    """Requests per board, counted for boards other than ``general``: that one is the rest
+    (so requests counted before boards need no recount)."""
+    return {} if board == GENERAL else {f"bd_{board}": sign}
 
 
 def deltas(event: DomainEvent) -> dict[str, int]:
@@ -40,6 +46,10 @@ def deltas(event: DomainEvent) -> dict[str, int]:
         return _request_totals(data["request"], -1)
     if kind in ("request.status_changed", "request.merged"):
         return {f"st_{data['from']}": -1, f"st_{data['request']['status']}": 1}
+    if kind == "request.updated" and "board" in data["changed"]:
+        return _board_delta(data["previous"]["board"], -1) | _board_delta(
+            data["request"]["board"], 1
+        )
     if kind == "request.updated" and "tags" in data["changed"]:
         before, after = set(data["previous"]["tags"]), set(data["request"]["tags"])
         return {
@@ -89,8 +99,19 @@ def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
 
     tags = sorted(prefixed("tag_").items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     rating_count = stats.get("ratingCount", 0)
+    by_status = {s: stats.get(f"st_{s}", 0) for s in status_ids(app)}
+    by_status |= {k: v for k, v in prefixed("st_").items() if k not in by_status}  # removed
+    by_kind = dict.fromkeys(KINDS, 0)
+    for status, count in by_status.items():
+        by_kind[status_kind(app, status)] += count
+    by_board = prefixed("bd_")
     return {
-        "byStatus": {s: stats.get(f"st_{s}", 0) for s in STATUSES},
+        "byStatus": by_status,
+        "byStatusKind": by_kind,
+        "byBoard": {
+            GENERAL: stats.get("requests", 0) - sum(by_board.values()),
+            **{b["id"]: by_board.get(b["id"], 0) for b in boards(app) if b["id"] != GENERAL},
+        },
         "requests": stats.get("requests", 0),
         "totalVotes": stats.get("votes", 0),
         "comments": stats.get("comments", 0),

@@ -23,6 +23,7 @@ __all__ = [
     "rotate_keys",
     "deliveries",
     "test_webhook",
+    "replace_app",
 ]
 
 
@@ -53,6 +54,7 @@ def _webhooks(
                 "events": list(dict.fromkeys(hook.events)),
                 "secret": secret,
                 "format": hook.format,
+                "privateBoards": hook.privateBoards,
             }
         )
     if len({h["url"] for h in stored}) != len(stored):
@@ -116,8 +118,14 @@ def patch_app(ctx: Context, caller: Caller, app: App, body: AppPatch) -> dict[st
         github = body.integrations.github
         rest = {k: v for k, v in app.integrations.items() if k != "github"}
         changes["integrations"] = {**rest, "github": github.model_dump()} if github else rest
+    if body.statuses is not None:
+        from .statuses import replaced
+
+        changes["statuses"] = replaced(ctx, caller, app, body.statuses, body.replaceWith)
+    elif body.replaceWith is not None:
+        raise ValidationFailedError.for_field("replaceWith", "goes with statuses")
     updated = replace(app, **changes, version=app.version + 1, updated_ms=ctx.clock())
-    _replace(ctx, app, updated)
+    replace_app(ctx, app, updated)
     return present.app(updated, generated)
 
 
@@ -132,7 +140,7 @@ def rotate_keys(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
         version=app.version + 1,
         updated_ms=ctx.clock(),
     )
-    _replace(ctx, app, updated)
+    replace_app(ctx, app, updated)
     return {"publishableKey": key, "userTokenSecret": user_secret}
 
 
@@ -160,7 +168,7 @@ def test_webhook(ctx: Context, caller: Caller, app: App, body: WebhookTestIn) ->
     }
 
 
-def _replace(ctx: Context, old: App, new: App) -> None:
+def replace_app(ctx: Context, old: App, new: App) -> None:
     try:
         ctx.store.replace_app(new, expected_version=old.version)
     except ConditionFailedError:

@@ -21,7 +21,7 @@ def add(
     ctx: Context, caller: Caller, app: App, request_id: str, body: CommentCreate
 ) -> dict[str, Any]:
     author = writer(ctx, caller, app)
-    req = fetch(ctx, app, request_id)
+    req = fetch(ctx, app, request_id, caller=caller)
     if req.status == "duplicate":  # the conversation moved to the request it was merged into
         raise ConflictError(f"this request was merged into {req.duplicate_of}; comment there")
     comment = Comment(
@@ -43,7 +43,9 @@ def add(
 def list_page(
     ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
 ) -> dict[str, Any]:
-    page = ctx.store.list_comments(fetch(ctx, app, request_id), query.limit, query.cursor)
+    page = ctx.store.list_comments(
+        fetch(ctx, app, request_id, caller=caller), query.limit, query.cursor
+    )
     return {
         "items": [present.comment(c, caller.is_admin) for c in page.items],
         "nextCursor": page.next_cursor,
@@ -51,7 +53,7 @@ def list_page(
 
 
 def delete(ctx: Context, caller: Caller, app: App, request_id: str, comment_id: str) -> None:
-    req = fetch(ctx, app, request_id)
+    req = fetch(ctx, app, request_id, caller=caller)
     comment = ctx.store.get_comment(req, comment_id) if len(comment_id) <= 64 else None
     if comment is None:
         raise NotFoundError("no such comment")

@@ -19,6 +19,7 @@ from ..errors import UnauthenticatedError, ValidationFailedError
 from ..events import DomainEvent
 from ..models import ListQuery
 from ..records import App, FeatureRequest
+from ..workflow import GENERAL
 from .access import viewer_id
 
 __all__ = ["record", "page", "voted_ids", "RANKED", "TRENDING_DAYS", "DISCUSSED_DAYS", "SCAN_MAX"]
@@ -72,8 +73,10 @@ def _desc(request_id: str) -> str:
 
 
 def _matches(req: FeatureRequest, query: ListQuery) -> bool:
-    return (query.status is None or req.status == query.status) and (
-        query.tag is None or query.tag in req.tags
+    return (
+        req.board == (query.board or GENERAL)
+        and (query.status is None or req.status == query.status)
+        and (query.tag is None or query.tag in req.tags)
     )
 
 
@@ -84,12 +87,12 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
         if query.sort != "new":
             raise ValidationFailedError.for_field("sort", "voted=true lists newest first")
         mine = voted_ids(ctx, caller, app)
-        context = f"voted|{app.tenant}|{app.id}|{viewer}|{query.status}|{query.tag}"
+        context = f"voted|{app.tenant}|{app.id}|{viewer}|{query.board}|{query.status}|{query.tag}"
         position = _position(ctx, context, query.cursor)
         ids = sorted(mine, reverse=True)
         voted = set(mine)
     else:
-        context = f"{query.sort}|{app.tenant}|{app.id}|{query.status}|{query.tag}"
+        context = f"{query.sort}|{app.tenant}|{app.id}|{query.board}|{query.status}|{query.tag}"
         position = _position(ctx, context, query.cursor)
         position["d"] = position.get("d") or _day(ctx.clock())  # later pages rank as this one
         ids = _ranking(ctx, app, query.sort, position["d"])

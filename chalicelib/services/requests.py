@@ -20,9 +20,10 @@ from ..errors import (
     PreconditionFailedError,
     ValidationFailedError,
 )
-from ..models import DONE_STATUS, ListQuery, MergeBody, RequestCreate, RequestPatch
+from ..models import ListQuery, MergeBody, RequestCreate, RequestPatch
 from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
+from ..workflow import DUPLICATE, GENERAL, board, first_of_kind, may_see, status_ids
 from .access import actor_id, viewer_id, writer
 from .rankings import RANKED, voted_ids
 from .rankings import page as ranked_page
@@ -38,6 +39,9 @@ __all__ = [
     "merge",
     "unmerge",
     "complete",
+    "restatus",
+    "board_for",
+    "check_status",
     "parse_etag",
     "Replay",
 ]
@@ -57,15 +61,39 @@ class Replay(Exception):
         self.status, self.body = status, body
 
 
-def fetch(ctx: Context, app: App, request_id: str, consistent: bool = False) -> FeatureRequest:
+def fetch(
+    ctx: Context,
+    app: App,
+    request_id: str,
+    consistent: bool = False,
+    caller: Caller | None = None,
+) -> FeatureRequest:
+    """The request, or 404; with ``caller``, also 404 when it is on a board the caller may
+    not see (exactly as if it did not exist)."""
     req = (
         ctx.store.get_request(app.tenant, app.id, request_id, consistent)
         if len(request_id) <= 64
         else None
     )
-    if req is None:
+    if req is None or (caller is not None and not may_see(caller, app, req.board)):
         raise NotFoundError("no such request")
     return req
+
+
+def board_for(caller: Caller, app: App, board_id: str | None) -> str:
+    """The board a call names (``general`` when none), or 404 if the caller may not see it."""
+    board_id = board_id or GENERAL
+    if not may_see(caller, app, board_id):
+        raise NotFoundError("no such board")
+    return board_id
+
+
+def check_status(app: App, status: str | None, field: str = "status") -> None:
+    """400 unless ``status`` is one of the app's."""
+    if status is not None and status not in status_ids(app):
+        raise ValidationFailedError.for_field(
+            field, f"must be one of this app's statuses: {', '.join(status_ids(app))}"
+        )
 
 
 def view(
@@ -88,6 +116,7 @@ def create(
     raw_body: bytes,
 ) -> dict[str, Any]:
     """Create a request; a repeated Idempotency-Key within 24 h replays the first answer."""
+    board = board_for(caller, app, body.board)
     author = writer(ctx, caller, app)
     scope = fingerprint = None
     if idempotency_key is not None:
@@ -110,6 +139,8 @@ def create(
         priority=body.priority,
         tags=tuple(body.tags),
         updated_by=author.id,
+        status=first_of_kind(app, "open"),
+        board=board,
     )
     out = present.request(req, False, caller.is_admin)
     record = None
@@ -145,7 +176,8 @@ def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> di
     items = [
         r
         for r in found
-        if r.status != "duplicate"
+        if r.status != DUPLICATE
+        and r.board == (query.board or GENERAL)
         and (mine is None or r.id in mine)
         and (query.status is None or r.status == query.status)
         and (query.tag is None or query.tag in r.tags)
@@ -166,6 +198,10 @@ def _voted_of(items: list[FeatureRequest], voted: Iterable[str]) -> set[str]:
 
 
 def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
+    """A page of one board (``general`` without ``board=``); 404 for a board the caller may
+    not see, 400 for a status the app does not have."""
+    board = board_for(caller, app, query.board)
+    check_status(app, query.status)
     if query.q:
         return _search_page(ctx, caller, app, query)
     if query.voted or query.sort in RANKED:
@@ -179,6 +215,7 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
         limit=query.limit,
         cursor=query.cursor,
         viewer=viewer_id(ctx, caller, app),
+        board=board,
     )
     items = page.items
     voted = _voted_of(items, page.voted or ())
@@ -190,7 +227,7 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
 
 def get(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
     """One request; the team also sees the issues linked to it."""
-    req = fetch(ctx, app, request_id)
+    req = fetch(ctx, app, request_id, caller=caller)
     found = view(ctx, caller, app, req)
     return {**found, "links": ctx.store.links_of(req)} if caller.is_admin else found
 
@@ -217,14 +254,17 @@ def _check_edit_rights(caller: Caller, req: FeatureRequest, body: RequestPatch) 
         raise ForbiddenError("the author may edit a request only while it is open")
 
 
-def _apply(req: FeatureRequest, body: RequestPatch) -> dict[str, Any]:
+def _apply(app: App, req: FeatureRequest, body: RequestPatch) -> dict[str, Any]:
     changes: dict[str, Any] = {}
     for name in body.model_fields_set:
         value = getattr(body, name)
         if value is None:
             raise ValidationFailedError.for_field(name, "must not be null")
+        if name == "board" and board(app, value) is None:
+            raise ValidationFailedError.for_field("board", "no such board in this app")
         if name == "status":
-            if value == "duplicate":
+            check_status(app, value)
+            if value == DUPLICATE:
                 raise ValidationFailedError.for_field(
                     "status", "use POST …/merge to mark a duplicate"
                 )
@@ -260,50 +300,85 @@ def patch(
     expected = parse_etag(if_match)
 
     def attempt() -> dict[str, Any]:
-        req = fetch(ctx, app, request_id)
+        req = fetch(ctx, app, request_id, caller=caller)
         if expected is not None and expected != req.version:
             raise PreconditionFailedError(
                 f"the request is at version {req.version}, not {expected}"
             )
         _check_edit_rights(caller, req, body)
-        changes = _apply(req, body)
-        if not changes:
-            return view(ctx, caller, app, req)
-        updated = replace(
-            req,
-            **changes,
-            version=req.version + 1,
-            updated_ms=ctx.clock(),
-            updated_by=actor_id(caller),
-        )
-        ctx.store.update_request(req, updated)
-        return view(ctx, caller, app, updated)
+        changes = _apply(app, req, body)
+        moved_to = changes.pop("board", None)
+        if changes:
+            req = _write(ctx, caller, req, changes, ctx.store.update_request)
+        if moved_to:
+            refused = merge_under_way(req) or _merged_into(req)
+            if refused is not None:
+                raise refused
+            req = _write(ctx, caller, req, {"board": moved_to}, ctx.store.move_request)
+        return view(ctx, caller, app, req)
 
     return _until_written(attempt)
+
+
+def _write(
+    ctx: Context,
+    caller: Caller,
+    req: FeatureRequest,
+    changes: dict[str, Any],
+    write: Callable[[FeatureRequest, FeatureRequest], None],
+) -> FeatureRequest:
+    """``req`` with ``changes``, one version on, written by ``write`` (update or move)."""
+    updated = replace(
+        req,
+        **changes,
+        version=req.version + 1,
+        updated_ms=ctx.clock(),
+        updated_by=actor_id(caller),
+    )
+    write(req, updated)
+    return updated
 
 
 def complete(
     ctx: Context, app: App, request_id: str, actor: str, shipped_in: str | None = None
 ) -> bool:
-    """Move a request to the done status (a changelog entry shipped it, its issue closed),
-    unless it is gone, done already or merged away; True when it moved."""
+    """Move a request to the app's first ``done`` status (a changelog entry shipped it, its
+    issue closed), unless it is gone, done already or merged away; True when it moved."""
+    return restatus(ctx, app, request_id, actor, first_of_kind(app, "done"), shipped_in=shipped_in)
+
+
+def restatus(
+    ctx: Context,
+    app: App,
+    request_id: str,
+    actor: str,
+    status: str,
+    only_from: str | None = None,
+    shipped_in: str | None = None,
+) -> bool:
+    """Give a request ``status`` (if it is still in ``only_from``, when named), unless it is
+    gone, there already, merged away or in a merge; True when it moved."""
 
     def attempt() -> bool:
         req = ctx.store.get_request(app.tenant, app.id, request_id, consistent=True)
-        if req is None or req.status in (DONE_STATUS, "duplicate") or req.merge_step:
+        if req is None or req.status in (status, DUPLICATE) or req.merge_step:
             return False
-        done = replace(
-            req,
-            status=DONE_STATUS,
-            shipped_in=shipped_in,
-            version=req.version + 1,
-            updated_ms=ctx.clock(),
-            updated_by=actor,
+        if only_from is not None and req.status != only_from:
+            return False
+        changes = {"status": status} | ({"shipped_in": shipped_in} if shipped_in else {})
+        updated = replace(
+            req, **changes, version=req.version + 1, updated_ms=ctx.clock(), updated_by=actor
         )
-        ctx.store.update_request(req, done)
+        ctx.store.update_request(req, updated)
         return True
 
     return _until_written(attempt)
+
+
+def _restored_status(app: App, source: FeatureRequest) -> str:
+    """The status an unmerged request gets back: the one it had, if the app still has it."""
+    before = source.status_before_merge
+    return before if before in status_ids(app) else first_of_kind(app, "open")
 
 
 def delete(ctx: Context, caller: Caller, app: App, request_id: str) -> None:
@@ -495,7 +570,7 @@ def unmerge(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str
         merged = source.status == "duplicate"
         restored = replace(
             source,
-            status=(source.status_before_merge or "open") if merged else source.status,
+            status=_restored_status(app, source) if merged else source.status,
             duplicate_of=None,
             status_before_merge=None,
             merge_step=None,

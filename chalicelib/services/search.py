@@ -21,7 +21,7 @@ from ..records import App
 __all__ = ["similar", "matching", "keep_index", "CACHE_S", "SEARCHABLE", "FOUND_MAX"]
 
 CACHE_S = 30
-SEARCHABLE = ("open", "under_review", "planned", "in_progress")
+SEARCHABLE = ("open", "active")  # the kinds of status "did you mean…" offers
 FOUND_MAX = 30  # a search answers one page: at most this many requests, read in one batch
 _cache: dict[tuple[str, str, bool], tuple[float, Any]] = {}
 _lock = threading.Lock()
@@ -30,6 +30,7 @@ _lock = threading.Lock()
 def _index(ctx: Context, app: App, every_status: bool = False) -> Any:
     """The title index of the app's requests: the open ones for "did you mean…", or every
     one but the merged for the board's search box (two cache entries, one read of the items)."""
+    from ..workflow import status_kind
     from . import vectors
 
     key = (app.tenant, app.id, every_status)
@@ -43,7 +44,7 @@ def _index(ctx: Context, app: App, every_status: bool = False) -> Any:
         if (
             value.split("|", 1)[0] != "duplicate"
             if every_status
-            else value.split("|", 1)[0] in SEARCHABLE
+            else status_kind(app, value.split("|", 1)[0]) in SEARCHABLE
         )
     }
     if vectors.available() and not every_status:  # the search box matches words alone
@@ -78,6 +79,9 @@ def _search(index: Any, q: str) -> list[tuple[str, float]]:
 
 
 def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
+    """Up to 5 of the requests that read like ``q``, of the boards the caller may see."""
+    from ..workflow import may_see
+
     found = _search(_index(ctx, app), q)
     requests = {
         r.id: r for r in ctx.store.get_requests(app.tenant, app.id, [rid for rid, _ in found])
@@ -92,7 +96,7 @@ def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
                 "score": round(min(1.0, score), 3),
             }
             for rid, score in found
-            if rid in requests
+            if rid in requests and may_see(caller, app, requests[rid].board)
         ]
     }
 

@@ -39,7 +39,7 @@ def _refuse_while_merging(req: FeatureRequest) -> None:
 def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
     voter = acting_voter(ctx, caller, app)
     for attempt in range(ATTEMPTS):
-        req = fetch(ctx, app, request_id)
+        req = fetch(ctx, app, request_id, caller=caller)
         _refuse_while_merging(req)
         if req.status == "duplicate":
             raise ConflictError(f"this request was merged into {req.duplicate_of}; vote there")
@@ -57,7 +57,7 @@ def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, A
 def unvote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
     voter = acting_voter(ctx, caller, app)
     for attempt in range(ATTEMPTS):
-        req = fetch(ctx, app, request_id)
+        req = fetch(ctx, app, request_id, caller=caller)
         _refuse_while_merging(req)
         try:
             ctx.store.remove_vote(req, voter.id)
@@ -73,7 +73,9 @@ def voters(
     ctx: Context, caller: Caller, app: App, request_id: str, query: PageQuery
 ) -> dict[str, Any]:
     caller.require_admin()
-    page = ctx.store.list_voters(fetch(ctx, app, request_id), query.limit, query.cursor)
+    page = ctx.store.list_voters(
+        fetch(ctx, app, request_id, caller=caller), query.limit, query.cursor
+    )
     return {
         "items": [present.user(v.user, admin=True) for v in page.items],
         "nextCursor": page.next_cursor,
@@ -88,16 +90,18 @@ def _follower(ctx: Context, caller: Caller, app: App) -> Person:
 
 
 def subscribe(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    ctx.store.subscribe(fetch(ctx, app, request_id), _follower(ctx, caller, app))
+    ctx.store.subscribe(fetch(ctx, app, request_id, caller=caller), _follower(ctx, caller, app))
     return {"requestId": request_id, "subscribed": True}
 
 
 def unsubscribe(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    ctx.store.unsubscribe(fetch(ctx, app, request_id), _follower(ctx, caller, app).id)
+    ctx.store.unsubscribe(
+        fetch(ctx, app, request_id, caller=caller), _follower(ctx, caller, app).id
+    )
     return {"requestId": request_id, "subscribed": False}
 
 
 def subscription(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    req = fetch(ctx, app, request_id)
+    req = fetch(ctx, app, request_id, caller=caller)
     person = _follower(ctx, caller, app)
     return {"requestId": request_id, "subscribed": ctx.store.is_subscribed(req, person.id)}

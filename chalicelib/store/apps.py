@@ -24,6 +24,8 @@ def _app_item(app: App) -> dict[str, Any]:
         "updatedAt": app.updated_ms,
         "version": app.version,
         "integrations": app.integrations or None,
+        "statuses": list(app.statuses) or None,
+        "boards": list(app.boards) or None,
     }
 
 
@@ -41,6 +43,8 @@ def _app_record(tenant: str, item: dict[str, Any]) -> App:
         webhooks=tuple(item.get("webhooks", ())),
         version=item.get("version", 1),
         integrations=item.get("integrations") or {},
+        statuses=tuple(item.get("statuses") or ()),
+        boards=tuple(item.get("boards") or ()),
     )
 
     # ------------------------------------------------------------ tenants and keys

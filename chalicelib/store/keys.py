@@ -38,13 +38,19 @@ class Keys:
         return f"T#{tenant}#A#{app}"
 
     @staticmethod
-    def requests(tenant: str, app: str, tag: str | None = None) -> str:
+    def requests(tenant: str, app: str, tag: str | None = None, board: str = "general") -> str:
+        """A board's requests (or one tag's copies of them). Board ``general`` keeps the keys
+        from before boards, so items written then list with no re-keying."""
         base = Keys.app_prefix(tenant, app)
+        if board != "general":
+            base = f"{base}#B#{board}"
         return f"{base}#TAG#{tag}" if tag else f"{base}#REQS"
 
     @staticmethod
-    def request(tenant: str, app: str, request_id: str, tag: str | None = None) -> dict[str, str]:
-        return {"pk": Keys.requests(tenant, app, tag), "sk": f"R#{request_id}"}
+    def request(
+        tenant: str, app: str, request_id: str, tag: str | None = None, board: str = "general"
+    ) -> dict[str, str]:
+        return {"pk": Keys.requests(tenant, app, tag, board), "sk": f"R#{request_id}"}
 
     @staticmethod
     def request_id(sk: str) -> str:
@@ -52,8 +58,17 @@ class Keys:
         return sk.removeprefix("R#")
 
     @staticmethod
-    def status_list(tenant: str, app: str, status: str, tag: str | None = None) -> str:
-        return f"{Keys.requests(tenant, app, tag)}#ST#{status}"
+    def is_request_partition(rest: str) -> bool:
+        """Whether ``rest`` (of ``scope``) is a board's request partition, not a tag's."""
+        return rest == "REQS" or (
+            rest.startswith("B#") and rest.count("#") == 2 and rest.endswith("#REQS")
+        )
+
+    @staticmethod
+    def status_list(
+        tenant: str, app: str, status: str, tag: str | None = None, board: str = "general"
+    ) -> str:
+        return f"{Keys.requests(tenant, app, tag, board)}#ST#{status}"
 
     @staticmethod
     def request_children(tenant: str, app: str, request_id: str) -> str:

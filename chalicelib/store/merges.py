@@ -34,7 +34,7 @@ class Merges(Votes):
             condition += " AND #status <> :dup"
             values[":dup"], names = "duplicate", {"#status": "status"}
         return self._update_op(
-            Keys.request(target.tenant, target.app, target.id),
+            Keys.request(target.tenant, target.app, target.id, board=target.board),
             f"{'ADD' if add else 'DELETE'} mergesIn :ids",
             values,
             condition,

@@ -11,7 +11,7 @@ from .codec import _to_ddb
 from .comments import _comment_record
 from .feedback import _feedback_record
 from .keys import Keys
-from .requests import _request_item, _request_record, _with_count
+from .requests import _request_record, _with_count, stored_items
 from .votes import Votes
 
 
@@ -23,7 +23,15 @@ class Portable(Votes):
         comments, then the app's feedback and changelog entries: portable records without table keys (times in ms
         since the epoch), what tools/postgres/load.sql loads into PostgreSQL."""
         counter = Keys.counter(tenant, app, "")["sk"]
-        for req in self._query_all(Keys.requests(tenant, app), "R#"):
+        settings = self._get(Keys.app(tenant, app)) or {}
+        workflow = {k: settings[k] for k in WORKFLOW if settings.get(k)}
+        if workflow:  # the app's own statuses and boards, before the requests that use them
+            yield {"kind": "settings", **workflow}
+        boards = self.board_ids(tenant, app)
+        reqs = (
+            r for b in boards for r in self._query_all(Keys.requests(tenant, app, board=b), "R#")
+        )
+        for req in reqs:
             children = list(self._query_all(Keys.request_children(tenant, app, req["id"]), ""))
             count = next((c for c in children if c["sk"] == counter), None)
             yield _portable(_with_count(req, count))  # the exact count, not the list's copy
@@ -41,6 +49,10 @@ class Portable(Votes):
         batch: list[dict[str, Any]] = []
         voted: dict[str, list[str]] = {}
         for number, record in enumerate(records, 1):
+            if record.get("kind") == "settings":
+                self._load_settings(tenant, app, record)
+                counts["settings"] = 1
+                continue
             try:
                 items = _items_of(tenant, app, record, feedback_days)
             except (KeyError, TypeError, ValueError) as exc:
@@ -61,7 +73,24 @@ class Portable(Votes):
             )
         return counts
 
+    def _load_settings(self, tenant: str, app: str, record: dict[str, Any]) -> None:
+        """Give the app the dumped statuses and boards (the app must exist)."""
+        values = {f":{k}": record[k] for k in WORKFLOW if isinstance(record.get(k), list)}
+        if not values:
+            raise ValueError("a settings record without statuses or boards")
+        sets = ", ".join(f"{k[1:]} = {k}" for k in values)
+        self._call(
+            "update_item",
+            **self._update_op(
+                Keys.app(tenant, app),
+                f"SET {sets} ADD version :one",
+                {**values, ":one": 1},
+                "attribute_exists(pk)",
+            )["Update"],
+        )
 
+
+WORKFLOW = ("statuses", "boards")  # the app's settings a dump carries (kind "settings")
 PORTABLE = ("request", "vote", "movedVote", "subscription", "comment", "feedback", "changelog")
 _TABLE_ONLY = {"pk", "sk", "uk", "lk", "top", "type", "appId", "imported", "expiresAt"}
 
@@ -83,7 +112,7 @@ def _items_of(
     body = {k: v for k, v in record.items() if k not in ("kind", "requestId")}
     if kind == "request":
         req = _request_record(tenant, {**body, "appId": app})
-        return [_request_item(req, tag) for tag in (None, *req.tags)]
+        return stored_items(req)
     if kind == "changelog":
         return [_entry_item(_entry_record(tenant, {**body, "appId": app}))]
     if kind == "feedback":

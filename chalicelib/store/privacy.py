@@ -39,7 +39,10 @@ class Privacy(Table):
             copies = [key]
             if kind == "request":
                 tenant, app, _ = Keys.scope(item["pk"])
-                copies += [Keys.request(tenant, app, item["id"], t) for t in item.get("tags", [])]
+                board = item.get("board", "general")
+                copies += [
+                    Keys.request(tenant, app, item["id"], t, board) for t in item.get("tags", [])
+                ]
             self.transact(
                 [
                     self._update_op(

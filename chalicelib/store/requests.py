@@ -11,15 +11,27 @@ from .codec import _to_ddb
 from .keys import Keys
 from .table import ConditionFailedError, Page, Table, _readable
 
+GENERAL = "general"  # the board of every request written before boards
 MAIN_ONLY = ("description", "insights")  # not on tag copies: a re-order then writes small items
+
+
+def list_keys(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]:
+    """Where the request (or its copy for ``tag``) sits in the lists, the one place that says
+    so: its board's partition (``pk``, newest first, and ``byTop``), its board's status list
+    (``lk``: ``byStatus``, ``byStatusTop``) and its place by votes (``top``). Board
+    ``general`` has the keys from before boards."""
+    return {
+        **Keys.request(req.tenant, req.app, req.id, tag, req.board),
+        "lk": Keys.status_list(req.tenant, req.app, req.status, tag, req.board),
+        "top": Keys.top(req.votes, req.created_ms),
+    }
 
 
 def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]:
     item = {
-        **Keys.request(req.tenant, req.app, req.id, tag),
-        "lk": Keys.status_list(req.tenant, req.app, req.status, tag),
-        "top": Keys.top(req.votes, req.created_ms),
+        **list_keys(req, tag),
         "type": "request",
+        "board": req.board,
         "id": req.id,
         "appId": req.app,
         "title": req.title,
@@ -53,6 +65,16 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
     return item
 
 
+def stored_items(req: FeatureRequest) -> list[dict[str, Any]]:
+    """The items a request is written as by a bulk load: itself, its tag copies and, outside
+    ``general``, a counter naming its board."""
+    items = [_request_item(req, tag) for tag in (None, *req.tags)]
+    if req.board != GENERAL:
+        counter = Keys.counter(req.tenant, req.app, req.id)
+        items.append({**counter, "type": "counter", "board": req.board})
+    return items
+
+
 def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
     return FeatureRequest(
         tenant=tenant,
@@ -78,7 +100,13 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
         merge_target=item.get("mergeTarget"),
         merges_in=tuple(item.get("mergesIn", ())),
         shipped_in=item.get("shippedIn"),
+        board=item.get("board", GENERAL),
     )
+
+
+def _records(tenant: str, items: list[dict[str, Any]]) -> list[FeatureRequest]:
+    """The readable requests of a page, less the old item of a move not yet deleted."""
+    return _readable([i for i in items if "movedTo" not in i], lambda i: _request_record(tenant, i))
 
 
 def _key(item: dict[str, Any]) -> dict[str, str]:
@@ -100,12 +128,37 @@ class Requests(Table):
     ) -> FeatureRequest | None:
         """The request with its exact vote count: the item and its counter in one call (the
         item's own ``votes`` follows the counter through the stream)."""
-        keys = [Keys.request(tenant, app, request_id), Keys.counter(tenant, app, request_id)]
-        found = {i["sk"]: i for i in self._batch_get(keys, consistent)}
-        item = found.get(keys[0]["sk"])
-        if item is None:
-            return None
-        return _request_record(tenant, _with_count(item, found.get(keys[1]["sk"])))
+        item, counter = self._locate(tenant, app, [request_id], consistent).get(
+            request_id, (None, None)
+        )
+        return _request_record(tenant, _with_count(item, counter)) if item else None
+
+    def _locate(
+        self, tenant: str, app: str, ids: list[str], consistent: bool = False
+    ) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
+        """``{id: (item, counter)}`` of the requests that exist, in whichever board. Each is
+        read at board ``general``'s key with its counter, in one call; the counter names any
+        other board (set with the request's creation or move), read in one call more."""
+        keys = [
+            k for r in ids for k in (Keys.request(tenant, app, r), Keys.counter(tenant, app, r))
+        ]
+        found = self._batch_get(keys, consistent)
+        counters = {i["pk"]: i for i in found if i["sk"] == "N"}
+        items = {i["id"]: i for i in found if i.get("type") == "request"}
+        boards = {}
+        for r in ids:
+            counter = counters.get(Keys.counter(tenant, app, r)["pk"])
+            boards[r] = (counter or {}).get("board", GENERAL)
+        elsewhere = [
+            Keys.request(tenant, app, r, board=b) for r, b in boards.items() if b != GENERAL
+        ]
+        if elsewhere:
+            items |= {i["id"]: i for i in self._batch_get(elsewhere, consistent)}
+        return {
+            r: (items[r], counters.get(Keys.counter(tenant, app, r)["pk"]))
+            for r in ids
+            if r in items and items[r].get("board", GENERAL) == boards[r]
+        }
 
     def create_request(
         self, req: FeatureRequest, idempotency: dict[str, Any] | None, subscriber: Person
@@ -113,30 +166,52 @@ class Requests(Table):
         """The request, one copy per tag, the author's subscription and the replay record."""
         ops = [self._put_op(_request_item(req), "attribute_not_exists(pk)")]
         ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
+        if req.board != GENERAL:
+            ops.append(self._board_op(req))
         ops.append(self._subscription_op(req, subscriber))
         if idempotency is not None:
             ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
         self.transact(ops)
 
+    def _board_op(self, req: FeatureRequest) -> dict[str, Any]:
+        """Name the request's board on its counter: where a read by id finds it."""
+        return self._update_op(
+            Keys.counter(req.tenant, req.app, req.id),
+            "SET #type = :type, board = :b",
+            {":type": "counter", ":b": req.board},
+            names={"#type": "type"},
+        )
+
+    def board_ids(self, tenant: str, app: str) -> list[str]:
+        """The ids of an app's boards, ``general`` first (read from the app's item)."""
+        item = self._get(Keys.app(tenant, app)) or {}
+        others = [b["id"] for b in item.get("boards") or () if b["id"] != GENERAL]
+        return [GENERAL, *others]
+
     def iter_requests(
-        self, tenant: str, app: str, page_size: int = 200
+        self, tenant: str, app: str, page_size: int = 200, boards: Iterable[str] | None = None
     ) -> Iterator[FeatureRequest]:
-        """Every request of an app, newest first, one page in memory at a time."""
-        cursor = None
-        while True:
-            items, cursor = self._query(
-                Keys.requests(tenant, app), forward=False, limit=page_size, cursor=cursor
-            )
-            yield from _readable(items, lambda i: _request_record(tenant, i))
-            if not cursor:
-                return
+        """Every request of these boards (all of the app's by default), board by board,
+        newest first, one page in memory at a time."""
+        for board in self.board_ids(tenant, app) if boards is None else boards:
+            cursor = None
+            while True:
+                items, cursor = self._query(
+                    Keys.requests(tenant, app, board=board),
+                    forward=False,
+                    limit=page_size,
+                    cursor=cursor,
+                )
+                yield from _readable(items, lambda i: _request_record(tenant, i))
+                if not cursor:
+                    break
 
     def bulk_put_requests(self, reqs: Iterable[FeatureRequest]) -> int:
         """Load many requests (with their tag copies) in batches: imports and benchmarks."""
         batch, count = [], 0
         for req in reqs:
-            for tag in (None, *req.tags):
-                batch.append({"PutRequest": {"Item": _to_ddb(_request_item(req, tag))}})
+            for item in stored_items(req):
+                batch.append({"PutRequest": {"Item": _to_ddb(item)}})
                 if len(batch) == 25:
                     count += self._write_batch(batch)
                     batch = []
@@ -155,16 +230,17 @@ class Requests(Table):
         limit: int,
         cursor: str | None,
         viewer: str | None = None,
+        board: str = GENERAL,
     ) -> Page:
         """One Query, on the index built for this combination of filters; from an index or
         a tag's copies, one BatchGetItem more for the requests themselves, which also reads
         the ``viewer``'s voted set (so a page stays within four calls, auth included)."""
         if status:
-            partition = Keys.status_list(tenant, app, status, tag)
+            partition = Keys.status_list(tenant, app, status, tag, board)
             index = "byStatusTop" if sort == "top" else "byStatus"
             attr = "lk"
         else:
-            partition = Keys.requests(tenant, app, tag)
+            partition = Keys.requests(tenant, app, tag, board)
             index = "byTop" if sort == "top" else None
             attr = "pk"
         items, next_cursor = self._query(
@@ -175,19 +251,47 @@ class Requests(Table):
             # the list indexes project keys only and tag copies hold no description, so a
             # vote's re-order writes small items: the page's requests come from here
             ids = [Keys.request_id(i["sk"]) for i in items]
-            items, sets = self._request_items(tenant, app, ids, also)
+            items, sets = self._request_items(tenant, app, ids, also, board)
         else:
             sets = [found for found in map(self._get, also) if found]
         voted = frozenset(sets[0].get("ids", ())) if sets else frozenset()
-        records = _readable(items, lambda i: _request_record(tenant, i))
-        return Page(records, next_cursor, voted if viewer else None)
+        return Page(_records(tenant, items), next_cursor, voted if viewer else None)
+
+    def with_status(
+        self, tenant: str, app: str, status: str, boards: Iterable[str], limit: int
+    ) -> list[FeatureRequest]:
+        """Up to ``limit`` requests in ``status``, board by board: per board that has any, one
+        Query of its status list and one BatchGetItem."""
+        found: list[FeatureRequest] = []
+        for board in boards:
+            if len(found) >= limit:
+                break
+            items, _ = self._query(
+                Keys.status_list(tenant, app, status, board=board),
+                index="byStatus",
+                partition_attr="lk",
+                limit=limit - len(found),
+            )
+            ids = [Keys.request_id(i["sk"]) for i in items]
+            if ids:
+                found += _records(tenant, self._request_items(tenant, app, ids, board=board)[0])
+        return found
+
+    def board_is_empty(self, tenant: str, app: str, board: str) -> bool:
+        items, _ = self._query(Keys.requests(tenant, app, board=board), limit=1)
+        return not items
 
     def _request_items(
-        self, tenant: str, app: str, ids: list[str], also: list[dict[str, str]] = ()
+        self,
+        tenant: str,
+        app: str,
+        ids: list[str],
+        also: list[dict[str, str]] = (),
+        board: str = GENERAL,
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The items of these requests in this order, and those of the keys ``also`` that
-        exist, in one BatchGetItem (per 100)."""
-        keys = [Keys.request(tenant, app, r) for r in ids]
+        """The items of these requests of one board in this order, and those of the keys
+        ``also`` that exist, in one BatchGetItem (per 100)."""
+        keys = [Keys.request(tenant, app, r, board=board) for r in ids]
         found = self._batch_get(keys + list(also))
         requests = {i["id"]: i for i in found if i.get("type") == "request"}
         others = [i for i in found if i.get("type") != "request"]
@@ -227,9 +331,9 @@ class Requests(Table):
             values |= {":comments": old.comment_count}
         ops = [
             self._set_op(
-                Keys.request(new.tenant, new.app, new.id),
+                Keys.request(new.tenant, new.app, new.id, board=new.board),
                 changed,
-                Keys.status_list(new.tenant, new.app, new.status),
+                list_keys(new)["lk"],
                 guard,
                 values,
             )
@@ -240,13 +344,13 @@ class Requests(Table):
             else:
                 ops.append(
                     self._set_op(
-                        Keys.request(new.tenant, new.app, new.id, tag),
+                        Keys.request(new.tenant, new.app, new.id, tag, new.board),
                         {k: v for k, v in changed.items() if k not in MAIN_ONLY},
-                        Keys.status_list(new.tenant, new.app, new.status, tag),
+                        list_keys(new, tag)["lk"],
                     )
                 )
         ops += [
-            self._delete_op(Keys.request(old.tenant, old.app, old.id, tag))
+            self._delete_op(Keys.request(old.tenant, old.app, old.id, tag, old.board))
             for tag in old.tags
             if tag not in new.tags
         ]
@@ -276,8 +380,33 @@ class Requests(Table):
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         return self._update_op(key, expression, vals, condition, names)
 
+    def move_request(self, old: FeatureRequest, new: FeatureRequest) -> None:
+        """Move ``old`` to ``new.board`` (nothing else changes): first the new items beside
+        the old, the old marked ``movedTo`` and the counter naming the new board, in one
+        transaction (the stream makes one ``request.updated`` of it); then the old items go.
+        Not while a merge from or into it is under way (ConditionFailedError)."""
+        main = Keys.request(old.tenant, old.app, old.id, board=old.board)
+        ops = [
+            self._update_op(
+                main,
+                "SET movedTo = :b",
+                {":b": new.board, ":v": old.version},
+                "version = :v AND attribute_not_exists(mergeStep) AND attribute_not_exists(mergesIn)",
+            ),
+            self._put_op(
+                {**_request_item(new), "movedFrom": old.board}, "attribute_not_exists(pk)"
+            ),
+            self._board_op(new),
+        ]
+        ops += [self._put_op(_request_item(new, tag)) for tag in new.tags]
+        self.transact(ops)
+        old_keys = [Keys.request(old.tenant, old.app, old.id, t, old.board) for t in old.tags]
+        self.transact([self._delete_op(k) for k in [main, *old_keys]])
+
     def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
-        return [_request_record(tenant, i) for i in self._request_items(tenant, app, ids)[0]]
+        """These requests, whichever their boards, in this order (missing ones left out)."""
+        found = self._locate(tenant, app, ids)
+        return [_request_record(tenant, found[r][0]) for r in ids if r in found]
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
         """Put the analysis on the request (lists read it there); False if it was deleted."""
@@ -285,7 +414,7 @@ class Requests(Table):
             self._call(
                 "update_item",
                 **self._update_op(
-                    Keys.request(req.tenant, req.app, req.id),
+                    Keys.request(req.tenant, req.app, req.id, board=req.board),
                     "SET insights = :i",
                     {":i": insights},
                     "attribute_exists(pk)",
@@ -312,12 +441,15 @@ class Requests(Table):
         expires = now_ms // 1000 + 86400
         ops = [
             self._delete_op(
-                Keys.request(req.tenant, req.app, req.id),
+                Keys.request(req.tenant, req.app, req.id, board=req.board),
                 "attribute_exists(pk) AND attribute_not_exists(mergeStep)"
                 " AND attribute_not_exists(mergesIn)",
             )
         ]
-        ops += [self._delete_op(Keys.request(req.tenant, req.app, req.id, t)) for t in req.tags]
+        ops += [
+            self._delete_op(Keys.request(req.tenant, req.app, req.id, t, req.board))
+            for t in req.tags
+        ]
         ops.append(self._put_op({**counter, "type": "counter", "gone": True, "expiresAt": expires}))
         self.transact(ops)
         children = Keys.request_children(req.tenant, req.app, req.id)
@@ -330,7 +462,7 @@ class Requests(Table):
         transaction."""
         return [
             self._update_op(
-                Keys.request(req.tenant, req.app, req.id, tag),
+                Keys.request(req.tenant, req.app, req.id, tag, req.board),
                 "ADD commentCount :c",
                 {":c": delta},
                 "attribute_exists(pk)",
@@ -370,9 +502,9 @@ class Requests(Table):
         vote-ordered lists); the stream calls it once per request per batch, ``copies`` when
         the tags changed (a new copy took the count read before the edit). Returns the
         items written: none when the request already agrees with its counter."""
-        keys = [Keys.request(tenant, app, request_id), Keys.counter(tenant, app, request_id)]
-        found = {i["sk"]: i for i in self._batch_get(keys, consistent=True)}
-        item, counter = found.get(keys[0]["sk"]), found.get(keys[1]["sk"])
+        item, counter = self._locate(tenant, app, [request_id], consistent=True).get(
+            request_id, (None, None)
+        )
         if item is None or counter is None or "votes" not in counter:
             return 0
         votes = counter["votes"]
@@ -384,7 +516,7 @@ class Requests(Table):
                 self._call(
                     "update_item",
                     **self._update_op(
-                        Keys.request(tenant, app, request_id, tag),
+                        Keys.request(tenant, app, request_id, tag, item.get("board", GENERAL)),
                         "SET votes = :v, #top = :t",
                         {":v": votes, ":t": Keys.top(votes, item["createdAt"])},
                         "attribute_exists(pk)",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .changelog import _entry_record
@@ -43,8 +43,10 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
         return None
     tenant, app, rest = Keys.scope(image["pk"])
     kind = image["type"]
-    if not app or (kind == "request" and rest != "REQS"):  # tag copies make no events
-        return None
+    if not app or (kind == "request" and not Keys.is_request_partition(rest)):
+        return None  # tag copies make no events
+    if kind == "request" and "movedTo" in image:
+        return None  # a move's old item: the new one (``movedFrom``) makes the event
     convert = {
         "request": lambda i: _request_record(tenant, i),
         "vote": _vote_record,
@@ -55,7 +57,10 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
     if convert is None:
         return None
     request_id = image["id"] if kind == "request" else (rest[2:] if rest.startswith("R#") else None)
-    return Change(kind, tenant, app, old and convert(old), new and convert(new), request_id)
+    before, after = old and convert(old), new and convert(new)
+    if kind == "request" and old is None and new.get("movedFrom"):
+        before = replace(after, board=new["movedFrom"], version=after.version - 1)
+    return Change(kind, tenant, app, before, after, request_id)
 
 
 def reorder_from_stream(record: dict[str, Any]) -> tuple[str, str, str, bool] | None:
@@ -71,6 +76,6 @@ def reorder_from_stream(record: dict[str, Any]) -> tuple[str, str, str, bool] | 
         return None
     if keys.get("sk") == "N" and rest.startswith("R#"):
         return tenant, app, rest[2:], False
-    if rest == "REQS" and new and old and new.get("tags") != old.get("tags"):
+    if Keys.is_request_partition(rest) and new and old and new.get("tags") != old.get("tags"):
         return tenant, app, new["id"], True
     return None

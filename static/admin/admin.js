@@ -1,9 +1,10 @@
 // The team's console: apps and keys, triage, feedback, analytics, webhooks.
 import { client, describe, loadConfig } from "../js/api.js";
-import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
+import { announce, h, plural, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
 import { showInsights } from "./insights.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 import { showChangelog } from "./changelog.js";
+import { showWorkflow } from "./workflow.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -12,7 +13,7 @@ const PRIORITIES = ["low", "medium", "high", "critical"];
 const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "",
                 role: "owner", member: null };
 // the least role a tab needs: what a member may not use, it does not see
-const TABS = { webhooks: "admin", export: "admin", changelog: "admin" };
+const TABS = { webhooks: "admin", export: "admin", changelog: "admin", workflow: "admin" };
 const can = (least) => atLeast(state.role, least);
 
 const fail = (error) => announce(messages, describe(error), "alert");
@@ -182,7 +183,10 @@ async function mergePicker(source) {
 }
 
 async function showTriage() {
-  const filters = { status: "", sort: "new" };
+  const filters = { status: "", sort: "new", board: "general" };
+  const app = state.apps.find((a) => a.id === state.app);
+  useStatuses(app.statuses);
+  const boards = app.boards;
   const table = h("tbody");
   const bulkStatus = h("select", { id: "bulk-status", style: "width:auto", "aria-label": "Status for the selected requests" },
     ...Object.entries(STATUS_LABELS).filter(([s]) => s !== "duplicate").map(([v, l]) => h("option", { value: v }, l)));
@@ -218,7 +222,10 @@ async function showTriage() {
   const row = (r) => h("tr", { "data-id": r.id },
     h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": `Select ${r.title}`, style: "width:auto" })),
     h("td", {}, h("strong", { class: "title" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
-      ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null)),
+      ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null),
+      can("moderator") && boards.length > 1 && h("select", { class: "move-board small", "aria-label": `Board of ${r.title}`,
+        onchange: async (e) => { await change(r.id, { board: e.target.value }); await load(); } },
+        ...boards.map((b) => h("option", { value: b.id, selected: r.board === b.id }, `Board: ${b.name}`)))),
     h("td", {}, String(r.votes)),
     h("td", {}, !can("moderator") ? r.status : h("select", { "aria-label": `Status of ${r.title}`, disabled: r.status === "duplicate",
       onchange: (e) => change(r.id, { status: e.target.value }) },
@@ -248,6 +255,8 @@ async function showTriage() {
 
   view.replaceChildren(h("h2", {}, "Triage"), appPicker(load),
     h("div", { class: "filters" },
+      h("div", {}, h("label", { for: "triage-board" }, "Board"), h("select", { id: "triage-board", onchange: (e) => { filters.board = e.target.value; load(); } },
+        ...boards.map((b) => h("option", { value: b.id }, `${b.name}${b.visibility === "public" ? "" : ` (${b.visibility === "private" ? "private" : "signed in"})`}`)))),
       h("div", {}, h("label", { for: "triage-status" }, "Status"), h("select", { id: "triage-status", onchange: (e) => { filters.status = e.target.value; load(); } },
         h("option", { value: "" }, "Any"), ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v }, l)))),
       h("div", {}, h("label", { for: "triage-sort" }, "Sort"), h("select", { id: "triage-sort", onchange: (e) => { filters.sort = e.target.value; load(); } },
@@ -298,12 +307,16 @@ async function showAnalytics() {
     charts.splice(0).forEach((c) => c.destroy());
     try {
       const a = await state.api.get(`/apps/${state.app}/analytics`);
+      useStatuses(state.apps.find((x) => x.id === state.app).statuses);
+      const boardNames = Object.fromEntries(state.apps.find((x) => x.id === state.app).boards.map((b) => [b.id, b.name]));
       const canvas = (id, label) => h("figure", { class: "card", style: "margin:0" },
         h("figcaption", { style: "font-weight:600;margin-bottom:8px" }, label), h("canvas", { id, role: "img", "aria-label": label }));
       body.replaceChildren(
         h("div", { class: "grid2", style: "margin-bottom:16px" },
           ...[["Requests", a.requests], ["Votes", a.totalVotes], ["Comments", a.comments],
-              ["Feedback", a.feedbackCount], ["Average rating", a.averageRating ?? "—"]]
+              ["Feedback", a.feedbackCount], ["Average rating", a.averageRating ?? "—"],
+              ...Object.entries(a.byStatusKind).map(([kind, n]) => [`${kind[0].toUpperCase()}${kind.slice(1)} (status kind)`, n]),
+              ...(Object.keys(a.byBoard).length > 1 ? Object.entries(a.byBoard).map(([b, n]) => [`Board: ${boardNames[b] || b}`, n]) : [])]
             .map(([label, value]) => h("div", { class: "card" }, h("div", { class: "muted" }, label), h("div", { class: "stat" }, String(value))))),
         h("div", { class: "grid2" }, canvas("chart-status", "Requests by status"), canvas("chart-weeks", "New requests per week"),
           a.topTags.length ? h("figure", { class: "card", style: "margin:0" },
@@ -314,7 +327,8 @@ async function showAnalytics() {
         const Chart = window.Chart;
         const statuses = Object.keys(a.byStatus);
         charts.push(new Chart(document.getElementById("chart-status"), { type: "bar",
-          data: { labels: statuses.map((s) => STATUS_LABELS[s]), datasets: [{ label: "Requests", data: statuses.map((s) => a.byStatus[s]), backgroundColor: "#2f4fd1" }] },
+          data: { labels: statuses.map((s) => STATUS_LABELS[s] || s), datasets: [{ label: "Requests", data: statuses.map((s) => a.byStatus[s]),
+            backgroundColor: statuses.map((s) => STATUSES.find((x) => x.id === s)?.color || "#2f4fd1") }] },
           options: { plugins: { legend: { display: false } } } }));
         // bars: one week is one readable bar, where a line of one point is a lone dot
         charts.push(new Chart(document.getElementById("chart-weeks"), { type: "bar",
@@ -428,7 +442,8 @@ function route() {
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
             webhooks: showWebhooks, export: showExports, team: () => showTeam({ state, view, ok, fail }),
             insights: () => showInsights({ state, view, appPicker, ok, fail }),
-            changelog: () => showChangelog({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
+            changelog: () => showChangelog({ state, view, appPicker, ok, fail }),
+            workflow: () => showWorkflow({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", async () => {

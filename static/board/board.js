@@ -1,11 +1,12 @@
 // The public board of one app: list, vote, read, comment, suggest, roadmap.
 import { anonymousId, client, describe, loadConfig, OBVIOUS } from "../js/api.js";
-import { ago, announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.js";
+import { ago, announce, h, plural, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
 import { showChangelog } from "./changelog.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
-const state = { api: null, app: null, sort: "top", status: "", tag: "", q: "", mine: false, tags: null, notice: null };
+const state = { api: null, app: null, sort: "top", status: "", tag: "", q: "", mine: false, tags: null, notice: null,
+                board: sessionStorage.getItem("fb-board") || "general", boards: [] };
 const RANKED = {  // what an empty ranked list means
   trending: "Nothing is trending this week: no votes or comments in the last 7 days.",
   discussed: "No comments in the last 30 days.",
@@ -98,6 +99,29 @@ function emptyState() {
   return empty("No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!"));
 }
 
+/** The boards this visitor may see, as a row of buttons (none when there is only one). */
+function boardSwitcher(onChange) {
+  if (state.boards.length < 2) return null;
+  return h("nav", { class: "boards", "aria-label": "Boards", id: "boards" }, ...state.boards.map((b) =>
+    h("button", { type: "button", "aria-pressed": String(b.id === state.board), title: b.description || null,
+                  "data-board": b.id, onclick: () => {
+      state.board = b.id;
+      sessionStorage.setItem("fb-board", b.id);
+      Object.assign(state, { status: "", tag: "" });
+      onChange();
+    } }, b.name)));
+}
+
+async function loadWorkflow() {
+  const [statuses, boards] = await Promise.all([
+    state.api.get(`/apps/${state.app}/statuses`).catch(() => null),
+    state.api.get(`/apps/${state.app}/boards`).catch(() => ({ items: [] })),
+  ]);
+  if (statuses) useStatuses(statuses.items);
+  state.boards = boards.items;
+  if (!state.boards.some((b) => b.id === state.board)) state.board = "general";
+}
+
 async function showList() {
   const rerun = () => showList();
   const sort = h("select", { id: "sort", disabled: state.mine, onchange: (e) => { state.sort = e.target.value; rerun(); } },
@@ -131,6 +155,7 @@ async function showList() {
     }, 300);
   });
   view.replaceChildren(
+    boardSwitcher(rerun),
     h("div", { class: "search", role: "search" }, h("label", { for: "search" }, "Search"), search),
     h("div", { class: "filters" },
       h("div", {}, h("label", { for: "sort" }, "Sort"), sort),
@@ -154,7 +179,7 @@ async function showList() {
     try {
       const page = await state.api.get(`/apps/${state.app}/requests`, {
         sort: state.mine ? "new" : state.sort, status: state.status, tag: state.tag, q: state.q,
-        voted: state.mine || "", limit: 20, cursor });
+        voted: state.mine || "", board: state.board, limit: 20, cursor });
       // a merged request lives on in its target: the board lists it only when asked for
       for (const request of page.items) {
         if (request.status !== "duplicate" || state.status === "duplicate") list.append(requestItem(request));
@@ -310,13 +335,14 @@ function showNew() {
   });
   const post = async () => {
     const made = await state.api.post(`/apps/${state.app}/requests`, {
-      title: title.value, description: description.value },
+      title: title.value, description: description.value, board: state.board },
       { "Idempotency-Key": crypto.randomUUID() });
     state.notice = "Thank you! Your request was posted.";  // shown once the page below opens
     state.tags = null;  // it may have brought a new tag
     location.hash = `#/r/${made.id}`;
   };
-  view.replaceChildren(h("h2", {}, "Suggest a feature"), h("form", { class: "card stack", onsubmit: async (event) => {
+  const where = state.boards.find((b) => b.id === state.board);
+  view.replaceChildren(h("h2", {}, "Suggest a feature", state.boards.length > 1 && where ? ` on ${where.name}` : ""), h("form", { class: "card stack", onsubmit: async (event) => {
     event.preventDefault();
     clearTimeout(timer);
     typed += 1;
@@ -342,13 +368,13 @@ function showNew() {
 }
 
 async function showRoadmap() {
-  const columns = ["planned", "in_progress", "completed"];
+  const columns = STATUSES.filter((s) => s.roadmap).map((s) => s.id);
   const lists = Object.fromEntries(columns.map((s) => [s, h("ul", { class: "list" })]));
-  view.replaceChildren(h("div", { class: "roadmap" }, ...columns.map((s) =>
-    h("section", { "aria-labelledby": `col-${s}` }, h("h2", { id: `col-${s}` }, STATUS_LABELS[s]), lists[s]))));
+  view.replaceChildren(boardSwitcher(showRoadmap), h("div", { class: "roadmap" }, ...columns.map((s) =>
+    h("section", { "aria-labelledby": `col-${s}` }, h("h2", { id: `col-${s}` }, statusBadge(s)), lists[s]))));
   await Promise.all(columns.map(async (status) => {
     try {
-      const page = await state.api.get(`/apps/${state.app}/requests`, { status, sort: "top", limit: 50 });
+      const page = await state.api.get(`/apps/${state.app}/requests`, { status, sort: "top", limit: 50, board: state.board });
       for (const r of page.items) {
         lists[status].append(h("li", { class: "card" }, h("a", { href: `#/r/${r.id}` }, r.title),
           h("div", { class: "meta" }, plural(r.votes, "vote"))));
@@ -386,5 +412,6 @@ if (!config.api || !config.key || !config.app) {
   state.signedIn = Boolean(user);
   state.api = client({ api: config.api, key: config.key, token: user, anonymous: anonymousId() });
   window.addEventListener("hashchange", route);
+  await loadWorkflow();
   route();
 }

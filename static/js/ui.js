@@ -15,13 +15,31 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-export const STATUS_LABELS = {
-  open: "Open", under_review: "Under review", planned: "Planned", in_progress: "In progress",
-  completed: "Completed", declined: "Declined", duplicate: "Duplicate",
-};
+/** The app's statuses (GET …/statuses), in display order; today's seven until loaded. */
+export const STATUSES = [
+  ["open", "Open", "#6b7280", "open"], ["under_review", "Under review", "#b45309", "open"],
+  ["planned", "Planned", "#2563eb", "active"], ["in_progress", "In progress", "#7c3aed", "active"],
+  ["completed", "Completed", "#15803d", "done"], ["declined", "Declined", "#b91c1c", "closed"],
+  ["duplicate", "Duplicate", "#64748b", "closed"],
+].map(([id, name, color, kind]) => ({ id, name, color, kind, roadmap: kind === "active" || kind === "done" }));
+/** id -> name, kept in step with STATUSES (the order of its keys is the display order). */
+export const STATUS_LABELS = {};
 
+/** Use these statuses from now on (labels, colours, the roadmap's columns). */
+export function useStatuses(list) {
+  STATUSES.splice(0, STATUSES.length, ...list);
+  for (const key of Object.keys(STATUS_LABELS)) delete STATUS_LABELS[key];
+  for (const s of list) STATUS_LABELS[s.id] = s.name;
+}
+useStatuses([...STATUSES]);
+
+/** A status's name with a dot of its colour (the colour is set through the CSSOM: no inline
+ * style attribute, so the pages' Content-Security-Policy needs no 'unsafe-inline'). */
 export function statusBadge(status) {
-  return h("span", { class: `badge ${status}` }, STATUS_LABELS[status] || status);
+  const found = STATUSES.find((s) => s.id === status);
+  const dot = h("span", { class: "dot", "aria-hidden": "true" });
+  if (found) dot.style.setProperty("--dot", found.color);
+  return h("span", { class: `badge ${status}` }, dot, found?.name || status);
 }
 
 export function when(iso) {

@@ -46,6 +46,8 @@ textarea { min-height: 90px; resize: vertical; }
 .ideas li:first-child { border-top: 0; }
 .ideas li > span { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .ideas small { display: block; color: #525a6b; }
+.dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 4px;
+       background: var(--dot, currentColor); }
 .up { flex: none; width: 46px; background: #fff; color: #1b1f2a; border: 1px solid #b9c0cc; border-radius: 8px; padding: 4px 0; cursor: pointer; font-size: 14px; font-weight: 600; }
 .up[aria-pressed="true"] { background: #2f4fd1; border-color: #2f4fd1; color: #fff; }
 .link { background: none; border: 0; padding: 0; color: #23389c; text-decoration: underline; cursor: pointer; font: inherit; }
@@ -61,14 +63,30 @@ textarea { min-height: 90px; resize: vertical; }
 .news .rich pre { overflow-x: auto; white-space: pre-wrap; }
 `;
 
-const STATUS = { open: "Open", under_review: "Under review", planned: "Planned", in_progress: "In progress",
-                 completed: "Completed", declined: "Declined" };
+// the app's statuses by id (names and colours): today's names until GET …/statuses answers
+const STATUS = Object.fromEntries([["open", "Open"], ["under_review", "Under review"], ["planned", "Planned"],
+  ["in_progress", "In progress"], ["completed", "Completed"], ["declined", "Declined"]]
+  .map(([id, name]) => [id, { id, name }]));
+
+/** A status's name after a dot of its colour (set through the CSSOM, not an inline style). */
+function statusLabel(status) {
+  const found = STATUS[status];
+  const label = document.createElement("small");
+  const dot = Object.assign(document.createElement("span"), { className: "dot" });
+  dot.setAttribute("aria-hidden", "true");
+  if (found?.color) dot.style.setProperty("--dot", found.color);
+  label.append(dot, found?.name || status);
+  return label;
+}
 
 function mount() {
   if (!script) return;
   const { key, api, userToken, label = "Feedback", mode: start = "feedback" } = script.dataset;
   const app = appOfKey(key);
   const server = client({ api, key, token: userToken || null });
+  server.get(`/apps/${app}/statuses`).then((found) => {
+    for (const s of found.items) STATUS[s.id] = s;
+  }).catch(() => {});  // the default names still read well
   const host = document.createElement("div");
   host.setAttribute("data-featureboard-widget", "");
   const root = host.attachShadow({ mode: "open" });
@@ -182,7 +200,7 @@ function mount() {
         }
       });
       const text = el("span", r.title);
-      text.append(el("small", STATUS[r.status] || r.status));
+      text.append(statusLabel(r.status));
       li.replaceChildren(up, text);
     };
     render(request);

@@ -53,8 +53,8 @@ def test_status_change_emails_each_follower_once_but_not_the_actor(
     runner.drain()
     runner.drain()
     to_author = [e for e in sent_to("author1@example.com") if "Email me" in e["subject"]]
-    assert len(to_author) == 1 and "planned" in to_author[0]["subject"]
-    assert "open" in to_author[0]["text"] and "planned" in to_author[0]["text"]
+    assert len(to_author) == 1 and "is now Planned" in to_author[0]["subject"]  # the app's name
+    assert "from Open to Planned" in to_author[0]["text"]
     assert to_author[0]["listUnsubscribe"].startswith("<http")
     assert not [e for e in sent_to("voter1@example.com") if "Email me" in e["subject"]]
 

@@ -180,3 +180,44 @@ def test_import_refuses_bad_records_with_a_clear_message(tenant: Tenant, tmp_pat
         assert result.exit_code == 1 and "OperationalError" in result.output, result.output
     result = CliRunner().invoke(cli, ["postgres", "load", str(bad), "--dsn", nowhere, "--app", "x"])
     assert result.exit_code == 2 and "TENANT/APP" in result.output
+
+
+def test_statuses_and_boards_go_out_and_back(
+    api: Api, tenant: Tenant, postgres: str, tmp_path: Path
+) -> None:
+    statuses = api.get(tenant.path(), key=tenant.admin_key).body["statuses"]
+    statuses.insert(1, {"id": "shipped", "name": "Shipped 🚀", "color": "#00aa00", "kind": "done"})
+    assert api.patch(tenant.path(), key=tenant.admin_key, body={"statuses": statuses}).status == 200
+    board = {"id": "inner", "name": "Inner", "visibility": "private"}
+    assert api.post(tenant.path("/boards"), key=tenant.admin_key, body=board).status == 201
+    rid = api.post(
+        tenant.path("/requests"),
+        key=tenant.admin_key,
+        body={"title": "Only the team", "board": "inner", "tags": ["x"]},
+    ).body["id"]
+    api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"status": "shipped"})
+    dump = tmp_path / "web.jsonl"
+    cli_json("export", tenant.id, "web", "--format", "jsonl", "--full", "--out", str(dump))
+    assert json.loads(dump.read_text().splitlines()[0])["kind"] == "settings"
+    cli_json("postgres", "load", str(dump), "--dsn", postgres, "--app", f"{tenant.id}/web")
+    with psycopg.connect(postgres) as conn:
+        row = conn.execute(
+            "SELECT board, status FROM fb_requests WHERE tenant = %s AND id = %s", (tenant.id, rid)
+        ).fetchone()
+        assert row == ("inner", "shipped")
+        apps = conn.execute("SELECT boards FROM fb_apps WHERE tenant = %s", (tenant.id,)).fetchone()
+        assert [b["id"] for b in apps[0]] == ["inner"]
+
+    tenant.make_app("back")
+    imported = cli_json("import", tenant.id, "back", postgres, "--from-app", f"{tenant.id}/web")
+    assert imported["records"]["settings"] == 1
+    assert canonical(tenant.id, "back") == canonical(tenant.id, "web")
+    app = api.get(tenant.path("", "back"), key=tenant.admin_key).body
+    assert [s["id"] for s in app["statuses"]] == [s["id"] for s in statuses]
+    assert [b["id"] for b in app["boards"]] == ["general", "inner"]
+    got = api.get(tenant.path(f"/requests/{rid}", "back"), key=tenant.admin_key).body
+    assert (got["board"], got["status"]) == ("inner", "shipped")
+    listed = api.get(tenant.path("/requests?board=inner&tag=x", "back"), key=tenant.admin_key)
+    assert [i["id"] for i in listed.body["items"]] == [rid]
+    hidden = api.get(tenant.path(f"/requests/{rid}", "back"), key=tenant.apps["back"]["pub"])
+    assert hidden.status == 404

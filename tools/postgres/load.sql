@@ -12,6 +12,12 @@ DELETE FROM fb_subscriptions USING fb_target t
     WHERE fb_subscriptions.tenant = t.tenant AND fb_subscriptions.app = t.app;
 DELETE FROM fb_comments USING fb_target t WHERE fb_comments.tenant = t.tenant AND fb_comments.app = t.app;
 DELETE FROM fb_feedback USING fb_target t WHERE fb_feedback.tenant = t.tenant AND fb_feedback.app = t.app;
+DELETE FROM fb_apps USING fb_target t WHERE fb_apps.tenant = t.tenant AND fb_apps.app = t.app;
+
+INSERT INTO fb_apps
+SELECT t.tenant, t.app, l->'statuses', l->'boards'
+FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
+WHERE l->>'kind' = 'settings';
 
 INSERT INTO fb_requests
 SELECT t.tenant, t.app, l->>'id', l->>'title', coalesce(l->>'description', ''), l->>'status',
@@ -20,7 +26,7 @@ SELECT t.tenant, t.app, l->>'id', l->>'title', coalesce(l->>'description', ''), 
        l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}',
        l->>'response', l->>'duplicateOf', l->>'statusBeforeMerge', l->'insights',
        fb_time(l->'createdAt'), fb_time(l->'updatedAt'), l->>'updatedBy',
-       coalesce((l->>'version')::integer, 1)
+       coalesce((l->>'version')::integer, 1), coalesce(l->>'board', 'general')
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'request';
 

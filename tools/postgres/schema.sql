@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS fb_requests (
     id                  text        NOT NULL,
     title               text        NOT NULL,
     description         text        NOT NULL DEFAULT '',
-    status              text        NOT NULL,  -- open, planned, in_progress, completed, declined, duplicate
+    status              text        NOT NULL,  -- one of the app's statuses (fb_apps; default: open … duplicate)
     priority            text        NOT NULL,
     tags                text[]      NOT NULL DEFAULT '{}',
     votes               integer     NOT NULL DEFAULT 0,
@@ -27,6 +27,18 @@ CREATE TABLE IF NOT EXISTS fb_requests (
     updated_by          text,
     version             integer     NOT NULL DEFAULT 1,
     PRIMARY KEY (tenant, app, id)
+);
+
+-- added with boards: a request's board (general for every request from before boards)
+ALTER TABLE fb_requests ADD COLUMN IF NOT EXISTS board text NOT NULL DEFAULT 'general';
+
+-- an app's own statuses and boards, as GET /v1/apps/{appId} shows them (none: the defaults)
+CREATE TABLE IF NOT EXISTS fb_apps (
+    tenant   text  NOT NULL,
+    app      text  NOT NULL,
+    statuses jsonb,       -- [{id, name, color, kind, roadmap?}] in display order
+    boards   jsonb,       -- [{id, name, description, visibility}]
+    PRIMARY KEY (tenant, app)
 );
 
 -- votes, and (moved = true) the record a merge keeps on the merged request of each vote it moved

@@ -1,13 +1,18 @@
 -- One app's rows as the lines `./manage.py import` reads: one JSON object a row.
 -- Set the app first: SET featureboard.tenant = 'acme'; SET featureboard.app = 'web';
 SELECT line::text FROM (
+    SELECT 0 AS part, app AS ord, fb_compact(jsonb_build_object(
+        'kind', 'settings', 'statuses', statuses, 'boards', boards)) AS line
+    FROM fb_apps
+    WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
+  UNION ALL
     SELECT 1 AS part, id AS ord, fb_compact(jsonb_build_object(
         'kind', 'request', 'id', id, 'title', title, 'description', description,
         'status', status, 'priority', priority, 'tags', to_jsonb(tags), 'votes', votes,
         'commentCount', comment_count, 'author', fb_person(author_id, author_name, author_email),
         'response', response, 'duplicateOf', duplicate_of, 'statusBeforeMerge', status_before_merge,
         'insights', insights, 'createdAt', fb_ms(created_at), 'updatedAt', fb_ms(updated_at),
-        'updatedBy', updated_by, 'version', version)) AS line
+        'updatedBy', updated_by, 'version', version, 'board', board)) AS line
     FROM fb_requests
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
