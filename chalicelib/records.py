@@ -67,6 +67,7 @@ class App:
     webhooks: tuple[dict[str, Any], ...] = ()
     version: int = 1
     integrations: dict[str, Any] = field(default_factory=dict)  # write-only settings
+    moderation: str = "none"  # whose new posts wait for the team: none, anonymous, all
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class FeatureRequest:
     merge_target: str | None = None
     merges_in: tuple[str, ...] = ()  # the requests whose merge into this one is under way
     shipped_in: str | None = None  # the changelog entry whose publishing completed it
+    moderation: str | None = None  # "pending" until the team approves it, then "approved"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class Comment:
     body: str
     author: Person
     created_ms: int
+    moderation: str | None = None  # "pending" until the team approves it, then "approved"
 
 
 @dataclass(frozen=True)

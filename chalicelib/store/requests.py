@@ -9,7 +9,8 @@ from typing import Any
 from ..records import FeatureRequest, Person
 from .codec import _to_ddb
 from .keys import Keys
-from .table import ConditionFailedError, Page, Table, _readable
+from .standing import Standing
+from .table import ConditionFailedError, Page, _readable
 
 MAIN_ONLY = ("description", "insights")  # not on tag copies: a re-order then writes small items
 
@@ -43,6 +44,11 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
     }
     if req.shipped_in:
         item["shippedIn"] = req.shipped_in
+    if req.moderation:
+        item["moderation"] = req.moderation
+    if req.moderation == "pending":  # in the moderation queue, in no list until approved
+        item.update(Keys.pending(req.tenant, req.app, req.id))
+        del item["lk"], item["top"]
     if tag is None:
         item["uk"] = Keys.user(req.tenant, req.app, req.author.id)
         if req.merges_in:
@@ -78,6 +84,7 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
         merge_target=item.get("mergeTarget"),
         merges_in=tuple(item.get("mergesIn", ())),
         shipped_in=item.get("shippedIn"),
+        moderation=item.get("moderation"),
     )
 
 
@@ -91,31 +98,49 @@ def _with_count(item: dict[str, Any], counter: dict[str, Any] | None) -> dict[st
     return {**item, "votes": counter["votes"]} if counter and "votes" in counter else item
 
 
-class Requests(Table):
+class Requests(Standing):
     """Requests and their tag copies; lists are one Query each; counters change only in a
     transaction with the item that justifies them."""
 
     def get_request(
-        self, tenant: str, app: str, request_id: str, consistent: bool = False
+        self,
+        tenant: str,
+        app: str,
+        request_id: str,
+        consistent: bool = False,
+        pending: bool = False,
     ) -> FeatureRequest | None:
         """The request with its exact vote count: the item and its counter in one call (the
-        item's own ``votes`` follows the counter through the stream)."""
+        item's own ``votes`` follows the counter through the stream). With ``pending``, the
+        same call also reads the moderation queue's copy of a request not yet approved."""
         keys = [Keys.request(tenant, app, request_id), Keys.counter(tenant, app, request_id)]
-        found = {i["sk"]: i for i in self._batch_get(keys, consistent)}
-        item = found.get(keys[0]["sk"])
+        if pending:
+            keys.append(Keys.pending(tenant, app, request_id))
+        found = {(i["pk"], i["sk"]): i for i in self._batch_get(keys, consistent)}
+        item = found.get((keys[0]["pk"], keys[0]["sk"]))
+        if item is None and pending:
+            item = found.get((keys[2]["pk"], keys[2]["sk"]))
         if item is None:
             return None
-        return _request_record(tenant, _with_count(item, found.get(keys[1]["sk"])))
+        return _request_record(tenant, _with_count(item, found.get((keys[1]["pk"], "N"))))
 
     def create_request(
-        self, req: FeatureRequest, idempotency: dict[str, Any] | None, subscriber: Person
+        self,
+        req: FeatureRequest,
+        idempotency: dict[str, Any] | None,
+        subscriber: Person,
+        queued: dict[str, Any] | None = None,
     ) -> None:
-        """The request, one copy per tag, the author's subscription and the replay record."""
-        ops = [self._put_op(_request_item(req), "attribute_not_exists(pk)")]
-        ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
+        """The request, one copy per tag, the author's subscription and the replay record,
+        unless the author is banned (the last operation). A pending request goes to the
+        moderation queue instead, with ``queued`` (its spam score) and no tag copies."""
+        ops = [self._put_op({**_request_item(req), **(queued or {})}, "attribute_not_exists(pk)")]
+        if req.moderation != "pending":
+            ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
         ops.append(self._subscription_op(req, subscriber))
         if idempotency is not None:
             ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
+        ops.append(self._ban_guard(req.tenant, req.app, req.author.id, req.created_ms))
         self.transact(ops)
 
     def iter_requests(

@@ -45,16 +45,24 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
     kind = image["type"]
     if not app or (kind == "request" and rest != "REQS"):  # tag copies make no events
         return None
+    if rest == "MOD" and kind != "decision":  # awaiting moderation: no event until approved
+        return None
     convert = {
         "request": lambda i: _request_record(tenant, i),
         "vote": _vote_record,
         "comment": lambda i: _comment_record(tenant, app, i),
         "feedback": lambda i: _feedback_record(tenant, i),
         "changelog": lambda i: _entry_record(tenant, i),
+        "decision": dict,  # a moderator's approve or reject (see moderation.py)
     }.get(kind)
     if convert is None:
         return None
-    request_id = image["id"] if kind == "request" else (rest[2:] if rest.startswith("R#") else None)
+    if kind == "decision":
+        request_id = image["requestId"]
+    elif kind == "request":
+        request_id = image["id"]
+    else:
+        request_id = rest[2:] if rest.startswith("R#") else None
     return Change(kind, tenant, app, old and convert(old), new and convert(new), request_id)
 
 

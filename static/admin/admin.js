@@ -4,6 +4,7 @@ import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.
 import { showInsights } from "./insights.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 import { showChangelog } from "./changelog.js";
+import { showModeration } from "./moderation.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -12,7 +13,7 @@ const PRIORITIES = ["low", "medium", "high", "critical"];
 const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "",
                 role: "owner", member: null };
 // the least role a tab needs: what a member may not use, it does not see
-const TABS = { webhooks: "admin", export: "admin", changelog: "admin" };
+const TABS = { webhooks: "admin", export: "admin", changelog: "admin", moderation: "moderator" };
 const can = (least) => atLeast(state.role, least);
 
 const fail = (error) => announce(messages, describe(error), "alert");
@@ -428,7 +429,8 @@ function route() {
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
             webhooks: showWebhooks, export: showExports, team: () => showTeam({ state, view, ok, fail }),
             insights: () => showInsights({ state, view, appPicker, ok, fail }),
-            changelog: () => showChangelog({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
+            changelog: () => showChangelog({ state, view, appPicker, ok, fail }),
+            moderation: () => showModeration({ state, view, appPicker, ok, fail, can }) })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", async () => {
