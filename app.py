@@ -414,6 +414,114 @@ def delete_comment(call: Call, appId: str, requestId: str, commentId: str) -> Re
     return Reply(None, 204)
 
 
+# ---------------------------------------------------------------- moderation
+
+
+@route(
+    "/v1/apps/{appId}/moderation",
+    "GET",
+    auth="admin",
+    query=m.PageQuery,
+    returns=m.QueuePage,
+    summary="What awaits moderation, oldest first, with spam scores and their reasons",
+)
+def moderation_queue(call: Call, appId: str) -> dict:
+    from chalicelib.services import moderation
+
+    return moderation.queue(get_context(), call.caller, call.app, call.query)
+
+
+def _decided(body: dict | None) -> Reply:
+    """An approval answers the post; a rejection (it is gone) 204."""
+    return Reply(body, 200) if body is not None else Reply(None, 204)
+
+
+@route(
+    REQ + "/approve",
+    "POST",
+    auth="admin",
+    returns=m.RequestOut,
+    summary="Approve a pending request (again: the same answer)",
+)
+def approve_request(call: Call, appId: str, requestId: str) -> Reply:
+    from chalicelib.services import moderation
+
+    return _decided(
+        moderation.decide_request(get_context(), call.caller, call.app, requestId, "approve")
+    )
+
+
+@route(
+    REQ + "/reject",
+    "POST",
+    auth="admin",
+    status=204,
+    summary="Reject a pending request: it is removed",
+)
+def reject_request(call: Call, appId: str, requestId: str) -> Reply:
+    from chalicelib.services import moderation
+
+    return _decided(
+        moderation.decide_request(get_context(), call.caller, call.app, requestId, "reject")
+    )
+
+
+@route(
+    REQ + "/comments/{commentId}/approve",
+    "POST",
+    auth="admin",
+    returns=m.CommentOut,
+    summary="Approve a pending comment (again: the same answer)",
+)
+def approve_comment(call: Call, appId: str, requestId: str, commentId: str) -> Reply:
+    from chalicelib.services import moderation
+
+    ctx = get_context()
+    return _decided(
+        moderation.decide_comment(ctx, call.caller, call.app, requestId, commentId, "approve")
+    )
+
+
+@route(
+    REQ + "/comments/{commentId}/reject",
+    "POST",
+    auth="admin",
+    status=204,
+    summary="Reject a pending comment: it is removed",
+)
+def reject_comment(call: Call, appId: str, requestId: str, commentId: str) -> Reply:
+    from chalicelib.services import moderation
+
+    ctx = get_context()
+    return _decided(
+        moderation.decide_comment(ctx, call.caller, call.app, requestId, commentId, "reject")
+    )
+
+
+@route(
+    "/v1/apps/{appId}/users/{userId}/ban",
+    "PUT",
+    auth="admin",
+    body=m.BanIn,
+    returns=m.BanOut,
+    summary="Ban a user from writing in this app (requests, comments, votes, feedback)",
+)
+def ban_user(call: Call, appId: str, userId: str) -> dict:
+    from chalicelib.services import moderation
+
+    return moderation.ban(get_context(), call.caller, call.app, userId, call.body)
+
+
+@route(
+    "/v1/apps/{appId}/users/{userId}/ban", "DELETE", auth="admin", status=204, summary="Lift a ban"
+)
+def unban_user(call: Call, appId: str, userId: str) -> Reply:
+    from chalicelib.services import moderation
+
+    moderation.unban(get_context(), call.caller, call.app, userId)
+    return Reply(None, 204)
+
+
 # ---------------------------------------------------------------- feedback
 
 

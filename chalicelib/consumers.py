@@ -28,6 +28,8 @@ FILTERS: dict[str, dict] = {
                     "comment.created",
                     "feedback.created",
                     "changelog.published",
+                    "request.approved",
+                    "comment.approved",
                 ]
             },
             {"type": ["request.updated"], "changed": ["response"]},

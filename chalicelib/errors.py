@@ -10,6 +10,7 @@ __all__ = [
     "BadRequestError",
     "UnauthenticatedError",
     "ForbiddenError",
+    "BannedError",
     "NotFoundError",
     "ConflictError",
     "PreconditionFailedError",
@@ -51,6 +52,12 @@ class UnauthenticatedError(FeatureboardError):
 
 class ForbiddenError(FeatureboardError):
     status, code = 403, "forbidden"
+
+
+class BannedError(ForbiddenError):
+    """A banned user's write: 403 with its own code, so a client can say why."""
+
+    code = "banned"
 
 
 class NotFoundError(FeatureboardError):

@@ -39,6 +39,10 @@ EVENT_TYPES = (
     "comment.deleted",
     "feedback.created",
     "changelog.published",
+    "request.approved",
+    "request.rejected",
+    "comment.approved",
+    "comment.rejected",
 )
 CONTENT_FIELDS = ("title", "description", "priority", "tags", "response", "board")
 
@@ -139,9 +143,23 @@ def _published(old: ChangelogEntry | None, new: ChangelogEntry | None) -> bool:
     )
 
 
+def _decision_events(change: Change) -> list[tuple[str, int, dict[str, Any]]]:
+    """A moderator's decision, when its record is written (not when it expires). An
+    approved post also makes its ``created`` event then: nothing was sent while it waited."""
+    made = change.new
+    if made is None or change.old is not None:
+        return []
+    data = {"requestId": made["requestId"], "actor": present.public_actor(made.get("actor"))}
+    if made["kind"] == "comment":
+        data["commentId"] = made["id"]
+    return [(f"{made['kind']}.{made['decision']}", made["createdAt"], data)]
+
+
 def _events_of(change: Change, now_ms: int) -> list[tuple[str, int, dict[str, Any]]]:
     if change.kind == "request":
         return _request_events(change)
+    if change.kind == "decision":
+        return _decision_events(change)
     if change.kind == "changelog":
         if not _published(change.old, change.new):
             return []

@@ -196,10 +196,18 @@ class WebhookTestIn(_Input):
     url: Annotated[str, StringConstraints(min_length=8, max_length=2048)]
 
 
+Moderation = Literal["none", "anonymous", "all"]
+MODERATION_HELP = (
+    "Whose new requests and comments wait for the team's approval: nobody's, anonymous"
+    " callers', or every end user's"
+)
+
+
 class AppCreate(_Input):
     id: Slug
     name: _line(1, 80)  # type: ignore[valid-type]
     allowAnonymous: bool = False
+    moderation: Moderation = Field("none", description=MODERATION_HELP)
     notifyEmails: Annotated[list[Email], Field(max_length=20)] = []
     webhooks: Annotated[list[WebhookIn], Field(max_length=10)] = []
 
@@ -270,6 +278,7 @@ class AppPatch(_Input):
     )
     name: _line(1, 80) | None = None  # type: ignore[valid-type]
     allowAnonymous: bool | None = None
+    moderation: Moderation | None = Field(None, description=MODERATION_HELP)
     notifyEmails: Annotated[list[Email], Field(max_length=20)] | None = None
     webhooks: Annotated[list[WebhookIn], Field(max_length=10)] | None = None
 
@@ -497,6 +506,7 @@ class AppOut(_Model):
     statuses: list[StatusOut] = Field(description="In display order")
     boards: list[BoardOut] = Field(description="general first")
     allowAnonymous: bool
+    moderation: Moderation = "none"
     notifyEmails: list[str]
     webhooks: list[WebhookOut]
     integrations: dict[str, dict[str, bool]] = Field(
@@ -529,6 +539,13 @@ class LinkOut(_Model):
     state: Literal["open", "closed"]
 
 
+ModerationState = Literal["pending", "approved"]
+MODERATION_STATE = (
+    "pending: seen only by its author and the team until approved; approved: it waited;"
+    " absent: it never waited"
+)
+
+
 class RequestOut(_Model):
     id: str
     appId: str
@@ -551,6 +568,7 @@ class RequestOut(_Model):
     links: list[LinkOut] | None = Field(
         None, description="The team only, on GET of one request: linked GitHub issues"
     )
+    moderation: ModerationState | None = Field(None, description=MODERATION_STATE)
 
 
 class LinkPage(_Model):
@@ -571,10 +589,44 @@ class CommentOut(_Model):
     body: str
     author: UserOut
     createdAt: str
+    moderation: ModerationState | None = Field(None, description=MODERATION_STATE)
 
 
 class CommentPage(_Model):
     items: list[CommentOut]
+    nextCursor: str | None
+
+
+class BanIn(_Input):
+    until: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = Field(
+        None, description="RFC 3339, in the future; absent: until lifted"
+    )
+    reason: _line(1, 500) | None = None  # type: ignore[valid-type]
+
+
+class BanOut(_Model):
+    userId: str
+    until: str | None = Field(description="null: until lifted")
+    reason: str | None
+
+
+class QueuedOut(_Model):
+    kind: Literal["request", "comment"]
+    id: str
+    requestId: str
+    requestTitle: str | None = Field(description="The request a comment is on, or this one's")
+    title: str | None = Field(description="A request's title; null for a comment")
+    body: str = Field(description="A request's description or a comment's body")
+    author: UserOut
+    createdAt: str
+    spamScore: Annotated[float, Field(ge=0, le=1)]
+    spamReasons: list[
+        Literal["links", "repeated_text", "promotional", "shouting", "posting_rate", "new_identity"]
+    ]
+
+
+class QueuePage(_Model):
+    items: list[QueuedOut]
     nextCursor: str | None
 
 

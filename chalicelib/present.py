@@ -46,6 +46,7 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
         "id": record.id,
         "name": record.name,
         "allowAnonymous": record.allow_anonymous,
+        "moderation": record.moderation,
         "notifyEmails": list(record.notify_emails),
         "webhooks": [
             {
@@ -105,7 +106,13 @@ def request(req: FeatureRequest, voted: bool, admin: bool) -> dict[str, Any]:
         "createdAt": iso(req.created_ms),
         "updatedAt": iso(req.updated_ms),
         "version": req.version,
+        **_moderation(req.moderation),
     }
+
+
+def _moderation(state: str | None) -> dict[str, Any]:
+    """Only on what waited (or waits) for the team."""
+    return {"moderation": state} if state else {}
 
 
 def comment(record: Comment, admin: bool) -> dict[str, Any]:
@@ -114,6 +121,25 @@ def comment(record: Comment, admin: bool) -> dict[str, Any]:
         "body": record.body,
         "author": user(record.author, admin),
         "createdAt": iso(record.created_ms),
+        **_moderation(record.moderation),
+    }
+
+
+def queued(entry: dict[str, Any]) -> dict[str, Any]:
+    """One post of the moderation queue (for the team: authors with their email)."""
+    record = entry["record"]
+    is_request = entry["kind"] == "request"
+    return {
+        "kind": entry["kind"],
+        "id": record.id,
+        "requestId": record.id if is_request else record.request_id,
+        "requestTitle": record.title if is_request else entry["requestTitle"],
+        "title": record.title if is_request else None,
+        "body": record.description if is_request else record.body,
+        "author": user(record.author, True),
+        "createdAt": iso(record.created_ms),
+        "spamScore": entry["spamScore"],
+        "spamReasons": entry["spamReasons"],
     }
 
 

@@ -69,6 +69,7 @@ class App:
     integrations: dict[str, Any] = field(default_factory=dict)  # write-only settings
     statuses: tuple[dict[str, Any], ...] = ()  # none stored: today's seven (chalicelib.workflow)
     boards: tuple[dict[str, Any], ...] = ()  # beside ``general``, which always exists
+    moderation: str = "none"  # whose new posts wait for the team: none, anonymous, all
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class FeatureRequest:
     merges_in: tuple[str, ...] = ()  # the requests whose merge into this one is under way
     shipped_in: str | None = None  # the changelog entry whose publishing completed it
     board: str = "general"
+    moderation: str | None = None  # "pending" until the team approves it, then "approved"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Comment:
     body: str
     author: Person
     created_ms: int
+    moderation: str | None = None  # "pending" until the team approves it, then "approved"
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,10 @@ def message_of(event: dict[str, Any], board_url: str = "") -> Message:
             _short((data.get("comment") or {}).get("body"), 500),
         ),
         "comment.deleted": ("Comment deleted", f"On request {request_id}"),
+        "request.approved": ("Request approved", f"Request {request_id} is public now"),
+        "request.rejected": ("Request rejected", f"Request {request_id} was removed"),
+        "comment.approved": ("Comment approved", f"On request {request_id}"),
+        "comment.rejected": ("Comment rejected", f"On request {request_id}"),
         TEST_EVENT: (
             f"Test message from {NAME}",
             f"Webhooks of app {event.get('appId', '')} reach this channel.",

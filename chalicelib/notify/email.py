@@ -29,12 +29,14 @@ SUBJECTS = {
     "new_request": "New feature request: {title}",
     "new_feedback": "New feedback for {app}",
     "changelog": "New in {app}: {title}",
+    "approved": "Approved: “{title}”",
 }
 PERMANENT_SES_ERRORS = ("MessageRejected", "InvalidParameterValue")
 REASONS = {
     "follower": "You get this because you follow this request.",
     "team": "You get this because this address is on the app's notification list.",
     "shipped": "You get this because you follow a request this update ships.",
+    "author": "You get this because you posted this and it waited for approval.",
 }
 
 
@@ -166,6 +168,23 @@ def _status_name(ctx: Context, event: DomainEvent, status: str) -> str:
     return found[0] if found else status
 
 
+def _approved(ctx: Context, event: DomainEvent) -> list[Email]:
+    """The author of a post that waited for the team: it is public now."""
+    data = event.data
+    req = ctx.store.get_request(event.tenant, event.app, data["requestId"])
+    comment = ctx.store.get_comment(req, data["commentId"]) if req and "commentId" in data else None
+    if req is None or ("commentId" in data and comment is None):
+        return []  # deleted since
+    author = comment.author if comment else req.author
+    if not author.email:
+        return []
+    extra = {
+        "request": {"id": req.id, "title": req.title},
+        "comment": {"body": comment.body} if comment else None,
+    }
+    return [Email(author.id, author.email, "approved", "author", extra)]
+
+
 def plan(ctx: Context, event: DomainEvent) -> list[Email]:
     """Who gets which email for ``event`` (before opt-outs)."""
     data = event.data
@@ -217,6 +236,8 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
             {"request": {"id": req.id, "title": req.title}, "comment": data["comment"]},
             req.board,
         )
+    if event.type in ("request.approved", "comment.approved"):
+        return _approved(ctx, event)
     if event.type == "request.created":
         return _team(ctx, event, "new_request", {"request": request})
     if event.type == "feedback.created":

@@ -230,7 +230,7 @@ def count_call(ctx: Context, caller: Caller, method: str) -> RateState | None:
     now = ctx.clock()
     window = now // 60_000
     reset_s, expires_at = (window + 1) * 60, (window + 2) * 60
-    write = caller.anonymous and method not in ("GET", "HEAD", "OPTIONS")
+    write = not caller.is_admin and method not in ("GET", "HEAD", "OPTIONS")  # posting rate
     hits, writes = ctx.store.hit_rate(caller.tenant, subject, window, expires_at, writes=int(write))
     state = RateState(limit if limit > 0 else ceiling, hits if limit > 0 else 0, reset_s, writes)
     if limit > 0 and hits > limit:

@@ -82,6 +82,7 @@ def create_app(ctx: Context, caller: Caller, body: AppCreate) -> dict[str, Any]:
         created_ms=now,
         updated_ms=now,
         allow_anonymous=body.allowAnonymous,
+        moderation=body.moderation,
         notify_emails=tuple(body.notifyEmails),
         webhooks=hooks,
     )
@@ -110,6 +111,8 @@ def patch_app(ctx: Context, caller: Caller, app: App, body: AppPatch) -> dict[st
         changes["name"] = body.name
     if body.allowAnonymous is not None:
         changes["allow_anonymous"] = body.allowAnonymous
+    if body.moderation is not None:
+        changes["moderation"] = body.moderation
     if body.notifyEmails is not None:
         changes["notify_emails"] = tuple(body.notifyEmails)
     if body.webhooks is not None:

@@ -11,6 +11,7 @@ from ..errors import ConflictError, ForbiddenError, NotFoundError
 from ..models import CommentCreate, PageQuery
 from ..records import App, Comment
 from ..store import ConditionFailedError
+from . import moderation
 from .access import writer
 from .requests import fetch
 
@@ -32,10 +33,17 @@ def add(
         body=body.body,
         author=author,
         created_ms=ctx.clock(),
+        moderation="pending" if moderation.held(caller, app) else None,
     )
+    queued = None
+    if comment.moderation:
+        queued = moderation.queued_fields(
+            ctx, caller, app, author, body.body, requestTitle=req.title
+        )
     try:
-        ctx.store.add_comment(req, comment)
-    except ConditionFailedError:
+        ctx.store.add_comment(req, comment, queued)
+    except ConditionFailedError as exc:
+        moderation.refuse_if_banned(ctx, app, author.id, moderation.banned_at_end(exc))
         raise NotFoundError("no such request") from None
     return present.comment(comment, caller.is_admin)
 

@@ -9,7 +9,9 @@ from ..auth import Caller
 from ..context import Context
 from ..models import FeedbackCreate, PageQuery
 from ..records import App, Feedback
+from ..store import ConditionFailedError, banned_at_end
 from .access import writer
+from .moderation import refuse_if_banned
 
 __all__ = ["add", "list_page"]
 
@@ -35,7 +37,11 @@ def add(ctx: Context, caller: Caller, app: App, body: FeedbackCreate) -> dict[st
         user_id=person.id,
         extra={k: str(v) for k, v in extra.items()},
     )
-    ctx.store.add_feedback(fb)
+    try:
+        ctx.store.add_feedback(fb)
+    except ConditionFailedError as exc:
+        refuse_if_banned(ctx, app, person.id, banned_at_end(exc))
+        raise
     return present.feedback(fb, caller.is_admin)
 
 

@@ -24,6 +24,7 @@ from ..models import ListQuery, MergeBody, RequestCreate, RequestPatch
 from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
 from ..workflow import DUPLICATE, GENERAL, board, first_of_kind, may_see, status_ids
+from . import moderation
 from .access import actor_id, viewer_id, writer
 from .rankings import RANKED, voted_ids
 from .rankings import page as ranked_page
@@ -67,11 +68,13 @@ def fetch(
     request_id: str,
     consistent: bool = False,
     caller: Caller | None = None,
+    pending: bool = False,
 ) -> FeatureRequest:
     """The request, or 404; with ``caller``, also 404 when it is on a board the caller may
-    not see (exactly as if it did not exist)."""
+    not see (exactly as if it did not exist). A pending one only with ``pending`` (else it
+    cannot be voted on, followed, commented, edited or merged until approved)."""
     req = (
-        ctx.store.get_request(app.tenant, app.id, request_id, consistent)
+        ctx.store.get_request(app.tenant, app.id, request_id, consistent, pending)
         if len(request_id) <= 64
         else None
     )
@@ -127,6 +130,7 @@ def create(
         fingerprint = hashlib.sha256(raw_body).hexdigest()
         _replay_if_seen(ctx, app, scope, fingerprint)
     now = ctx.clock()
+    pending = moderation.held(caller, app)
     req = FeatureRequest(
         tenant=app.tenant,
         app=app.id,
@@ -141,7 +145,12 @@ def create(
         updated_by=author.id,
         status=first_of_kind(app, "open"),
         board=board,
+        moderation="pending" if pending else None,
     )
+    queued = None
+    if pending:
+        text = f"{body.title}\n{body.description}"
+        queued = moderation.queued_fields(ctx, caller, app, author, text)
     out = present.request(req, False, caller.is_admin)
     record = None
     if scope is not None:
@@ -149,8 +158,9 @@ def create(
             app.tenant, app.id, scope, fingerprint, 201, out, now // 1000 + IDEMPOTENCY_TTL_S
         )
     try:
-        ctx.store.create_request(req, record, author)
-    except ConditionFailedError:
+        ctx.store.create_request(req, record, author, queued)
+    except ConditionFailedError as exc:
+        moderation.refuse_if_banned(ctx, app, author.id, moderation.banned_at_end(exc))
         if scope is not None:  # a concurrent call with the same key won: answer as it did
             _replay_if_seen(ctx, app, scope, fingerprint)
         raise
@@ -226,10 +236,18 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
 
 
 def get(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    """One request; the team also sees the issues linked to it."""
-    req = fetch(ctx, app, request_id, caller=caller)
+    """One request; the team also sees the issues linked to it. A pending one is its
+    author's and the team's alone: anyone else gets 404, as if it did not exist."""
+    req = fetch(ctx, app, request_id, caller=caller, pending=True)
+    if req.moderation == "pending" and not _own_or_team(ctx, caller, app, req):
+        raise NotFoundError("no such request")
     found = view(ctx, caller, app, req)
     return {**found, "links": ctx.store.links_of(req)} if caller.is_admin else found
+
+
+def _own_or_team(ctx: Context, caller: Caller, app: App, req: FeatureRequest) -> bool:
+    """The team, or the author (an anonymous one by the id its address and browser make)."""
+    return caller.is_admin or viewer_id(ctx, caller, app) == req.author.id
 
 
 def parse_etag(if_match: str | None) -> int | None:

@@ -15,6 +15,7 @@ from ..models import PageQuery
 from ..records import App, FeatureRequest, Person
 from ..store import ConditionFailedError
 from .access import voter as acting_voter
+from .moderation import refuse_if_banned
 from .requests import fetch, merge_under_way
 
 __all__ = ["vote", "unvote", "voters", "subscribe", "unsubscribe", "subscription"]
@@ -50,6 +51,7 @@ def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, A
         except ConditionFailedError as exc:
             if exc.failed_at(0):  # already voted: a second vote changes nothing
                 return present.request(req, True, caller.is_admin)
+            refuse_if_banned(ctx, app, voter.id, exc.failed_at(3))
             _backoff(attempt)
     raise ConflictError("too many votes at once; try again")
 

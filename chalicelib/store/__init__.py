@@ -2,7 +2,7 @@
 else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
 (``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
 ``search``, ``rankings``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``,
-``members``, ``changelog``, ``links``) holds its writes and reads, and ``Store`` is all of them
+``members``, ``changelog``, ``links``, ``standing``, ``moderation``) holds its writes and reads, and ``Store`` is all of them
 over one client.
 
 Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
@@ -24,6 +24,8 @@ T#t#A#a#CL                    E#id              a changelog entry (lk: T#t#A#a#C
 T#t#A#a#R#r                   L#ref             an issue linked to the request
 T#t#A#a#LINKS                 ref               the request an issue (github#o/n#7) is linked to
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
+T#t#A#a#MOD                   Q#id / D#id       a request or comment awaiting moderation / a decision
+T#t#A#a#U#u                   STANDING          a user's ban and approved/rejected counts
 T#t#A#a#ACT                   D#day             votes and comments per request that day, TTL
 T#t#RL#subject                window            a rate-limit counter, TTL
 T#t#TEAM                      META / M#id / E#  owners, OIDC settings / a member / its address
@@ -57,10 +59,12 @@ from .limits import Limits
 from .links import Links
 from .members import LastOwnerError, Members
 from .merges import MOVE_CHUNK, Merges
+from .moderation import Moderation
 from .portable import Portable
 from .privacy import Privacy
 from .rankings import Rankings
 from .search import Search
+from .standing import banned_at_end
 from .stream import Change, change_from_stream, reorder_from_stream
 from .table import ConditionFailedError, Page, meter, metered_apart, reset_meter
 from .usage import Usage
@@ -80,10 +84,12 @@ __all__ = [
     "TOP_UNIT",
     "MOVE_CHUNK",
     "LastOwnerError",
+    "banned_at_end",
 ]
 
 
 class Store(
+    Moderation,
     Merges,
     Comments,
     Portable,

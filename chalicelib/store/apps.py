@@ -26,6 +26,7 @@ def _app_item(app: App) -> dict[str, Any]:
         "integrations": app.integrations or None,
         "statuses": list(app.statuses) or None,
         "boards": list(app.boards) or None,
+        "moderation": app.moderation,
     }
 
 
@@ -45,6 +46,7 @@ def _app_record(tenant: str, item: dict[str, Any]) -> App:
         integrations=item.get("integrations") or {},
         statuses=tuple(item.get("statuses") or ()),
         boards=tuple(item.get("boards") or ()),
+        moderation=item.get("moderation", "none"),
     )
 
     # ------------------------------------------------------------ tenants and keys

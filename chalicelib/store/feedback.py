@@ -6,7 +6,8 @@ from typing import Any
 
 from ..records import Feedback
 from .keys import Keys
-from .table import ConditionFailedError, Page, Table, _readable
+from .standing import Standing
+from .table import ConditionFailedError, Page, _readable
 
 
 def _feedback_record(tenant: str, item: dict[str, Any]) -> Feedback:
@@ -27,7 +28,7 @@ def _feedback_record(tenant: str, item: dict[str, Any]) -> Feedback:
     )
 
 
-class Feedbacks(Table):
+class Feedbacks(Standing):
     """Feedback items, kept for the configured days."""
 
     def add_feedback(self, fb: Feedback) -> None:
@@ -51,7 +52,15 @@ class Feedbacks(Table):
             item["uk"] = Keys.user(fb.tenant, fb.app, fb.user_id)
         if fb.expires_at:
             item["expiresAt"] = fb.expires_at
-        self._put(item, "attribute_not_exists(pk)")
+        if not fb.user_id:
+            self._put(item, "attribute_not_exists(pk)")
+            return
+        self.transact(  # unless the user is banned: the last operation
+            [
+                self._put_op(item, "attribute_not_exists(pk)"),
+                self._ban_guard(fb.tenant, fb.app, fb.user_id, fb.created_ms),
+            ]
+        )
 
     # what the list shows: not ``extra``, whose keys came from outside (an empty one, stored
     # by older code, made moto answer JSON that botocore cannot parse: the whole page failed)

@@ -103,6 +103,26 @@ class Keys:
         return f"{Keys.app_prefix(tenant, app)}#U#{user}"
 
     @staticmethod
+    def moderation_queue(tenant: str, app: str) -> str:
+        """What awaits moderation (``Q#id``, oldest first) and the decisions made (``D#id``)."""
+        return f"{Keys.app_prefix(tenant, app)}#MOD"
+
+    @staticmethod
+    def pending(tenant: str, app: str, item_id: str) -> dict[str, str]:
+        """A request or comment awaiting moderation; ids sort by creation time."""
+        return {"pk": Keys.moderation_queue(tenant, app), "sk": f"Q#{item_id}"}
+
+    @staticmethod
+    def decision(tenant: str, app: str, item_id: str) -> dict[str, str]:
+        """A moderator's approve or reject (TTL): its event, and the answer to a repeat."""
+        return {"pk": Keys.moderation_queue(tenant, app), "sk": f"D#{item_id}"}
+
+    @staticmethod
+    def standing(tenant: str, app: str, user: str) -> dict[str, str]:
+        """One user's ban and moderation record in an app: what every write checks."""
+        return {"pk": Keys.user(tenant, app, user), "sk": "STANDING"}
+
+    @staticmethod
     def feedback(tenant: str, app: str, feedback_id: str = "") -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#FB", "sk": f"F#{feedback_id}"}
 

@@ -9,7 +9,8 @@ from typing import Any
 from ..records import FeatureRequest, Person
 from .codec import _to_ddb
 from .keys import Keys
-from .table import ConditionFailedError, Page, Table, _readable
+from .standing import Standing
+from .table import ConditionFailedError, Page, _readable
 
 GENERAL = "general"  # the board of every request written before boards
 MAIN_ONLY = ("description", "insights")  # not on tag copies: a re-order then writes small items
@@ -55,6 +56,11 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
     }
     if req.shipped_in:
         item["shippedIn"] = req.shipped_in
+    if req.moderation:
+        item["moderation"] = req.moderation
+    if req.moderation == "pending":  # in the moderation queue, in no list until approved
+        item.update(Keys.pending(req.tenant, req.app, req.id))
+        del item["lk"], item["top"]
     if tag is None:
         item["uk"] = Keys.user(req.tenant, req.app, req.author.id)
         if req.merges_in:
@@ -101,6 +107,7 @@ def _request_record(tenant: str, item: dict[str, Any]) -> FeatureRequest:
         merges_in=tuple(item.get("mergesIn", ())),
         shipped_in=item.get("shippedIn"),
         board=item.get("board", GENERAL),
+        moderation=item.get("moderation"),
     )
 
 
@@ -119,29 +126,38 @@ def _with_count(item: dict[str, Any], counter: dict[str, Any] | None) -> dict[st
     return {**item, "votes": counter["votes"]} if counter and "votes" in counter else item
 
 
-class Requests(Table):
+class Requests(Standing):
     """Requests and their tag copies; lists are one Query each; counters change only in a
     transaction with the item that justifies them."""
 
     def get_request(
-        self, tenant: str, app: str, request_id: str, consistent: bool = False
+        self,
+        tenant: str,
+        app: str,
+        request_id: str,
+        consistent: bool = False,
+        pending: bool = False,
     ) -> FeatureRequest | None:
         """The request with its exact vote count: the item and its counter in one call (the
-        item's own ``votes`` follows the counter through the stream)."""
-        item, counter = self._locate(tenant, app, [request_id], consistent).get(
+        item's own ``votes`` follows the counter through the stream). With ``pending``, the
+        same call also reads the moderation queue's copy of a request not yet approved."""
+        item, counter = self._locate(tenant, app, [request_id], consistent, pending).get(
             request_id, (None, None)
         )
         return _request_record(tenant, _with_count(item, counter)) if item else None
 
     def _locate(
-        self, tenant: str, app: str, ids: list[str], consistent: bool = False
+        self, tenant: str, app: str, ids: list[str], consistent: bool = False, pending: bool = False
     ) -> dict[str, tuple[dict[str, Any], dict[str, Any] | None]]:
         """``{id: (item, counter)}`` of the requests that exist, in whichever board. Each is
-        read at board ``general``'s key with its counter, in one call; the counter names any
-        other board (set with the request's creation or move), read in one call more."""
+        read at board ``general``'s key with its counter (and, with ``pending``, its place in
+        the moderation queue), in one call; the counter names any other board (set with the
+        request's creation or move), read in one call more."""
         keys = [
             k for r in ids for k in (Keys.request(tenant, app, r), Keys.counter(tenant, app, r))
         ]
+        if pending:
+            keys += [Keys.pending(tenant, app, r) for r in ids]
         found = self._batch_get(keys, consistent)
         counters = {i["pk"]: i for i in found if i["sk"] == "N"}
         items = {i["id"]: i for i in found if i.get("type") == "request"}
@@ -150,7 +166,9 @@ class Requests(Table):
             counter = counters.get(Keys.counter(tenant, app, r)["pk"])
             boards[r] = (counter or {}).get("board", GENERAL)
         elsewhere = [
-            Keys.request(tenant, app, r, board=b) for r, b in boards.items() if b != GENERAL
+            Keys.request(tenant, app, r, board=b)
+            for r, b in boards.items()
+            if b != GENERAL and r not in items
         ]
         if elsewhere:
             items |= {i["id"]: i for i in self._batch_get(elsewhere, consistent)}
@@ -161,16 +179,24 @@ class Requests(Table):
         }
 
     def create_request(
-        self, req: FeatureRequest, idempotency: dict[str, Any] | None, subscriber: Person
+        self,
+        req: FeatureRequest,
+        idempotency: dict[str, Any] | None,
+        subscriber: Person,
+        queued: dict[str, Any] | None = None,
     ) -> None:
-        """The request, one copy per tag, the author's subscription and the replay record."""
-        ops = [self._put_op(_request_item(req), "attribute_not_exists(pk)")]
-        ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
+        """The request, one copy per tag, the author's subscription and the replay record,
+        unless the author is banned (the last operation). A pending request goes to the
+        moderation queue instead, with ``queued`` (its spam score) and no tag copies."""
+        ops = [self._put_op({**_request_item(req), **(queued or {})}, "attribute_not_exists(pk)")]
+        if req.moderation != "pending":
+            ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
         if req.board != GENERAL:
             ops.append(self._board_op(req))
         ops.append(self._subscription_op(req, subscriber))
         if idempotency is not None:
             ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
+        ops.append(self._ban_guard(req.tenant, req.app, req.author.id, req.created_ms))
         self.transact(ops)
 
     def _board_op(self, req: FeatureRequest) -> dict[str, Any]:

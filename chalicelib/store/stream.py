@@ -44,19 +44,27 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
     tenant, app, rest = Keys.scope(image["pk"])
     kind = image["type"]
     if not app or (kind == "request" and not Keys.is_request_partition(rest)):
-        return None  # tag copies make no events
+        return None  # tag copies and posts awaiting moderation make no events
     if kind == "request" and "movedTo" in image:
         return None  # a move's old item: the new one (``movedFrom``) makes the event
+    if rest == "MOD" and kind != "decision":  # awaiting moderation: no event until approved
+        return None
     convert = {
         "request": lambda i: _request_record(tenant, i),
         "vote": _vote_record,
         "comment": lambda i: _comment_record(tenant, app, i),
         "feedback": lambda i: _feedback_record(tenant, i),
         "changelog": lambda i: _entry_record(tenant, i),
+        "decision": dict,  # a moderator's approve or reject (see moderation.py)
     }.get(kind)
     if convert is None:
         return None
-    request_id = image["id"] if kind == "request" else (rest[2:] if rest.startswith("R#") else None)
+    if kind == "decision":
+        request_id = image["requestId"]
+    elif kind == "request":
+        request_id = image["id"]
+    else:
+        request_id = rest[2:] if rest.startswith("R#") else None
     before, after = old and convert(old), new and convert(new)
     if kind == "request" and old is None and new.get("movedFrom"):
         before = replace(after, board=new["movedFrom"], version=after.version - 1)

@@ -184,14 +184,17 @@ class Table:
             op["ConditionExpression"] = condition
         return {"Update": op}
 
-    def _check_op(self, key: dict[str, str], condition: str) -> dict[str, Any]:
-        return {
-            "ConditionCheck": {
-                "TableName": self.table,
-                "Key": _to_ddb(key),
-                "ConditionExpression": condition,
-            }
+    def _check_op(
+        self, key: dict[str, str], condition: str, values: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        op: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": _to_ddb(key),
+            "ConditionExpression": condition,
         }
+        if values:
+            op["ExpressionAttributeValues"] = _values(values)
+        return {"ConditionCheck": op}
 
     def transact(self, operations: list[dict[str, Any]]) -> None:
         if not operations:

@@ -7,6 +7,7 @@ from typing import Any
 from ..records import FeatureRequest, Person, Vote
 from .keys import Keys
 from .requests import Requests
+from .standing import NOT_BANNED
 from .table import Page
 
 
@@ -35,22 +36,37 @@ class Votes(Requests):
         )
 
     def _voted_op(
-        self, tenant: str, app: str, user: str, request_ids: list[str], add: bool
+        self,
+        tenant: str,
+        app: str,
+        user: str,
+        request_ids: list[str],
+        add: bool,
+        unbanned_at: int | None = None,
     ) -> dict[str, Any]:
         """Add request ids to (or take them from) a user's voted set, in a transaction that
-        makes or deletes the vote items themselves."""
+        makes or deletes the vote items themselves; with ``unbanned_at`` (now), only if the
+        user is not banned then (the set keeps a copy of the ban: see standing.py)."""
         action = "ADD" if add else "DELETE"
+        values = {
+            ":type": "votedSet",
+            ":uk": Keys.user(tenant, app, user),
+            ":ids": set(request_ids),
+        }
+        if unbanned_at is not None:
+            values[":now"] = unbanned_at
         return self._update_op(
             Keys.voted(tenant, app, user),
             f"SET #type = :type, uk = :uk {action} ids :ids",
-            {":type": "votedSet", ":uk": Keys.user(tenant, app, user), ":ids": set(request_ids)},
+            values,
+            NOT_BANNED if unbanned_at is not None else None,
             names={"#type": "type"},
         )
 
     def add_vote(self, req: FeatureRequest, voter: Person, now_ms: int) -> None:
         """Raises ConditionFailedError; ``failed_at(0)`` means the user had already voted,
         ``failed_at(1)`` that a merge of the request began (or it was deleted) since it was
-        read."""
+        read, ``failed_at(3)`` that the user is banned."""
         vote = {
             **Keys.vote(req.tenant, req.app, req.id, voter.id),
             "type": "vote",
@@ -63,7 +79,7 @@ class Votes(Requests):
                 self._put_op(vote, "attribute_not_exists(pk)"),
                 self._count_op(req, 1, OPEN),
                 self._subscription_op(req, voter),
-                self._voted_op(req.tenant, req.app, voter.id, [req.id], add=True),
+                self._voted_op(req.tenant, req.app, voter.id, [req.id], True, now_ms),
             ]
         )
 

@@ -5,6 +5,7 @@ import { showInsights } from "./insights.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 import { showChangelog } from "./changelog.js";
 import { showWorkflow } from "./workflow.js";
+import { showModeration } from "./moderation.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -13,7 +14,8 @@ const PRIORITIES = ["low", "medium", "high", "critical"];
 const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "",
                 role: "owner", member: null };
 // the least role a tab needs: what a member may not use, it does not see
-const TABS = { webhooks: "admin", export: "admin", changelog: "admin", workflow: "admin" };
+const TABS = { webhooks: "admin", export: "admin", changelog: "admin", workflow: "admin",
+               moderation: "moderator" };
 const can = (least) => atLeast(state.role, least);
 
 const fail = (error) => announce(messages, describe(error), "alert");
@@ -443,7 +445,8 @@ function route() {
             webhooks: showWebhooks, export: showExports, team: () => showTeam({ state, view, ok, fail }),
             insights: () => showInsights({ state, view, appPicker, ok, fail }),
             changelog: () => showChangelog({ state, view, appPicker, ok, fail }),
-            workflow: () => showWorkflow({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
+            workflow: () => showWorkflow({ state, view, appPicker, ok, fail }),
+            moderation: () => showModeration({ state, view, appPicker, ok, fail, can }) })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", async () => {

@@ -218,8 +218,9 @@ async function showRequest(id) {
   const comments = h("ol", { class: "list", id: "comments", "aria-label": "Comments" });
   const body = h("textarea", { id: "comment-body", required: true, maxlength: 5000 });
   const header = h("div", { class: "request" });
-  const follow = state.signedIn && request.status !== "duplicate" ? followButton(id) : null;
-  const renderHeader = (current) => header.replaceChildren(voteButton(current, renderHeader),
+  const pending = request.moderation === "pending";  // its author's (and the team's) alone for now
+  const follow = state.signedIn && request.status !== "duplicate" && !pending ? followButton(id) : null;
+  const renderHeader = (current) => header.replaceChildren(pending ? null : voteButton(current, renderHeader),
     h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
       h("div", { class: "meta" }, statusBadge(current.status),
         h("span", {}, `by ${authorName(current.author)} · `,
@@ -227,7 +228,8 @@ async function showRequest(id) {
   renderHeader(request);
   const merged = request.status === "duplicate" && request.duplicateOf;
   const target = merged ? h("a", { href: `#/r/${request.duplicateOf}`, id: "merged-into" }, "the request it was merged into") : null;
-  const form = merged
+  const form = pending ? h("p", { class: "card muted", id: "comments-closed" }, "Votes and comments open once it is approved.")
+    : merged
     ? h("p", { class: "card muted", id: "comments-closed" }, "Comments are closed here: continue the conversation on ",
         h("a", { href: `#/r/${request.duplicateOf}` }, "the request it was merged into"), ".")
     : h("form", { class: "card stack", onsubmit: async (event) => {
@@ -236,12 +238,16 @@ async function showRequest(id) {
           const made = await state.api.post(`/apps/${state.app}/requests/${id}/comments`, { body: body.value });
           comments.append(commentItem(made));
           body.value = "";
-          announce(messages, "Your comment was added.");
+          announce(messages, made.moderation === "pending" ? "Thanks! Your comment appears once the team approves it."
+                                                           : "Your comment was added.");
         } catch (error) { fail(error); }
       } }, h("label", { for: "comment-body" }, "Add a comment"), body,
         h("button", { class: "primary", type: "submit" }, "Comment"));
   view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")),
     h("article", { class: "card stack" }, header,
+      pending ? h("p", { class: "notice pending-note", id: "pending-note", role: "status" },
+        h("strong", {}, "Awaiting approval. "), "Only you and the team can see this request until the team approves it; ",
+        "you'll get an email then.") : null,
       request.description ? h("p", { class: "text" }, request.description) : null,
       merged ? h("p", { class: "notice", id: "merged-note" }, "Merged into ", target, ": its votes moved there.") : null,
       request.response ? h("div", { class: "response" }, h("strong", {}, "Team response"),
@@ -253,6 +259,7 @@ async function showRequest(id) {
     state.api.get(`/apps/${state.app}/requests/${request.duplicateOf}`)
       .then((into) => links.forEach((a) => { a.textContent = `“${into.title}”`; })).catch(() => {});
   }
+  if (pending) return;  // nothing is said on it until it is approved
   try {
     let cursor = null;
     do {
@@ -286,8 +293,10 @@ function followButton(id) {
 }
 
 function commentItem(comment) {
-  return h("li", { class: "card" }, h("div", { class: "meta" }, h("strong", {}, authorName(comment.author)),
-    h("time", { datetime: comment.createdAt, title: when(comment.createdAt) }, ago(comment.createdAt))), h("p", { class: "text", style: "margin:4px 0 0" }, comment.body));
+  const pending = comment.moderation === "pending";
+  return h("li", { class: `card${pending ? " pending-note" : ""}` }, h("div", { class: "meta" }, h("strong", {}, authorName(comment.author)),
+    h("time", { datetime: comment.createdAt, title: when(comment.createdAt) }, ago(comment.createdAt)),
+    pending ? h("span", { class: "badge pending" }, "Awaiting approval") : null), h("p", { class: "text", style: "margin:4px 0 0" }, comment.body));
 }
 
 async function voteInstead(match) {
@@ -337,7 +346,9 @@ function showNew() {
     const made = await state.api.post(`/apps/${state.app}/requests`, {
       title: title.value, description: description.value, board: state.board },
       { "Idempotency-Key": crypto.randomUUID() });
-    state.notice = "Thank you! Your request was posted.";  // shown once the page below opens
+    state.notice = made.moderation === "pending"  // shown once the page below opens
+      ? "Thank you! Your request was sent: the team reviews it before it is public."
+      : "Thank you! Your request was posted.";
     state.tags = null;  // it may have brought a new tag
     location.hash = `#/r/${made.id}`;
   };

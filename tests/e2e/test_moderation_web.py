@@ -1,0 +1,145 @@
+"""Moderation in the browser: the author sees "awaiting approval" on the board while others
+get nothing, and a moderator clears the console's queue with the keyboard alone (screenshots
+in tests/e2e/screenshots/moderation-*.png, 1280 and 375 px, light and dark)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tests.e2e.test_web import browser, page, shot, sign_in, site  # noqa: F401 (fixtures)
+from tests.helpers import user_token
+
+
+def fits(tab: Any, width: int) -> None:
+    assert tab.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def held_app(running: dict[str, Any]) -> dict[str, str]:
+    """An app of its own that holds every end user's post (the shared ``web`` stays open)."""
+    app_id = f"held-{uuid.uuid4().hex[:6]}"
+    made = running["http"].post(
+        "/v1/apps",
+        key=running["adminKey"],
+        body={"id": app_id, "name": "Held", "moderation": "all"},
+    )
+    assert made.status == 201, made.body
+    return {
+        "id": app_id,
+        "pub": made.body["publishableKey"],
+        "secret": made.body["userTokenSecret"],
+    }
+
+
+def both_schemes(tab: Any, name: str) -> None:
+    for scheme in ("light", "dark"):
+        tab.emulate_media(color_scheme=scheme)
+        tab.wait_for_timeout(200)
+        shot(tab, f"{name}-{scheme}")
+    tab.emulate_media(color_scheme="light")
+
+
+def test_the_author_sees_awaiting_approval_and_nobody_else_sees_it(
+    page: Any,  # noqa: F811
+    site: dict[str, Any],  # noqa: F811
+) -> None:
+    app = held_app(site)
+    ann = user_token(app["secret"], "ann", name="Ann", email="ann@example.com")
+    made = (
+        site["http"]
+        .post(
+            f"/v1/apps/{app['id']}/requests",
+            key=app["pub"],
+            token=ann,
+            body={"title": "Offline mode", "description": "Keep working on the train."},
+        )
+        .body
+    )
+    assert made["moderation"] == "pending"
+    board = f"{site['site']}/board/?key={app['pub']}"
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(f"{board}&token={ann}#/r/{made['id']}")
+        page.wait_for_selector("#pending-note >> text=Awaiting approval")
+        assert page.locator("#comment-body, button.vote").count() == 0
+        fits(page, width)
+        both_schemes(page, f"moderation-board-pending-{width}")
+    bob = user_token(app["secret"], "bob", name="Bob")
+    page.goto(f"{board}&token={bob}#/r/{made['id']}")
+    page.wait_for_selector("#messages [role=alert]")
+    assert page.locator("#pending-note").count() == 0
+    assert "Offline mode" not in page.inner_text("#view")
+    page.goto(f"{board}#/")
+    page.wait_for_selector("#view .empty, #view .request")
+    assert "Offline mode" not in page.inner_text("#view")
+    assert not page.errors
+
+
+def test_a_moderator_clears_the_queue_with_the_keyboard(
+    page: Any,  # noqa: F811
+    site: dict[str, Any],  # noqa: F811
+) -> None:
+    app = held_app(site)
+    http, pub = site["http"], app["pub"]
+    open_one = http.post(
+        f"/v1/apps/{app['id']}/requests", key=site["adminKey"], body={"title": "Team's own post"}
+    ).body  # the team is never held: something to comment on
+    posts = []
+    for user, title, description in (
+        ("cat", "Calendar sync", "Two-way sync with Google Calendar."),
+        ("dan", "CHEAP FOLLOWERS", "Buy now http://spam.example.com http://spam.example.com"),
+    ):
+        token = user_token(app["secret"], user, name=user.title())
+        body = {"title": title, "description": description}
+        posts.append(
+            http.post(f"/v1/apps/{app['id']}/requests", key=pub, token=token, body=body).body
+        )
+    eve = user_token(app["secret"], "eve", name="Eve")
+    comment = http.post(
+        f"/v1/apps/{app['id']}/requests/{open_one['id']}/comments",
+        key=pub,
+        token=eve,
+        body={"body": "Yes please, this would help us a lot."},
+    ).body
+    assert [p["moderation"] for p in posts] + [comment["moderation"]] == ["pending"] * 3
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, site, "moderation")
+    page.select_option("#app-picker", app["id"])
+    page.wait_for_selector("#mod-queue li >> nth=2")
+    assert "approve" in page.inner_text("#mod-keys") and "j" in page.inner_text("#mod-keys")
+    rows = page.locator("#mod-queue li")
+    assert rows.count() == 3
+    spam = page.locator("#mod-queue li.spam")
+    assert spam.count() == 1 and "CHEAP FOLLOWERS" in spam.inner_text()
+    assert "links" in spam.inner_text()
+    fits(page, 1280)
+    both_schemes(page, "moderation-console-1280")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_timeout(200)
+    fits(page, 375)
+    both_schemes(page, "moderation-console-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.focus("#mod-queue")
+    selected = "#mod-queue li[aria-selected=true]"
+    assert "Calendar sync" in page.inner_text(selected)  # oldest first
+    page.keyboard.press("a")  # approve Calendar sync
+    page.wait_for_function("document.querySelectorAll('#mod-queue li').length === 2")
+    assert "CHEAP FOLLOWERS" in page.inner_text(selected)
+    page.keyboard.press("j")
+    assert "Yes please" in page.inner_text(selected)
+    page.keyboard.press("ArrowUp")
+    assert "CHEAP FOLLOWERS" in page.inner_text(selected)
+    page.keyboard.press("r")  # reject the spam
+    page.wait_for_function("document.querySelectorAll('#mod-queue li').length === 1")
+    page.keyboard.press("a")  # approve the comment
+    page.wait_for_selector("#mod-count >> text=Nothing awaits approval")
+
+    base = f"/v1/apps/{app['id']}/requests"
+    listed = [r["title"] for r in http.get(base, key=pub).body["items"]]
+    assert "Calendar sync" in listed and "CHEAP FOLLOWERS" not in listed
+    assert http.get(f"{base}/{posts[1]['id']}", key=site["adminKey"]).status == 404
+    said = http.get(f"{base}/{open_one['id']}/comments", key=pub).body["items"]
+    assert [c["body"] for c in said] == ["Yes please, this would help us a lot."]
+    assert not page.errors
