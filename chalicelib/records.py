@@ -12,6 +12,7 @@ __all__ = [
     "App",
     "FeatureRequest",
     "Comment",
+    "REACTIONS",
     "Feedback",
     "Vote",
     "Member",
@@ -97,6 +98,9 @@ class FeatureRequest:
     shipped_in: str | None = None  # the changelog entry whose publishing completed it
 
 
+REACTIONS = ("+1", "heart", "tada", "laugh", "eyes")  # what a comment may be reacted with
+
+
 @dataclass(frozen=True)
 class Comment:
     tenant: str
@@ -106,6 +110,9 @@ class Comment:
     body: str
     author: Person
     created_ms: int
+    internal: bool = False  # a note only the team sees
+    edited_ms: int | None = None
+    reactions: dict[str, int] = field(default_factory=dict)  # reaction -> count, none at 0
 
 
 @dataclass(frozen=True)

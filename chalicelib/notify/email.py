@@ -173,7 +173,7 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
         return _followers(
             ctx, event, request["id"], data.get("actor"), "response", {"request": request}
         )
-    if event.type == "comment.created":
+    if event.type == "comment.created" and not data.get("internal"):  # internal: the team's
         req = ctx.store.get_request(event.tenant, event.app, data["requestId"])
         if req is None:
             return []
