@@ -35,6 +35,19 @@ def _comment_record(tenant: str, app: str, item: dict[str, Any]) -> Comment:
     )
 
 
+def portable_comment(item: dict[str, Any]) -> dict[str, Any]:
+    """A comment item's attributes for the way out: the counts as one ``reactions`` map."""
+    out = {k: v for k, v in item.items() if not k.startswith(_COUNT)}
+    counts = {r: int(item[_COUNT + r]) for r in REACTIONS if item.get(_COUNT + r)}
+    return {**out, "reactions": counts} if counts else out
+
+
+def comment_counts(record: dict[str, Any]) -> dict[str, Any]:
+    """The way back: a portable comment's ``reactions`` map as the item's count attributes."""
+    out = {k: v for k, v in record.items() if k != "reactions"}
+    return out | {_COUNT + r: int(n) for r, n in (record.get("reactions") or {}).items()}
+
+
 class Comments(Votes):
     """A comment also follows its author to the request. Internal notes are not counted in
     the request's ``commentCount``: that count is shown to everyone."""
@@ -98,9 +111,14 @@ class Comments(Votes):
         mine = Keys.reactions(req.tenant, req.app, req.id, user, comment_id)
         values = {":x": {reaction}}
         if on:
-            expression = "ADD r :x SET #t = :type, uk = :uk"
+            expression = "ADD r :x SET #t = :type, uk = :uk, userId = :u, commentId = :c"
             condition = "NOT contains(r, :r)"
-            values |= {":type": "reactions", ":uk": Keys.user(req.tenant, req.app, user)}
+            values |= {
+                ":type": "reactions",
+                ":uk": Keys.user(req.tenant, req.app, user),
+                ":u": user,
+                ":c": comment_id,
+            }
         else:
             expression, condition = "DELETE r :x", "contains(r, :r)"
         values[":r"] = reaction

@@ -4,6 +4,7 @@ import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.
 import { showInsights } from "./insights.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 import { showChangelog } from "./changelog.js";
+import { showComments } from "./comments.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -227,16 +228,19 @@ async function showTriage() {
     h("td", { class: "optional" }, !can("moderator") ? r.priority : h("select", { "aria-label": `Priority of ${r.title}`,
       onchange: (e) => change(r.id, { priority: e.target.value }) },
       ...PRIORITIES.map((p) => h("option", { value: p, selected: r.priority === p }, p)))),
-    h("td", {}, can("moderator") && h("div", { class: "row" },
-      h("button", { type: "button", onclick: async () => {
+    h("td", {}, h("div", { class: "row" },
+      h("button", { type: "button", "aria-label": `Comments on ${r.title}, ${plural(r.commentCount, "comment")}`,
+                    onclick: () => showComments({ state, request: r, can, ok, fail }) },
+        `Comments (${r.commentCount})`),
+      can("moderator") && h("button", { type: "button", onclick: async () => {
         const text = await dialog(`Respond to “${r.title}”`, h("textarea", { "aria-label": "Response" }, r.response || ""));
         if (text !== null) { await change(r.id, { response: text }); await load(); }
       } }, "Respond"),
       r.status === "duplicate"
-        ? h("button", { type: "button", onclick: async () => {
+        ? can("moderator") && h("button", { type: "button", onclick: async () => {
             try { await state.api.post(`${path(r.id)}/unmerge`); ok("Unmerged."); await load(); } catch (error) { fail(error); }
           } }, "Unmerge")
-        : h("button", { type: "button", onclick: async () => {
+        : can("moderator") && h("button", { type: "button", onclick: async () => {
             const into = await mergePicker(r);
             if (!into) return;
             try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }

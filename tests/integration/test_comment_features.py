@@ -326,3 +326,54 @@ def test_another_tenants_comment_is_404_for_edit_and_reactions(
             api.patch(tenant.path(theirs), key=key, token=token, body={"body": "hijack"}),
         ):
             assert (r.status, r.code) == (404, "not_found"), r.body
+
+
+# ---------------------------------------------------------------- cost
+
+
+def test_a_reaction_and_a_comment_page_cost_little_and_stay_flat(
+    api: Api, tenant: Tenant, ctx: Any, monkeypatch: Any, capsys: Any
+) -> None:
+    """A reaction writes two small items in one transaction (its price by DynamoDB's rules
+    from tools/cost.py); a page of 20 comments, each reacted to by the reader, is three
+    calls (the request, the page, the reader's reactions) and reads ~41 items."""
+    from chalicelib import usage
+    from chalicelib.models import PageQuery
+    from chalicelib.services import comments
+    from chalicelib.store import reset_meter
+    from tools.cost import ItemMeter
+    from tools.resources import table_properties
+
+    monkeypatch.setattr(usage, "FLUSH_S", float("inf"))
+    rid = tenant.create("Costly?")["id"]
+    ids = [
+        _comment(api, tenant, rid, f"comment {n} " + "w" * 300, f"u{n}")["id"] for n in range(25)
+    ]
+    token = tenant.token("reader")
+    for cid in ids:
+        api.put(tenant.path(f"/requests/{rid}/comments/{cid}/reactions/heart"), key=tenant.pub_key, token=token)  # fmt: skip
+    priced = ItemMeter(table_properties(), ctx.settings.table_name)
+    client = ctx.store.client
+    client.meta.events.register("before-parameter-build.dynamodb", priced.before)
+    client.meta.events.register("after-call.dynamodb", priced.after)
+    try:
+        priced.take()
+        app = ctx.store.get_app(tenant.id, "web")
+        reader = replace(_admin_caller(tenant), role="public", user=_person("reader"))
+        reset_meter()
+        comments.react(ctx, reader, app, rid, ids[0], "tada", on=True)
+        write_units = priced.take()[1]
+        meter = reset_meter()
+        page = comments.list_page(ctx, reader, app, rid, PageQuery(limit=20))
+        read_units = priced.take()[0]
+    finally:
+        client.meta.events.unregister("before-parameter-build.dynamodb", priced.before)
+        client.meta.events.unregister("after-call.dynamodb", priced.after)
+    assert all(c["reacted"] for c in page["items"]) and len(page["items"]) == 20
+    # the user's reactions item (1, x2 in the transaction; byUser 1) and the comment (1, x2)
+    assert write_units <= 5, write_units
+    assert meter.calls == 3 and meter.items_read <= 42, meter
+    assert read_units <= 4, read_units
+    with capsys.disabled():
+        print(f"\nreaction: {write_units} WRU; page of 20: {meter.calls} calls, "
+              f"{meter.items_read} items, {read_units} RCU")  # fmt: skip
