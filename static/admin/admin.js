@@ -219,7 +219,9 @@ async function showTriage() {
   const row = (r) => h("tr", { "data-id": r.id },
     h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": `Select ${r.title}`, style: "width:auto" })),
     h("td", {}, h("strong", { class: "title" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
-      ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null)),
+      ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null),
+      h("button", { type: "button", class: "small comments-open", "aria-label": `Comments on ${r.title}, ${plural(r.commentCount, "comment")}`,
+                    onclick: () => showComments({ state, request: r, can, ok, fail }) }, plural(r.commentCount, "comment"))),
     h("td", {}, String(r.votes)),
     h("td", {}, !can("moderator") ? r.status : h("select", { "aria-label": `Status of ${r.title}`, disabled: r.status === "duplicate",
       onchange: (e) => change(r.id, { status: e.target.value }) },
@@ -228,19 +230,16 @@ async function showTriage() {
     h("td", { class: "optional" }, !can("moderator") ? r.priority : h("select", { "aria-label": `Priority of ${r.title}`,
       onchange: (e) => change(r.id, { priority: e.target.value }) },
       ...PRIORITIES.map((p) => h("option", { value: p, selected: r.priority === p }, p)))),
-    h("td", {}, h("div", { class: "row" },
-      h("button", { type: "button", "aria-label": `Comments on ${r.title}, ${plural(r.commentCount, "comment")}`,
-                    onclick: () => showComments({ state, request: r, can, ok, fail }) },
-        `Comments (${r.commentCount})`),
-      can("moderator") && h("button", { type: "button", onclick: async () => {
+    h("td", {}, can("moderator") && h("div", { class: "row" },
+      h("button", { type: "button", onclick: async () => {
         const text = await dialog(`Respond to “${r.title}”`, h("textarea", { "aria-label": "Response" }, r.response || ""));
         if (text !== null) { await change(r.id, { response: text }); await load(); }
       } }, "Respond"),
       r.status === "duplicate"
-        ? can("moderator") && h("button", { type: "button", onclick: async () => {
+        ? h("button", { type: "button", onclick: async () => {
             try { await state.api.post(`${path(r.id)}/unmerge`); ok("Unmerged."); await load(); } catch (error) { fail(error); }
           } }, "Unmerge")
-        : can("moderator") && h("button", { type: "button", onclick: async () => {
+        : h("button", { type: "button", onclick: async () => {
             const into = await mergePicker(r);
             if (!into) return;
             try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }

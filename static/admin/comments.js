@@ -25,7 +25,7 @@ export async function showComments({ state, request, can, ok, fail }) {
       body.value = "";
       ok(internal.checked ? "Internal note added: only the team sees it." : "Reply posted: everyone sees it.");
     } catch (error) { fail(error); }
-  } }, h("label", { for: "note-body" }, "Write"), body,
+  } }, h("label", { for: "note-body" }, "Write to the team or reply"), body,
     h("div", { class: "row" }, internal, h("label", { for: "note-internal", style: "margin:0" },
       "Internal note: only the team sees it")), submit);
   internal.addEventListener("change", () => {

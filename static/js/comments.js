@@ -57,8 +57,8 @@ export function commentItem(comment, actions) {
         if (!confirm("Delete this comment? This cannot be undone.")) return;
         try { await actions.paths.remove(); li.remove(); actions.announce("Comment deleted."); } catch (error) { actions.onError(error); }
       } }, "Delete"));
-    li.replaceChildren(meta, text, reactionBar(c, actions.canReact ? actions.paths.react : null, actions.onError),
-      buttons.childElementCount ? buttons : null);
+    li.replaceChildren(meta, text, reactionBar(c, actions.canReact ? actions.paths.react : null, actions.onError));
+    if (buttons.childElementCount) li.append(buttons);
   };
   const editing = (c) => {
     const id = `edit-${c.id}`;
