@@ -522,6 +522,39 @@ def unban_user(call: Call, appId: str, userId: str) -> Reply:
     return Reply(None, 204)
 
 
+@route(
+    REQ + "/comments/{commentId}",
+    "PATCH",
+    body=m.CommentEdit,
+    returns=m.CommentOut,
+    summary="Edit a comment (its author for 15 minutes after posting, or the team)",
+)
+def edit_comment(call: Call, appId: str, requestId: str, commentId: str) -> dict:
+    return comments.edit(get_context(), call.caller, call.app, requestId, commentId, call.body)
+
+
+@route(
+    REQ + "/comments/{commentId}/reactions/{reaction}",
+    "PUT",
+    returns=m.CommentOut,
+    summary="React to a comment: +1, heart, tada, laugh or eyes (a second time changes nothing)",
+)
+def react(call: Call, appId: str, requestId: str, commentId: str, reaction: str) -> dict:
+    ctx, caller = get_context(), call.caller
+    return comments.react(ctx, caller, call.app, requestId, commentId, reaction, on=True)
+
+
+@route(
+    REQ + "/comments/{commentId}/reactions/{reaction}",
+    "DELETE",
+    returns=m.CommentOut,
+    summary="Take a reaction back",
+)
+def unreact(call: Call, appId: str, requestId: str, commentId: str, reaction: str) -> dict:
+    ctx, caller = get_context(), call.caller
+    return comments.react(ctx, caller, call.app, requestId, commentId, reaction, on=False)
+
+
 # ---------------------------------------------------------------- feedback
 
 

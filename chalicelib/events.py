@@ -36,6 +36,7 @@ EVENT_TYPES = (
     "vote.created",
     "vote.deleted",
     "comment.created",
+    "comment.updated",
     "comment.deleted",
     "feedback.created",
     "changelog.published",
@@ -155,6 +156,26 @@ def _decision_events(change: Change) -> list[tuple[str, int, dict[str, Any]]]:
     return [(f"{made['kind']}.{made['decision']}", made["createdAt"], data)]
 
 
+def _comment_events(
+    change: Change, created: bool, removed: bool, now_ms: int
+) -> list[tuple[str, int, dict[str, Any]]]:
+    """Created, edited (its body changed: a reaction is no event) or deleted; an internal
+    note's events say ``internal: true`` at the top of ``data``, so a receiver can drop them."""
+    comment = change.new or change.old
+    data: dict[str, Any] = {"requestId": change.request_id}
+    if comment.internal:
+        data["internal"] = True
+    if removed:
+        return [("comment.deleted", now_ms, {**data, "commentId": comment.id})]
+    data["comment"] = present.comment(comment, admin=False)
+    if created:
+        return [("comment.created", comment.created_ms, data)]
+    if change.old.body != comment.body:
+        edited = {**data, "previous": {"body": change.old.body}}
+        return [("comment.updated", comment.edited_ms or now_ms, edited)]
+    return []
+
+
 def _events_of(change: Change, now_ms: int) -> list[tuple[str, int, dict[str, Any]]]:
     if change.kind == "request":
         return _request_events(change)
@@ -181,25 +202,8 @@ def _events_of(change: Change, now_ms: int) -> list[tuple[str, int, dict[str, An
                 data,
             )
         ]
-    if change.kind == "comment" and created:
-        return [
-            (
-                "comment.created",
-                change.new.created_ms,
-                {
-                    "requestId": change.request_id,
-                    "comment": present.comment(change.new, admin=False),
-                },
-            )
-        ]
-    if change.kind == "comment" and removed:
-        return [
-            (
-                "comment.deleted",
-                now_ms,
-                {"requestId": change.request_id, "commentId": change.old.id},
-            )
-        ]
+    if change.kind == "comment":
+        return _comment_events(change, created, removed, now_ms)
     if change.kind == "feedback" and created:
         return [("feedback.created", change.new.created_ms, _feedback_data(change.new))]
     return []

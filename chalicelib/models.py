@@ -38,6 +38,7 @@ __all__ = [
     "RequestPatch",
     "MergeBody",
     "CommentCreate",
+    "CommentEdit",
     "FeedbackCreate",
     "ListQuery",
     "PageQuery",
@@ -370,6 +371,11 @@ class MergeBody(_Input):
 
 class CommentCreate(_Input):
     body: Body  # type: ignore[valid-type]
+    internal: bool = Field(False, description="A note only the team sees (team only).")
+
+
+class CommentEdit(_Input):
+    body: Body  # type: ignore[valid-type]
 
 
 class FeedbackCreate(_Model):
@@ -590,6 +596,13 @@ class CommentOut(_Model):
     author: UserOut
     createdAt: str
     moderation: ModerationState | None = Field(None, description=MODERATION_STATE)
+    internal: bool = Field(False, description="A note only the team sees.")
+    edited: bool = False
+    editedAt: str | None = None
+    reactions: dict[str, int] = Field(
+        default_factory=dict, description="Counts by reaction: +1, heart, tada, laugh, eyes."
+    )
+    reacted: list[str] | None = Field(None, description="The caller's own reactions.")
 
 
 class CommentPage(_Model):

@@ -115,14 +115,20 @@ def _moderation(state: str | None) -> dict[str, Any]:
     return {"moderation": state} if state else {}
 
 
-def comment(record: Comment, admin: bool) -> dict[str, Any]:
-    return {
+def comment(record: Comment, admin: bool, reacted: list[str] | None = None) -> dict[str, Any]:
+    """``reacted`` (the caller's own reactions) is shown where a caller is known, not in events."""
+    out = {
         "id": record.id,
         "body": record.body,
         "author": user(record.author, admin),
         "createdAt": iso(record.created_ms),
+        "internal": record.internal,
+        "edited": record.edited_ms is not None,
+        "editedAt": iso(record.edited_ms) if record.edited_ms is not None else None,
+        "reactions": dict(record.reactions),
         **_moderation(record.moderation),
     }
+    return out if reacted is None else {**out, "reacted": sorted(reacted)}
 
 
 def queued(entry: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ __all__ = [
     "App",
     "FeatureRequest",
     "Comment",
+    "REACTIONS",
     "Feedback",
     "Vote",
     "Member",
@@ -102,6 +103,9 @@ class FeatureRequest:
     moderation: str | None = None  # "pending" until the team approves it, then "approved"
 
 
+REACTIONS = ("+1", "heart", "tada", "laugh", "eyes")  # what a comment may be reacted with
+
+
 @dataclass(frozen=True)
 class Comment:
     tenant: str
@@ -112,6 +116,9 @@ class Comment:
     author: Person
     created_ms: int
     moderation: str | None = None  # "pending" until the team approves it, then "approved"
+    internal: bool = False  # a note only the team sees
+    edited_ms: int | None = None
+    reactions: dict[str, int] = field(default_factory=dict)  # reaction -> count, none at 0
 
 
 @dataclass(frozen=True)

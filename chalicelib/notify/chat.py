@@ -67,6 +67,7 @@ def message_of(event: dict[str, Any], board_url: str = "") -> Message:
     context = f"{kind} · {event.get('appId', '')} · {event.get('createdAt', '')}"
     color = COLORS.get(kind.split(".")[0], 0x64748B)
     title = _short(req.get("title"), 200)
+    note = "Internal note" if data.get("internal") else "Comment"
     facts = [("Status", str(req.get("status")))] if req else []
     if req:
         facts.append(("Votes", str(req.get("votes", 0))))
@@ -87,7 +88,11 @@ def message_of(event: dict[str, Any], board_url: str = "") -> Message:
         "vote.created": (f"New vote by {_who(data.get('user'))}", f"On request {request_id}"),
         "vote.deleted": (f"Vote removed by {_who(data.get('user'))}", f"On request {request_id}"),
         "comment.created": (
-            f"New comment by {_who((data.get('comment') or {}).get('author'))}",
+            f"New {note.lower()} by {_who((data.get('comment') or {}).get('author'))}",
+            _short((data.get("comment") or {}).get("body"), 500),
+        ),
+        "comment.updated": (
+            f"{note} edited by {_who((data.get('comment') or {}).get('author'))}",
             _short((data.get("comment") or {}).get("body"), 500),
         ),
         "comment.deleted": ("Comment deleted", f"On request {request_id}"),

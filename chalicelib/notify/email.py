@@ -222,7 +222,7 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
             {"request": request},
             request.get("board", "general"),
         )
-    if event.type == "comment.created":
+    if event.type == "comment.created" and not data.get("internal"):  # internal: the team's
         req = ctx.store.get_request(event.tenant, event.app, data["requestId"])
         if req is None:
             return []

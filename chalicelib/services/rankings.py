@@ -41,7 +41,7 @@ def record(ctx: Context, event: DomainEvent) -> bool:
         "comment.created": ("c_", 1),
         "comment.deleted": ("c_", -1),
     }.get(event.type)
-    if kind is None:
+    if kind is None or event.data.get("internal"):  # internal notes do not rank what all see
         return False
     prefix, delta = kind
     expires = event.created_ms // 1000 + KEEP_DAYS * 86400

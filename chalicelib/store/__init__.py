@@ -18,6 +18,7 @@ T#t#A#a#REQS                  R#r               a feature request (newest first 
 T#t#A#a#TAG#tag               R#r               a copy of the request per tag, for tag lists
 T#t#A#a#R#r                   V#u / M#u         a vote / a vote moved away by a merge
 T#t#A#a#R#r                   S#u / C#id        a subscription / a comment
+T#t#A#a#R#r                   X#u#id            one user's reactions to one comment
 T#t#A#a#R#r                   N                 the request's vote counter (and merge step)
 T#t#A#a#FB                    F#id              feedback
 T#t#A#a#CL                    E#id              a changelog entry (lk: T#t#A#a#CL#status)

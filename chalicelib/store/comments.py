@@ -1,16 +1,26 @@
-"""Comments on a request, counted on it."""
+"""Comments on a request, counted on it; their edits and reactions.
+
+A comment's reaction counts live on the comment item (``rx<reaction>``), so a page of
+comments carries them with no extra read; each user's reactions to one comment are one
+small item (``X#user#comment``) holding a string set, changed in the same transaction as
+the count, so a count is never lost or doubled, and a replay changes nothing.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..records import Comment, FeatureRequest, Person
+from ..records import REACTIONS, Comment, FeatureRequest, Person
+from .codec import _from_ddb, _values
 from .keys import Keys
 from .table import Page, _readable
 from .votes import Votes
 
+_COUNT = "rx"  # the prefix of a reaction's count on the comment item
+
 
 def _comment_record(tenant: str, app: str, item: dict[str, Any]) -> Comment:
+    counts = {r: int(item.get(_COUNT + r, 0)) for r in REACTIONS}
     return Comment(
         tenant=tenant,
         app=app,
@@ -20,6 +30,9 @@ def _comment_record(tenant: str, app: str, item: dict[str, Any]) -> Comment:
         author=Person.from_dict(item["author"]),
         created_ms=item["createdAt"],
         moderation=item.get("moderation"),
+        internal=bool(item.get("internal", False)),
+        edited_ms=item.get("editedAt"),
+        reactions={r: n for r, n in counts.items() if n > 0},
     )
 
 
@@ -39,45 +52,147 @@ def _comment_item(req: FeatureRequest, comment: Comment) -> dict[str, Any]:
         "author": comment.author.to_dict(),
         "createdAt": comment.created_ms,
         "uk": Keys.user(req.tenant, req.app, comment.author.id),
+        **({"internal": True} if comment.internal else {}),
     }
     if comment.moderation:
         item["moderation"] = comment.moderation
     return item
 
 
+def portable_comment(item: dict[str, Any]) -> dict[str, Any]:
+    """A comment item's attributes for the way out: the counts as one ``reactions`` map."""
+    out = {k: v for k, v in item.items() if not k.startswith(_COUNT)}
+    counts = {r: int(item[_COUNT + r]) for r in REACTIONS if item.get(_COUNT + r)}
+    return {**out, "reactions": counts} if counts else out
+
+
+def comment_counts(record: dict[str, Any]) -> dict[str, Any]:
+    """The way back: a portable comment's ``reactions`` map as the item's count attributes."""
+    out = {k: v for k, v in record.items() if k != "reactions"}
+    return out | {_COUNT + r: int(n) for r, n in (record.get("reactions") or {}).items()}
+
+
 class Comments(Votes):
-    """A comment also follows its author to the request."""
+    """A comment also follows its author to the request. Internal notes are not counted in
+    the request's ``commentCount``: that count is shown to everyone."""
 
     def add_comment(
         self, req: FeatureRequest, comment: Comment, queued: dict[str, Any] | None = None
     ) -> None:
-        """The comment counted on its request, the author following it, unless the author
-        is banned (the last operation). A pending one waits in the moderation queue with
-        ``queued`` (its spam score), counted when approved, the request checked to exist."""
+        """The comment counted on its request (an internal note is not), the author following
+        it, unless the author is banned (the last operation). A pending one waits in the
+        moderation queue with ``queued`` (its spam score), counted when approved, the request
+        checked to exist."""
         item = {**_comment_item(req, comment), **(queued or {})}
         ops = [self._put_op(item, "attribute_not_exists(pk)")]
         if comment.moderation == "pending":
-            ops.append(
-                self._check_op(Keys.request(req.tenant, req.app, req.id), "attribute_exists(pk)")
-            )
+            where = Keys.request(req.tenant, req.app, req.id, board=req.board)
+            ops.append(self._check_op(where, "attribute_exists(pk)"))
         else:
-            ops += [*self._comment_count_ops(req, 1), self._subscription_op(req, comment.author)]
+            counts = [] if comment.internal else self._comment_count_ops(req, 1)
+            ops += [*counts, self._subscription_op(req, comment.author)]
         ops.append(self._ban_guard(req.tenant, req.app, comment.author.id, comment.created_ms))
         self.transact(ops)
 
-    def get_comment(self, req: FeatureRequest, comment_id: str) -> Comment | None:
-        item = self._get(Keys.comment(req.tenant, req.app, req.id, comment_id))
+    def get_comment(
+        self, req: FeatureRequest, comment_id: str, consistent: bool = False
+    ) -> Comment | None:
+        item = self._get(Keys.comment(req.tenant, req.app, req.id, comment_id), consistent)
         return _comment_record(req.tenant, req.app, item) if item else None
 
-    def delete_comment(self, req: FeatureRequest, comment_id: str) -> None:
-        self.transact(
-            [
-                self._delete_op(
-                    Keys.comment(req.tenant, req.app, req.id, comment_id), "attribute_exists(pk)"
-                ),
-                *self._comment_count_ops(req, -1),
-            ]
+    def delete_comment(self, req: FeatureRequest, comment: Comment) -> None:
+        key = Keys.comment(req.tenant, req.app, req.id, comment.id)
+        counts = [] if comment.internal else self._comment_count_ops(req, -1)
+        self.transact([self._delete_op(key, "attribute_exists(pk)"), *counts])
+
+    def edit_comment(
+        self, req: FeatureRequest, comment_id: str, body: str, now_ms: int, since_ms: int = 0
+    ) -> Comment:
+        """Set the body if the comment still exists (and was made at ``since_ms`` or later:
+        an author's window is checked by the write itself); the comment as written."""
+        response = self._call(
+            "update_item",
+            TableName=self.table,
+            Key=_values(Keys.comment(req.tenant, req.app, req.id, comment_id)),
+            UpdateExpression="SET body = :b, editedAt = :t",
+            ConditionExpression="attribute_exists(pk) AND createdAt >= :since",
+            ExpressionAttributeValues=_values({":b": body, ":t": now_ms, ":since": since_ms}),
+            ReturnValues="ALL_NEW",
         )
+        return _comment_record(req.tenant, req.app, _from_ddb(response["Attributes"]))
+
+    def react(
+        self,
+        req: FeatureRequest,
+        comment_id: str,
+        user: str,
+        reaction: str,
+        on: bool,
+        now_ms: int,
+    ) -> bool:
+        """Add (``on``) or take back one user's reaction and its count at once; False when
+        there was nothing to change (already so). Raises ConditionFailedError with the
+        comment's reason when the comment is gone, or the ban guard's (the last operation)
+        when the user is banned."""
+        from .table import ConditionFailedError
+
+        mine = Keys.reactions(req.tenant, req.app, req.id, user, comment_id)
+        values = {":x": {reaction}}
+        if on:
+            expression = "ADD r :x SET #t = :type, uk = :uk, userId = :u, commentId = :c"
+            condition = "NOT contains(r, :r)"
+            values |= {
+                ":type": "reactions",
+                ":uk": Keys.user(req.tenant, req.app, user),
+                ":u": user,
+                ":c": comment_id,
+            }
+        else:
+            expression, condition = "DELETE r :x", "contains(r, :r)"
+        values[":r"] = reaction
+        names = {"#t": "type"} if on else None
+        try:
+            self.transact(
+                [
+                    self._update_op(mine, expression, values, condition, names),
+                    self._update_op(
+                        Keys.comment(req.tenant, req.app, req.id, comment_id),
+                        "ADD #n :d",
+                        {":d": 1 if on else -1},
+                        "attribute_exists(pk)",
+                        {"#n": _COUNT + reaction},
+                    ),
+                    self._ban_guard(req.tenant, req.app, user, now_ms),
+                ]
+            )
+        except ConditionFailedError as exc:
+            if exc.failed_at(1) or exc.failed_at(2):
+                raise
+            return False
+        return True
+
+    def reacted(
+        self, req: FeatureRequest, user: str, first_id: str, last_id: str
+    ) -> dict[str, list[str]]:
+        """The user's reactions to the comments from ``first_id`` to ``last_id`` (one page):
+        one Query, at most one small item per comment of the page."""
+        low = Keys.reactions(req.tenant, req.app, req.id, user, first_id)
+        high = Keys.reactions(req.tenant, req.app, req.id, user, last_id)
+        response = self._call(
+            "query",
+            TableName=self.table,
+            KeyConditionExpression="pk = :p AND sk BETWEEN :low AND :high",
+            ExpressionAttributeValues=_values(
+                {":p": low["pk"], ":low": low["sk"], ":high": high["sk"]}
+            ),
+        )
+        found: dict[str, list[str]] = {}
+        prefix = f"X#{user}#"
+        for item in (_from_ddb(i) for i in response.get("Items", [])):
+            rest = item["sk"][len(prefix) :]
+            if item["sk"].startswith(prefix) and "#" not in rest and item.get("r"):
+                found[rest] = list(item["r"])
+        return found
 
     def list_comments(self, req: FeatureRequest, limit: int, cursor: str | None) -> Page:
         items, next_cursor = self._query(

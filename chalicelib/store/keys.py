@@ -99,6 +99,15 @@ class Keys:
         return {"pk": Keys.request_children(tenant, app, request_id), "sk": f"C#{comment_id}"}
 
     @staticmethod
+    def reactions(tenant: str, app: str, request_id: str, user: str, comment_id: str) -> dict:
+        """One user's reactions to one comment (a string set): user first, so the caller's
+        reactions to a page of comments are one Query between two keys."""
+        return {
+            "pk": Keys.request_children(tenant, app, request_id),
+            "sk": f"X#{user}#{comment_id}",
+        }
+
+    @staticmethod
     def user(tenant: str, app: str, user: str) -> str:
         return f"{Keys.app_prefix(tenant, app)}#U#{user}"
 

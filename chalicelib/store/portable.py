@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..records import Person
+from ..records import REACTIONS, Person
 from .changelog import _entry_item, _entry_record
 from .codec import _to_ddb
-from .comments import _comment_record
+from .comments import _comment_record, comment_counts, portable_comment
 from .feedback import _feedback_record
 from .keys import Keys
 from .requests import _request_record, _with_count, stored_items
@@ -35,7 +35,7 @@ class Portable(Votes):
             children = list(self._query_all(Keys.request_children(tenant, app, req["id"]), ""))
             count = next((c for c in children if c["sk"] == counter), None)
             yield _portable(_with_count(req, count))  # the exact count, not the list's copy
-            yield from (_portable(c, req["id"]) for c in children if c["type"] in PORTABLE)
+            yield from (_portable(c, req["id"]) for c in children if _is_portable(c))
         yield from (_portable(f) for f in self._query_all(Keys.feedback(tenant, app)["pk"], "F#"))
         yield from (_portable(e) for e in self._query_all(Keys.changelog(tenant, app)["pk"], "E#"))
 
@@ -91,11 +91,29 @@ class Portable(Votes):
 
 
 WORKFLOW = ("statuses", "boards")  # the app's settings a dump carries (kind "settings")
-PORTABLE = ("request", "vote", "movedVote", "subscription", "comment", "feedback", "changelog")
+PORTABLE = (
+    "request",
+    "vote",
+    "movedVote",
+    "subscription",
+    "comment",
+    "reactions",
+    "feedback",
+    "changelog",
+)
 _TABLE_ONLY = {"pk", "sk", "uk", "lk", "top", "type", "appId", "imported", "expiresAt"}
 
 
+def _is_portable(item: dict[str, Any]) -> bool:
+    """A kind the way out carries; a user's reactions only while it holds any."""
+    return item.get("type") in PORTABLE and (item["type"] != "reactions" or bool(item.get("r")))
+
+
 def _portable(item: dict[str, Any], request_id: str | None = None) -> dict[str, Any]:
+    if item["type"] == "comment":
+        item = portable_comment(item)
+    elif item["type"] == "reactions":  # a user's reactions to one comment, as a sorted list
+        item = {**{k: v for k, v in item.items() if k != "r"}, "reactions": sorted(item["r"])}
     record = {"kind": item["type"], **{k: v for k, v in item.items() if k not in _TABLE_ONLY}}
     if request_id is not None:
         record["requestId"] = request_id
@@ -125,9 +143,16 @@ def _items_of(
         return [item]
     request_id = str(record["requestId"])
     if kind == "comment":
+        body = comment_counts(body)
         comment = _comment_record(tenant, app, {**body, "requestId": request_id})
         key, user = Keys.comment(tenant, app, request_id, comment.id), comment.author.id
         body["requestId"] = request_id
+    elif kind == "reactions":
+        user, reactions = str(body["userId"]), set(body.pop("reactions"))
+        if not reactions or not reactions <= set(REACTIONS):
+            raise ValueError(f"reactions must be some of {', '.join(REACTIONS)}")
+        key = Keys.reactions(tenant, app, request_id, user, str(body["commentId"]))
+        body["r"] = reactions  # a string set, as the reaction writes keep it
     else:
         user = Person.from_dict(body["user"]).id
         key = (

@@ -6,6 +6,7 @@ import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } 
 import { showChangelog } from "./changelog.js";
 import { showWorkflow } from "./workflow.js";
 import { showModeration } from "./moderation.js";
+import { showComments } from "./comments.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -225,6 +226,8 @@ async function showTriage() {
     h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": `Select ${r.title}`, style: "width:auto" })),
     h("td", {}, h("strong", { class: "title" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
       ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null),
+      h("button", { type: "button", class: "small comments-open", "aria-label": `Comments on ${r.title}, ${plural(r.commentCount, "comment")}`,
+                    onclick: () => showComments({ state, request: r, can, ok, fail }) }, plural(r.commentCount, "comment")),
       can("moderator") && boards.length > 1 && h("select", { class: "move-board small", "aria-label": `Board of ${r.title}`,
         onchange: async (e) => { await change(r.id, { board: e.target.value }); await load(); } },
         ...boards.map((b) => h("option", { value: b.id, selected: r.board === b.id }, `Board: ${b.name}`)))),

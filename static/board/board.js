@@ -2,6 +2,7 @@
 import { anonymousId, client, describe, loadConfig, OBVIOUS } from "../js/api.js";
 import { ago, announce, h, plural, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
 import { showChangelog } from "./changelog.js";
+import { commentItem, commentPaths, EDIT_WINDOW_MS } from "../js/comments.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -236,7 +237,7 @@ async function showRequest(id) {
         event.preventDefault();
         try {
           const made = await state.api.post(`/apps/${state.app}/requests/${id}/comments`, { body: body.value });
-          comments.append(commentItem(made));
+          comments.append(boardComment(id, made));
           body.value = "";
           announce(messages, made.moderation === "pending" ? "Thanks! Your comment appears once the team approves it."
                                                            : "Your comment was added.");
@@ -264,7 +265,7 @@ async function showRequest(id) {
     let cursor = null;
     do {
       const page = await state.api.get(`/apps/${state.app}/requests/${id}/comments`, { limit: 100, cursor });
-      page.items.forEach((c) => comments.append(commentItem(c)));
+      page.items.forEach((c) => comments.append(boardComment(id, c)));
       cursor = page.nextCursor;
     } while (cursor);
   } catch (error) { fail(error); }
@@ -292,11 +293,28 @@ function followButton(id) {
   return button;
 }
 
-function commentItem(comment) {
-  const pending = comment.moderation === "pending";
-  return h("li", { class: `card${pending ? " pending-note" : ""}` }, h("div", { class: "meta" }, h("strong", {}, authorName(comment.author)),
-    h("time", { datetime: comment.createdAt, title: when(comment.createdAt) }, ago(comment.createdAt)),
-    pending ? h("span", { class: "badge pending" }, "Awaiting approval") : null), h("p", { class: "text", style: "margin:4px 0 0" }, comment.body));
+/** A comment with reactions; its author may edit it for 15 minutes and delete it. */
+function boardComment(requestId, comment) {
+  const mine = (c) => Boolean(state.user) && c.author?.id === state.user;
+  return commentItem(comment, {
+    paths: commentPaths(state.api, state.app, requestId, comment.id),
+    canReact: true,
+    canEdit: (c) => mine(c) && Date.now() - new Date(c.createdAt).getTime() < EDIT_WINDOW_MS,
+    canDelete: mine(comment),
+    onError: fail,
+    announce: (text) => announce(messages, text),
+  });
+}
+
+/** Who the user token says the reader is (``sub``): only to offer Edit; the server decides. */
+function tokenSubject(jwt) {
+  try {
+    const part = jwt.split(".")[1].replaceAll("-", "+").replaceAll("_", "/");
+    const bytes = Uint8Array.from(atob(part), (ch) => ch.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)).sub || null;
+  } catch {
+    return null;
+  }
 }
 
 async function voteInstead(match) {
@@ -421,6 +439,7 @@ if (!config.api || !config.key || !config.app) {
   state.app = config.app;
   const user = token();
   state.signedIn = Boolean(user);
+  state.user = user ? tokenSubject(user) : null;
   state.api = client({ api: config.api, key: config.key, token: user, anonymous: anonymousId() });
   window.addEventListener("hashchange", route);
   await loadWorkflow();

@@ -24,6 +24,9 @@ ROUTES = [
     ("POST", "/v1/apps/{app}/requests/{rid}/comments", {"body": "hi"}),
     ("GET", "/v1/apps/{app}/requests/{rid}/comments", None),
     ("DELETE", "/v1/apps/{app}/requests/{rid}/comments/{cid}", None),
+    ("PATCH", "/v1/apps/{app}/requests/{rid}/comments/{cid}", {"body": "hijacked"}),
+    ("PUT", "/v1/apps/{app}/requests/{rid}/comments/{cid}/reactions/heart", None),
+    ("DELETE", "/v1/apps/{app}/requests/{rid}/comments/{cid}/reactions/%2B1", None),
     ("PUT", "/v1/apps/{app}/requests/{rid}/subscription", None),
     ("GET", "/v1/apps/{app}/requests/{rid}/subscription", None),
     ("DELETE", "/v1/apps/{app}/requests/{rid}/subscription", None),
@@ -99,6 +102,38 @@ def test_other_tenants_and_apps_see_nothing(http: Api, tenant: Tenant, other: Te
         assert (r.status, r.code) == (401, "unauthenticated"), (method, template)
 
     assert _victim_state(http, victim, rid) == before
+
+
+def test_an_internal_note_does_not_exist_for_the_apps_users(http: Api, tenant: Tenant) -> None:
+    """Over real HTTP: the same app's publishable key, with or without a user token (even
+    the request's author, even one claiming the team's id), never sees or touches a note."""
+    base = tenant.path()
+    author = tenant.token("asker", name="Asker")
+    rid = http.post(f"{base}/requests", key=tenant.pub_key, token=author, body={"title": "Quota"})
+    rid = rid.body["id"]
+    note = http.post(f"{base}/requests/{rid}/comments", key=tenant.admin_key,
+                     body={"body": "NOTE: churn risk", "internal": True})  # fmt: skip
+    assert note.status == 201 and note.body["internal"] is True
+    path = f"{base}/requests/{rid}/comments/{note.body['id']}"
+    for token in (None, author, tenant.token("someone"), tenant.token("Team")):
+        listed = http.get(f"{base}/requests/{rid}/comments", key=tenant.pub_key, token=token)
+        assert listed.status == 200 and listed.body["items"] == []
+        got = http.get(f"{base}/requests/{rid}", key=tenant.pub_key, token=token).body
+        assert got["commentCount"] == 0
+        for r in (
+            http.patch(path, key=tenant.pub_key, token=token, body={"body": "seen"}),
+            http.delete(path, key=tenant.pub_key, token=token),
+            http.put(f"{path}/reactions/eyes", key=tenant.pub_key, token=token),
+            http.delete(f"{path}/reactions/eyes", key=tenant.pub_key, token=token),
+        ):
+            assert (r.status, r.code) in ((404, "not_found"), (401, "unauthenticated")), r.body
+            assert r.status == 404 or token is None
+            assert "churn" not in str(r.body)
+        posted = http.post(f"{base}/requests/{rid}/comments", key=tenant.pub_key, token=token,
+                           body={"body": "me too", "internal": True})  # fmt: skip
+        assert posted.status in (401, 403), posted.body
+    team = http.get(f"{base}/requests/{rid}/comments", key=tenant.admin_key).body["items"]
+    assert [c["body"] for c in team] == ["NOTE: churn risk"]
 
 
 @pytest.mark.parametrize("app_id", ["nope", "web2", "WEB", "a" * 41])

@@ -287,6 +287,10 @@ def test_a_viewer_may_not_moderate_a_moderator_may(api: Api, tenant: Tenant) -> 
 def test_a_banned_user_may_not_write_until_the_ban_is_lifted(api: Api, open_tenant: Tenant) -> None:
     t = open_tenant
     rid = t.create("Somewhere to write", as_user="ok")["id"]
+    said = {"body": "react to me"}
+    cid = api.post(
+        t.path(f"/requests/{rid}/comments"), key=t.pub_key, token=t.token("ok"), body=said
+    )
     r = api.put(t.path("/users/ivy/ban"), key=t.admin_key, body={"reason": "spam links"})
     assert r.status == 200 and r.body == {"userId": "ivy", "until": None, "reason": "spam links"}
     ivy = t.token("ivy")
@@ -301,6 +305,9 @@ def test_a_banned_user_may_not_write_until_the_ban_is_lifted(api: Api, open_tena
         r = api.post(t.path(path), key=t.pub_key, token=ivy, body=body)
         assert (r.status, r.code) == (403, "banned"), path
         assert "spam links" in r.body["error"]["message"]
+    react = t.path(f"/requests/{rid}/comments/{cid.body['id']}/reactions/heart")
+    r = api.put(react, key=t.pub_key, token=ivy)
+    assert (r.status, r.code) == (403, "banned")
     assert api.get(t.path(f"/requests/{rid}"), key=t.pub_key, token=ivy).status == 200  # reads
     assert api.get(t.path(f"/requests/{rid}"), key=t.pub_key).body["votes"] == 0
     assert api.delete(t.path("/users/ivy/ban"), key=t.admin_key).status == 204

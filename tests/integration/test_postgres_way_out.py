@@ -63,6 +63,20 @@ def build_app(api: Api, t: Tenant) -> dict[str, str]:
         body={"body": "+1 <script>alert(1)</script> 👍"},
     )
     assert comment.status == 201, comment.body
+    on_comment = t.path(f"/requests/{ids['dark']}/comments/{comment.body['id']}")
+    edited = api.patch(
+        on_comment, key=t.admin_key, body={"body": "+1 <script>alert(1)</script> 👍!"}
+    )
+    assert edited.status == 200, edited.body
+    for user, reaction in (("ana", "%2B1"), ("ana", "heart"), ("cy", "%2B1")):
+        r = api.put(f"{on_comment}/reactions/{reaction}", key=t.pub_key, token=t.token(user))
+        assert r.status == 200, r.body
+    note = api.post(
+        t.path(f"/requests/{ids['dark']}/comments"),
+        key=t.admin_key,
+        body={"body": "Acme needs this", "internal": True},
+    )
+    assert note.status == 201, note.body
     follow = api.put(
         t.path(f"/requests/{ids['csv']}/subscription"),
         key=t.pub_key,
@@ -108,11 +122,13 @@ def test_export_to_postgresql_and_import_back(
             "vote": 3,  # ana, bo, cy on "dark" (ana's vote on "night" was already there)
             "movedVote": 1,  # the merge's memory of ana's vote on "night"
             "subscription": 4,  # authors, voters, commenters and dee follow
-            "comment": 1,
+            "comment": 2,  # one internal note
+            "reactions": 2,  # ana's two, cy's one
             "feedback": 2,
         }
         or exported["records"]["request"] == 3
     )
+    assert (exported["records"]["comment"], exported["records"]["reactions"]) == (2, 2)
 
     loaded = cli_json("postgres", "load", str(dump), "--dsn", postgres, "--app", f"{tenant.id}/web")
     assert loaded["lines"] == len(dump.read_text().splitlines())
@@ -126,9 +142,25 @@ def test_export_to_postgresql_and_import_back(
         night = next(r for r in rows if r[0] == ids["night"])
         assert night[3:] == ("duplicate", ids["dark"], ["ui", "themes"])
         comments = conn.execute(
-            "SELECT body, author_email FROM fb_comments WHERE tenant = %s", (tenant.id,)
+            "SELECT body, author_email, internal, edited_at IS NOT NULL, reactions"
+            " FROM fb_comments WHERE tenant = %s ORDER BY id",
+            (tenant.id,),
         ).fetchall()
-        assert comments == [("+1 <script>alert(1)</script> 👍", "bo@example.com")]
+        assert comments == [
+            (
+                "+1 <script>alert(1)</script> 👍!",
+                "bo@example.com",
+                False,
+                True,
+                {"+1": 2, "heart": 1},
+            ),
+            ("Acme needs this", None, True, False, {}),
+        ]
+        reactions = conn.execute(
+            "SELECT user_id, reactions FROM fb_reactions WHERE tenant = %s ORDER BY user_id",
+            (tenant.id,),
+        ).fetchall()
+        assert reactions == [("ana", ["+1", "heart"]), ("cy", ["+1"])]
         ratings = conn.execute(
             "SELECT rating FROM fb_feedback WHERE tenant = %s ORDER BY rating", (tenant.id,)
         ).fetchall()

@@ -54,6 +54,12 @@ DATA: dict[str, dict[str, Any]] = {
         "requestId": REQUEST["id"],
         "comment": {"id": "c1", "body": "Yes!", "author": {"id": "u-3", "name": "Cy"}},
     },
+    "comment.updated": {
+        "requestId": REQUEST["id"],
+        "internal": True,
+        "comment": {"id": "c1", "body": "Acme asked too", "author": {"id": "team", "name": "Team"}},
+        "previous": {"body": "Acme asked"},
+    },
     "comment.deleted": {"requestId": REQUEST["id"], "commentId": "c1"},
     "feedback.created": {"feedback": {"id": "f1", "message": "Love it", "rating": 5}},
     "changelog.published": {
@@ -75,6 +81,11 @@ def envelope(kind: str) -> dict[str, Any]:
 
 def test_every_event_type_has_words() -> None:
     assert set(DATA) == {*EVENT_TYPES, TEST_EVENT}
+
+
+def test_an_internal_note_says_so_in_chat() -> None:
+    text = body_of("slack", envelope("comment.updated"), "").decode()
+    assert "Internal note edited by Team" in text
 
 
 @pytest.mark.parametrize("fmt", CHAT_FORMATS)

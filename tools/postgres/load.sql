@@ -11,6 +11,7 @@ DELETE FROM fb_votes USING fb_target t WHERE fb_votes.tenant = t.tenant AND fb_v
 DELETE FROM fb_subscriptions USING fb_target t
     WHERE fb_subscriptions.tenant = t.tenant AND fb_subscriptions.app = t.app;
 DELETE FROM fb_comments USING fb_target t WHERE fb_comments.tenant = t.tenant AND fb_comments.app = t.app;
+DELETE FROM fb_reactions USING fb_target t WHERE fb_reactions.tenant = t.tenant AND fb_reactions.app = t.app;
 DELETE FROM fb_feedback USING fb_target t WHERE fb_feedback.tenant = t.tenant AND fb_feedback.app = t.app;
 DELETE FROM fb_apps USING fb_target t WHERE fb_apps.tenant = t.tenant AND fb_apps.app = t.app;
 
@@ -42,11 +43,20 @@ SELECT t.tenant, t.app, l->>'requestId', l#>>'{user,id}', l#>>'{user,name}', l#>
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'subscription';
 
-INSERT INTO fb_comments
+INSERT INTO fb_comments (tenant, app, request_id, id, body, author_id, author_name, author_email,
+                         created_at, internal, edited_at, reactions)
 SELECT t.tenant, t.app, l->>'requestId', l->>'id', l->>'body',
-       l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}', fb_time(l->'createdAt')
+       l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}', fb_time(l->'createdAt'),
+       coalesce((l->>'internal')::boolean, false), fb_time(l->'editedAt'),
+       coalesce(l->'reactions', '{}')
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'comment';
+
+INSERT INTO fb_reactions
+SELECT t.tenant, t.app, l->>'requestId', l->>'commentId', l->>'userId',
+       ARRAY(SELECT jsonb_array_elements_text(l->'reactions'))
+FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
+WHERE l->>'kind' = 'reactions';
 
 INSERT INTO fb_feedback
 SELECT t.tenant, t.app, l->>'id', l->>'message', (l->>'rating')::integer, l->>'feedbackType',

@@ -79,6 +79,21 @@ CREATE TABLE IF NOT EXISTS fb_comments (
     created_at   timestamptz NOT NULL,
     PRIMARY KEY (tenant, app, request_id, id)
 );
+-- comments of the workflow release: internal notes, edits, reaction counts ({"+1": 3})
+ALTER TABLE fb_comments ADD COLUMN IF NOT EXISTS internal boolean NOT NULL DEFAULT false;
+ALTER TABLE fb_comments ADD COLUMN IF NOT EXISTS edited_at timestamptz;
+ALTER TABLE fb_comments ADD COLUMN IF NOT EXISTS reactions jsonb NOT NULL DEFAULT '{}';
+
+-- one user's reactions to one comment (+1, heart, tada, laugh, eyes)
+CREATE TABLE IF NOT EXISTS fb_reactions (
+    tenant     text   NOT NULL,
+    app        text   NOT NULL,
+    request_id text   NOT NULL,
+    comment_id text   NOT NULL,
+    user_id    text   NOT NULL,
+    reactions  text[] NOT NULL,
+    PRIMARY KEY (tenant, app, request_id, comment_id, user_id)
+);
 
 CREATE TABLE IF NOT EXISTS fb_feedback (
     tenant     text        NOT NULL,

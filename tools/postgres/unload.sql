@@ -29,10 +29,18 @@ SELECT line::text FROM (
     FROM fb_subscriptions
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
-    SELECT 4, request_id || '/' || id, jsonb_build_object(
+    SELECT 4, request_id || '/' || id, fb_compact(jsonb_build_object(
         'kind', 'comment', 'requestId', request_id, 'id', id, 'body', body,
-        'author', fb_person(author_id, author_name, author_email), 'createdAt', fb_ms(created_at))
+        'author', fb_person(author_id, author_name, author_email), 'createdAt', fb_ms(created_at),
+        'internal', CASE WHEN internal THEN true END, 'editedAt', fb_ms(edited_at),
+        'reactions', CASE WHEN reactions <> '{}' THEN reactions END))
     FROM fb_comments
+    WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
+  UNION ALL
+    SELECT 4, request_id || '/' || comment_id || '/' || user_id, jsonb_build_object(
+        'kind', 'reactions', 'requestId', request_id, 'commentId', comment_id, 'userId', user_id,
+        'reactions', to_jsonb(reactions))
+    FROM fb_reactions
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
     SELECT 5, id, fb_compact(jsonb_build_object(
