@@ -51,7 +51,7 @@ FILTERS: dict[str, dict] = {
                     "request.deleted",
                 ]
             },
-            {"type": ["request.updated"], "changed": ["title"]},
+            {"type": ["request.updated"], "changed": ["title", "description", "tags"]},
         ]
     },
 }
