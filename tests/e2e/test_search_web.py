@@ -25,7 +25,9 @@ def _found(site: dict[str, Any], q: str, extra: str = "", token: str | None = No
 
 def _indexed(site: dict[str, Any]) -> None:
     """The seed's events are through the search consumer (the stack seeds as it starts)."""
-    _wait_until(lambda: "Offline mode for mobile" in _found(site, "subway"), "the seed indexed", 180)
+    _wait_until(
+        lambda: "Offline mode for mobile" in _found(site, "subway"), "the seed indexed", 180
+    )
 
 
 def test_the_board_searches_descriptions_forgives_a_typo_and_says_when_nothing_matches(
@@ -38,7 +40,7 @@ def test_the_board_searches_descriptions_forgives_a_typo_and_says_when_nothing_m
         )
         p = context.new_page()
         errors: list[str] = []
-        p.on("pageerror", lambda e: errors.append(str(e)))
+        p.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
         p.goto(f"{site['site']}/board/")
         p.wait_for_selector("#requests li.request")
         p.fill("#search", "subwey")  # a word of the description, misspelt
