@@ -53,7 +53,7 @@ FILTERS: dict[str, dict] = {
                     "request.deleted",
                 ]
             },
-            {"type": ["request.updated"], "changed": ["title"]},
+            {"type": ["request.updated"], "changed": ["title", "description", "tags"]},
         ]
     },
 }

@@ -26,7 +26,7 @@ from ..store import ConditionFailedError
 from ..workflow import DUPLICATE, GENERAL, board, first_of_kind, may_see, status_ids
 from . import moderation
 from .access import actor_id, viewer_id, writer
-from .rankings import RANKED, voted_ids
+from .rankings import RANKED
 from .rankings import page as ranked_page
 
 __all__ = [
@@ -176,30 +176,6 @@ def _replay_if_seen(ctx: Context, app: App, scope: str, fingerprint: str | None)
     raise Replay(seen["status"], seen["body"])
 
 
-def _search_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
-    """``q=``: one page, best match first, read from the cached title index and one batch
-    of at most ``FOUND_MAX`` requests; ``status`` and ``tag`` narrow what was found."""
-    from .search import matching
-
-    found = ctx.store.get_requests(app.tenant, app.id, matching(ctx, app, query.q or ""))
-    mine = set(voted_ids(ctx, caller, app)) if query.voted else None
-    items = [
-        r
-        for r in found
-        if r.status != DUPLICATE
-        and r.board == (query.board or GENERAL)
-        and (mine is None or r.id in mine)
-        and (query.status is None or r.status == query.status)
-        and (query.tag is None or query.tag in r.tags)
-    ][: query.limit]
-    viewer = viewer_id(ctx, caller, app)
-    voted = ctx.store.voted(app.tenant, app.id, [r.id for r in items], viewer) if viewer else set()
-    return {
-        "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
-        "nextCursor": None,
-    }
-
-
 def _voted_of(items: list[FeatureRequest], voted: Iterable[str]) -> set[str]:
     """Which of a page's requests the viewer voted for, from the voted set that each vote's
     transaction keeps (the counts on a page follow the stream, so they cannot tell). A
@@ -213,7 +189,9 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
     board = board_for(caller, app, query.board)
     check_status(app, query.status)
     if query.q:
-        return _search_page(ctx, caller, app, query)
+        from . import fulltext
+
+        return fulltext.page(ctx, caller, app, query)
     if query.voted or query.sort in RANKED:
         return ranked_page(ctx, caller, app, query)
     page = ctx.store.list_requests(

@@ -18,22 +18,22 @@ from ..context import Context
 from ..events import DomainEvent
 from ..records import App
 
-__all__ = ["similar", "matching", "keep_index", "CACHE_S", "SEARCHABLE", "FOUND_MAX"]
+__all__ = ["similar", "keep_index", "CACHE_S", "SEARCHABLE"]
 
 CACHE_S = 30
 SEARCHABLE = ("open", "active")  # the kinds of status "did you mean…" offers
-FOUND_MAX = 30  # a search answers one page: at most this many requests, read in one batch
-_cache: dict[tuple[str, str, bool], tuple[float, Any]] = {}
+_cache: dict[tuple[str, str], tuple[float, Any]] = {}
 _lock = threading.Lock()
 
 
-def _index(ctx: Context, app: App, every_status: bool = False) -> Any:
-    """The title index of the app's requests: the open ones for "did you mean…", or every
-    one but the merged for the board's search box (two cache entries, one read of the items)."""
+def _index(ctx: Context, app: App) -> Any:
+    """The title index of the app's open requests, for "did you mean…" (the board's search
+    box reads the full-text index instead, ``services/fulltext.py``)."""
     from ..workflow import status_kind
+
     from . import vectors
 
-    key = (app.tenant, app.id, every_status)
+    key = (app.tenant, app.id)
     with _lock:
         cached = _cache.get(key)
     if cached and time.monotonic() - cached[0] < CACHE_S:
@@ -41,13 +41,9 @@ def _index(ctx: Context, app: App, every_status: bool = False) -> Any:
     entries = {
         rid: value.split("|", 1)[1]
         for rid, value in ctx.store.search_entries(app.tenant, app.id).items()
-        if (
-            value.split("|", 1)[0] != "duplicate"
-            if every_status
-            else status_kind(app, value.split("|", 1)[0]) in SEARCHABLE
-        )
+        if status_kind(app, value.split("|", 1)[0]) in SEARCHABLE
     }
-    if vectors.available() and not every_status:  # the search box matches words alone
+    if vectors.available():
         from ..ai.embed import DIM, from_bytes
         from ..ai.semantic import SemanticIndex
 
@@ -101,20 +97,16 @@ def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
     }
 
 
-def matching(ctx: Context, app: App, q: str) -> list[str]:
-    """Ids of the requests whose titles read like ``q``, best first, at most FOUND_MAX."""
-    found = _index(ctx, app, every_status=True).search(q, FOUND_MAX)
-    return [rid for rid, score in found if score >= 0.2]
-
-
 def keep_index(ctx: Context, event: DomainEvent) -> None:
-    """Bring one request's index entry in line with the table (order of events is moot)."""
+    """Bring one request's entries (title index, full-text postings, vector) in line with
+    the table (order of events is moot: each reads the request as it is now)."""
     if not event.type.startswith("request."):
         return
     request_id = event.data["request"]["id"]
     current = ctx.store.get_request(event.tenant, event.app, request_id)
     entry = f"{current.status}|{current.title}" if current else None
     ctx.store.index_request(event.tenant, event.app, request_id, entry)
-    from . import vectors
+    from . import fulltext, vectors
 
+    fulltext.keep(ctx, event.tenant, event.app, request_id, current)
     vectors.keep(ctx, event.tenant, event.app, request_id, current)

@@ -1,8 +1,9 @@
 """The one DynamoDB table. Every key format and index name lives in this package and nowhere
 else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
 (``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
-``search``, ``rankings``, ``privacy``, ``audit``, ``limits``, ``deliveries``, ``portable``,
-``members``, ``changelog``, ``links``, ``standing``, ``moderation``) holds its writes and reads, and ``Store`` is all of them
+``search``, ``fulltext``, ``rankings``, ``privacy``, ``audit``, ``limits``, ``deliveries``,
+``portable``, ``members``, ``changelog``, ``links``, ``standing``, ``moderation``) holds its
+writes and reads, and ``Store`` is all of them
 over one client.
 
 Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
@@ -28,6 +29,10 @@ T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#A#a#MOD                   Q#id / D#id       a request or comment awaiting moderation / a decision
 T#t#A#a#U#u                   STANDING          a user's ban and approved/rejected counts
 T#t#A#a#ACT                   D#day             votes and comments per request that day, TTL
+T#t#A#a#SEARCH                S#n               "did you mean" titles, 4 shards
+T#t#A#a#W#term                P#impact#r / ~    a full-text posting / the term's head (df)
+T#t#A#a#SDOC                  R#r               the terms and facets a request is indexed by
+T#t#A#a#VOCAB                 L#len             the app's terms of one length (typos)
 T#t#RL#subject                window            a rate-limit counter, TTL
 T#t#TEAM                      META / M#id / E#  owners, OIDC settings / a member / its address
 T#t#SIGNIN                    K#hash            a one-time sign-in token (hash only), TTL
@@ -55,6 +60,7 @@ from .comments import Comments
 from .deliveries import Deliveries
 from .events import Events
 from .feedback import Feedbacks
+from .fulltext import FullText
 from .keys import TOP_UNIT, Keys
 from .limits import Limits
 from .links import Links
@@ -100,6 +106,7 @@ class Store(
     Limits,
     Deliveries,
     Search,
+    FullText,
     Rankings,
     Vectors,
     Privacy,

@@ -179,6 +179,37 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}
 
     @staticmethod
+    def term(tenant: str, app: str, term: str) -> str:
+        """One term's partition of the full-text index: its postings and its head."""
+        return f"{Keys.app_prefix(tenant, app)}#W#{term}"
+
+    @staticmethod
+    def posting(tenant: str, app: str, term: str, impact: int, request_id: str) -> dict:
+        """A request under a term; ``sk`` sorts by impact, so a Query reads the best first."""
+        return {"pk": Keys.term(tenant, app, term), "sk": f"P#{impact:05d}#{request_id}"}
+
+    @staticmethod
+    def term_head(tenant: str, app: str, term: str) -> dict[str, str]:
+        """How many requests hold the term; ``~`` sorts after every posting (read first)."""
+        return {"pk": Keys.term(tenant, app, term), "sk": "~"}
+
+    @staticmethod
+    def posting_request(sk: str) -> tuple[int, str]:
+        """``(impact, request id)`` of a posting's sort key."""
+        _, impact, request_id = sk.split("#", 2)
+        return int(impact), request_id
+
+    @staticmethod
+    def indexed(tenant: str, app: str, request_id: str) -> dict[str, str]:
+        """What the full-text index holds of one request: its terms' impacts and facets."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#SDOC", "sk": f"R#{request_id}"}
+
+    @staticmethod
+    def vocabulary(tenant: str, app: str, length: int) -> dict[str, str]:
+        """The app's terms of one length: where a misspelt query term finds its neighbours."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#VOCAB", "sk": f"L#{length:03d}"}
+
+    @staticmethod
     def vector(tenant: str, app: str, request_id: str = "") -> dict[str, str]:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#VEC", "sk": f"V#{request_id}"}
 

@@ -186,11 +186,28 @@ async function mergePicker(source) {
 }
 
 async function showTriage() {
-  const filters = { status: "", sort: "new", board: "general" };
+  const filters = { status: "", sort: "new", board: "general", q: "" };
   const app = state.apps.find((a) => a.id === state.app);
   useStatuses(app.statuses);
   const boards = app.boards;
   const table = h("tbody");
+  const search = h("input", { id: "triage-search", type: "search", autocomplete: "off", maxlength: 100,
+                              placeholder: "Words of the title or description" });
+  let typing = null;
+  search.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      const q = search.value.trim();
+      if (q === filters.q || q.length === 1) return;  // the API searches from 2 characters
+      filters.q = q;
+      load();
+    }, 300);
+  });
+  const clearSearch = () => h("a", { href: "#", id: "triage-clear", onclick: (e) => {
+    e.preventDefault();
+    search.value = filters.q = "";
+    load();
+  } }, "Clear the search");
   const bulkStatus = h("select", { id: "bulk-status", style: "width:auto", "aria-label": "Status for the selected requests" },
     ...Object.entries(STATUS_LABELS).filter(([s]) => s !== "duplicate").map(([v, l]) => h("option", { value: v }, l)));
   const selected = () => [...table.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value);
@@ -207,7 +224,8 @@ async function showTriage() {
         cursor = page.nextCursor;
       } while (cursor && requests.length < 500);
       table.replaceChildren(...requests.map(row));
-      if (!requests.length) table.append(h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No requests here yet.")));
+      if (!requests.length) table.append(h("tr", {}, h("td", { colspan: 6, class: "empty" },
+        ...(filters.q ? [`No match for “${filters.q}”. `, clearSearch(), "."] : ["No requests here yet."]))));
     } catch (error) { fail(error); }
   };
 
@@ -260,6 +278,7 @@ async function showTriage() {
 
   view.replaceChildren(h("h2", {}, "Triage"), appPicker(load),
     h("div", { class: "filters" },
+      h("div", {}, h("label", { for: "triage-search" }, "Search"), search),
       h("div", {}, h("label", { for: "triage-board" }, "Board"), h("select", { id: "triage-board", onchange: (e) => { filters.board = e.target.value; load(); } },
         ...boards.map((b) => h("option", { value: b.id }, `${b.name}${b.visibility === "public" ? "" : ` (${b.visibility === "private" ? "private" : "signed in"})`}`)))),
       h("div", {}, h("label", { for: "triage-status" }, "Status"), h("select", { id: "triage-status", onchange: (e) => { filters.status = e.target.value; load(); } },

@@ -94,7 +94,16 @@ function emptyState() {
     Object.assign(state, { status: "", tag: "", q: "", mine: false });
     showList();
   } }, "Clear the filters");
-  if (state.status || state.tag || state.q) return empty("No requests match these filters. ", clear, ".");
+  if (state.q) {
+    const clearSearch = h("a", { href: "#/", id: "clear-search", onclick: (e) => {
+      e.preventDefault();
+      state.q = "";
+      showList();
+    } }, "Clear the search");
+    const others = state.status || state.tag ? [" or ", clear] : [];
+    return empty(`No match for “${state.q}”${state.status || state.tag ? " with these filters" : ""}. `, clearSearch, ...others, ".");
+  }
+  if (state.status || state.tag) return empty("No requests match these filters. ", clear, ".");
   if (state.mine) return empty("You haven't voted yet. Vote for the ideas you want most and they'll show up here.");
   if (RANKED[state.sort]) return empty(RANKED[state.sort]);
   return empty("No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!"));

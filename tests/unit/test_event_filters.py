@@ -43,7 +43,10 @@ USES = {
     "sentiment_on_event": lambda e: e.type == "feedback.created",
     "search_on_event": lambda e: (
         e.type.startswith("request.")
-        and (e.type != "request.updated" or "title" in e.data["changed"])
+        and (
+            e.type != "request.updated"
+            or bool({"title", "description", "tags"} & set(e.data["changed"]))
+        )
     ),
 }
 CHANGES = ([], ["title"], ["tags"], ["response"], ["description", "priority"], ["title", "tags"])
