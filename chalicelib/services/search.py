@@ -30,7 +30,6 @@ def _index(ctx: Context, app: App) -> Any:
     """The title index of the app's open requests, for "did you mean…" (the board's search
     box reads the full-text index instead, ``services/fulltext.py``)."""
     from ..workflow import status_kind
-
     from . import vectors
 
     key = (app.tenant, app.id)
