@@ -67,6 +67,7 @@ class App:
     webhooks: tuple[dict[str, Any], ...] = ()
     version: int = 1
     integrations: dict[str, Any] = field(default_factory=dict)  # write-only settings
+    branding: dict[str, str] = field(default_factory=dict)  # name, logoUrl, accentColor
 
 
 @dataclass(frozen=True)

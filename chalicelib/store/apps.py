@@ -24,6 +24,7 @@ def _app_item(app: App) -> dict[str, Any]:
         "updatedAt": app.updated_ms,
         "version": app.version,
         "integrations": app.integrations or None,
+        "branding": app.branding or None,
     }
 
 
@@ -41,6 +42,7 @@ def _app_record(tenant: str, item: dict[str, Any]) -> App:
         webhooks=tuple(item.get("webhooks", ())),
         version=item.get("version", 1),
         integrations=item.get("integrations") or {},
+        branding=item.get("branding") or {},
     )
 
     # ------------------------------------------------------------ tenants and keys
