@@ -151,6 +151,16 @@ def patch_app(call: Call, appId: str) -> dict:
 
 
 @route(
+    "/v1/apps/{appId}/public",
+    "GET",
+    returns=m.AppPublicOut,
+    summary="The app as the board and the widget show it: name and branding",
+)
+def app_public(call: Call, appId: str) -> dict:
+    return apps.public_info(get_context(), call.caller, call.app)
+
+
+@route(
     "/v1/apps/{appId}/keys/rotate",
     "POST",
     auth="admin",

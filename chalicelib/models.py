@@ -67,6 +67,8 @@ __all__ = [
     "ChangelogPreviewIn",
     "ChangelogPreviewOut",
     "GithubIn",
+    "BrandingIn",
+    "AppPublicOut",
     "IntegrationsIn",
     "LinkCreate",
     "LinkOut",
@@ -267,6 +269,34 @@ def _statuses(value: list[StatusIn]) -> list[StatusIn]:
 Statuses = Annotated[list[StatusIn], Field(min_length=2, max_length=20), AfterValidator(_statuses)]
 
 
+def _https_url(value: str) -> str:
+    """An https address with a host, nothing that could end an HTML attribute or a CSS url()."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ch in "\"'<>\\`" or unicodedata.category(ch)[0] == "C" for ch in value):
+        raise ValueError("must be an https URL without spaces, quotes or control characters")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises on a port that is not a number in range
+    except ValueError:
+        raise ValueError("must be an https URL") from None
+    if parts.scheme != "https" or not parts.hostname or parts.username or parts.password:
+        raise ValueError("must be an https URL with a host and no user name")
+    return value
+
+
+class BrandingIn(_Input):
+    """Each field given replaces the app's; null removes it; an absent field is kept."""
+
+    name: _line(1, 80) | None = Field(None, description="Shown instead of the app's name")  # type: ignore[valid-type]
+    logoUrl: (
+        Annotated[str, StringConstraints(max_length=2048), AfterValidator(_https_url)] | None
+    ) = Field(None, description="https only")
+    accentColor: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] | None = Field(
+        None, description="#rrggbb"
+    )
+
+
 class AppPatch(_Input):
     statuses: Statuses | None = Field(
         None, description="The whole list, in display order; ids left out are removed"
@@ -276,6 +306,9 @@ class AppPatch(_Input):
     )
     integrations: IntegrationsIn | None = Field(
         None, description="Write-only: the app shows only which are configured"
+    )
+    branding: BrandingIn | None = Field(
+        None, description="Name, logo and accent colour of the board, the widget and the emails"
     )
     name: _line(1, 80) | None = None  # type: ignore[valid-type]
     allowAnonymous: bool | None = None
@@ -506,6 +539,23 @@ class StatusList(_Model):
     items: list[StatusOut]
 
 
+class BrandingOut(_Model):
+    name: str | None = None
+    logoUrl: str | None = None
+    accentColor: str | None = None
+    accentText: str | None = Field(
+        None, description="#000000 or #ffffff: the one that contrasts more with accentColor"
+    )
+
+
+class AppPublicOut(_Model):
+    """What the board and the widget show of an app (publishable key)."""
+
+    id: str
+    name: str = Field(description="The brand's name if set, else the app's")
+    branding: BrandingOut
+
+
 class AppOut(_Model):
     id: str
     name: str
@@ -518,6 +568,7 @@ class AppOut(_Model):
     integrations: dict[str, dict[str, bool]] = Field(
         default_factory=dict, description='{"github": {"configured": true}}'
     )
+    branding: BrandingOut = Field(default_factory=lambda: BrandingOut())
     createdAt: str
     updatedAt: str
     version: int

@@ -61,6 +61,7 @@ def app(record: App, new_secrets: dict[str, str] | None = None) -> dict[str, Any
         "statuses": [status(s) for s in statuses(record)],
         "boards": [board(b) for b in boards(record)],
         "integrations": {name: {"configured": True} for name in record.integrations},
+        "branding": branding(record),
         "createdAt": iso(record.created_ms),
         "updatedAt": iso(record.updated_ms),
         "version": record.version,
@@ -83,6 +84,25 @@ def board(stored: dict[str, Any]) -> dict[str, Any]:
         "name": stored["name"],
         "description": stored.get("description", ""),
         "visibility": stored["visibility"],
+    }
+
+
+def branding(record: App) -> dict[str, Any]:
+    """The brand as set, with the text colour that reads on its accent."""
+    out: dict[str, Any] = dict(record.branding)
+    if "accentColor" in out:
+        from .branding import text_on
+
+        out["accentText"] = text_on(out["accentColor"])
+    return out
+
+
+def app_public(record: App) -> dict[str, Any]:
+    """What a publishable key may see of an app: how to show it, nothing of its settings."""
+    return {
+        "id": record.id,
+        "name": record.branding.get("name") or record.name,
+        "branding": branding(record),
     }
 
 

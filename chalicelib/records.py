@@ -71,6 +71,7 @@ class App:
     statuses: tuple[dict[str, Any], ...] = ()  # none stored: today's seven (chalicelib.workflow)
     boards: tuple[dict[str, Any], ...] = ()  # beside ``general``, which always exists
     moderation: str = "none"  # whose new posts wait for the team: none, anonymous, all
+    branding: dict[str, str] = field(default_factory=dict)  # name, logoUrl, accentColor
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ redelivered event sends nothing twice and a throttled one is sent on the retry.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
@@ -77,12 +78,20 @@ def _subject(email: Email, app_name: str) -> str:
 
 
 def render(
-    email: Email, app_name: str, unsubscribe_url: str, board_url: str = ""
+    email: Email,
+    app_name: str,
+    unsubscribe_url: str,
+    board_url: str = "",
+    branding: Mapping[str, str] | None = None,
 ) -> tuple[str, str, str]:
     """Subject, plain text and HTML: autoescaped HTML, text as written. With ``board_url``
-    an email about a request links to its page on the board."""
+    an email about a request links to its page on the board; ``branding`` (the app's) sets
+    the name, the logo and the accent colour."""
+    from ..branding import email_brand
+
     env = environment()
-    subject = _subject(email, app_name)
+    brand = email_brand(app_name, branding)
+    subject = _subject(email, brand["name"])
     request = email.context.get("request") or {}
     entry = email.context.get("entry") or {}
     values = {
@@ -94,7 +103,8 @@ def render(
         else "",
         **email.context,
         "subject": subject,
-        "app_name": app_name,
+        "app_name": brand["name"],
+        "brand": brand,
         "reason": REASONS[email.reason],
         "unsubscribe_url": unsubscribe_url,
     }
@@ -253,6 +263,7 @@ def notify(ctx: Context, event: DomainEvent) -> int:
     opted_out = ctx.store.opted_out(event.tenant, event.app, [e.recipient_id for e in emails])
     app = ctx.store.get_app(event.tenant, event.app)
     app_name = app.name if app else event.app
+    branding = app.branding if app else None
     now_s = ctx.clock() // 1000
     sent, retry = 0, None
     for email in emails:
@@ -270,6 +281,7 @@ def notify(ctx: Context, event: DomainEvent) -> int:
                 email,
                 app_name,
                 unsubscribe_token(ctx.secret, event.tenant, event.app, email.recipient_id, now_s),
+                branding,
             )
         except Exception as exc:
             if _refused_for_good(exc):  # keep the claim: a retry would be refused again
@@ -304,9 +316,11 @@ def _skipped(event: DomainEvent, reason: str) -> None:
     logs.logger().warning("email recipient skipped", extra={"eventId": event.id, "reason": reason})
 
 
-def _send(ctx: Context, email: Email, app_name: str, token: str) -> None:
+def _send(
+    ctx: Context, email: Email, app_name: str, token: str, branding: Mapping[str, str] | None
+) -> None:
     url = f"{ctx.settings.api_base_url.rstrip('/')}/v1/unsubscribe?token={quote(token)}"
-    subject, text, html = render(email, app_name, url, ctx.settings.board_url)
+    subject, text, html = render(email, app_name, url, ctx.settings.board_url, branding)
     message = EmailMessage()
     message["From"] = ctx.settings.sender_email
     message["To"] = email.address

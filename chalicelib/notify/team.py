@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from urllib.parse import quote
 
 from .. import aws
+from ..branding import email_brand
 from ..context import Context
 from ..templating import environment
 
@@ -45,6 +46,7 @@ def send_signin(
         "role": role,
         "token": token,
         "link": f"{base}#signin={quote(token)}" if base else "",
+        "brand": email_brand(tenant_name, None),  # the team's own emails: Featureboard's look
     }
     env = environment()
     message = EmailMessage()

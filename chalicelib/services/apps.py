@@ -127,9 +127,20 @@ def patch_app(ctx: Context, caller: Caller, app: App, body: AppPatch) -> dict[st
         changes["statuses"] = replaced(ctx, caller, app, body.statuses, body.replaceWith)
     elif body.replaceWith is not None:
         raise ValidationFailedError.for_field("replaceWith", "goes with statuses")
+    if body.branding is not None:
+        given = body.branding.model_dump(include=body.branding.model_fields_set)
+        merged = {**app.branding, **given}
+        changes["branding"] = {
+            k: v.lower() if k == "accentColor" else v for k, v in merged.items() if v is not None
+        }
     updated = replace(app, **changes, version=app.version + 1, updated_ms=ctx.clock())
     replace_app(ctx, app, updated)
     return present.app(updated, generated)
+
+
+def public_info(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
+    """The app as the board and the widget show it (any key of the app)."""
+    return present.app_public(app)
 
 
 def rotate_keys(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:

@@ -27,6 +27,7 @@ def _app_item(app: App) -> dict[str, Any]:
         "statuses": list(app.statuses) or None,
         "boards": list(app.boards) or None,
         "moderation": app.moderation,
+        "branding": app.branding or None,
     }
 
 
@@ -47,6 +48,7 @@ def _app_record(tenant: str, item: dict[str, Any]) -> App:
         statuses=tuple(item.get("statuses") or ()),
         boards=tuple(item.get("boards") or ()),
         moderation=item.get("moderation", "none"),
+        branding=item.get("branding") or {},
     )
 
     # ------------------------------------------------------------ tenants and keys

@@ -41,8 +41,12 @@ def canonical(tenant: str, app: str) -> list[str]:
     return sorted(json.dumps(r, sort_keys=True) for r in get_context().store.dump_app(tenant, app))
 
 
+HOSTILE_MD = "We **shipped** it <script>alert(1)</script>\n\n- ünïcödé — 'quoted' \\ ✓"
+
+
 def build_app(api: Api, t: Tenant) -> dict[str, str]:
-    """Requests with tags and hostile text, votes, a merge, followers, comments, feedback."""
+    """Requests with tags and hostile text, votes, a merge, followers, comments, feedback, a
+    published changelog entry linked to a request and a draft."""
     ids = {}
     for name, title, tags, who in (
         ("dark", "Dark mode 🌙", ["ui"], "ana"),
@@ -103,6 +107,20 @@ def build_app(api: Api, t: Tenant) -> dict[str, str]:
             body={"message": message, "rating": rating},
         )
         assert r.status == 201, r.body
+    shipped = api.post(
+        t.path("/changelog"),
+        key=t.admin_key,
+        body={
+            "title": "Dark mode 🌙 <b>is here</b>",
+            "body": HOSTILE_MD,
+            "requestIds": [ids["dark"]],
+        },
+    )
+    assert shipped.status == 201, shipped.body
+    r = api.post(t.path(f"/changelog/{shipped.body['id']}/publish"), key=t.admin_key)
+    assert r.status == 200, r.body
+    draft = api.post(t.path("/changelog"), key=t.admin_key, body={"title": "Next", "body": "Soon"})
+    assert draft.status == 201, draft.body
     return ids
 
 
@@ -115,20 +133,16 @@ def test_export_to_postgresql_and_import_back(
     exported = cli_json(
         "export", tenant.id, "web", "--format", "jsonl", "--full", "--out", str(dump)
     )
-    assert (
-        exported["records"]
-        == {
-            "request": 3,
-            "vote": 3,  # ana, bo, cy on "dark" (ana's vote on "night" was already there)
-            "movedVote": 1,  # the merge's memory of ana's vote on "night"
-            "subscription": 4,  # authors, voters, commenters and dee follow
-            "comment": 2,  # one internal note
-            "reactions": 2,  # ana's two, cy's one
-            "feedback": 2,
-        }
-        or exported["records"]["request"] == 3
-    )
-    assert (exported["records"]["comment"], exported["records"]["reactions"]) == (2, 2)
+    assert exported["records"] == {
+        "request": 3,
+        "vote": 3,  # ana, bo, cy on "dark" (ana's vote on "night" was already there)
+        "movedVote": 1,  # the merge's memory of ana's vote on "night"
+        "subscription": 7,  # dark: ana, bo, cy; night: bo, ana; csv: cy, dee
+        "comment": 2,  # one internal note
+        "reactions": 2,  # ana's two, cy's one
+        "feedback": 2,
+        "changelog": 2,  # one published, one draft
+    }
 
     loaded = cli_json("postgres", "load", str(dump), "--dsn", postgres, "--app", f"{tenant.id}/web")
     assert loaded["lines"] == len(dump.read_text().splitlines())
@@ -165,6 +179,16 @@ def test_export_to_postgresql_and_import_back(
             "SELECT rating FROM fb_feedback WHERE tenant = %s ORDER BY rating", (tenant.id,)
         ).fetchall()
         assert ratings == [(1,), (5,)]
+        entries = conn.execute(
+            "SELECT title, body, status, request_ids, published_at IS NOT NULL, html"
+            " FROM fb_changelog WHERE tenant = %s ORDER BY status DESC",
+            (tenant.id,),
+        ).fetchall()
+        assert [e[:5] for e in entries] == [
+            ("Dark mode 🌙 <b>is here</b>", HOSTILE_MD, "published", [ids["dark"]], True),
+            ("Next", "Soon", "draft", [], False),
+        ]
+        assert "<script" not in entries[0][5] and "<strong>shipped</strong>" in entries[0][5]
 
     tenant.make_app("copy")
     api.patch(
@@ -185,6 +209,10 @@ def test_export_to_postgresql_and_import_back(
     assert copy == source and copy["requests"] == 3 and copy["totalVotes"] == 3
     listed = api.get(tenant.path("/requests?tag=ui&sort=top", "copy"), key=tenant.admin_key).body
     assert [(r["id"], r["votes"]) for r in listed["items"]][:1] == [(ids["dark"], 3)]
+    public = api.get(tenant.path("/changelog", "copy"), key=tenant.admin_key).body["items"]
+    assert [(e["title"], e["requestIds"]) for e in public] == [
+        ("Dark mode 🌙 <b>is here</b>", [ids["dark"]])
+    ]
 
     again = cli_json("import", tenant.id, "copy", str(dump))  # a file works too; twice is once
     assert again["records"] == exported["records"]

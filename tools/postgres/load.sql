@@ -13,6 +13,8 @@ DELETE FROM fb_subscriptions USING fb_target t
 DELETE FROM fb_comments USING fb_target t WHERE fb_comments.tenant = t.tenant AND fb_comments.app = t.app;
 DELETE FROM fb_reactions USING fb_target t WHERE fb_reactions.tenant = t.tenant AND fb_reactions.app = t.app;
 DELETE FROM fb_feedback USING fb_target t WHERE fb_feedback.tenant = t.tenant AND fb_feedback.app = t.app;
+DELETE FROM fb_changelog USING fb_target t
+    WHERE fb_changelog.tenant = t.tenant AND fb_changelog.app = t.app;
 DELETE FROM fb_apps USING fb_target t WHERE fb_apps.tenant = t.tenant AND fb_apps.app = t.app;
 
 INSERT INTO fb_apps
@@ -64,6 +66,15 @@ SELECT t.tenant, t.app, l->>'id', l->>'message', (l->>'rating')::integer, l->>'f
        fb_time(l->'createdAt')
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'feedback';
+
+INSERT INTO fb_changelog
+SELECT t.tenant, t.app, l->>'id', l->>'title', l->>'body', l->>'html',
+       ARRAY(SELECT jsonb_array_elements_text(coalesce(l->'requestIds', '[]'))),
+       coalesce((l->>'completeLinked')::boolean, false), l->>'status',
+       fb_time(l->'createdAt'), fb_time(l->'updatedAt'), fb_time(l->'publishedAt'),
+       coalesce((l->>'version')::integer, 1)
+FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
+WHERE l->>'kind' = 'changelog';
 
 DROP VIEW fb_target;
 TRUNCATE fb_staging;

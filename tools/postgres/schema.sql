@@ -112,6 +112,24 @@ CREATE TABLE IF NOT EXISTS fb_feedback (
     PRIMARY KEY (tenant, app, id)
 );
 
+-- changelog entries: drafts and published ones; html is the sanitised rendering of body
+CREATE TABLE IF NOT EXISTS fb_changelog (
+    tenant          text        NOT NULL,
+    app             text        NOT NULL,
+    id              text        NOT NULL,
+    title           text        NOT NULL,
+    body            text        NOT NULL,
+    html            text        NOT NULL,
+    request_ids     text[]      NOT NULL DEFAULT '{}',  -- the requests it announces
+    complete_linked boolean     NOT NULL DEFAULT false,
+    status          text        NOT NULL,  -- draft, published
+    created_at      timestamptz NOT NULL,
+    updated_at      timestamptz NOT NULL,
+    published_at    timestamptz,
+    version         integer     NOT NULL DEFAULT 1,
+    PRIMARY KEY (tenant, app, id)
+);
+
 -- an object without its null members (the dump leaves absent values out)
 CREATE OR REPLACE FUNCTION fb_compact(o jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
     SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb)

@@ -49,5 +49,13 @@ SELECT line::text FROM (
         'extra', extra, 'createdAt', fb_ms(created_at)))
     FROM fb_feedback
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
+  UNION ALL
+    SELECT 6, id, fb_compact(jsonb_build_object(
+        'kind', 'changelog', 'id', id, 'title', title, 'body', body, 'html', html,
+        'requestIds', to_jsonb(request_ids), 'completeLinked', complete_linked, 'status', status,
+        'createdAt', fb_ms(created_at), 'updatedAt', fb_ms(updated_at),
+        'publishedAt', fb_ms(published_at), 'version', version))
+    FROM fb_changelog
+    WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
 ) rows
 ORDER BY part, ord;
