@@ -39,7 +39,7 @@ FILTERS: dict[str, dict] = {
     "stats_on_event": {
         "$or": [
             {"type": [{"anything-but": ["request.updated", "changelog.published"]}]},
-            {"type": ["request.updated"], "changed": ["tags"]},
+            {"type": ["request.updated"], "changed": ["tags", "board"]},
         ]
     },
     "sentiment_on_event": {"type": ["feedback.created"]},
@@ -53,7 +53,7 @@ FILTERS: dict[str, dict] = {
                     "request.deleted",
                 ]
             },
-            {"type": ["request.updated"], "changed": ["title", "description", "tags"]},
+            {"type": ["request.updated"], "changed": ["title", "description", "tags", "board"]},
         ]
     },
 }

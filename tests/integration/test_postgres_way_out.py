@@ -33,6 +33,8 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def cli_json(*args: str) -> Any:
     result = CliRunner().invoke(cli, [*args, "--json"])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -137,7 +139,7 @@ def test_export_to_postgresql_and_import_back(
         "request": 3,
         "vote": 3,  # ana, bo, cy on "dark" (ana's vote on "night" was already there)
         "movedVote": 1,  # the merge's memory of ana's vote on "night"
-        "subscription": 7,  # dark: ana, bo, cy; night: bo, ana; csv: cy, dee
+        "subscription": 8,  # dark: ana, bo, cy, the team (its note); night: bo, ana; csv: cy, dee
         "comment": 2,  # one internal note
         "reactions": 2,  # ana's two, cy's one
         "feedback": 2,

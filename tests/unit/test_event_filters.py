@@ -31,6 +31,8 @@ USES = {
                 "comment.created",
                 "feedback.created",
                 "changelog.published",
+                "request.approved",
+                "comment.approved",
             )
             or (e.type == "request.updated" and "response" in e.data["changed"])
         )
@@ -38,18 +40,27 @@ USES = {
     "webhooks_on_event": lambda e: not e.quiet,
     "stats_on_event": lambda e: (
         e.type != "changelog.published"
-        and (e.type != "request.updated" or "tags" in e.data["changed"])
+        and (e.type != "request.updated" or bool({"tags", "board"} & set(e.data["changed"])))
     ),
     "sentiment_on_event": lambda e: e.type == "feedback.created",
     "search_on_event": lambda e: (
         e.type.startswith("request.")
+        and e.type not in ("request.approved", "request.rejected")  # approving makes .created
         and (
             e.type != "request.updated"
-            or bool({"title", "description", "tags"} & set(e.data["changed"]))
+            or bool({"title", "description", "tags", "board"} & set(e.data["changed"]))
         )
     ),
 }
-CHANGES = ([], ["title"], ["tags"], ["response"], ["description", "priority"], ["title", "tags"])
+CHANGES = (
+    [],
+    ["title"],
+    ["tags"],
+    ["response"],
+    ["description", "priority"],
+    ["title", "tags"],
+    ["board"],
+)
 EVENTS = [
     _event(kind, changed, quiet)
     for kind in EVENT_TYPES
