@@ -349,7 +349,7 @@ def export_app(tenant_id: str, app_id: str, fmt: str, full: bool, out: str, as_j
     with (
         _open_out(out) as stream,
         click.progressbar(
-            length=total or None, label=f"exporting {app_id}", file=sys.stderr
+            length=max(total, 1), label=f"exporting {app_id}", file=sys.stderr
         ) as bar,
     ):
 
