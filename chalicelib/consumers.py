@@ -36,8 +36,8 @@ FILTERS: dict[str, dict] = {
     "webhooks_on_event": SPOKEN,  # an app's webhooks may ask for any type
     "stats_on_event": {
         "$or": [
-            {"type": [{"anything-but": ["request.updated", "changelog.published"]}]},
-            {"type": ["request.updated"], "changed": ["tags"]},
+            {"type": [{"anything-but": ["request.updated", "changelog.published", "app.updated"]}]},
+            {"type": ["request.updated"], "changed": ["tags", "board"]},
         ]
     },
     "sentiment_on_event": {"type": ["feedback.created"]},

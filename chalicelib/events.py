@@ -39,7 +39,9 @@ EVENT_TYPES = (
     "comment.deleted",
     "feedback.created",
     "changelog.published",
+    "app.updated",
 )
+APP_FIELDS = ("name", "statuses", "boards")  # what app.updated tells (never keys or secrets)
 CONTENT_FIELDS = ("title", "description", "priority", "tags", "response", "board")
 
 
@@ -139,9 +141,25 @@ def _published(old: ChangelogEntry | None, new: ChangelogEntry | None) -> bool:
     )
 
 
+def _app_events(change: Change) -> list[tuple[str, int, dict[str, Any]]]:
+    """``app.updated`` when the app's name, statuses or boards changed."""
+    old, new = present.app(change.old), present.app(change.new)
+    changed = [f for f in APP_FIELDS if old[f] != new[f]]
+    if not changed:
+        return []
+    data = {
+        "app": {k: new[k] for k in ("id", *APP_FIELDS)},
+        "changed": changed,
+        "previous": {f: old[f] for f in changed},
+    }
+    return [("app.updated", change.new.updated_ms, data)]
+
+
 def _events_of(change: Change, now_ms: int) -> list[tuple[str, int, dict[str, Any]]]:
     if change.kind == "request":
         return _request_events(change)
+    if change.kind == "app":
+        return _app_events(change)
     if change.kind == "changelog":
         if not _published(change.old, change.new):
             return []

@@ -91,6 +91,10 @@ def message_of(event: dict[str, Any], board_url: str = "") -> Message:
             _short((data.get("comment") or {}).get("body"), 500),
         ),
         "comment.deleted": ("Comment deleted", f"On request {request_id}"),
+        "app.updated": (
+            f"App settings changed: {_short((data.get('app') or {}).get('name'), 200)}",
+            "Changed: " + ", ".join(data.get("changed") or []),
+        ),
         TEST_EVENT: (
             f"Test message from {NAME}",
             f"Webhooks of app {event.get('appId', '')} reach this channel.",

@@ -37,8 +37,12 @@ USES = {
     ),
     "webhooks_on_event": lambda e: not e.quiet,
     "stats_on_event": lambda e: (
-        e.type != "changelog.published"
-        and (e.type != "request.updated" or "tags" in e.data["changed"])
+        e.type not in ("changelog.published", "app.updated")
+        and (
+            e.type != "request.updated"
+            or "tags" in e.data["changed"]
+            or "board" in e.data["changed"]
+        )
     ),
     "sentiment_on_event": lambda e: e.type == "feedback.created",
     "search_on_event": lambda e: (
@@ -46,7 +50,15 @@ USES = {
         and (e.type != "request.updated" or "title" in e.data["changed"])
     ),
 }
-CHANGES = ([], ["title"], ["tags"], ["response"], ["description", "priority"], ["title", "tags"])
+CHANGES = (
+    [],
+    ["title"],
+    ["tags"],
+    ["response"],
+    ["description", "priority"],
+    ["title", "tags"],
+    ["board"],
+)
 EVENTS = [
     _event(kind, changed, quiet)
     for kind in EVENT_TYPES
