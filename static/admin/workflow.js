@@ -167,7 +167,7 @@ function boardManager({ state, ok, fail, rerender }) {
       h("button", { type: "submit", class: "primary" }, "Create board")));
 }
 
-export function showWorkflow({ state, view, appPicker, ok, fail }) {
+export async function showWorkflow({ state, view, appPicker, ok, fail }) {
   const rerender = () => showWorkflow({ state, view, appPicker, ok, fail });
   const app = current(state);
   if (!app) return;

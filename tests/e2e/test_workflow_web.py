@@ -53,7 +53,7 @@ def test_the_status_editor_renames_recolours_reorders_adds_and_removes(
     review = page.locator('li[data-status="under_review"]')
     review.get_by_label("Name of under_review").fill("Triage 🔎")
     review.get_by_label("Colour of under_review").fill("#aa3300")
-    review.get_by_role("button", name="Move Triage 🔎 up").click()
+    review.get_by_role("button", name="Move Under review up").click()
     page.fill("#status-new-id", "needs_info")
     page.fill("#status-new-name", "Needs info")
     page.click("#status-add button[type=submit]")
