@@ -348,7 +348,9 @@ def export_app(tenant_id: str, app_id: str, fmt: str, full: bool, out: str, as_j
     count, kinds = 0, {}
     with (
         _open_out(out) as stream,
-        click.progressbar(length=total, label=f"exporting {app_id}", file=sys.stderr) as bar,
+        click.progressbar(
+            length=max(total, 1), label=f"exporting {app_id}", file=sys.stderr
+        ) as bar,
     ):
 
         def counted():

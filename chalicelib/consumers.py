@@ -38,7 +38,7 @@ FILTERS: dict[str, dict] = {
     "webhooks_on_event": SPOKEN,  # an app's webhooks may ask for any type
     "stats_on_event": {
         "$or": [
-            {"type": [{"anything-but": ["request.updated", "changelog.published"]}]},
+            {"type": [{"anything-but": ["request.updated", "changelog.published", "app.updated"]}]},
             {"type": ["request.updated"], "changed": ["tags", "board"]},
         ]
     },

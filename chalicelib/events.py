@@ -44,7 +44,9 @@ EVENT_TYPES = (
     "request.rejected",
     "comment.approved",
     "comment.rejected",
+    "app.updated",
 )
+APP_FIELDS = ("name", "statuses", "boards")  # what app.updated tells (never keys or secrets)
 CONTENT_FIELDS = ("title", "description", "priority", "tags", "response", "board")
 
 
@@ -176,11 +178,27 @@ def _comment_events(
     return []
 
 
+def _app_events(change: Change) -> list[tuple[str, int, dict[str, Any]]]:
+    """``app.updated`` when the app's name, statuses or boards changed."""
+    old, new = present.app(change.old), present.app(change.new)
+    changed = [f for f in APP_FIELDS if old[f] != new[f]]
+    if not changed:
+        return []
+    data = {
+        "app": {k: new[k] for k in ("id", *APP_FIELDS)},
+        "changed": changed,
+        "previous": {f: old[f] for f in changed},
+    }
+    return [("app.updated", change.new.updated_ms, data)]
+
+
 def _events_of(change: Change, now_ms: int) -> list[tuple[str, int, dict[str, Any]]]:
     if change.kind == "request":
         return _request_events(change)
     if change.kind == "decision":
         return _decision_events(change)
+    if change.kind == "app":
+        return _app_events(change)
     if change.kind == "changelog":
         if not _published(change.old, change.new):
             return []

@@ -100,6 +100,10 @@ def message_of(event: dict[str, Any], board_url: str = "") -> Message:
         "request.rejected": ("Request rejected", f"Request {request_id} was removed"),
         "comment.approved": ("Comment approved", f"On request {request_id}"),
         "comment.rejected": ("Comment rejected", f"On request {request_id}"),
+        "app.updated": (
+            f"App settings changed: {_short((data.get('app') or {}).get('name'), 200)}",
+            "Changed: " + ", ".join(data.get("changed") or []),
+        ),
         TEST_EVENT: (
             f"Test message from {NAME}",
             f"Webhooks of app {event.get('appId', '')} reach this channel.",

@@ -238,7 +238,7 @@ def parse_etag(if_match: str | None) -> int | None:
     return int(found.group(1) or found.group(2))
 
 
-def _check_edit_rights(caller: Caller, req: FeatureRequest, body: RequestPatch) -> None:
+def _check_edit_rights(caller: Caller, app: App, req: FeatureRequest, body: RequestPatch) -> None:
     if caller.is_admin:
         return
     if caller.user is None or caller.user.id != req.author.id or is_service_id(req.author.id):
@@ -246,8 +246,8 @@ def _check_edit_rights(caller: Caller, req: FeatureRequest, body: RequestPatch) 
     beyond = body.model_fields_set - {"title", "description"}
     if beyond:
         raise ForbiddenError(f"only the team may change {', '.join(sorted(beyond))}")
-    if req.status != "open":
-        raise ForbiddenError("the author may edit a request only while it is open")
+    if req.status != first_of_kind(app, "open"):
+        raise ForbiddenError("the author may edit a request only while it is new")
 
 
 def _apply(app: App, req: FeatureRequest, body: RequestPatch) -> dict[str, Any]:
@@ -301,7 +301,7 @@ def patch(
             raise PreconditionFailedError(
                 f"the request is at version {req.version}, not {expected}"
             )
-        _check_edit_rights(caller, req, body)
+        _check_edit_rights(caller, app, req, body)
         changes = _apply(app, req, body)
         moved_to = changes.pop("board", None)
         if changes:

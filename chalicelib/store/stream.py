@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .apps import _app_record
 from .changelog import _entry_record
 from .codec import _from_ddb
 from .comments import _comment_record
@@ -43,6 +44,10 @@ def change_from_stream(record: dict[str, Any]) -> Change | None:
         return None
     tenant, app, rest = Keys.scope(image["pk"])
     kind = image["type"]
+    if kind == "app":  # a change of settings (statuses, boards): not a creation or removal
+        if old is None or new is None:
+            return None
+        return Change(kind, tenant, image["id"], _app_record(tenant, old), _app_record(tenant, new))
     if not app or (kind == "request" and not Keys.is_request_partition(rest)):
         return None  # tag copies and posts awaiting moderation make no events
     if kind == "request" and "movedTo" in image:

@@ -2,7 +2,7 @@
 // and its boards (create, rename, visibility, delete).
 import { announce, h, statusBadge, useStatuses } from "../js/ui.js";
 
-const KINDS = { open: "Open (new requests)", active: "Active (being worked on)", done: "Done (shipped)", closed: "Closed" };
+const KINDS = { open: "Open", active: "Active", done: "Done", closed: "Closed" };
 const VISIBILITY = { public: "Public: anyone", signed_in: "Signed-in users", private: "Private: the team only" };
 
 /** The current app (from the console's list), refreshed after each save. */
@@ -75,7 +75,7 @@ function statusEditor(ctx) {
   const newKind = h("select", { id: "status-new-kind" }, ...Object.entries(KINDS).map(([v, l]) => h("option", { value: v }, l)));
   return h("section", { class: "stack", "aria-labelledby": "statuses-title" },
     h("h3", { id: "statuses-title" }, "Statuses"),
-    h("p", { class: "muted" }, "Requests keep a status's id: renaming or recolouring rewrites nothing. New requests start in the first Open status; shipped ones go to the first Done status."),
+    h("p", { class: "muted" }, "Requests keep a status's id: renaming or recolouring rewrites nothing. Kinds: new requests start in the first Open status, Active ones are being worked on, shipped ones go to the first Done status, Closed ones are not going to happen."),
     list,
     h("form", { class: "card grid-add", id: "status-add", onsubmit: (e) => {
       e.preventDefault();
@@ -167,7 +167,7 @@ function boardManager({ state, ok, fail, rerender }) {
       h("button", { type: "submit", class: "primary" }, "Create board")));
 }
 
-export function showWorkflow({ state, view, appPicker, ok, fail }) {
+export async function showWorkflow({ state, view, appPicker, ok, fail }) {
   const rerender = () => showWorkflow({ state, view, appPicker, ok, fail });
   const app = current(state);
   if (!app) return;

@@ -308,3 +308,35 @@ def test_private_boards_reach_only_webhooks_flagged_for_them(
     finally:
         outside.server.shutdown()
         inside.server.shutdown()
+
+
+def test_app_updated_tells_webhooks_of_new_boards_and_statuses(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    from tests.helpers import Receiver
+
+    hook = Receiver()
+    try:
+        saved = api.patch(
+            tenant.path(),
+            key=tenant.admin_key,
+            body={"webhooks": [{"url": hook.url, "events": ["app.updated"]}]},
+        )
+        assert saved.status == 200, saved.body
+        _board(api, tenant, "roadmap-2027", "public")
+        statuses = saved.body["statuses"]
+        statuses[0] = {**statuses[0], "name": "New"}
+        assert (
+            api.patch(tenant.path(), key=tenant.admin_key, body={"statuses": statuses}).status
+            == 200
+        )
+        runner.drain()
+        got = [json.loads(r["body"]) for r in hook.received]
+        assert [(e["type"], e["data"]["changed"]) for e in got] == [
+            ("app.updated", ["boards"]),
+            ("app.updated", ["statuses"]),
+        ]
+        assert got[1]["data"]["previous"]["statuses"][0]["name"] == "Open"
+        assert "secret" not in json.dumps(got) and "pubKeyHash" not in json.dumps(got)
+    finally:
+        hook.server.shutdown()

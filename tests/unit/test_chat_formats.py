@@ -72,6 +72,11 @@ DATA: dict[str, dict[str, Any]] = {
         }
     },
     TEST_EVENT: {"message": "A test message: this webhook works."},
+    "app.updated": {
+        "app": {"id": "web", "name": "Web", "statuses": [], "boards": []},
+        "changed": ["boards"],
+        "previous": {"boards": []},
+    },
 }
 
 

@@ -39,8 +39,12 @@ USES = {
     ),
     "webhooks_on_event": lambda e: not e.quiet,
     "stats_on_event": lambda e: (
-        e.type != "changelog.published"
-        and (e.type != "request.updated" or bool({"tags", "board"} & set(e.data["changed"])))
+        e.type not in ("changelog.published", "app.updated")
+        and (
+            e.type != "request.updated"
+            or "tags" in e.data["changed"]
+            or "board" in e.data["changed"]
+        )
     ),
     "sentiment_on_event": lambda e: e.type == "feedback.created",
     "search_on_event": lambda e: (
