@@ -57,6 +57,7 @@ COLUMNS = (
     "createdAt",
     "updatedAt",
     "insights",
+    "moderation",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -80,6 +81,7 @@ def row(req: FeatureRequest) -> dict[str, Any]:
         "createdAt": iso(req.created_ms),
         "updatedAt": iso(req.updated_ms),
         "insights": req.insights,
+        "moderation": req.moderation,
     }
 
 

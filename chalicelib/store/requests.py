@@ -157,10 +157,11 @@ class Requests(Standing):
                 return
 
     def bulk_put_requests(self, reqs: Iterable[FeatureRequest]) -> int:
-        """Load many requests (with their tag copies) in batches: imports and benchmarks."""
+        """Load many requests (with their tag copies, unless pending) in batches: imports and
+        benchmarks."""
         batch, count = [], 0
         for req in reqs:
-            for tag in (None, *req.tags):
+            for tag in (None, *(req.tags if req.moderation != "pending" else ())):
                 batch.append({"PutRequest": {"Item": _to_ddb(_request_item(req, tag))}})
                 if len(batch) == 25:
                     count += self._write_batch(batch)

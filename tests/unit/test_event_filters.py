@@ -18,6 +18,7 @@ def _event(kind: str, changed: list[str] | None = None, quiet: bool = False) -> 
     return DomainEvent("e1", kind, 0, "t", "a", data, quiet)
 
 
+MODERATED = ("request.approved", "request.rejected", "comment.approved", "comment.rejected")
 # what each consumer acts on (read from chalicelib/notify and chalicelib/services)
 USES = {
     "email_on_event": lambda e: (
@@ -31,6 +32,8 @@ USES = {
                 "comment.created",
                 "feedback.created",
                 "changelog.published",
+                "request.approved",
+                "comment.approved",
             )
             or (e.type == "request.updated" and "response" in e.data["changed"])
         )
@@ -38,11 +41,13 @@ USES = {
     "webhooks_on_event": lambda e: not e.quiet,
     "stats_on_event": lambda e: (
         e.type != "changelog.published"
+        and e.type not in MODERATED  # an approved post counts by its created event
         and (e.type != "request.updated" or "tags" in e.data["changed"])
     ),
     "sentiment_on_event": lambda e: e.type == "feedback.created",
     "search_on_event": lambda e: (
         e.type.startswith("request.")
+        and e.type not in MODERATED  # an approved request is indexed by its created event
         and (e.type != "request.updated" or "title" in e.data["changed"])
     ),
 }

@@ -20,7 +20,7 @@ SELECT t.tenant, t.app, l->>'id', l->>'title', coalesce(l->>'description', ''), 
        l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}',
        l->>'response', l->>'duplicateOf', l->>'statusBeforeMerge', l->'insights',
        fb_time(l->'createdAt'), fb_time(l->'updatedAt'), l->>'updatedBy',
-       coalesce((l->>'version')::integer, 1)
+       coalesce((l->>'version')::integer, 1), l->>'moderation'
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'request';
 
@@ -38,7 +38,8 @@ WHERE l->>'kind' = 'subscription';
 
 INSERT INTO fb_comments
 SELECT t.tenant, t.app, l->>'requestId', l->>'id', l->>'body',
-       l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}', fb_time(l->'createdAt')
+       l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}', fb_time(l->'createdAt'),
+       l->>'moderation'
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'comment';
 

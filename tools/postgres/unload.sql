@@ -7,7 +7,7 @@ SELECT line::text FROM (
         'commentCount', comment_count, 'author', fb_person(author_id, author_name, author_email),
         'response', response, 'duplicateOf', duplicate_of, 'statusBeforeMerge', status_before_merge,
         'insights', insights, 'createdAt', fb_ms(created_at), 'updatedAt', fb_ms(updated_at),
-        'updatedBy', updated_by, 'version', version)) AS line
+        'updatedBy', updated_by, 'version', version, 'moderation', moderation)) AS line
     FROM fb_requests
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
@@ -24,9 +24,10 @@ SELECT line::text FROM (
     FROM fb_subscriptions
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
-    SELECT 4, request_id || '/' || id, jsonb_build_object(
+    SELECT 4, request_id || '/' || id, fb_compact(jsonb_build_object(
         'kind', 'comment', 'requestId', request_id, 'id', id, 'body', body,
-        'author', fb_person(author_id, author_name, author_email), 'createdAt', fb_ms(created_at))
+        'author', fb_person(author_id, author_name, author_email), 'createdAt', fb_ms(created_at),
+        'moderation', moderation))
     FROM fb_comments
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
