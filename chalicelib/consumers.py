@@ -15,7 +15,14 @@ __all__ = ["on_event", "sqs_batch", "attempt_of", "retry_later", "FILTERS", "SPO
 # sets: ``type``, ``changed`` for request.updated, ``quiet`` for an import's events), so
 # SNS invokes a consumer only for the events it acts on: an invocation not made is not
 # billed. Keyed by the handler's name in app.py; tools/package.py puts them in the template.
-SPOKEN = {"quiet": [{"exists": False}]}  # people are not told about imported records
+SPOKEN = {"quiet": [{"exists": False}]}
+# decisions: an approved post is counted and indexed by the created event its approval makes
+MODERATED = [
+    "request.approved",
+    "request.rejected",
+    "comment.approved",
+    "comment.rejected",
+]  # people are not told about imported records
 FILTERS: dict[str, dict] = {
     "email_on_event": {
         **SPOKEN,
@@ -38,7 +45,18 @@ FILTERS: dict[str, dict] = {
     "webhooks_on_event": SPOKEN,  # an app's webhooks may ask for any type
     "stats_on_event": {
         "$or": [
-            {"type": [{"anything-but": ["request.updated", "changelog.published", "app.updated"]}]},
+            {
+                "type": [
+                    {
+                        "anything-but": [
+                            "request.updated",
+                            "changelog.published",
+                            "app.updated",
+                            *MODERATED,
+                        ]
+                    }
+                ]
+            },
             {"type": ["request.updated"], "changed": ["tags", "board"]},
         ]
     },

@@ -58,6 +58,7 @@ COLUMNS = (
     "updatedAt",
     "insights",
     "board",  # last: columns are only ever added, so positional readers keep working
+    "moderation",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -82,6 +83,7 @@ def row(req: FeatureRequest) -> dict[str, Any]:
         "createdAt": iso(req.created_ms),
         "updatedAt": iso(req.updated_ms),
         "insights": req.insights,
+        "moderation": req.moderation,
     }
 
 

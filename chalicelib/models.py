@@ -789,6 +789,9 @@ class ExportRow(_Model):
     createdAt: str
     updatedAt: str
     insights: dict[str, Any] | None
+    moderation: ModerationState | None = Field(
+        None, description="approved: it waited for the team; pending posts are in the queue"
+    )
 
 
 class ExportFile(_Model):

@@ -64,9 +64,9 @@ _PROMO_PHRASES = (
     "make money",
 )
 WEIGHTS = {
-    "links": 0.35,  # one link; two or more count twice as independent evidence
-    "repeated_text": 0.35,
-    "promotional": 0.4,
+    "links": 0.4,  # one link; two or more count twice as independent evidence
+    "repeated_text": 0.45,
+    "promotional": 0.35,  # one promotional word in a short post; two or more count twice
     "shouting": 0.15,
     "posting_rate": 0.3,  # three or more writes in the current minute
     "new_identity": 0.1,  # nothing of this author approved yet (anonymous: twice)
@@ -96,10 +96,11 @@ def _shouting(text: str) -> bool:
     return len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.6
 
 
-def _promotional(words: list[str], text: str) -> bool:
+def _promotional(words: list[str], text: str) -> int:
+    """How strongly the post sells: 0, 1 (one word in a short post) or 2 (two or more)."""
     lowered = text.lower()
     hits = sum(w in _PROMO for w in words) + sum(p in lowered for p in _PROMO_PHRASES)
-    return hits >= 2 or (hits == 1 and len(words) < 25)
+    return 2 if hits >= 2 else int(hits == 1 and len(words) < 25)
 
 
 def score(text: str, signals: Signals) -> tuple[float, list[str]]:
@@ -111,8 +112,9 @@ def score(text: str, signals: Signals) -> tuple[float, list[str]]:
         found.append(("links", 1 - (1 - WEIGHTS["links"]) ** min(links, 2)))
     if _repeated(words, text):
         found.append(("repeated_text", WEIGHTS["repeated_text"]))
-    if _promotional(words, text):
-        found.append(("promotional", WEIGHTS["promotional"]))
+    selling = _promotional(words, text)
+    if selling:
+        found.append(("promotional", 1 - (1 - WEIGHTS["promotional"]) ** selling))
     if _shouting(text):
         found.append(("shouting", WEIGHTS["shouting"]))
     if signals.writes_this_minute >= 3:

@@ -36,6 +36,9 @@ class Portable(Votes):
             count = next((c for c in children if c["sk"] == counter), None)
             yield _portable(_with_count(req, count))  # the exact count, not the list's copy
             yield from (_portable(c, req["id"]) for c in children if _is_portable(c))
+        for held in self._query_all(Keys.moderation_queue(tenant, app), "Q#"):  # still pending
+            record = {k: v for k, v in _portable(held).items() if not k.startswith("spam")}
+            yield {k: v for k, v in record.items() if k != "requestTitle"}
         yield from (_portable(f) for f in self._query_all(Keys.feedback(tenant, app)["pk"], "F#"))
         yield from (_portable(e) for e in self._query_all(Keys.changelog(tenant, app)["pk"], "E#"))
 
@@ -146,6 +149,8 @@ def _items_of(
         body = comment_counts(body)
         comment = _comment_record(tenant, app, {**body, "requestId": request_id})
         key, user = Keys.comment(tenant, app, request_id, comment.id), comment.author.id
+        if comment.moderation == "pending":  # back into the queue, not under its request
+            key = Keys.pending(tenant, app, comment.id)
         body["requestId"] = request_id
     elif kind == "reactions":
         user, reactions = str(body["userId"]), set(body.pop("reactions"))

@@ -74,7 +74,8 @@ def _request_item(req: FeatureRequest, tag: str | None = None) -> dict[str, Any]
 def stored_items(req: FeatureRequest) -> list[dict[str, Any]]:
     """The items a request is written as by a bulk load: itself, its tag copies and, outside
     ``general``, a counter naming its board."""
-    items = [_request_item(req, tag) for tag in (None, *req.tags)]
+    copies = req.tags if req.moderation != "pending" else ()  # pending: the queue's only
+    items = [_request_item(req, tag) for tag in (None, *copies)]
     if req.board != GENERAL:
         counter = Keys.counter(req.tenant, req.app, req.id)
         items.append({**counter, "type": "counter", "board": req.board})
@@ -233,7 +234,8 @@ class Requests(Standing):
                     break
 
     def bulk_put_requests(self, reqs: Iterable[FeatureRequest]) -> int:
-        """Load many requests (with their tag copies) in batches: imports and benchmarks."""
+        """Load many requests (with their tag copies, unless pending) in batches: imports and
+        benchmarks."""
         batch, count = [], 0
         for req in reqs:
             for item in stored_items(req):

@@ -230,7 +230,7 @@ async function showRequest(id) {
   const header = h("div", { class: "request" });
   const pending = request.moderation === "pending";  // its author's (and the team's) alone for now
   const follow = state.signedIn && request.status !== "duplicate" && !pending ? followButton(id) : null;
-  const renderHeader = (current) => header.replaceChildren(pending ? null : voteButton(current, renderHeader),
+  const renderHeader = (current) => header.replaceChildren(...(pending ? [] : [voteButton(current, renderHeader)]),
     h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
       h("div", { class: "meta" }, statusBadge(current.status),
         h("span", {}, `by ${authorName(current.author)} · `,

@@ -56,12 +56,13 @@ def test_the_author_sees_awaiting_approval_and_nobody_else_sees_it(
         .body
     )
     assert made["moderation"] == "pending"
-    board = f"{site['site']}/board/?key={app['pub']}"
+    board = f"{site['site']}/board/?key={app['pub']}&app={app['id']}"
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(f"{board}&token={ann}#/r/{made['id']}")
         page.wait_for_selector("#pending-note >> text=Awaiting approval")
         assert page.locator("#comment-body, button.vote").count() == 0
+        assert page.inner_text(".request").startswith("Offline mode")  # no vote button
         fits(page, width)
         both_schemes(page, f"moderation-board-pending-{width}")
     bob = user_token(app["secret"], "bob", name="Bob")

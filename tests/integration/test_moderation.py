@@ -4,7 +4,6 @@ scores, approve and reject with their events and email, and bans on every write.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from chalicelib.store import meter
 from tests.helpers import Api, Receiver, Tenant
 from tests.integration.test_events import sent_to
+from tests.integration.test_webhooks import receiver  # noqa: F401 (a fixture)
 from tests.team import invite
 from tools.event_runner import EventRunner
 
@@ -44,13 +44,6 @@ def queue(api: Api, tenant: Tenant, query: str = "") -> dict[str, Any]:
     r = api.get(tenant.path(f"/moderation{query}"), key=tenant.admin_key)
     assert r.status == 200, r.body
     return r.body
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    yield found
-    found.server.shutdown()
 
 
 def test_the_setting_is_validated_and_shown(api: Api, tenant: Tenant) -> None:
@@ -111,7 +104,10 @@ def test_a_pending_request_is_its_authors_and_the_teams_alone(
 
 
 def test_approving_publishes_once_with_its_events_and_emails_the_author(
-    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner
+    api: Api,
+    tenant: Tenant,
+    receiver: Receiver,  # noqa: F811
+    runner: EventRunner,
 ) -> None:
     api.patch(
         tenant.path(),
@@ -150,7 +146,10 @@ def test_approving_publishes_once_with_its_events_and_emails_the_author(
 
 
 def test_rejecting_removes_it_and_is_remembered(
-    api: Api, tenant: Tenant, receiver: Receiver, runner: EventRunner
+    api: Api,
+    tenant: Tenant,
+    receiver: Receiver,  # noqa: F811
+    runner: EventRunner,
 ) -> None:
     hooked = {
         "url": receiver.url,

@@ -156,6 +156,7 @@ def list_page_costs() -> None:
                         tags=("ui",) if n % 3 == 0 else (),
                         votes=n % 50,
                         board=_bench_board(n),
+                        moderation="pending" if n % 50 == 0 else None,  # 2 % wait
                     )
                 )
             ctx.store.bulk_put_requests(batch)
@@ -184,6 +185,15 @@ def list_page_costs() -> None:
                     f"({', '.join(counter.calls)}); {m.items_read} items read; "
                     f"{m.read_units:.1f} RCU, {m.write_units:.1f} WCU; {elapsed:.0f} ms in moto"
                 )
+            counter.calls.clear()
+            r = api.get("/v1/apps/web/moderation?limit=20", key=admin_key)
+            m = meter()
+            assert r.status == 200 and len(r.body["items"]) == 20, r.body
+            print(
+                f"    {'moderation queue, admin':<24} {len(counter.calls)} calls "
+                f"({', '.join(counter.calls)}); {m.items_read} items read; "
+                f"{m.read_units:.1f} RCU ({total // 100:,} posts wait)"
+            )
         print("\ndid-you-mean: one search (auth and rate limit included), 1,000 indexed titles")
         from chalicelib.services import search
 
@@ -569,6 +579,9 @@ if __name__ == "__main__":
     list_page_costs()
     export_memory()
     ai_quality()
+    from tests.performance import spam_eval
+
+    spam_eval.report()
     print("\nanalysis time (lexical provider, no vectors)")
     analysis_scaling()
     embedding_quality()

@@ -61,6 +61,10 @@ DATA: dict[str, dict[str, Any]] = {
         "previous": {"body": "Acme asked"},
     },
     "comment.deleted": {"requestId": REQUEST["id"], "commentId": "c1"},
+    "request.approved": {"requestId": REQUEST["id"], "actor": "team"},
+    "request.rejected": {"requestId": REQUEST["id"], "actor": "team"},
+    "comment.approved": {"requestId": REQUEST["id"], "commentId": "c1", "actor": "team"},
+    "comment.rejected": {"requestId": REQUEST["id"], "commentId": "c1", "actor": "team"},
     "feedback.created": {"feedback": {"id": "f1", "message": "Love it", "rating": 5}},
     "changelog.published": {
         "entry": {

@@ -18,6 +18,7 @@ def _event(kind: str, changed: list[str] | None = None, quiet: bool = False) -> 
     return DomainEvent("e1", kind, 0, "t", "a", data, quiet)
 
 
+MODERATED = ("request.approved", "request.rejected", "comment.approved", "comment.rejected")
 # what each consumer acts on (read from chalicelib/notify and chalicelib/services)
 USES = {
     "email_on_event": lambda e: (
@@ -40,6 +41,7 @@ USES = {
     "webhooks_on_event": lambda e: not e.quiet,
     "stats_on_event": lambda e: (
         e.type not in ("changelog.published", "app.updated")
+        and e.type not in MODERATED  # an approved post counts by its created event
         and (
             e.type != "request.updated"
             or "tags" in e.data["changed"]
@@ -49,7 +51,7 @@ USES = {
     "sentiment_on_event": lambda e: e.type == "feedback.created",
     "search_on_event": lambda e: (
         e.type.startswith("request.")
-        and e.type not in ("request.approved", "request.rejected")  # approving makes .created
+        and e.type not in MODERATED  # an approved request is indexed by its created event
         and (
             e.type != "request.updated"
             or bool({"title", "description", "tags", "board"} & set(e.data["changed"]))

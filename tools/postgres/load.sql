@@ -29,7 +29,7 @@ SELECT t.tenant, t.app, l->>'id', l->>'title', coalesce(l->>'description', ''), 
        l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}',
        l->>'response', l->>'duplicateOf', l->>'statusBeforeMerge', l->'insights',
        fb_time(l->'createdAt'), fb_time(l->'updatedAt'), l->>'updatedBy',
-       coalesce((l->>'version')::integer, 1), coalesce(l->>'board', 'general')
+       coalesce((l->>'version')::integer, 1), coalesce(l->>'board', 'general'), l->>'moderation'
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'request';
 
@@ -46,11 +46,12 @@ FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l)
 WHERE l->>'kind' = 'subscription';
 
 INSERT INTO fb_comments (tenant, app, request_id, id, body, author_id, author_name, author_email,
-                         created_at, internal, edited_at, reactions)
+                         created_at, internal, edited_at, reactions, moderation)
 SELECT t.tenant, t.app, l->>'requestId', l->>'id', l->>'body',
        l#>>'{author,id}', l#>>'{author,name}', l#>>'{author,email}', fb_time(l->'createdAt'),
        coalesce((l->>'internal')::boolean, false), fb_time(l->'editedAt'),
-       coalesce(l->'reactions', '{}')
+       coalesce(l->'reactions', '{}'),
+       l->>'moderation'
 FROM fb_staging s CROSS JOIN fb_target t CROSS JOIN LATERAL (SELECT s.line AS l) x
 WHERE l->>'kind' = 'comment';
 

@@ -95,6 +95,13 @@ CREATE TABLE IF NOT EXISTS fb_reactions (
     PRIMARY KEY (tenant, app, request_id, comment_id, user_id)
 );
 
+-- moderation (added 2026-11-29): 'pending' waits for the team, 'approved' waited; null never
+-- did. Added by ALTER so that a database made by the earlier schema takes it on re-run.
+ALTER TABLE fb_requests ADD COLUMN IF NOT EXISTS moderation text
+    CHECK (moderation IN ('pending', 'approved'));
+ALTER TABLE fb_comments ADD COLUMN IF NOT EXISTS moderation text
+    CHECK (moderation IN ('pending', 'approved'));
+
 CREATE TABLE IF NOT EXISTS fb_feedback (
     tenant     text        NOT NULL,
     app        text        NOT NULL,

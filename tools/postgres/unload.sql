@@ -12,7 +12,7 @@ SELECT line::text FROM (
         'commentCount', comment_count, 'author', fb_person(author_id, author_name, author_email),
         'response', response, 'duplicateOf', duplicate_of, 'statusBeforeMerge', status_before_merge,
         'insights', insights, 'createdAt', fb_ms(created_at), 'updatedAt', fb_ms(updated_at),
-        'updatedBy', updated_by, 'version', version, 'board', board)) AS line
+        'updatedBy', updated_by, 'version', version, 'board', board, 'moderation', moderation)) AS line
     FROM fb_requests
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
@@ -33,7 +33,8 @@ SELECT line::text FROM (
         'kind', 'comment', 'requestId', request_id, 'id', id, 'body', body,
         'author', fb_person(author_id, author_name, author_email), 'createdAt', fb_ms(created_at),
         'internal', CASE WHEN internal THEN true END, 'editedAt', fb_ms(edited_at),
-        'reactions', CASE WHEN reactions <> '{}' THEN reactions END))
+        'reactions', CASE WHEN reactions <> '{}' THEN reactions END),
+        'moderation', moderation))
     FROM fb_comments
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
   UNION ALL
