@@ -657,6 +657,7 @@ class UserDataOut(_Model):
     comments: list[dict[str, Any]]
     votes: list[dict[str, Any]]
     subscriptions: list[dict[str, Any]]
+    reactions: list[dict[str, Any]] = Field(default_factory=list)
     feedback: list[dict[str, Any]]
     emailOptOut: bool
 

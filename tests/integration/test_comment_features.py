@@ -377,3 +377,27 @@ def test_a_reaction_and_a_comment_page_cost_little_and_stay_flat(
     with capsys.disabled():
         print(f"\nreaction: {write_units} WRU; page of 20: {meter.calls} calls, "
               f"{meter.items_read} items, {read_units} RCU")  # fmt: skip
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def test_a_forgotten_users_reactions_are_listed_then_taken_back(api: Api, tenant: Tenant) -> None:
+    rid = tenant.create("Forget reactions")["id"]
+    kept = _comment(api, tenant, rid, "stays")["id"]
+    gone = _comment(api, tenant, rid, "will be deleted")["id"]
+    token = tenant.token("greta")
+    for cid, reaction in ((kept, "heart"), (kept, "%2B1"), (gone, "eyes")):
+        path = tenant.path(f"/requests/{rid}/comments/{cid}/reactions/{reaction}")
+        assert api.put(path, key=tenant.pub_key, token=token).status == 200
+    api.put(tenant.path(f"/requests/{rid}/comments/{kept}/reactions/heart"), key=tenant.pub_key,
+            token=tenant.token("sam"))  # fmt: skip
+    api.delete(tenant.path(f"/requests/{rid}/comments/{gone}"), key=tenant.admin_key)
+    data = api.get(tenant.path("/users/greta/data"), key=tenant.admin_key).body
+    assert sorted((r["commentId"], tuple(r["reactions"])) for r in data["reactions"]) == sorted(
+        [(kept, ("+1", "heart")), (gone, ("eyes",))]
+    )
+    assert api.delete(tenant.path("/users/greta"), key=tenant.admin_key).status == 204
+    listed = api.get(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key).body["items"]
+    assert listed[0]["reactions"] == {"heart": 1}  # sam's stays
+    assert api.get(tenant.path("/users/greta/data"), key=tenant.admin_key).body["reactions"] == []
