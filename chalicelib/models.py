@@ -694,6 +694,7 @@ class AnalyticsOut(_Model):
     requests: int
     totalVotes: int
     comments: int
+    internalNotes: int = Field(0, description="The team's internal notes (not in comments).")
     feedbackCount: int
     averageRating: float | None
     ratingCount: int
