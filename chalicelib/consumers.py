@@ -36,7 +36,11 @@ FILTERS: dict[str, dict] = {
     "webhooks_on_event": SPOKEN,  # an app's webhooks may ask for any type
     "stats_on_event": {
         "$or": [
-            {"type": [{"anything-but": ["request.updated", "changelog.published"]}]},
+            {
+                "type": [
+                    {"anything-but": ["request.updated", "changelog.published", "comment.updated"]}
+                ]
+            },
             {"type": ["request.updated"], "changed": ["tags"]},
         ]
     },

@@ -37,7 +37,7 @@ USES = {
     ),
     "webhooks_on_event": lambda e: not e.quiet,
     "stats_on_event": lambda e: (
-        e.type != "changelog.published"
+        e.type not in ("changelog.published", "comment.updated")  # an edit changes no figure
         and (e.type != "request.updated" or "tags" in e.data["changed"])
     ),
     "sentiment_on_event": lambda e: e.type == "feedback.created",
