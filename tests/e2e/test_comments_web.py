@@ -9,10 +9,22 @@ from typing import Any
 
 from tests.e2e.test_web import SHOTS, browser, page, sign_in, site  # noqa: F401 (fixtures)
 from tests.helpers import user_token
+from tools.resources import ROOT
 
 
 def fits(tab: Any, width: int) -> None:
     assert tab.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def serious_violations(tab: Any) -> list[tuple]:
+    """axe-core's serious and critical findings on the page as it stands."""
+    tab.add_script_tag(path=str(ROOT / "static" / "vendor" / "axe.min.js"))
+    result = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def four_shots(tab: Any, name: str, full_page: bool) -> None:
@@ -70,6 +82,7 @@ def test_the_team_writes_an_internal_note_edits_and_deletes_in_triage(
     user.locator("button[data-reaction=eyes]").click()
     user.locator("button[data-reaction=eyes][aria-pressed=true]").wait_for()
     page.wait_for_selector("#messages >> text=Comment saved.")
+    assert serious_violations(page) == []
     four_shots(page, "comments-console", full_page=False)
 
     public = site["http"].get(f"/v1/apps/web/requests/{rid}/comments", key=pub, token=token).body
@@ -132,5 +145,6 @@ def test_a_reader_reacts_and_edits_their_own_comment_on_the_board(
     page.locator("#comments li.comment", has_text="Me too, for the mobile app.").wait_for()
     again = page.locator("#comments li.comment", has_text="Agreed")
     assert again.locator("button[data-reaction='+1']").get_attribute("aria-pressed") == "true"
+    assert serious_violations(page) == []
     four_shots(page, "comments-board", full_page=True)
     assert not page.errors
