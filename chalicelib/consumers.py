@@ -52,6 +52,7 @@ FILTERS: dict[str, dict] = {
                             "request.updated",
                             "changelog.published",
                             "app.updated",
+                            "comment.updated",
                             *MODERATED,
                         ]
                     }

@@ -862,6 +862,7 @@ class UserDataOut(_Model):
     comments: list[dict[str, Any]]
     votes: list[dict[str, Any]]
     subscriptions: list[dict[str, Any]]
+    reactions: list[dict[str, Any]] = Field(default_factory=list)
     feedback: list[dict[str, Any]]
     emailOptOut: bool
 
@@ -900,6 +901,7 @@ class AnalyticsOut(_Model):
     requests: int
     totalVotes: int
     comments: int
+    internalNotes: int = Field(0, description="The team's internal notes (not in comments).")
     feedbackCount: int
     averageRating: float | None
     ratingCount: int

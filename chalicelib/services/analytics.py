@@ -58,8 +58,9 @@ def deltas(event: DomainEvent) -> dict[str, int]:
         }
     if kind in ("vote.created", "vote.deleted"):
         return {"votes": 1 if kind == "vote.created" else -1}
-    if kind in ("comment.created", "comment.deleted"):
-        return {"comments": 1 if kind == "comment.created" else -1}
+    if kind in ("comment.created", "comment.deleted"):  # notes apart, as commentCount has it
+        counter = "internalNotes" if data.get("internal") else "comments"
+        return {counter: 1 if kind == "comment.created" else -1}
     if kind == "feedback.created":
         rating = data["feedback"].get("rating")
         found = {"feedback": 1}
@@ -115,6 +116,7 @@ def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
         "requests": stats.get("requests", 0),
         "totalVotes": stats.get("votes", 0),
         "comments": stats.get("comments", 0),
+        "internalNotes": stats.get("internalNotes", 0),
         "feedbackCount": stats.get("feedback", 0),
         "averageRating": round(stats.get("ratingSum", 0) / rating_count, 2)
         if rating_count

@@ -35,6 +35,7 @@ def user_data(ctx: Context, caller: Caller, app: App, user_id: str) -> dict[str,
         "comments": [],
         "votes": [],
         "subscriptions": [],
+        "reactions": [],
         "feedback": [],
         "emailOptOut": False,
     }
@@ -72,6 +73,10 @@ def user_data(ctx: Context, caller: Caller, app: App, user_id: str) -> dict[str,
             )
         elif kind == "subscription":
             out["subscriptions"].append({"requestId": request_id, "user": item["user"]})
+        elif kind == "reactions" and item.get("r"):
+            out["reactions"].append(
+                {"requestId": request_id, "commentId": item["commentId"], "reactions": item["r"]}
+            )
         elif kind == "feedback":
             out["feedback"].append(
                 {

@@ -171,6 +171,26 @@ class Comments(Votes):
             return False
         return True
 
+    def forget_reactions(self, item: dict[str, Any]) -> None:
+        """Take back all of one user's reactions to one comment (a forgotten user): the item
+        goes, and the counts with it while the comment is there."""
+        from .table import ConditionFailedError
+
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        tenant, app, rest = Keys.scope(item["pk"])
+        comment = Keys.comment(tenant, app or "", rest.removeprefix("R#"), item["commentId"])
+        names = {f"#n{n}": _COUNT + r for n, r in enumerate(item.get("r") or [])}
+        adds = ", ".join(f"{name} :d" for name in names)  # one operation per item
+        counts = (
+            [self._update_op(comment, f"ADD {adds}", {":d": -1}, "attribute_exists(pk)", names)]
+            if names
+            else []
+        )
+        try:
+            self.transact([self._delete_op(key), *counts])
+        except ConditionFailedError:  # the comment went meanwhile: only the item is left
+            self.transact([self._delete_op(key)])
+
     def reacted(
         self, req: FeatureRequest, user: str, first_id: str, last_id: str
     ) -> dict[str, list[str]]:

@@ -35,6 +35,8 @@ class Privacy(Table):
         kind = item.get("type")
         if kind in ("subscription", "movedVote", "optOut", "votedSet"):
             self.transact([self._delete_op(key)])
+        elif kind == "reactions":
+            self.forget_reactions(item)  # type: ignore[attr-defined]  # Comments, in Store
         elif kind in ("comment", "request"):
             copies = [key]
             if kind == "request":

@@ -7,18 +7,41 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.test_web import SHOTS, browser, page, shot, sign_in, site  # noqa: F401 (fixtures)
+from tests.e2e.test_web import SHOTS, browser, page, sign_in, site  # noqa: F401 (fixtures)
 from tests.helpers import user_token
-
-
-def view_shot(tab: Any, name: str) -> None:
-    """The viewport only: the console's dialog sits over a long triage table."""
-    SHOTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(SHOTS / f"{name}.png"))
+from tools.resources import ROOT
 
 
 def fits(tab: Any, width: int) -> None:
     assert tab.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def serious_violations(tab: Any) -> list[tuple]:
+    """axe-core's serious and critical findings on the page as it stands."""
+    tab.add_script_tag(path=str(ROOT / "static" / "vendor" / "axe.min.js"))
+    result = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def four_shots(tab: Any, name: str, full_page: bool) -> None:
+    """``name``, ``-dark``, ``-phone-dark``, ``-phone``: 1280 and 375 px, light and dark, each
+    fitting its width (the console's dialog: the viewport, over a long triage table)."""
+    SHOTS.mkdir(exist_ok=True)
+    for width, scheme, suffix in (
+        (1280, "light", ""),
+        (1280, "dark", "-dark"),
+        (375, "dark", "-phone-dark"),
+        (375, "light", "-phone"),
+    ):
+        tab.set_viewport_size({"width": width, "height": 900 if width > 400 else 740})
+        tab.emulate_media(color_scheme=scheme)
+        tab.wait_for_timeout(300)
+        fits(tab, width)
+        tab.screenshot(path=str(SHOTS / f"{name}{suffix}.png"), full_page=full_page)
 
 
 def _request(site: dict[str, Any], token: str, title: str) -> str:  # noqa: F811
@@ -59,15 +82,8 @@ def test_the_team_writes_an_internal_note_edits_and_deletes_in_triage(
     user.locator("button[data-reaction=eyes]").click()
     user.locator("button[data-reaction=eyes][aria-pressed=true]").wait_for()
     page.wait_for_selector("#messages >> text=Comment saved.")
-    view_shot(page, "comments-console")
-    fits(page, 1280)
-    page.emulate_media(color_scheme="dark")
-    view_shot(page, "comments-console-dark")
-    page.set_viewport_size({"width": 375, "height": 740})
-    page.wait_for_timeout(300)
-    view_shot(page, "comments-console-phone-dark")
-    page.emulate_media(color_scheme="light")
-    view_shot(page, "comments-console-phone")
+    assert serious_violations(page) == []
+    four_shots(page, "comments-console", full_page=False)
 
     public = site["http"].get(f"/v1/apps/web/requests/{rid}/comments", key=pub, token=token).body
     assert [(c["body"], c["edited"]) for c in public["items"]] == [
@@ -129,14 +145,6 @@ def test_a_reader_reacts_and_edits_their_own_comment_on_the_board(
     page.locator("#comments li.comment", has_text="Me too, for the mobile app.").wait_for()
     again = page.locator("#comments li.comment", has_text="Agreed")
     assert again.locator("button[data-reaction='+1']").get_attribute("aria-pressed") == "true"
-    shot(page, "comments-board")
-    fits(page, 1280)
-    page.emulate_media(color_scheme="dark")
-    shot(page, "comments-board-dark")
-    page.set_viewport_size({"width": 375, "height": 740})
-    page.wait_for_timeout(300)
-    fits(page, 375)
-    shot(page, "comments-board-phone-dark")
-    page.emulate_media(color_scheme="light")
-    shot(page, "comments-board-phone")
+    assert serious_violations(page) == []
+    four_shots(page, "comments-board", full_page=True)
     assert not page.errors

@@ -378,3 +378,86 @@ def test_a_reaction_and_a_comment_page_cost_little_and_stay_flat(
     with capsys.disabled():
         print(f"\nreaction: {write_units} WRU; page of 20: {meter.calls} calls, "
               f"{meter.items_read} items, {read_units} RCU")  # fmt: skip
+
+
+# ---------------------------------------------------------------- privacy
+
+
+def test_a_forgotten_users_reactions_are_listed_then_taken_back(api: Api, tenant: Tenant) -> None:
+    rid = tenant.create("Forget reactions")["id"]
+    kept = _comment(api, tenant, rid, "stays")["id"]
+    gone = _comment(api, tenant, rid, "will be deleted")["id"]
+    token = tenant.token("greta")
+    for cid, reaction in ((kept, "heart"), (kept, "%2B1"), (gone, "eyes")):
+        path = tenant.path(f"/requests/{rid}/comments/{cid}/reactions/{reaction}")
+        assert api.put(path, key=tenant.pub_key, token=token).status == 200
+    api.put(tenant.path(f"/requests/{rid}/comments/{kept}/reactions/heart"), key=tenant.pub_key,
+            token=tenant.token("sam"))  # fmt: skip
+    api.delete(tenant.path(f"/requests/{rid}/comments/{gone}"), key=tenant.admin_key)
+    data = api.get(tenant.path("/users/greta/data"), key=tenant.admin_key).body
+    assert sorted((r["commentId"], tuple(r["reactions"])) for r in data["reactions"]) == sorted(
+        [(kept, ("+1", "heart")), (gone, ("eyes",))]
+    )
+    assert api.delete(tenant.path("/users/greta"), key=tenant.admin_key).status == 204
+    listed = api.get(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key).body["items"]
+    assert listed[0]["reactions"] == {"heart": 1}  # sam's stays
+    assert api.get(tenant.path("/users/greta/data"), key=tenant.admin_key).body["reactions"] == []
+
+
+# ---------------------------------------------------------------- events
+
+
+def test_edits_and_internal_notes_reach_webhooks_flagged_and_no_follower_email(
+    api: Api, tenant: Tenant, runner: Any
+) -> None:
+    from tests.helpers import Receiver
+    from tests.integration.test_events import follower_token, sent_to
+
+    receiver = Receiver()
+    try:
+        hooks = [
+            {
+                "url": receiver.url,
+                "events": ["comment.created", "comment.updated", "comment.deleted"],
+            }
+        ]
+        assert (
+            api.patch(tenant.path(), key=tenant.admin_key, body={"webhooks": hooks}).status == 200
+        )
+        asker = follower_token(tenant, f"asker-{tenant.id}")
+        rid = api.post(tenant.path("/requests"), key=tenant.pub_key, token=asker,
+                       body={"title": "Notes and edits"}).body["id"]  # fmt: skip
+        said = _comment(api, tenant, rid, "first words", "chatter")
+        note = _note(api, tenant, rid, "Acme: 40 seats")
+        runner.drain()
+        path = tenant.path(f"/requests/{rid}/comments/{said['id']}")
+        api.patch(
+            path, key=tenant.pub_key, token=tenant.token("chatter"), body={"body": "better words"}
+        )
+        api.put(path + "/reactions/heart", key=tenant.pub_key, token=asker)  # no event
+        api.patch(tenant.path(f"/requests/{rid}/comments/{note['id']}"), key=tenant.admin_key,
+                  body={"body": "Acme: 45 seats"})  # fmt: skip
+        api.delete(tenant.path(f"/requests/{rid}/comments/{note['id']}"), key=tenant.admin_key)
+        runner.drain()
+        for _ in range(100):
+            if len(receiver.received) >= 5:
+                break
+            runner.drain()
+    finally:
+        receiver.server.shutdown()
+    created = receiver.events("comment.created")
+    assert sorted(bool(e["data"].get("internal")) for e in created) == [False, True]
+    updated = receiver.events("comment.updated")
+    assert len(updated) == 2  # the reaction made none
+    public = next(e for e in updated if not e["data"].get("internal"))
+    assert public["data"]["comment"]["body"] == "better words"
+    assert public["data"]["previous"] == {"body": "first words"}
+    assert public["data"]["comment"]["edited"] is True
+    private = next(e for e in updated if e["data"].get("internal"))
+    assert private["data"]["comment"]["internal"] is True
+    (deleted,) = receiver.events("comment.deleted")
+    assert deleted["data"]["internal"] is True
+    mail = [e["subject"] for e in sent_to(f"asker-{tenant.id}@example.com")]
+    assert mail == ["New comment on “Notes and edits”"]  # the public comment, not the note
+    stats = api.get(tenant.path("/analytics"), key=tenant.admin_key).body
+    assert (stats["comments"], stats["internalNotes"]) == (1, 0)  # the note came and went

@@ -75,6 +75,7 @@ def test_export_then_forget_a_user(api: Api, tenant: Tenant) -> None:
         "comments": [],
         "votes": [],
         "subscriptions": [],
+        "reactions": [],
         "feedback": [],
         "emailOptOut": False,
     }

@@ -40,7 +40,7 @@ USES = {
     ),
     "webhooks_on_event": lambda e: not e.quiet,
     "stats_on_event": lambda e: (
-        e.type not in ("changelog.published", "app.updated")
+        e.type not in ("changelog.published", "app.updated", "comment.updated")
         and e.type not in MODERATED  # an approved post counts by its created event
         and (
             e.type != "request.updated"
