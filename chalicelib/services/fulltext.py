@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import present, signed
-from ..ai.terms import FUZZY_MIN, impacts, near, spelled
+from ..ai.terms import FUZZY_MIN, VOCABULARY_MIN, impacts, near, spelled
 from ..auth import Caller
 from ..context import Context
 from ..models import ListQuery
@@ -30,7 +30,7 @@ from ..records import App, FeatureRequest
 from .access import viewer_id
 from .rankings import voted_ids
 
-__all__ = ["keep", "ranked", "page", "facets", "admits", "BEST", "QUERY_TERMS"]
+__all__ = ["keep", "bulk", "reindex", "ranked", "page", "facets", "admits", "BEST", "QUERY_TERMS"]
 
 BEST = 100  # postings read per term: a search finds at most this many requests per term
 QUERY_TERMS = 6  # the first six distinct terms of a query are searched
@@ -87,10 +87,31 @@ def keep(ctx: Context, tenant: str, app: str, request_id: str, current: Any) -> 
     store.change_vocabulary(
         tenant,
         app,
-        {t for t, n in counts.items() if deltas[t] > 0 and n == 1 and len(t) >= FUZZY_MIN},
-        {t for t, n in counts.items() if deltas[t] < 0 and n <= 0 and len(t) >= FUZZY_MIN},
+        {t for t, n in counts.items() if deltas[t] > 0 and n == 1 and len(t) >= VOCABULARY_MIN},
+        {t for t, n in counts.items() if deltas[t] < 0 and n <= 0 and len(t) >= VOCABULARY_MIN},
     )
     store.put_indexed_doc(tenant, app, request_id, {"w": want, "f": want_facets} if want else None)
+
+
+def bulk(ctx: Context, tenant: str, app: str, requests: Iterable[FeatureRequest]) -> int:
+    """Index the requests of an app whose index is empty (a bulk load), in few calls."""
+    docs = {
+        r.id: (impacts(r.title, r.description or ""), facets(r))
+        for r in requests
+        if r.status != "duplicate"
+    }
+    words = {t for weights, _ in docs.values() for t in weights if len(t) >= VOCABULARY_MIN}
+    return ctx.store.bulk_index(tenant, app, docs, words)
+
+
+def reindex(ctx: Context, tenant: str, app: str) -> int:
+    """Bring every request of an app into the index (data loaded without its stream, or
+    indexed by older code); safe to repeat: each request writes only what differs."""
+    count = 0
+    for req in ctx.store.iter_requests(tenant, app):
+        keep(ctx, tenant, app, req.id, req)
+        count += 1
+    return count
 
 
 def _idf(df: int) -> float:
@@ -105,9 +126,11 @@ def ranked(ctx: Context, app: App, q: str) -> list[tuple[str, float, Facets]]:
     asked = list(written)[:QUERY_TERMS]
     weights = dict.fromkeys(asked, 1.0)
     found = {t: ctx.store.postings(app.tenant, app.id, t, BEST) for t in asked}
-    missing = [t for t in asked if not found[t][1] and len(t) >= FUZZY_MIN]
+    forms = {
+        t: {f for f in (t, written[t]) if len(f) >= FUZZY_MIN} for t in asked if not found[t][1]
+    }
+    missing = [t for t in forms if forms[t]]
     if missing:
-        forms = {t: {t, written[t]} for t in missing}
         lengths = sorted({len(f) + d for t in missing for f in forms[t] for d in (-1, 0, 1)})
         vocabulary = ctx.store.vocabulary(app.tenant, app.id, lengths)
         fixes = [

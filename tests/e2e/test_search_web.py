@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from tests.e2e.test_board import _wait_until
-from tests.e2e.test_web import browser, page, shot, sign_in, site  # noqa: F401
+from tests.e2e.test_web import PATIENCE_MS, browser, page, shot, sign_in, site  # noqa: F401
 from tests.helpers import user_token
 
 FRESH_S = 2.5  # the stream runner polls every ~0.2 s; the consumer then writes the postings
@@ -38,6 +38,7 @@ def test_the_board_searches_descriptions_forgives_a_typo_and_says_when_nothing_m
         context = browser.new_context(
             viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True
         )
+        context.set_default_timeout(PATIENCE_MS)
         p = context.new_page()
         errors: list[str] = []
         p.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
