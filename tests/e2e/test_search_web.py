@@ -71,7 +71,8 @@ def test_search_within_my_votes_on_the_board(page: Any, site: dict[str, Any]) ->
             for r in site["http"].get("/v1/apps/web/requests?limit=100", key=pub).body["items"]
             if r["title"] == title
         )
-        assert site["http"].post(f"/v1/apps/web/requests/{rid}/vote", key=pub, token=token).ok
+        voted = site["http"].post(f"/v1/apps/web/requests/{rid}/vote", key=pub, token=token)
+        assert voted.status == 200, voted.body
     assert _found(site, "timeline", "&voted=true", token) == ["Gantt chart view"]
     page.goto(f"{site['site']}/board/?token={token}")
     page.wait_for_selector("#requests li.request")
