@@ -58,7 +58,7 @@ class Billing:
     """Hooks the service's DynamoDB client; reads items' sizes through another client."""
 
     def __init__(self, client: Any, raw: Any) -> None:
-        self.bill, self.raw = Bill(), raw
+        self.bill, self.raw, self.on = Bill(), raw, False  # off while loading the table
         client.meta.events.register("before-parameter-build.dynamodb", self._before)
         client.meta.events.register("after-call.dynamodb", self._after)
 
@@ -91,11 +91,15 @@ class Billing:
     def _before(
         self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
     ) -> None:
+        if not self.on:
+            return
         keys = self._keys(model.name, params)
         context["bill"] = (keys, self._sizes(keys), params)
 
     def _after(self, model: Any, parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-        keys, before, params = context.get("bill", ([], [], {}))
+        if not self.on:
+            return
+        keys, before, params = context.pop("bill", ([], [], {}))
         self.bill.calls += 1
         factor = 1.0 if params.get("ConsistentRead") else 0.5
         if model.name == "Query":
@@ -229,6 +233,7 @@ def search_costs() -> None:
                     token=token,
                 )
             print(f"  app holds {total:>6,} requests")
+            billing.on = True
             for label, query, creds in (
                 ("one common word", "q=task", {"key": admin}),
                 ("one rarer word", "q=dropdown", {"key": admin}),
@@ -253,6 +258,7 @@ def search_costs() -> None:
                     f"{' (more)' if r.body['nextCursor'] else ''}"
                 )
             _write_costs(ctx, billing, app_id)
+            billing.on = False
 
 
 def _write_costs(ctx: Any, billing: Billing, app_id: str) -> None:
