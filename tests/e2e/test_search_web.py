@@ -92,10 +92,11 @@ def test_the_console_triage_searches(page: Any, site: dict[str, Any]) -> None:
     _indexed(site)
     sign_in(page, site)
     page.wait_for_selector("tbody tr .title")
-    page.fill("#triage-search", "assignee")
+    assert _found(site, "dropdown") == ["Custom fields on tasks"]
+    page.fill("#triage-search", "dropdown")
     page.wait_for_function(
         "document.querySelectorAll('tbody tr .title').length === 1"
-        " && document.querySelector('tbody tr .title').textContent === 'Export tasks to CSV'"
+        " && document.querySelector('tbody tr .title').textContent === 'Custom fields on tasks'"
     )
     shot(page, "console-triage-search")
     page.fill("#triage-search", "zzqx")
