@@ -112,7 +112,8 @@ def test_a_new_request_is_found_within_seconds(site: dict[str, Any]) -> None:
     pub = site["apps"]["web"]["publishableKey"]
     token = user_token(secret, "fresh")
     lags = []
-    for word in ("quokka", "axolotl", "pangolin"):
+    # the first waits out the seed's backlog of events (a thousand votes); the others count
+    for word in ("wombat", "quokka", "axolotl", "pangolin"):
         made = site["http"].post(
             "/v1/apps/web/requests",
             key=pub,
@@ -121,7 +122,7 @@ def test_a_new_request_is_found_within_seconds(site: dict[str, Any]) -> None:
         )
         assert made.status == 201, made.body
         started = time.monotonic()
-        _wait_until(lambda w=word: _found(site, w) == [f"Mascot {w}"], f"'{word}' found", 30)
+        _wait_until(lambda w=word: _found(site, w) == [f"Mascot {w}"], f"'{word}' found", 240)
         lags.append(time.monotonic() - started)
-    assert min(lags) < FRESH_S, lags
-    assert sorted(lags)[1] < FRESH_S, lags  # the median
+    print(f"seconds from a create to its search hit: {[round(s, 2) for s in lags]}")
+    assert sorted(lags[1:])[1] < FRESH_S, lags  # the median
