@@ -28,7 +28,7 @@ from ..context import Context
 from ..models import ListQuery
 from ..records import App, FeatureRequest
 from .access import viewer_id
-from .rankings import voted_ids
+from .rankings import _desc, _position, voted_ids
 
 __all__ = ["keep", "bulk", "reindex", "ranked", "page", "facets", "admits", "BEST", "QUERY_TERMS"]
 
@@ -64,7 +64,9 @@ def predicates(query: ListQuery, mine: set[str] | None) -> list[Predicate]:
     return rules
 
 
-def keep(ctx: Context, tenant: str, app: str, request_id: str, current: Any) -> None:
+def keep(
+    ctx: Context, tenant: str, app: str, request_id: str, current: FeatureRequest | None
+) -> None:
     """Bring one request's postings in line with the request (None: deleted). Replays find
     nothing to do; only what changed is written."""
     store = ctx.store
@@ -150,12 +152,8 @@ def ranked(ctx: Context, app: App, q: str) -> list[tuple[str, float, Facets]]:
         for impact, request_id, hit in postings:
             scores[request_id] = scores.get(request_id, 0.0) + weights[term] * idf * impact / 1000
             seen[request_id] = {**hit, "id": request_id}
-    order = sorted(scores, key=lambda rid: (-round(scores[rid], 6), _newest(rid)))
+    order = sorted(scores, key=lambda rid: (-round(scores[rid], 6), _desc(rid)))
     return [(rid, scores[rid], seen[rid]) for rid in order]
-
-
-def _newest(request_id: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in request_id)
 
 
 def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
@@ -163,7 +161,7 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
     mine = set(voted_ids(ctx, caller, app)) if query.voted else None
     rules = predicates(query, mine)
     context = f"q|{app.tenant}|{app.id}|{query.q}|{query.status}|{query.tag}|{query.voted}"
-    offset = _offset(ctx, context, query.cursor)
+    offset = _position(ctx, context, query.cursor).get("o", 0)
     hits = [rid for rid, _, hit in ranked(ctx, app, query.q or "") if admits(hit, rules)]
     chosen = hits[offset : offset + query.limit]
     read = {r.id: r for r in ctx.store.get_requests(app.tenant, app.id, chosen)}
@@ -190,12 +188,3 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
         if after < len(hits)
         else None,
     }
-
-
-def _offset(ctx: Context, context: str, cursor: str | None) -> int:
-    from ..errors import ValidationFailedError
-
-    found = signed.decode(ctx.secret, context, cursor) if cursor else {"o": 0}
-    if not isinstance(found.get("o"), int) or found["o"] < 0:
-        raise ValidationFailedError.for_field("cursor", "is not a cursor this list handed out")
-    return found["o"]
