@@ -790,6 +790,20 @@ def restore_point_in_time(stage: str, moment: str | None, as_json: bool) -> None
     _emit(done, as_json, text)
 
 
+@cli.command("reindex")
+@click.argument("tenant_id", metavar="TENANT")
+@click.argument("app_id", metavar="APP")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def reindex(tenant_id: str, app_id: str, as_json: bool) -> None:
+    """Bring every request of APP into the full-text search index: once after upgrading to
+    the version that has it (later writes keep it through the stream). Safe to repeat."""
+    from chalicelib.services import fulltext
+
+    ctx = _context()
+    count = _guard(lambda: fulltext.reindex(ctx, tenant_id, app_id))
+    _emit({"requests": count}, as_json, f"{count} requests of {tenant_id}/{app_id} indexed")
+
+
 @restore.command("dump")
 @click.argument("tenant_id", metavar="TENANT")
 @click.argument("app_id", metavar="APP")

@@ -465,7 +465,11 @@ class ListQuery(_Model):
     q: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
         | None
-    ) = None
+    ) = Field(
+        None,
+        description="Words of the title and description (stems, one typo forgiven), best "
+        "match first; sort is ignored",
+    )
     voted: bool = Field(False, description="Only the calling user's voted requests, newest first")
 
 

@@ -19,11 +19,21 @@ from collections import Counter
 
 from .text import GLOSSARY, STOPWORDS, _concept
 
-__all__ = ["terms", "spelled", "impacts", "near", "MAX_TERMS", "TERM_MAX", "FUZZY_MIN"]
+__all__ = [
+    "terms",
+    "spelled",
+    "impacts",
+    "near",
+    "MAX_TERMS",
+    "TERM_MAX",
+    "FUZZY_MIN",
+    "VOCABULARY_MIN",
+]
 
 MAX_TERMS = 40  # a request is indexed under all its title terms and its best description ones
 TERM_MAX = 40  # characters of a term kept in a key
-FUZZY_MIN = 4  # a term this long or longer may be matched with one typo
+FUZZY_MIN = 5  # a word (or its stem) this long or longer may be matched with one typo
+VOCABULARY_MIN = FUZZY_MIN - 1  # the shortest term one edit from such a word
 TITLE_BOOST, K1, B = 2.0, 1.2, 0.75
 AVG_TITLE, AVG_DESCRIPTION = 5.0, 40.0
 _WORD = re.compile(r"[^\W_]+")

@@ -22,16 +22,16 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import present, signed
-from ..ai.terms import FUZZY_MIN, impacts, near, spelled
+from ..ai.terms import FUZZY_MIN, VOCABULARY_MIN, impacts, near, spelled
 from ..auth import Caller
 from ..context import Context
 from ..models import ListQuery
 from ..records import App, FeatureRequest
 from ..workflow import DUPLICATE, GENERAL
 from .access import viewer_id
-from .rankings import voted_ids
+from .rankings import _desc, _position, voted_ids
 
-__all__ = ["keep", "ranked", "page", "facets", "admits", "BEST", "QUERY_TERMS"]
+__all__ = ["keep", "bulk", "reindex", "ranked", "page", "facets", "admits", "BEST", "QUERY_TERMS"]
 
 BEST = 100  # postings read per term: a search finds at most this many requests per term
 QUERY_TERMS = 6  # the first six distinct terms of a query are searched
@@ -71,7 +71,9 @@ def predicates(query: ListQuery, mine: set[str] | None) -> list[Predicate]:
     return rules
 
 
-def keep(ctx: Context, tenant: str, app: str, request_id: str, current: Any) -> None:
+def keep(
+    ctx: Context, tenant: str, app: str, request_id: str, current: FeatureRequest | None
+) -> None:
     """Bring one request's postings in line with the request (None: deleted). Replays find
     nothing to do; only what changed is written."""
     store = ctx.store
@@ -94,10 +96,31 @@ def keep(ctx: Context, tenant: str, app: str, request_id: str, current: Any) -> 
     store.change_vocabulary(
         tenant,
         app,
-        {t for t, n in counts.items() if deltas[t] > 0 and n == 1 and len(t) >= FUZZY_MIN},
-        {t for t, n in counts.items() if deltas[t] < 0 and n <= 0 and len(t) >= FUZZY_MIN},
+        {t for t, n in counts.items() if deltas[t] > 0 and n == 1 and len(t) >= VOCABULARY_MIN},
+        {t for t, n in counts.items() if deltas[t] < 0 and n <= 0 and len(t) >= VOCABULARY_MIN},
     )
     store.put_indexed_doc(tenant, app, request_id, {"w": want, "f": want_facets} if want else None)
+
+
+def bulk(ctx: Context, tenant: str, app: str, requests: Iterable[FeatureRequest]) -> int:
+    """Index the requests of an app whose index is empty (a bulk load), in few calls."""
+    docs = {
+        r.id: (impacts(r.title, r.description or ""), facets(r))
+        for r in requests
+        if r.status != "duplicate"
+    }
+    words = {t for weights, _ in docs.values() for t in weights if len(t) >= VOCABULARY_MIN}
+    return ctx.store.bulk_index(tenant, app, docs, words)
+
+
+def reindex(ctx: Context, tenant: str, app: str) -> int:
+    """Bring every request of an app into the index (data loaded without its stream, or
+    indexed by older code); safe to repeat: each request writes only what differs."""
+    count = 0
+    for req in ctx.store.iter_requests(tenant, app):
+        keep(ctx, tenant, app, req.id, req)
+        count += 1
+    return count
 
 
 def _idf(df: int) -> float:
@@ -112,9 +135,11 @@ def ranked(ctx: Context, app: App, q: str) -> list[tuple[str, float, Facets]]:
     asked = list(written)[:QUERY_TERMS]
     weights = dict.fromkeys(asked, 1.0)
     found = {t: ctx.store.postings(app.tenant, app.id, t, BEST) for t in asked}
-    missing = [t for t in asked if not found[t][1] and len(t) >= FUZZY_MIN]
+    forms = {
+        t: {f for f in (t, written[t]) if len(f) >= FUZZY_MIN} for t in asked if not found[t][1]
+    }
+    missing = [t for t in forms if forms[t]]
     if missing:
-        forms = {t: {t, written[t]} for t in missing}
         lengths = sorted({len(f) + d for t in missing for f in forms[t] for d in (-1, 0, 1)})
         vocabulary = ctx.store.vocabulary(app.tenant, app.id, lengths)
         fixes = [
@@ -134,12 +159,8 @@ def ranked(ctx: Context, app: App, q: str) -> list[tuple[str, float, Facets]]:
         for impact, request_id, hit in postings:
             scores[request_id] = scores.get(request_id, 0.0) + weights[term] * idf * impact / 1000
             seen[request_id] = {**hit, "id": request_id}
-    order = sorted(scores, key=lambda rid: (-round(scores[rid], 6), _newest(rid)))
+    order = sorted(scores, key=lambda rid: (-round(scores[rid], 6), _desc(rid)))
     return [(rid, scores[rid], seen[rid]) for rid in order]
-
-
-def _newest(request_id: str) -> str:
-    return "".join(chr(0x10FFFF - ord(c)) for c in request_id)
 
 
 def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
@@ -149,7 +170,7 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
     context = (
         f"q|{app.tenant}|{app.id}|{query.board}|{query.q}|{query.status}|{query.tag}|{query.voted}"
     )
-    offset = _offset(ctx, context, query.cursor)
+    offset = _position(ctx, context, query.cursor).get("o", 0)
     hits = [rid for rid, _, hit in ranked(ctx, app, query.q or "") if admits(hit, rules)]
     chosen = hits[offset : offset + query.limit]
     read = {r.id: r for r in ctx.store.get_requests(app.tenant, app.id, chosen)}
@@ -176,12 +197,3 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
         if after < len(hits)
         else None,
     }
-
-
-def _offset(ctx: Context, context: str, cursor: str | None) -> int:
-    from ..errors import ValidationFailedError
-
-    found = signed.decode(ctx.secret, context, cursor) if cursor else {"o": 0}
-    if not isinstance(found.get("o"), int) or found["o"] < 0:
-        raise ValidationFailedError.for_field("cursor", "is not a cursor this list handed out")
-    return found["o"]

@@ -85,6 +85,37 @@ class FullText(Table):
         else:
             self._put({**key, **doc})
 
+    def bulk_index(
+        self,
+        tenant: str,
+        app: str,
+        docs: dict[str, tuple[dict[str, int], dict[str, Any]]],
+        vocabulary: set[str],
+    ) -> int:
+        """Index many requests of an app whose index is empty, in batches of 25 puts
+        (heads and vocabulary written once, counted here): what a bulk load uses."""
+        from collections import Counter
+
+        df: Counter[str] = Counter()
+        items: list[dict[str, Any]] = []
+        for request_id, (weights, facets) in docs.items():
+            items += [
+                {**Keys.posting(tenant, app, t, i, request_id), **facets}
+                for t, i in weights.items()
+            ]
+            items.append({**Keys.indexed(tenant, app, request_id), "w": weights, "f": facets})
+            df.update(weights.keys())  # one per request, whatever the impact
+        items += [{**Keys.term_head(tenant, app, t), "df": n} for t, n in df.items()]
+        by_length: dict[int, set[str]] = {}
+        for word in vocabulary & set(df):
+            by_length.setdefault(len(word), set()).add(word)
+        items += [{**Keys.vocabulary(tenant, app, n), "w": words} for n, words in by_length.items()]
+        for start in range(0, len(items), 25):
+            self._write_batch(
+                [{"PutRequest": {"Item": _to_ddb(i)}} for i in items[start : start + 25]]
+            )
+        return len(items)
+
     def postings(self, tenant: str, app: str, term: str, best: int) -> Postings:
         """The term's head and its ``best`` postings, highest impact first, in one Query."""
         items, more = self._query(Keys.term(tenant, app, term), forward=False, limit=best + 1)

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 from tests.e2e.test_board import _wait_until
-from tests.e2e.test_web import browser, page, shot, sign_in, site  # noqa: F401
+from tests.e2e.test_web import PATIENCE_MS, browser, page, shot, sign_in, site  # noqa: F401
 from tests.helpers import user_token
 
 FRESH_S = 2.5  # the stream runner polls every ~0.2 s; the consumer then writes the postings
@@ -38,6 +38,7 @@ def test_the_board_searches_descriptions_forgives_a_typo_and_says_when_nothing_m
         context = browser.new_context(
             viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True
         )
+        context.set_default_timeout(PATIENCE_MS)
         p = context.new_page()
         errors: list[str] = []
         p.on("pageerror", lambda e, seen=errors: seen.append(str(e)))
@@ -70,7 +71,8 @@ def test_search_within_my_votes_on_the_board(page: Any, site: dict[str, Any]) ->
             for r in site["http"].get("/v1/apps/web/requests?limit=100", key=pub).body["items"]
             if r["title"] == title
         )
-        assert site["http"].post(f"/v1/apps/web/requests/{rid}/vote", key=pub, token=token).ok
+        voted = site["http"].post(f"/v1/apps/web/requests/{rid}/vote", key=pub, token=token)
+        assert voted.status == 200, voted.body
     assert _found(site, "timeline", "&voted=true", token) == ["Gantt chart view"]
     page.goto(f"{site['site']}/board/?token={token}")
     page.wait_for_selector("#requests li.request")
@@ -90,10 +92,11 @@ def test_the_console_triage_searches(page: Any, site: dict[str, Any]) -> None:
     _indexed(site)
     sign_in(page, site)
     page.wait_for_selector("tbody tr .title")
-    page.fill("#triage-search", "assignee")
+    assert _found(site, "dropdown") == ["Custom fields on tasks"]
+    page.fill("#triage-search", "dropdown")
     page.wait_for_function(
         "document.querySelectorAll('tbody tr .title').length === 1"
-        " && document.querySelector('tbody tr .title').textContent === 'Export tasks to CSV'"
+        " && document.querySelector('tbody tr .title').textContent === 'Custom fields on tasks'"
     )
     shot(page, "console-triage-search")
     page.fill("#triage-search", "zzqx")
@@ -109,7 +112,8 @@ def test_a_new_request_is_found_within_seconds(site: dict[str, Any]) -> None:
     pub = site["apps"]["web"]["publishableKey"]
     token = user_token(secret, "fresh")
     lags = []
-    for word in ("quokka", "axolotl", "pangolin"):
+    # the first waits out the seed's backlog of events (a thousand votes); the others count
+    for word in ("wombat", "quokka", "axolotl", "pangolin"):
         made = site["http"].post(
             "/v1/apps/web/requests",
             key=pub,
@@ -118,7 +122,7 @@ def test_a_new_request_is_found_within_seconds(site: dict[str, Any]) -> None:
         )
         assert made.status == 201, made.body
         started = time.monotonic()
-        _wait_until(lambda w=word: _found(site, w) == [f"Mascot {w}"], f"'{word}' found", 30)
+        _wait_until(lambda w=word: _found(site, w) == [f"Mascot {w}"], f"'{word}' found", 240)
         lags.append(time.monotonic() - started)
-    assert min(lags) < FRESH_S, lags
-    assert sorted(lags)[1] < FRESH_S, lags  # the median
+    print(f"seconds from a create to its search hit: {[round(s, 2) for s in lags]}")
+    assert sorted(lags[1:])[1] < FRESH_S, lags  # the median

@@ -4,6 +4,7 @@ that does not depend on the app's size; bad input answers 400 on ``q``."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -163,3 +164,18 @@ def test_right_to_left_and_accents_are_searchable(
     runner.drain()
     assert _search(api, tenant, "כהה") == ["מצב כהה לאפליקציה"]
     assert _search(api, tenant, "theme") == ["Thème sombre"]
+
+
+def test_reindex_brings_requests_written_before_the_index_in(
+    api: Api, tenant: Tenant, ctx: Any
+) -> None:
+    """Requests stored without their events (an app of the previous version) are found
+    after ``manage.py reindex``; a second run writes nothing new."""
+    from chalicelib.services import fulltext
+
+    tenant.create("Offline maps", description="Download a region before a trip")
+    assert _search(api, tenant, "trip") == []  # no stream runs in this test
+    assert fulltext.reindex(ctx, tenant.id, "web") == 1
+    assert _search(api, tenant, "trip") == ["Offline maps"]
+    assert fulltext.reindex(ctx, tenant.id, "web") == 1
+    assert _search(api, tenant, "trip") == ["Offline maps"]

@@ -7,6 +7,8 @@
    event hooks) and capacity (ReturnConsumedCapacity), per kind of list.
 3. Event latency on `make run`'s own stack: from a write to its email, webhook, search index
    and sentiment, right after the start and behind a backlog of writes.
+4. Search (``search_bench.py``): recall at 5 on the labelled queries; one search and one "my
+   votes" page, and the index's upkeep per write, at 1,000 and 10,000 requests.
 """
 
 from __future__ import annotations
@@ -577,6 +579,10 @@ if __name__ == "__main__":
     cold_start()
     packaged_cold_start()
     list_page_costs()
+    from tests.performance import search_bench
+
+    search_bench.relevance()
+    search_bench.search_costs()
     export_memory()
     ai_quality()
     from tests.performance import spam_eval
