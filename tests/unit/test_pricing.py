@@ -95,7 +95,7 @@ def test_a_vote_on_a_wide_request_is_21_units_as_issue_12_counted() -> None:
         if index["IndexName"] != "byUser":
             index["Projection"] = {"ProjectionType": "ALL"}
     units = pricing.item_write_units(_request(4), _request(5), projecting_all, transactional=True)
-    assert units == {"table": 6, "byStatus": 3, "byTop": 6, "byStatusTop": 6}
+    assert units == {"table": 6, "byStatusKeys": 3, "byTopKeys": 6, "byStatusTopKeys": 6}
     assert sum(units.values()) == 21
 
 
@@ -104,7 +104,7 @@ def test_a_reorder_of_a_wide_request_writes_small_index_entries() -> None:
     projecting keys only: the table 3, byTop and byStatusTop 1 + 1 each (a keys-only entry
     moves), byStatus nothing (its keys stay)."""
     units = pricing.item_write_units(_request(4), _request(5), TABLE)
-    assert units == {"table": 3, "byTop": 2, "byStatusTop": 2}
+    assert units == {"table": 3, "byTopKeys": 2, "byStatusTopKeys": 2}
 
 
 def test_an_item_entering_or_leaving_an_index_is_one_write_there() -> None:
