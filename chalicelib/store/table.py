@@ -259,6 +259,22 @@ class Table:
                 raise
             return self._call("query", IndexName=other, **kwargs)
 
+    def _query_between(self, partition: str, low: str, high: str) -> list[dict[str, Any]]:
+        """Every item of one partition whose sort key is from ``low`` to ``high``, page by
+        page (a page is up to 1 MB)."""
+        found: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :p AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": _values({":p": partition, ":low": low, ":high": high}),
+        }
+        while True:
+            response = self._call("query", **kwargs)
+            found += [_from_ddb(i) for i in response.get("Items", [])]
+            if not response.get("LastEvaluatedKey"):
+                return found
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def _query_all(self, partition: str, prefix: str) -> Iterator[dict[str, Any]]:
         cursor = None
         while True:
