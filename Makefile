@@ -64,11 +64,17 @@ deploy: package
 	@test -n "$(ARTIFACT_BUCKET)" || (echo "set ARTIFACT_BUCKET=<an S3 bucket for the code>" && exit 1)
 	$(PY) -m pip install --quiet awscli==1.45.11
 	$(PY) -m tools.deploy secret $(STAGE)
-	$(VENV)/bin/aws cloudformation package --template-file build/$(STAGE)/package/sam.json \
-		--s3-bucket $(ARTIFACT_BUCKET) --output-template-file build/$(STAGE)/packaged.yaml
-	$(VENV)/bin/aws cloudformation deploy --template-file build/$(STAGE)/packaged.yaml \
-		--stack-name featureboard-$(STAGE) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
-		--parameter-overrides OperatorEmail=$(or $(OPERATOR_EMAIL),ops@example.com)
+	# one update per staged template: CloudFormation adds or drops one table index per update
+	# (docs/operations.md, "Moving the list indexes"); a new or current stack has one template
+	set -e; for template in $$($(PY) -m tools.index_migration $(STAGE)); do \
+		echo "deploying $$template"; \
+		$(VENV)/bin/aws cloudformation package --template-file $$template \
+			--s3-bucket $(ARTIFACT_BUCKET) --output-template-file build/$(STAGE)/packaged.yaml; \
+		$(VENV)/bin/aws cloudformation deploy --template-file build/$(STAGE)/packaged.yaml \
+			--stack-name featureboard-$(STAGE) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
+			--no-fail-on-empty-changeset \
+			--parameter-overrides OperatorEmail=$(or $(OPERATOR_EMAIL),ops@example.com); \
+	done
 	$(PY) manage.py publish $(STAGE)
 
 clean:

@@ -75,7 +75,7 @@ def authenticate(
     key = parse_key(creds.authorization, creds.query_key)
     store = ctx.store
     if key.role in ("admin", "session"):
-        key_id, member = _team_credential(ctx, key)
+        key_id, member, app = _team_credential(ctx, key, app_id)
         if creds.user_token:
             raise BadRequestError(
                 "X-User-Token goes with a publishable key; "
@@ -84,7 +84,9 @@ def authenticate(
         user = acting_user(creds.user_id, creds.user_name, creds.user_email)
         caller = Caller(key.tenant, "admin", key_id, creds.client_ip, user=user, member=member)
         caller = replace(caller, rate=count_call(ctx, caller, creds.method))
-        return caller, load_app(ctx, caller, app_id) if app_id is not None else None
+        if app_id is not None and app is None:
+            app = load_app(ctx, caller, app_id)
+        return caller, app
     app = store.get_app(key.tenant, key.ident)
     if app is None or not keys_match(key.raw, app.pub_key_hash):
         raise UnauthenticatedError("unknown API key")
@@ -109,18 +111,24 @@ def authenticate(
     return replace(caller, rate=count_call(ctx, caller, creds.method)), app
 
 
-def _team_credential(ctx: Context, key: ParsedKey) -> tuple[str, Member | None]:
+def _team_credential(
+    ctx: Context, key: ParsedKey, app_id: str | None
+) -> tuple[str, Member | None, App | None]:
     """An admin key's id, or a member's session: both act as the team (the member's role
-    then limits what it may do, see roles.py)."""
+    then limits what it may do, see roles.py). An admin key on an app route reads the app
+    in the same call as the key (returned, or None for the caller to look up)."""
     if key.role == "session":
         from .team import session_member
 
         member = session_member(ctx, key)
-        return f"member.{member.id}", member
-    stored = ctx.store.get_admin_key(key.tenant, key.ident)
+        return f"member.{member.id}", member, None
+    if app_id is None:
+        stored, app = ctx.store.get_admin_key(key.tenant, key.ident), None
+    else:
+        stored, app = ctx.store.get_admin_key_and_app(key.tenant, key.ident, app_id)
     if stored is None or stored.revoked or not keys_match(key.raw, stored.key_hash):
         raise UnauthenticatedError("unknown API key")
-    return stored.key_id, None
+    return stored.key_id, None, app
 
 
 def browser_id(value: str | None) -> str | None:

@@ -46,8 +46,15 @@ def record(ctx: Context, event: DomainEvent) -> bool:
     prefix, delta = kind
     expires = event.created_ms // 1000 + KEEP_DAYS * 86400
     counter = prefix + event.data["requestId"]
+    request_id = event.data["requestId"]
     return ctx.store.add_activity(
-        event.tenant, event.app, _day(event.created_ms), {counter: delta}, event.id, expires
+        event.tenant,
+        event.app,
+        _day(event.created_ms),
+        request_id,
+        {counter: delta},
+        event.id,
+        expires,
     )
 
 
@@ -57,7 +64,7 @@ def _ranking(ctx: Context, app: App, sort: str, today: str) -> list[str]:
     span = TRENDING_DAYS if sort == "trending" else DISCUSSED_DAYS
     days = [(end - timedelta(days=n)).strftime("%Y-%m-%d") for n in range(span)]
     scores: dict[str, float] = {}
-    found = ctx.store.activity(app.tenant, app.id, days)
+    found = ctx.store.activity(app.tenant, app.id, days[-1], days[0])
     for age, day in enumerate(days):
         weight = 0.5 ** (age / 2) if sort == "trending" else 1.0
         for name, n in found.get(day, {}).items():

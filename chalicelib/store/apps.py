@@ -99,6 +99,21 @@ class Apps(Table):
         item = self._get(Keys.admin_key(tenant, key_id))
         return self._admin_key(tenant, item) if item else None
 
+    def get_admin_key_and_app(
+        self, tenant: str, key_id: str, app_id: str
+    ) -> tuple[AdminKey | None, App | None]:
+        """An admin key and the app its call names, in one BatchGetItem: the key is read on
+        every call (a revoked key stops at once), and an app route's list page stays within
+        four calls (this, the rate limit, the Query and the page's requests)."""
+        key_ref, app_ref = Keys.admin_key(tenant, key_id), Keys.app(tenant, app_id)
+        found = {(i["pk"], i["sk"]): i for i in self._batch_get([key_ref, app_ref])}
+        key_item = found.get((key_ref["pk"], key_ref["sk"]))
+        app_item = found.get((app_ref["pk"], app_ref["sk"]))
+        return (
+            self._admin_key(tenant, key_item) if key_item else None,
+            _app_record(tenant, app_item) if app_item else None,
+        )
+
     @staticmethod
     def _admin_key(tenant: str, item: dict[str, Any]) -> AdminKey:
         return AdminKey(

@@ -214,9 +214,20 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#VEC", "sk": f"V#{request_id}"}
 
     @staticmethod
-    def activity(tenant: str, app: str, day: str) -> dict[str, str]:
-        """The votes and comments each request got on one UTC day (``2026-11-28``)."""
-        return {"pk": f"{Keys.app_prefix(tenant, app)}#ACT", "sk": f"D#{day}"}
+    def activity(tenant: str, app: str, day: str, shard: int) -> dict[str, str]:
+        """One shard of the votes and comments requests got on one UTC day (``2026-11-28``);
+        older code wrote the whole day as ``D#<day>``, which sorts just before its shards."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#ACT", "sk": f"D#{day}#{shard}"}
+
+    @staticmethod
+    def activity_days(tenant: str, app: str, first: str, last: str) -> tuple[str, str, str]:
+        """The partition and the sort-key range of every shard from day ``first`` to
+        ``last`` (and of older code's whole-day items)."""
+        return f"{Keys.app_prefix(tenant, app)}#ACT", f"D#{first}", f"D#{last}#~"
+
+    @staticmethod
+    def activity_day(sk: str) -> str:
+        return sk[2:12]
 
     @staticmethod
     def audit(tenant: str) -> str:

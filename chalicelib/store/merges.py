@@ -138,7 +138,6 @@ class Merges(Votes):
                         "user": item["user"],
                         "createdAt": item["createdAt"],
                         "origin": source.id,
-                        "uk": Keys.user(target.tenant, target.app, user),
                     },
                     "attribute_not_exists(pk)",
                 )
@@ -176,7 +175,6 @@ class Merges(Votes):
                         "user": item["user"],
                         "createdAt": item["createdAt"],
                         "origin": item.get("origin"),
-                        "uk": Keys.user(source.tenant, source.app, user),
                     },
                     "attribute_not_exists(pk)",
                 )

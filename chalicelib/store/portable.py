@@ -165,4 +165,7 @@ def _items_of(
             if kind == "subscription"
             else Keys.vote(tenant, app, request_id, user, moved=kind == "movedVote")
         )
-    return [{**key, "type": kind, **body, "uk": Keys.user(tenant, app, user)}]
+    found = {**key, "type": kind, **body}
+    if kind != "vote":  # a vote is found from the voted set, like one made by the API
+        found["uk"] = Keys.user(tenant, app, user)
+    return [found]

@@ -9,10 +9,13 @@ from .table import Table
 
 
 class Privacy(Table):
-    """Finds a user's items through ``byUser``; forgets them by deleting or anonymising."""
+    """Finds a user's items through ``byUser`` and their votes through their voted set;
+    forgets them by deleting or anonymising."""
 
     def user_items(self, tenant: str, app: str, user: str) -> list[dict[str, Any]]:
-        """Everything of one user in an app, found through the ``byUser`` index."""
+        """Everything of one user in an app: what ``byUser`` holds, and the vote items named
+        by the voted set (a vote carries no ``uk``, one index write less per vote; votes
+        written before that carry one and are found both ways, once)."""
         keys, cursor = [], None
         while True:
             found, cursor = self._query(
@@ -25,6 +28,10 @@ class Privacy(Table):
             keys += [{"pk": i["pk"], "sk": i["sk"]} for i in found]
             if not cursor:
                 break
+        voted = self._get(Keys.voted(tenant, app, user)) or {}
+        votes = [Keys.vote(tenant, app, request_id, user) for request_id in voted.get("ids", ())]
+        seen = {(k["pk"], k["sk"]) for k in keys}
+        keys += [k for k in votes if (k["pk"], k["sk"]) not in seen]
         items = self._batch_get(keys)
         opt_out = self._get(Keys.opt_out(tenant, app, user))
         return items + ([opt_out] if opt_out else [])

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
+import zlib
+
 from .keys import Keys
 from .table import ConditionFailedError, Table
 
+# a day's counters are split by request over this many items, so a day stays below
+# DynamoDB's 400 KB an item: ~31 B a counter, two a request, is ~6,500 requests a shard,
+# ~26,000 active requests a day (docs/operations.md); a write touches one shard, a week's
+# read is one Query of at most 28 items
+ACTIVITY_SHARDS = 4
+
+
+def activity_shard(request_id: str) -> int:
+    """The shard of a request's counters: the same in every process."""
+    return zlib.crc32(request_id.encode()) % ACTIVITY_SHARDS
+
 
 class Rankings(Table):
-    """One small item per app and day (``v_<id>`` votes, ``c_<id>`` comments, net of
-    deletes), kept by the statistics consumer; a trending page reads a week of them in
-    one BatchGetItem, whatever the app's size."""
+    """Small items per app and day (``v_<id>`` votes, ``c_<id>`` comments, net of
+    deletes), kept by the statistics consumer; a trending page reads a week of them with
+    one Query (a page of 1 MB, ~16,000 requests' counters), whatever the app's size."""
 
     def add_activity(
         self,
         tenant: str,
         app: str,
         day: str,
+        request_id: str,
         deltas: dict[str, int],
         event_id: str,
         expires_at: int,
     ) -> bool:
-        """ADD the deltas to the day once per event (its marker in the same transaction);
-        False for a redelivered event. The day item goes when ``expires_at`` passes."""
+        """ADD one request's deltas to its shard of the day once per event (its marker in
+        the same transaction); False for a redelivered event. The shard goes when
+        ``expires_at`` passes."""
         names = {f"#c{i}": name for i, name in enumerate(deltas)}
         values = {f":c{i}": delta for i, delta in enumerate(deltas.values())}
         values[":x"] = expires_at
@@ -34,7 +49,11 @@ class Rankings(Table):
                 [
                     self._put_op(marker, "attribute_not_exists(pk)"),
                     self._update_op(
-                        Keys.activity(tenant, app, day), expression, values, None, names
+                        Keys.activity(tenant, app, day, activity_shard(request_id)),
+                        expression,
+                        values,
+                        None,
+                        names,
                     ),
                 ]
             )
@@ -44,10 +63,16 @@ class Rankings(Table):
                 return False
             raise
 
-    def activity(self, tenant: str, app: str, days: list[str]) -> dict[str, dict[str, int]]:
-        """``{day: {counter: n}}`` of the days asked (at most 100), in one call."""
-        found = self._batch_get([Keys.activity(tenant, app, d) for d in days])
-        return {i["sk"][2:]: {k: v for k, v in i.items() if k[:2] in ("v_", "c_")} for i in found}
+    def activity(self, tenant: str, app: str, first: str, last: str) -> dict[str, dict[str, int]]:
+        """``{day: {counter: n}}`` from day ``first`` to ``last``, every shard (and older
+        code's whole-day items) added together."""
+        days: dict[str, dict[str, int]] = {}
+        for item in self._query_between(*Keys.activity_days(tenant, app, first, last)):
+            counters = days.setdefault(Keys.activity_day(item["sk"]), {})
+            for name, n in item.items():
+                if name[:2] in ("v_", "c_"):
+                    counters[name] = counters.get(name, 0) + int(n)
+        return days
 
     def voted_ids(self, tenant: str, app: str, user: str) -> list[str]:
         """Every request the user votes for (the set each vote keeps), in one GetItem."""

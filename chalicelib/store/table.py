@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import aws, signed
+from . import indexes
 from .codec import _from_ddb, _to_ddb, _values
 
 TX_LIMIT = 100  # items in one TransactWriteItems
@@ -233,19 +234,49 @@ class Table:
         }
         if consistent:
             kwargs["ConsistentRead"] = True
-        if index:
-            kwargs["IndexName"] = index
         if projection:
             kwargs["ProjectionExpression"] = ", ".join(f"#p{n}" for n in range(len(projection)))
             kwargs["ExpressionAttributeNames"] = {f"#p{n}": a for n, a in enumerate(projection)}
         context = f"{index or 'table'}|{partition}|{prefix or ''}|{forward}|{context_extra}"
         if cursor:
             kwargs["ExclusiveStartKey"] = signed.decode(self._secret, context, cursor)
-        response = self._call("query", **kwargs)
+        response = self._query_on(index, kwargs)
         items = [_from_ddb(i) for i in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
         next_cursor = signed.encode(self._secret, context, last) if last and items else None
         return items, next_cursor
+
+    def _query_on(self, index: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """One Query on the table or on whichever name of ``index`` the table has (see
+        ``indexes``: the list indexes are renamed over several deploys)."""
+        if not index:
+            return self._call("query", **kwargs)
+        from botocore.exceptions import ClientError
+
+        asked = indexes.physical(index)
+        try:
+            return self._call("query", IndexName=asked, **kwargs)
+        except ClientError as exc:
+            other = indexes.fallback(index, asked, exc)
+            if other is None:
+                raise
+            return self._call("query", IndexName=other, **kwargs)
+
+    def _query_between(self, partition: str, low: str, high: str) -> list[dict[str, Any]]:
+        """Every item of one partition whose sort key is from ``low`` to ``high``, page by
+        page (a page is up to 1 MB)."""
+        found: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :p AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": _values({":p": partition, ":low": low, ":high": high}),
+        }
+        while True:
+            response = self._call("query", **kwargs)
+            found += [_from_ddb(i) for i in response.get("Items", [])]
+            if not response.get("LastEvaluatedKey"):
+                return found
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _query_all(self, partition: str, prefix: str) -> Iterator[dict[str, Any]]:
         cursor = None

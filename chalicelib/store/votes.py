@@ -72,8 +72,7 @@ class Votes(Requests):
             "type": "vote",
             "user": voter.to_dict(),
             "createdAt": now_ms,
-            "uk": Keys.user(req.tenant, req.app, voter.id),
-        }
+        }  # no ``uk``: the voter's votes are found from the voted set (``Privacy``)
         self.transact(
             [
                 self._put_op(vote, "attribute_not_exists(pk)"),

@@ -196,3 +196,35 @@ def test_the_package_imports_without_compiling_anything(tmp_path: Path) -> None:
         check=True,
     )
     assert run.stdout.startswith("0 "), run.stdout
+
+
+def test_every_staged_template_of_the_index_move_passes_cfn_lint(tmp_path: Path) -> None:
+    """A stack deployed with the list indexes projecting ALL reaches the keys-only ones in
+    six updates, each one index apart, each template valid after SAM expansion."""
+    from tests.unit.test_index_migration import BEFORE
+    from tools.index_migration import staged_templates
+    from tools.package import package, sam_to_cloudformation
+
+    template = package("prod", tmp_path / "prod")
+    paths = staged_templates(template, BEFORE)
+    assert len(paths) == 6 and paths[-1] == template
+    previous = {i["IndexName"] for i in BEFORE}
+    expanded = []
+    for path in paths:
+        sam = json.loads(path.read_text())
+        names = {
+            i["IndexName"]
+            for i in sam["Resources"]["AppTable"]["Properties"]["GlobalSecondaryIndexes"]
+        }
+        assert len(previous ^ names) == 1, path.name
+        previous = names
+        out = tmp_path / f"cfn-{path.stem}.json"
+        out.write_text(json.dumps(sam_to_cloudformation(sam)))
+        expanded.append(str(out))
+    run = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), *expanded],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

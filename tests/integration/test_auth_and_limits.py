@@ -117,8 +117,13 @@ def test_revoked_admin_key_stops_working(api: Api, tenant: Tenant) -> None:
 
     made = tenants.create_key(get_context(), tenant.id, "temp")
     assert api.get("/v1/apps", key=made["adminKey"]).status == 200
+    # an app route reads the key with the app (one BatchGetItem): checked on every call
+    assert api.get(tenant.path("/requests"), key=made["adminKey"]).status == 200
     tenants.revoke_key(get_context(), tenant.id, made["keyId"])
     assert api.get("/v1/apps", key=made["adminKey"]).status == 401
+    assert api.get(tenant.path("/requests"), key=made["adminKey"]).status == 401
+    assert api.get(tenant.path("/requests"), key=made["adminKey"] + "x").status == 401
+    assert api.get(tenant.path("/requests"), key=tenant.admin_key).status == 200
 
 
 @pytest.fixture

@@ -37,6 +37,12 @@ def test_a_page_of_20_with_many_votes_is_4_calls_and_22_items(api: Api, tenant: 
         m = meter()
         assert m.calls <= 4 and m.items_read <= 42, (query, m.calls, m.items_read)
         assert {rid for rid, voted in by_index.items() if voted} == mine & set(by_index)
+        admin = api.get(tenant.path(f"/requests{query}"), key=tenant.admin_key)
+        m = meter()  # the key and the app in one call, the limit, the index, the requests
+        assert admin.status == 200 and len(admin.body["items"]) == 20
+        assert m.calls <= 4 and m.items_read <= 42, (query, "admin", m.calls, m.items_read)
+    missing = api.get(tenant.path("/requests", app_id="nope"), key=tenant.admin_key)
+    assert missing.status == 404, missing.body
 
     taken_back = next(iter(mine & set(flags)))
     vote(api, tenant, "viewer", taken_back, "DELETE")

@@ -95,7 +95,7 @@ def test_a_vote_on_a_wide_request_is_21_units_as_issue_12_counted() -> None:
         if index["IndexName"] != "byUser":
             index["Projection"] = {"ProjectionType": "ALL"}
     units = pricing.item_write_units(_request(4), _request(5), projecting_all, transactional=True)
-    assert units == {"table": 6, "byStatus": 3, "byTop": 6, "byStatusTop": 6}
+    assert units == {"table": 6, "byStatusKeys": 3, "byTopKeys": 6, "byStatusTopKeys": 6}
     assert sum(units.values()) == 21
 
 
@@ -104,7 +104,7 @@ def test_a_reorder_of_a_wide_request_writes_small_index_entries() -> None:
     projecting keys only: the table 3, byTop and byStatusTop 1 + 1 each (a keys-only entry
     moves), byStatus nothing (its keys stay)."""
     units = pricing.item_write_units(_request(4), _request(5), TABLE)
-    assert units == {"table": 3, "byTop": 2, "byStatusTop": 2}
+    assert units == {"table": 3, "byTopKeys": 2, "byStatusTopKeys": 2}
 
 
 def test_an_item_entering_or_leaving_an_index_is_one_write_there() -> None:
@@ -174,3 +174,35 @@ def test_xray_example_and_the_default_sampling_rule() -> None:
 def test_a_secret_costs_40_cents_a_month_and_a_standard_parameter_nothing() -> None:
     assert month_of("secret_month", 1) == pytest.approx(0.40)
     assert month_of("ssm_standard_parameter_month", 1) == 0
+
+
+# https://aws.amazon.com/s3/pricing/ (S3 Standard, us-east-1): $0.023 per GB-month for the
+# first 50 TB, PUT $0.005 and GET $0.0004 per 1,000 requests; 10 GB with 10,000 PUTs and
+# 100,000 GETs is $0.23 + $0.05 + $0.04 = $0.32 (the 5 GB free tier is a 12-month offer)
+def test_s3_storage_and_requests() -> None:
+    dollars = month_of("s3_gb_month", 10) + month_of("s3_put", 10_000) + month_of("s3_get", 1e5)
+    assert dollars == pytest.approx(0.32)
+    assert month_of("s3_gb_month", 10, free_tier=True) == pytest.approx(0.23)
+
+
+# https://aws.amazon.com/ses/pricing/ : $0.10 per 1,000 emails sent, counted per recipient;
+# 100,000 emails is $10.00
+def test_ses_bills_each_recipient() -> None:
+    assert month_of("ses_email", 100_000) == pytest.approx(10.00)
+    three = request_cost(0, 0, 1, {"ses": 3}) - request_cost(0, 0, 1)
+    assert three == pytest.approx(0.0003)
+
+
+# https://aws.amazon.com/dynamodb/pricing/on-demand/ : storage $0.25 per GB-month after the
+# first 25 GB; continuous backups (PITR) $0.20 per GB-month of table size; 30 GB stored
+# with PITR is 5 x $0.25 + 30 x $0.20 = $7.25
+def test_dynamodb_storage_and_point_in_time_recovery() -> None:
+    stored = month_of("dynamodb_gb_month", 30, free_tier=True)
+    assert stored + month_of("dynamodb_pitr_gb_month", 30) == pytest.approx(7.25)
+
+
+# https://aws.amazon.com/kms/pricing/ : $0.03 per 10,000 requests after 20,000 free; the
+# signing secret's GetParameter decrypts once per cold start: 100,000 of them is $0.24
+def test_kms_requests_after_the_free_20000() -> None:
+    assert month_of("kms_request", 100_000, free_tier=True) == pytest.approx(0.24)
+    assert month_of("kms_request", 100_000) == pytest.approx(0.30)
