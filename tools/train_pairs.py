@@ -56,7 +56,7 @@ def _pairs(index: Any, rows: list[tuple[str, str]]) -> tuple[list[list[float]], 
     from chalicelib.ai.semantic import DEPTH
 
     nearest = index.nearest(DEPTH)
-    signals = PairFeatures(index.titles, index.vectors, nearest, DEPTH)
+    signals = PairFeatures(index.titles, index.vectors, index.concepts, nearest, DEPTH)
     pairs = sorted({(min(i, j), max(i, j)) for i, near in nearest.items() for j in near})
     pairs = [(i, j) for i, j in pairs if not signals.conflict(i, j)]
     labels = [int(bool(rows[i][1]) and rows[i][1] == rows[j][1]) for i, j in pairs]

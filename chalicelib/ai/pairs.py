@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .similarity import _conflict, _cosine, _unit
-from .text import STOPWORDS, char_grams, concepts, normalise
+from .text import STOPWORDS, char_grams, normalise
 
 __all__ = ["FEATURES", "HEAD_PATH", "SMALL_APP", "PairFeatures", "head", "probability"]
 
@@ -48,8 +48,9 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-def _words(text: str) -> list[str]:
-    return [_stem(w) for w in normalise(text).split() if w not in STOPWORDS and len(w) > 1]
+def _words(plain: str) -> list[str]:
+    """Stems of a normalised text's words, stopwords left out."""
+    return [_stem(w) for w in plain.split() if w not in STOPWORDS and len(w) > 1]
 
 
 def _tfidf(bags: list[Counter[str]]) -> list[dict[str, float]]:
@@ -61,31 +62,39 @@ def _tfidf(bags: list[Counter[str]]) -> list[dict[str, float]]:
 
 
 class PairFeatures:
-    """The signals of any pair of one app's requests, given each one's nearest neighbours
-    (row → neighbour rows, nearest first) and their unit embedding rows."""
+    """The signals of any pair of one app's requests, given their unit embedding rows, their
+    concepts (``text.concepts``, for the conflict rules) and each one's nearest neighbours
+    (row → neighbour rows, nearest first)."""
 
     def __init__(
         self,
         titles: Sequence[str],
         vectors: Any,
+        concept_sets: list[set[str]],
         nearest: dict[int, list[int]],
         depth: int,
         spread: float | None = None,
     ) -> None:
+        import numpy as np
+
+        n = len(titles)
         self.vectors = vectors
         self.depth = depth
         self.rank = {i: {j: r for r, j in enumerate(near)} for i, near in nearest.items()}
-        small = len(titles) < SMALL_APP and spread is not None
-        self.spread = [
-            spread
+        rows = np.array([i for i, near in nearest.items() for _ in near], dtype=np.int64)
+        columns = np.array([j for near in nearest.values() for j in near], dtype=np.int64)
+        cosines = np.einsum("ij,ij->i", vectors[rows], vectors[columns]) if len(rows) else rows
+        small = n < SMALL_APP and spread is not None
+        self.spread = (
+            [float(spread)] * n
             if small
-            else sum(float(vectors[i] @ vectors[j]) for j in nearest.get(i, ())) / max(1, depth)
-            for i in range(len(titles))
-        ]
-        self.concepts = [set(concepts(t)) for t in titles]
-        self.sizes = [max(1, len(normalise(t).split())) for t in titles]
-        self.grams = _tfidf([Counter(char_grams(t)) for t in titles])
-        self.words = _tfidf([Counter(_words(t)) for t in titles])
+            else (np.bincount(rows, weights=cosines, minlength=n) / max(1, depth)).tolist()
+        )
+        plain = [normalise(t) for t in titles]
+        self.concepts = concept_sets
+        self.sizes = [max(1, len(t.split())) for t in plain]
+        self.grams = _tfidf([Counter(char_grams(t)) for t in plain])
+        self.words = _tfidf([Counter(_words(t)) for t in plain])
 
     def _near(self, i: int, j: int) -> float:
         r = self.rank.get(i, {}).get(j)

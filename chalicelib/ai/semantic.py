@@ -122,11 +122,13 @@ class SemanticIndex:
 
     def nearest(self, k: int) -> dict[int, list[int]]:
         """Each row's ``k`` nearest rows, nearest first."""
+        import numpy as np
+
+        pairs = np.array(sorted(self._neighbours(k)), dtype=np.int64).reshape(-1, 2)
+        cosines = np.einsum("ij,ij->i", self.vectors[pairs[:, 0]], self.vectors[pairs[:, 1]])
         near: dict[int, list[int]] = {}
-        for i, j in self._neighbours(k):
+        for i, j in pairs[np.lexsort((-cosines, pairs[:, 0]))].tolist():
             near.setdefault(i, []).append(j)
-        for i, rows in near.items():
-            rows.sort(key=lambda j, i=i: -float(self.vectors[i] @ self.vectors[j]))
         return near
 
     def groups(
@@ -142,7 +144,9 @@ class SemanticIndex:
         weights = weights or head()
         threshold = weights["threshold"] if threshold is None else threshold
         nearest = self.nearest(DEPTH)
-        signals = PairFeatures(self.titles, self.vectors, nearest, DEPTH, weights["spread"])
+        signals = PairFeatures(
+            self.titles, self.vectors, self.concepts, nearest, DEPTH, weights["spread"]
+        )
         known: dict[tuple[int, int], float] = {}
 
         def score(i: int, j: int) -> float:
