@@ -1,21 +1,19 @@
-"""Duplicates and "did you mean" from sentence embeddings, with conflict rules.
+"""Duplicates and "did you mean" from sentence embeddings, with a learned pair model.
 
-A pair's score is the cosine of the two titles' embeddings. Asking for opposite things
-(import/export) or naming different formats, platforms or services multiplies it by
+"Did you mean" scores by the cosine of the two titles' embeddings; asking for opposite
+things (import/export) or naming different formats, platforms or services multiplies it by
 ``CONFLICT_FACTOR``: embeddings alone read "Import transactions from CSV" and "Export
-transactions to CSV" as the same.
+transactions to CSV" as the same. Rows without a vector yet (written a moment ago) are
+still found by their words.
 
-No lexical similarity is mixed into the score: the glossary and synonym table of
-``ai.text`` were written for the tuning data, so every gain they gave there was lost on the
-held-out sets (duplicate F1 0.61 on tuning, 0.21 on held-out, with recall 0.15). Rows
-without a vector yet (written a moment ago) are still found by search, by their words.
-
-The vectors are computed when a request is written (``services.vectors``) and passed in
-here, so an analysis does no encoding. Candidate pairs are **mutual nearest neighbours**:
-each of the two among the other's ``MUTUAL`` nearest (one matrix product per block of rows,
-memory bounded), so a request that is merely close to many does not pull them all in; groups
-are merged by average linkage, at most ``MAX_GROUP`` requests each. The constants were chosen
-on the tuning data only (``tests/performance/tune.py``), never on the held-out sets.
+Duplicate groups: each request's ``DEPTH`` nearest by embedding are its candidates (one
+matrix product per block of rows, memory bounded; an inverted file above ``EXACT_UP_TO``),
+each candidate pair gets the probability of the pair model (``ai.pairs``: cosine, cosine
+against each one's neighbourhood, rank, trigrams, words, length, conflicts), and groups are
+merged by average linkage of that probability, at most ``MAX_GROUP`` requests each. The
+model and its threshold were chosen on the tuning data only (``tools/train_pairs.py``,
+leave-one-product-out cross-validation), never on the held-out sets. The vectors are
+computed when a request is written (``services.vectors``), so an analysis does no encoding.
 """
 
 from __future__ import annotations
@@ -29,19 +27,16 @@ from .similarity import Group, Index, _conflict, average_linkage
 
 __all__ = [
     "SemanticIndex",
-    "THRESHOLD",
     "SEARCH_FLOOR",
     "MAX_GROUP",
-    "MUTUAL",
+    "DEPTH",
     "CONFLICT_FACTOR",
 ]
 
 CONFLICT_FACTOR = 0.5
-THRESHOLD = 0.54  # a pair at or above it is a likely duplicate (best F1 on tuning: 0.60)
 SEARCH_FLOOR = 0.3  # "did you mean" shows nothing below it
 MAX_GROUP = 5
-MUTUAL = 2  # a candidate pair: each among the other's 2 nearest
-NEIGHBOURS = 8
+DEPTH = 5  # a candidate pair: one among the other's 5 nearest
 BLOCK = 1024
 EXACT_UP_TO = 4096  # above it, candidates come from an inverted file (k-means lists)
 PROBES = 6
@@ -69,10 +64,6 @@ class SemanticIndex:
     def lexical(self) -> Index:
         """Words and trigrams, for the rows that have no vector yet (search only)."""
         return Index(zip(self.ids, self.titles, strict=True))
-
-    def pair(self, i: int, j: int) -> float:
-        cosine = float(self.vectors[i] @ self.vectors[j])
-        return cosine * CONFLICT_FACTOR if _conflict(self.concepts[i], self.concepts[j]) else cosine
 
     def _neighbours(self, k: int) -> set[tuple[int, int]]:
         """Each row's ``k`` nearest by embedding, as (row, neighbour): exact up to
@@ -129,30 +120,59 @@ class SemanticIndex:
         keep = (np.arange(len(row)) - first < k) & (score > -2.0)
         return {(int(i), int(j)) for i, j in zip(row[keep], column[keep], strict=True)}
 
-    def candidates(self) -> list[tuple[int, int]]:
-        """Mutual nearest neighbours: pairs where each is among the other's ``MUTUAL`` nearest."""
-        near = self._neighbours(MUTUAL)
-        return sorted((i, j) for i, j in near if i < j and (j, i) in near)
+    def nearest(self, k: int) -> dict[int, list[int]]:
+        """Each row's ``k`` nearest rows, nearest first."""
+        import numpy as np
 
-    def groups(self, threshold: float = THRESHOLD, max_size: int = MAX_GROUP) -> list[Group]:
-        """Likely duplicates, merged by average linkage, each with a score and a reason."""
-        edges = [
-            (score, i, j) for i, j in self.candidates() if (score := self.pair(i, j)) >= threshold
-        ]
-        cluster = average_linkage(len(self.ids), edges, self.pair, threshold, max_size)
-        found = [self._group(members) for members in cluster.values() if len(members) > 1]
+        pairs = np.array(sorted(self._neighbours(k)), dtype=np.int64).reshape(-1, 2)
+        cosines = np.einsum("ij,ij->i", self.vectors[pairs[:, 0]], self.vectors[pairs[:, 1]])
+        near: dict[int, list[int]] = {}
+        for i, j in pairs[np.lexsort((-cosines, pairs[:, 0]))].tolist():
+            near.setdefault(i, []).append(j)
+        return near
+
+    def groups(
+        self,
+        threshold: float | None = None,
+        max_size: int = MAX_GROUP,
+        weights: dict[str, Any] | None = None,
+    ) -> list[Group]:
+        """Likely duplicates: pairs among each other's ``DEPTH`` nearest, scored by the
+        learned pair model (``ai.pairs``), merged by average linkage of that probability."""
+        from .pairs import PairFeatures, head, probability
+
+        weights = weights or head()
+        threshold = weights["threshold"] if threshold is None else threshold
+        nearest = self.nearest(DEPTH)
+        signals = PairFeatures(
+            self.titles, self.vectors, self.concepts, nearest, DEPTH, weights["spread"]
+        )
+        known: dict[tuple[int, int], float] = {}
+
+        def score(i: int, j: int) -> float:
+            key = (min(i, j), max(i, j))
+            if key not in known:
+                known[key] = (
+                    0.0 if signals.conflict(*key) else probability(signals.row(*key), weights)
+                )
+            return known[key]
+
+        candidates = {(min(i, j), max(i, j)) for i, near in nearest.items() for j in near}
+        edges = [(p, i, j) for i, j in sorted(candidates) if (p := score(i, j)) >= threshold]
+        cluster = average_linkage(len(self.ids), edges, score, threshold, max_size)
+        found = [self._group(m, score) for m in cluster.values() if len(m) > 1]
         found.sort(key=lambda g: -g.score)
         return found
 
-    def _group(self, members: list[int]) -> Group:
+    def _group(self, members: list[int], score: Any) -> Group:
         pairs = [(x, y) for n, x in enumerate(members) for y in members[n + 1 :]]
-        score = sum(self.pair(x, y) for x, y in pairs) / len(pairs)
+        likely = sum(score(x, y) for x, y in pairs) / len(pairs)
         meaning = sum(float(self.vectors[x] @ self.vectors[y]) for x, y in pairs) / len(pairs)
         shared = set.intersection(*(self.concepts[m] for m in members))
-        reason = f"same meaning ({meaning:.0%} alike)"
+        reason = f"same meaning ({meaning:.0%} alike, {likely:.0%} likely the same request)"
         if shared:
             reason += "; all mention " + ", ".join(sorted(shared)[:4])
-        return Group([self.ids[m] for m in members], round(min(1.0, score), 3), reason)
+        return Group([self.ids[m] for m in members], round(min(1.0, likely), 3), reason)
 
     def search(
         self, text: str, vector: Any, limit: int = 5, exclude: str | None = None

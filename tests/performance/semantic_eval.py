@@ -3,7 +3,9 @@
 ``TUNING`` is what thresholds and weights were chosen on (``tune.py`` reads only it);
 ``HELD_OUT`` (tests/data/heldout/, written before tuning, other products and phrasing) and
 ``HELD_OUT_2`` (tests/data/heldout2/, written before the second round of tuning, after the
-first held-out set had been looked at) are only ever scored, by ``make bench``.
+first held-out set had been looked at) and ``HELD_OUT_3`` (tests/data/heldout3/, written
+before the third round, by another method: terse titles, stories, tags, other languages) are
+only ever scored, by ``make bench``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ __all__ = [
     "TUNING",
     "HELD_OUT",
     "HELD_OUT_2",
+    "HELD_OUT_3",
     "SPLITS",
     "vectors_of",
     "duplicates",
@@ -46,7 +49,10 @@ HELD_OUT = Split("held-out", DATA / "heldout" / "requests.csv", DATA / "heldout"
 HELD_OUT_2 = Split(
     "held-out 2", DATA / "heldout2" / "requests.csv", DATA / "heldout2" / "feedback.csv"
 )
-SPLITS = (TUNING, HELD_OUT, HELD_OUT_2)
+HELD_OUT_3 = Split(
+    "held-out 3", DATA / "heldout3" / "requests.csv", DATA / "heldout3" / "feedback.csv"
+)
+SPLITS = (TUNING, HELD_OUT, HELD_OUT_2, HELD_OUT_3)
 
 
 def load_requests(path: Path) -> dict[str, list[dict[str, str]]]:

@@ -1,39 +1,15 @@
-"""The grid the embedding provider's constants were chosen on: tuning data only.
+"""The grid the duplicate pair model's settings are chosen on: tuning data only.
 
-``python -m tests.performance.tune`` prints duplicate F1 on tests/data/requests.csv for
-each conflict factor, mutual-neighbour depth and threshold. It never reads the held-out
-sets. Where two settings are close, the higher threshold wins: an admin merges what the
-groups say, so precision first.
+``python -m tests.performance.tune`` prints the leave-one-product-out cross-validated F1 on
+tests/data/requests.csv for each L2 strength and grouping threshold (``tools.train_pairs``,
+which also writes the chosen model), without writing anything. It never reads the held-out
+sets.
 """
 
 from __future__ import annotations
 
-from chalicelib.ai import semantic
-from tests.performance.semantic_eval import TUNING, duplicates
-
-__all__ = ["grid"]
-
-
-def grid() -> list[tuple[float, int, float, dict[str, float]]]:
-    found = []
-    saved = semantic.CONFLICT_FACTOR, semantic.MUTUAL
-    try:
-        for factor in (0.5, 0.7):
-            for mutual in (1, 2, 3, 8):
-                semantic.CONFLICT_FACTOR, semantic.MUTUAL = factor, mutual
-                for step in range(36, 62, 2):
-                    threshold = step / 100
-                    found.append(
-                        (factor, mutual, threshold, duplicates(TUNING, threshold=threshold))
-                    )
-    finally:
-        semantic.CONFLICT_FACTOR, semantic.MUTUAL = saved
-    return found
-
+from tools.train_pairs import cross_validate
 
 if __name__ == "__main__":
-    for factor, mutual, threshold, scores in sorted(grid(), key=lambda row: -row[3]["f1"])[:15]:
-        print(
-            f"conflict {factor:.1f} mutual {mutual} threshold {threshold:.2f}: "
-            + " ".join(f"{k} {v:.3f}" for k, v in scores.items())
-        )
+    for (l2, threshold), f1 in sorted(cross_validate().items(), key=lambda kv: -kv[1])[:15]:
+        print(f"l2 {l2:<5} threshold {threshold:.2f}: cross-validated F1 {f1:.3f}")

@@ -61,6 +61,17 @@ def test_groups_join_paraphrases_and_keep_import_apart_from_export() -> None:
     assert found[0][0] == "a"
 
 
+def test_a_small_app_groups_a_paraphrase_and_never_opposite_wishes() -> None:
+    """Under ``SMALL_APP`` requests the neighbourhood is the tuning data's mean, so a few
+    unrelated requests do not lift every pair; a conflict scores 0 whatever the cosine."""
+    from chalicelib.ai.pairs import SMALL_APP
+
+    titles = ["Dark mode", "Dark theme for the app", "Export to CSV", "Import from CSV"]
+    assert len(titles) < SMALL_APP
+    index = SemanticIndex(list("abcd"), titles, embed.encoder().encode(titles))
+    assert [sorted(g.ids) for g in index.groups(threshold=0.01)] == [["a", "b"]]
+
+
 def test_sentiment_weights_were_trained_on_the_current_training_file() -> None:
     head = json.loads(HEAD_PATH.read_text())
     assert head["trainedOn"]["sha256"] == data_digest(TRAIN)
@@ -99,36 +110,43 @@ def test_large_apps_find_nearly_all_close_pairs_without_comparing_every_pair(
     ).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     index = SemanticIndex([str(i) for i in range(n)], [f"t{i}" for i in range(n)], vectors)
-    approximate = index._neighbours(semantic.NEIGHBOURS)
+    approximate = index._neighbours(semantic.DEPTH)
     monkeypatch.setattr(semantic, "EXACT_UP_TO", n)
     exact = {
-        p
-        for p in index._neighbours(semantic.NEIGHBOURS)
-        if float(vectors[p[0]] @ vectors[p[1]]) >= 0.45
+        p for p in index._neighbours(semantic.DEPTH) if float(vectors[p[0]] @ vectors[p[1]]) >= 0.45
     }
     assert len(exact & approximate) >= 0.97 * len(exact)
 
 
-def test_duplicate_figures_hold_on_the_tuning_and_both_held_out_sets() -> None:
-    """Regression floors, a little under what `make bench` printed when they were set."""
-    from tests.performance.semantic_eval import HELD_OUT, HELD_OUT_2, TUNING, duplicates
-    from tests.performance.semantic_eval import recall_at_5 as found_in_top_5
+def test_pair_model_was_trained_on_the_current_tuning_file() -> None:
+    from chalicelib.ai.pairs import FEATURES, head
+    from tools.train_pairs import data_digest
 
-    floors = {
-        TUNING: (0.57, 0.60, 0.98),
-        HELD_OUT: (0.38, 0.40, 0.94),
-        HELD_OUT_2: (0.31, 0.45, 0.88),
+    model = head()
+    assert model["data_sha256"] == data_digest()
+    assert model["features"] == list(FEATURES) and len(model["weights"]) == len(FEATURES)
+
+
+def test_duplicate_figures_hold_on_the_tuning_and_every_held_out_set() -> None:
+    """Regression floors, a little under what `make bench` printed when they were set."""
+    from tests.performance import semantic_eval as data
+
+    floors = {  # (F1, precision, recall@5); measured 0.65/0.73/1.00, 0.49/0.60/0.96,
+        data.TUNING: (0.62, 0.70, 0.98),  # 0.41/0.54/0.90 and 0.44/0.60/0.96
+        data.HELD_OUT: (0.47, 0.57, 0.94),
+        data.HELD_OUT_2: (0.39, 0.51, 0.88),
+        data.HELD_OUT_3: (0.42, 0.57, 0.94),
     }
     for split, (f1, precision, recall_at_5) in floors.items():
-        scores = duplicates(split)
+        scores = data.duplicates(split)
         assert scores["f1"] >= f1 and scores["precision"] >= precision, (split.name, scores)
-        assert found_in_top_5(split) >= recall_at_5, split.name
+        assert data.recall_at_5(split) >= recall_at_5, split.name
 
 
-def test_feedback_sentiment_figures_hold_on_the_tuning_and_both_held_out_sets() -> None:
+def test_feedback_sentiment_figures_hold_on_the_tuning_and_every_held_out_set() -> None:
     """Regression floors, a little under what `make bench` printed when they were set."""
-    from tests.performance.semantic_eval import HELD_OUT, HELD_OUT_2, TUNING, sentiment
+    from tests.performance import semantic_eval as data
 
-    floors = {TUNING: 0.88, HELD_OUT: 0.85, HELD_OUT_2: 0.76}
+    floors = {data.TUNING: 0.88, data.HELD_OUT: 0.85, data.HELD_OUT_2: 0.76, data.HELD_OUT_3: 0.81}
     for split, floor in floors.items():
-        assert sentiment(split)["accuracy"] >= floor, split.name
+        assert data.sentiment(split)["accuracy"] >= floor, split.name
