@@ -4,6 +4,8 @@ import { announce, h, plural, statusBadge, STATUS_LABELS, when } from "../js/ui.
 import { showInsights } from "./insights.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 import { showChangelog } from "./changelog.js";
+import { githubDialog } from "./github.js";
+import { showSettings } from "./settings.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -12,7 +14,7 @@ const PRIORITIES = ["low", "medium", "high", "critical"];
 const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "",
                 role: "owner", member: null };
 // the least role a tab needs: what a member may not use, it does not see
-const TABS = { webhooks: "admin", export: "admin", changelog: "admin" };
+const TABS = { webhooks: "admin", export: "admin", changelog: "admin", settings: "admin" };
 const can = (least) => atLeast(state.role, least);
 
 const fail = (error) => announce(messages, describe(error), "alert");
@@ -188,6 +190,7 @@ async function showTriage() {
     ...Object.entries(STATUS_LABELS).filter(([s]) => s !== "duplicate").map(([v, l]) => h("option", { value: v }, l)));
   const selected = () => [...table.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value);
   const path = (id) => `/apps/${state.app}/requests/${id}`;
+  const hasGithub = () => Boolean(state.apps.find((a) => a.id === state.app)?.integrations?.github?.configured);
   let requests = [];
 
   const load = async () => {
@@ -241,6 +244,8 @@ async function showTriage() {
             if (!into) return;
             try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }
           } }, "Merge"),
+      hasGithub() && h("button", { type: "button", class: "gh-button",
+        onclick: () => githubDialog({ api: state.api, path: path(r.id), request: r, ok, canOpen: can("admin") }) }, "GitHub"),
       can("admin") && h("button", { type: "button", class: "danger", onclick: async () => {
         if (!confirm(`Delete “${r.title}”? This cannot be undone.`)) return;
         try { await state.api.del(path(r.id)); ok("Deleted."); await load(); } catch (error) { fail(error); }
@@ -428,7 +433,8 @@ function route() {
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
             webhooks: showWebhooks, export: showExports, team: () => showTeam({ state, view, ok, fail }),
             insights: () => showInsights({ state, view, appPicker, ok, fail }),
-            changelog: () => showChangelog({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
+            changelog: () => showChangelog({ state, view, appPicker, ok, fail }),
+            settings: () => showSettings({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", async () => {
