@@ -22,12 +22,13 @@ STATIC = ROOT / "static"
 
 def content_security_policy(api: str) -> str:
     """The site's policy, as CloudFront sends it (templates/site.json): scripts only from the
-    site itself (no inline script, no eval), calls only to the site and the API."""
+    site itself (no inline script, no eval), calls only to the site and the API; images also
+    from any https address (an app's logo, images in changelog entries)."""
     parts = urlsplit(api)
     origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data:; connect-src 'self' {origin}".rstrip()
+        f"img-src 'self' data: https:; connect-src 'self' {origin}".rstrip()
         + "; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
 

@@ -11,7 +11,7 @@ from ..auth import Caller, hash_key, new_publishable_key, new_salt, user_token_s
 from ..context import Context
 from ..errors import ConflictError, NotFoundError, ValidationFailedError
 from ..events import EVENT_TYPES
-from ..models import AppCreate, AppPatch, PageQuery, WebhookIn, WebhookTestIn
+from ..models import AppCreate, AppPatch, BrandingIn, PageQuery, WebhookIn, WebhookTestIn
 from ..records import App
 from ..store import ConditionFailedError
 
@@ -128,14 +128,16 @@ def patch_app(ctx: Context, caller: Caller, app: App, body: AppPatch) -> dict[st
     elif body.replaceWith is not None:
         raise ValidationFailedError.for_field("replaceWith", "goes with statuses")
     if body.branding is not None:
-        given = body.branding.model_dump(include=body.branding.model_fields_set)
-        merged = {**app.branding, **given}
-        changes["branding"] = {
-            k: v.lower() if k == "accentColor" else v for k, v in merged.items() if v is not None
-        }
+        changes["branding"] = _branding(app.branding, body.branding)
     updated = replace(app, **changes, version=app.version + 1, updated_ms=ctx.clock())
     replace_app(ctx, app, updated)
     return present.app(updated, generated)
+
+
+def _branding(current: dict[str, str], body: BrandingIn) -> dict[str, str]:
+    """Each field given replaces the app's and null removes it; colours kept lower case."""
+    merged = {**current, **body.model_dump(include=body.model_fields_set)}
+    return {k: v.lower() if k == "accentColor" else v for k, v in merged.items() if v is not None}
 
 
 def public_info(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:

@@ -7,6 +7,8 @@ import { showChangelog } from "./changelog.js";
 import { showWorkflow } from "./workflow.js";
 import { showModeration } from "./moderation.js";
 import { showComments } from "./comments.js";
+import { githubDialog } from "./github.js";
+import { showSettings } from "./settings.js";
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -16,7 +18,8 @@ const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("
                 role: "owner", member: null };
 // the least role a tab needs: what a member may not use, it does not see
 const TABS = { webhooks: "admin", export: "admin", changelog: "admin", workflow: "admin",
-               moderation: "moderator" };
+               moderation: "moderator",
+               settings: "admin" };
 const can = (least) => atLeast(state.role, least);
 
 const fail = (error) => announce(messages, describe(error), "alert");
@@ -212,6 +215,7 @@ async function showTriage() {
     ...Object.entries(STATUS_LABELS).filter(([s]) => s !== "duplicate").map(([v, l]) => h("option", { value: v }, l)));
   const selected = () => [...table.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value);
   const path = (id) => `/apps/${state.app}/requests/${id}`;
+  const hasGithub = () => Boolean(state.apps.find((a) => a.id === state.app)?.integrations?.github?.configured);
   let requests = [];
 
   const load = async () => {
@@ -271,6 +275,8 @@ async function showTriage() {
             if (!into) return;
             try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }
           } }, "Merge"),
+      hasGithub() && h("button", { type: "button", class: "gh-button",
+        onclick: () => githubDialog({ api: state.api, path: path(r.id), request: r, ok, canOpen: can("admin") }) }, "GitHub"),
       can("admin") && h("button", { type: "button", class: "danger", onclick: async () => {
         if (!confirm(`Delete “${r.title}”? This cannot be undone.`)) return;
         try { await state.api.del(path(r.id)); ok("Deleted."); await load(); } catch (error) { fail(error); }
@@ -324,6 +330,19 @@ async function showFeedback() {
   await load();
 }
 
+/** Chart.js (71 KB of the console's 99 KB gzipped) loads with the screen that draws charts,
+ * not with the console's first screen; the analytics figures show without it if it fails. */
+let chartLoading = null;
+function loadChart() {
+  chartLoading ??= new Promise((resolve) => {
+    const script = h("script", { src: new URL("../vendor/chart.umd.min.js", import.meta.url).href });
+    script.addEventListener("load", () => resolve(window.Chart));
+    script.addEventListener("error", () => { chartLoading = null; resolve(null); });
+    document.head.append(script);
+  });
+  return chartLoading;
+}
+
 async function showAnalytics() {
   const body = h("div");
   const charts = [];
@@ -347,8 +366,8 @@ async function showAnalytics() {
             h("figcaption", { style: "font-weight:600;margin-bottom:8px" }, "Top tags"),
             h("div", { style: "position:relative" }, h("canvas", { id: "chart-tags", role: "img", "aria-label": "Top tags" })))
             : h("div", { class: "card empty" }, "No tags yet: tag requests in triage to see them here.")));
-      if (window.Chart) {
-        const Chart = window.Chart;
+      const Chart = await loadChart();
+      if (Chart) {
         const statuses = Object.keys(a.byStatus);
         charts.push(new Chart(document.getElementById("chart-status"), { type: "bar",
           data: { labels: statuses.map((s) => STATUS_LABELS[s] || s), datasets: [{ label: "Requests", data: statuses.map((s) => a.byStatus[s]),
@@ -468,7 +487,8 @@ function route() {
             insights: () => showInsights({ state, view, appPicker, ok, fail }),
             changelog: () => showChangelog({ state, view, appPicker, ok, fail }),
             workflow: () => showWorkflow({ state, view, appPicker, ok, fail }),
-            moderation: () => showModeration({ state, view, appPicker, ok, fail, can }) })[tab]?.() ?? showTriage();
+            moderation: () => showModeration({ state, view, appPicker, ok, fail, can }),
+            settings: () => showSettings({ state, view, appPicker, ok, fail }) })[tab]?.() ?? showTriage();
 }
 
 document.getElementById("sign-out").addEventListener("click", async () => {

@@ -1,6 +1,7 @@
 // The public board of one app: list, vote, read, comment, suggest, roadmap.
 import { anonymousId, client, describe, loadConfig, OBVIOUS } from "../js/api.js";
 import { ago, announce, h, plural, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
+import { applyAccent, brandHeader } from "../js/brand.js";
 import { showChangelog } from "./changelog.js";
 import { commentItem, commentPaths, EDIT_WINDOW_MS } from "../js/comments.js";
 
@@ -453,4 +454,18 @@ if (!config.api || !config.key || !config.app) {
   window.addEventListener("hashchange", route);
   await loadWorkflow();
   route();
+  showBrand();
+}
+
+/** The app's name, logo and accent colour (its branding), once they arrive. */
+async function showBrand() {
+  try {
+    const { branding } = await state.api.get(`/apps/${state.app}/public`);
+    const title = document.getElementById("board-title");
+    brandHeader(title, branding, title.textContent);
+    if (branding.name) document.title = `${branding.name}: feature requests`;
+    applyAccent(document.documentElement, branding.accentColor);
+  } catch {
+    // the board works unbranded
+  }
 }

@@ -3,6 +3,7 @@
 //   data-key="fr_pub_…" data-api="https://…/v1" [data-user-token="…"] [data-label="Feedback"]
 //   [data-mode="board"]>  board mode opens on the app's top ideas: search, vote, suggest
 import { appOfKey, client, describe, OBVIOUS } from "../js/api.js";
+import { applyAccent } from "../js/brand.js";
 
 const script = [...document.querySelectorAll("script[data-key]")]
   .find((s) => s.src && new URL(s.src, location.href).href === import.meta.url);
@@ -10,7 +11,7 @@ const script = [...document.querySelectorAll("script[data-key]")]
 const CSS = `
 :host { all: initial; }
 * { box-sizing: border-box; font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-.launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; background: #2f4fd1; color: #fff;
+.launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; background: var(--brand, #2f4fd1); color: var(--brand-text, #fff);
   border: 0; border-radius: 999px; padding: 12px 18px; font-size: 15px; font-weight: 600; cursor: pointer;
   box-shadow: 0 6px 20px rgba(16,24,40,.25); }
 .panel { position: fixed; right: 20px; bottom: 76px; z-index: 2147483000; width: min(360px, calc(100vw - 40px));
@@ -30,7 +31,7 @@ textarea { min-height: 90px; resize: vertical; }
 .stars label { margin: 0; font-size: 22px; color: #8a93a3; cursor: pointer; font-weight: 400; }
 .stars input:checked + label, .stars label.on { color: #b7791f; }
 .stars input:focus-visible + label { outline: 3px solid #8aa2ff; border-radius: 4px; }
-.send { margin-top: 12px; width: 100%; background: #2f4fd1; color: #fff; border: 0; border-radius: 8px; padding: 10px; font-size: 15px; font-weight: 600; cursor: pointer; }
+.send { margin-top: 12px; width: 100%; background: var(--brand, #2f4fd1); color: var(--brand-text, #fff); border: 0; border-radius: 8px; padding: 10px; font-size: 15px; font-weight: 600; cursor: pointer; }
 .send:disabled { opacity: .6; }
 .close { position: absolute; right: 10px; top: 8px; background: none; border: 0; font-size: 20px; cursor: pointer; color: #525a6b; }
 .similar { margin-top: 8px; padding: 8px 10px; border-radius: 8px; background: #f4f6fa; border: 1px solid #dfe3e8; }
@@ -49,7 +50,7 @@ textarea { min-height: 90px; resize: vertical; }
 .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 4px;
        background: var(--dot, currentColor); }
 .up { flex: none; width: 46px; background: #fff; color: #1b1f2a; border: 1px solid #b9c0cc; border-radius: 8px; padding: 4px 0; cursor: pointer; font-size: 14px; font-weight: 600; }
-.up[aria-pressed="true"] { background: #2f4fd1; border-color: #2f4fd1; color: #fff; }
+.up[aria-pressed="true"] { background: var(--brand, #2f4fd1); border-color: var(--brand, #2f4fd1); color: var(--brand-text, #fff); }
 .link { background: none; border: 0; padding: 0; color: #23389c; text-decoration: underline; cursor: pointer; font: inherit; }
 .msg { margin-top: 10px; padding: 8px 10px; border-radius: 8px; }
 .msg.ok { background: #e8f6ee; color: #0b4d2a; }
@@ -131,6 +132,9 @@ function mount() {
   const panel = $(".panel");
   const note = $(".msg");
   launcher.textContent = label;
+  server.get(`/apps/${app}/public`)
+    .then(({ branding }) => applyAccent(host, branding.accentColor))
+    .catch(() => {});  // unbranded is fine
   const stars = $(".stars");
   for (let n = 1; n <= 5; n += 1) {
     const input = Object.assign(document.createElement("input"), { type: "radio", name: "rating", value: n, id: `fb-star-${n}` });

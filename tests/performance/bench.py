@@ -466,6 +466,34 @@ class _Stamped(list):  # type: ignore[type-arg]
         super().append({**entry, "at": time.time() * 1000})
 
 
+def first_load_sizes() -> None:
+    """The board's and the console's first-load JS+CSS, counted in Chromium on make run's stack."""
+    import json
+    import tempfile
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.stack import LocalStack
+    from tests.e2e.test_web import ARGS, CHROMIUM
+    from tests.performance.first_load import BUDGETS, board_and_console
+
+    print("\nfirst load, JS + CSS (Chromium, empty cache; gzipped as CloudFront serves it)")
+    with tempfile.TemporaryDirectory() as tmp:
+        stack = LocalStack.on_free_ports(Path(tmp))
+        stack.start()
+        try:
+            creds = json.loads((stack.folder / "credentials.json").read_text())
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                site = f"http://127.0.0.1:{stack.site_port}"
+                for name, load in board_and_console(browser, site, creds["adminKey"]).items():
+                    print(f"  {name:<8} {load.describe()}; budget {BUDGETS[name] / 1000:.0f} KB")
+                browser.close()
+        finally:
+            stack.stop()
+
+
 def embedding_quality() -> None:
     """The embedding provider on the tuning data and on the held-out data, side by side."""
     from chalicelib.ai.embed import LOADED, encoder, model_source
@@ -576,6 +604,7 @@ if __name__ == "__main__":
         embedding_scaling()
         sys.exit(0)
     event_latency()
+    first_load_sizes()
     cold_start()
     packaged_cold_start()
     list_page_costs()
