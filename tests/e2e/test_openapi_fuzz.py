@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -54,8 +56,38 @@ CONFIG = schemathesis.Config.from_dict(
 AUTH = {spec.name: spec.auth for spec in api.specs}
 
 
+class _Refuse(BaseHTTPRequestHandler):
+    """GitHub answering 401 to everything: the API must turn that into a 409, never a 5xx."""
+
+    def _refuse(self) -> None:
+        body = b'{"message": "Bad credentials"}'
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PATCH = _refuse
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
 @pytest.fixture(scope="module")
-def fuzz_base(stack: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def refusing_github() -> Iterator[str]:
+    """An answer at once, on its own thread: the API calling itself could wait on itself."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Refuse)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def fuzz_base(
+    stack: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, refusing_github: str
+) -> Iterator[str]:
     """Its API's log (with any traceback behind a 500) is chalice.log in the test's tmp dir."""
     port = free_port()
     log = tmp_path_factory.mktemp("fuzz") / "chalice.log"
@@ -67,8 +99,8 @@ def fuzz_base(stack: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -
         "KEY_REQUESTS_PER_MINUTE": "0",
         "CALLER_REQUESTS_PER_MINUTE": "0",
         "ANONYMOUS_WRITES_PER_MINUTE": "0",
-        # no network here: "GitHub" is this API itself, which refuses the issue (a 409 to us)
-        "GITHUB_API_URL": f"http://127.0.0.1:{port}",
+        # no network here: "GitHub" is a local server that refuses every call (a 409 to us)
+        "GITHUB_API_URL": refusing_github,
     }
     with log.open("wb") as out:
         process = chalice_local(port, env, stdout=out, stderr=subprocess.STDOUT)
