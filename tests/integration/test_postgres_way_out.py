@@ -283,3 +283,42 @@ def test_statuses_and_boards_go_out_and_back(
     assert [i["id"] for i in listed.body["items"]] == [rid]
     hidden = api.get(tenant.path(f"/requests/{rid}", "back"), key=tenant.apps["back"]["pub"])
     assert hidden.status == 404
+
+
+def test_moderation_state_goes_out_and_back(
+    api: Api, tenant: Tenant, runner: EventRunner, postgres: str, tmp_path: Path
+) -> None:
+    """Approved and still pending posts keep their state through PostgreSQL; a pending one
+    comes back into the queue, not into the lists."""
+    api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"})
+    approved = tenant.create("Approved one", as_user="ann")["id"]
+    assert (
+        api.post(tenant.path(f"/requests/{approved}/approve"), key=tenant.admin_key).status == 200
+    )
+    waiting = tenant.create("Still waiting", as_user="bob", tags=["ui"])["id"]
+    said = api.post(
+        tenant.path(f"/requests/{approved}/comments"),
+        key=tenant.pub_key,
+        token=tenant.token("cat"),
+        body={"body": "held comment"},
+    ).body["id"]
+    runner.drain()  # the export's progress bar counts the app's requests from its statistics
+    dump = tmp_path / "held.jsonl"
+    cli_json("export", tenant.id, "web", "--format", "jsonl", "--full", "--out", str(dump))
+    cli_json("postgres", "load", str(dump), "--dsn", postgres, "--app", f"{tenant.id}/web")
+    with psycopg.connect(postgres) as conn:
+        rows = conn.execute(
+            "SELECT id, moderation FROM fb_requests WHERE tenant = %s ORDER BY id", (tenant.id,)
+        ).fetchall()
+        assert rows == [(approved, "approved"), (waiting, "pending")]
+        comments = conn.execute(
+            "SELECT id, moderation FROM fb_comments WHERE tenant = %s", (tenant.id,)
+        ).fetchall()
+        assert comments == [(said, "pending")]
+    tenant.make_app("copy")
+    cli_json("import", tenant.id, "copy", postgres, "--from-app", f"{tenant.id}/web")
+    assert canonical(tenant.id, "copy") == canonical(tenant.id, "web")
+    listed = api.get(tenant.path("/requests?tag=ui", "copy"), key=tenant.admin_key).body["items"]
+    assert listed == []
+    queued = api.get(tenant.path("/moderation", "copy"), key=tenant.admin_key).body["items"]
+    assert [q["id"] for q in queued] == [waiting, said]
