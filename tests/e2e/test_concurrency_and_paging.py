@@ -103,3 +103,25 @@ def test_paging_250_requests_returns_each_once_in_both_sorts(http: Api, tenant: 
         if not cursor:
             break
     assert tagged == even and len(tagged) == 125
+
+
+def test_concurrent_and_replayed_reactions_count_exactly(http: Api, tenant: Tenant) -> None:
+    rid = tenant.create("React to this comment")["id"]
+    said = http.post(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key,
+                     token=tenant.token("author"), body={"body": "Ship it"}).body  # fmt: skip
+    path = tenant.path(f"/requests/{rid}/comments/{said['id']}/reactions")
+    tokens = [tenant.token(f"fan-{n}") for n in range(40)]
+
+    def react(job: tuple[str, str, str]) -> int:
+        method, reaction, token = job
+        return Api(base_url=http._base).send(method, f"{path}/{reaction}", key=tenant.pub_key, token=token).status  # fmt: skip
+
+    jobs = [("PUT", r, t) for t in tokens for r in ("%2B1", "heart")]
+    jobs += [("PUT", "%2B1", t) for t in tokens[:15]]  # replays
+    jobs += [("DELETE", "heart", t) for t in tokens[:10]] * 2  # take-backs, twice
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        statuses = list(pool.map(react, jobs[:95]))  # the puts and replays first
+        statuses += list(pool.map(react, jobs[95:]))
+    assert set(statuses) == {200}, statuses
+    listed = http.get(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key).body
+    assert listed["items"][0]["reactions"] == {"+1": 40, "heart": 30}
