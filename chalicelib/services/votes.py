@@ -63,6 +63,7 @@ def unvote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str,
         _refuse_while_merging(req)
         try:
             ctx.store.remove_vote(req, voter.id)
+            ctx.store.keep_following(req, voter)
             return present.request(replace(req, votes=req.votes - 1), False, caller.is_admin)
         except ConditionFailedError as exc:
             if exc.failed_at(0):  # no vote to take back
@@ -97,9 +98,8 @@ def subscribe(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[s
 
 
 def unsubscribe(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
-    ctx.store.unsubscribe(
-        fetch(ctx, app, request_id, caller=caller), _follower(ctx, caller, app).id
-    )
+    req = fetch(ctx, app, request_id, caller=caller)
+    ctx.store.unsubscribe(req, _follower(ctx, caller, app).id, ctx.clock())
     return {"requestId": request_id, "subscribed": False}
 
 

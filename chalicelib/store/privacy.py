@@ -40,7 +40,7 @@ class Privacy(Table):
         """Make one item no longer about its user: delete it, or strip who wrote it."""
         key = {"pk": item["pk"], "sk": item["sk"]}
         kind = item.get("type")
-        if kind in ("subscription", "movedVote", "optOut", "votedSet"):
+        if kind in ("subscription", "unfollow", "movedVote", "optOut", "votedSet"):
             self.transact([self._delete_op(key)])
         elif kind == "reactions":
             self.forget_reactions(item)  # type: ignore[attr-defined]  # Comments, in Store

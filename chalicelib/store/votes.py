@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from ..records import FeatureRequest, Person, Vote
 from .keys import Keys
 from .requests import Requests
 from .standing import NOT_BANNED
-from .table import Page
+from .table import ConditionFailedError, Page
 
 
 def _vote_record(item: dict[str, Any]) -> Vote:
@@ -19,21 +20,25 @@ OPEN = "attribute_not_exists(merging) AND attribute_not_exists(gone)"  # a count
 
 
 class Votes(Requests):
-    """A vote is one transaction: the conditional vote item, the request's small counter, the
-    follow and the voter's set. The request item and its tag copies are not written: the
-    stream re-orders them from the counter (``reorder``)."""
+    """A vote is one transaction: the conditional vote item, the request's small counter and
+    the voter's set. The request item and its tag copies are not written: the stream
+    re-orders them from the counter (``reorder``). A vote is also a follow, with no item
+    of its own: the followers are the voters and the followers by choice, less those who
+    unfollowed after voting (an ``unfollow`` item in the follow's place, with its time)."""
 
     # ------------------------------------------------------------ votes
 
+    @staticmethod
+    def _subscription(req: FeatureRequest, person: Person) -> dict[str, Any]:
+        return {
+            **Keys.subscription(req.tenant, req.app, req.id, person.id),
+            "type": "subscription",
+            "user": person.to_dict(),
+            "uk": Keys.user(req.tenant, req.app, person.id),
+        }
+
     def _subscription_op(self, req: FeatureRequest, person: Person) -> dict[str, Any]:
-        return self._put_op(
-            {
-                **Keys.subscription(req.tenant, req.app, req.id, person.id),
-                "type": "subscription",
-                "user": person.to_dict(),
-                "uk": Keys.user(req.tenant, req.app, person.id),
-            }
-        )
+        return self._put_op(self._subscription(req, person))
 
     def _voted_op(
         self,
@@ -77,7 +82,6 @@ class Votes(Requests):
             [
                 self._put_op(vote, "attribute_not_exists(pk)"),
                 self._count_op(req, 1, OPEN),
-                self._subscription_op(req, voter),
                 self._voted_op(req.tenant, req.app, voter.id, [req.id], True, now_ms),
             ]
         )
@@ -120,12 +124,49 @@ class Votes(Requests):
     def subscribe(self, req: FeatureRequest, person: Person) -> None:
         self.transact([self._subscription_op(req, person)])
 
-    def unsubscribe(self, req: FeatureRequest, user_id: str) -> None:
-        self.transact([self._delete_op(Keys.subscription(req.tenant, req.app, req.id, user_id))])
+    def keep_following(self, req: FeatureRequest, person: Person) -> None:
+        """After an unvote: the follow the vote implied stays, unless the user unfollowed
+        (or follows by choice) already."""
+        with contextlib.suppress(ConditionFailedError):
+            self._put(self._subscription(req, person), "attribute_not_exists(pk)")
+
+    def unsubscribe(self, req: FeatureRequest, user_id: str, now_ms: int) -> None:
+        """An ``unfollow`` in the follow's place: it also outweighs the user's earlier vote."""
+        unfollow = {
+            **Keys.subscription(req.tenant, req.app, req.id, user_id),
+            "type": "unfollow",
+            "at": now_ms,
+            "uk": Keys.user(req.tenant, req.app, user_id),
+        }
+        self.transact([self._put_op(unfollow)])
 
     def is_subscribed(self, req: FeatureRequest, user_id: str) -> bool:
-        return self._get(Keys.subscription(req.tenant, req.app, req.id, user_id)) is not None
+        """One BatchGetItem: the follow (or unfollow) and the vote."""
+        keys = [
+            Keys.subscription(req.tenant, req.app, req.id, user_id),
+            Keys.vote(req.tenant, req.app, req.id, user_id),
+        ]
+        found = {i["sk"][:2]: i for i in self._batch_get(keys)}
+        return _follows(found.get("S#"), found.get("V#"))
 
     def followers(self, tenant: str, app: str, request_id: str) -> list[Person]:
+        """The followers by choice and the voters, less those who unfollowed since."""
         children = Keys.request_children(tenant, app, request_id)
-        return [Person.from_dict(i["user"]) for i in self._query_all(children, "S#")]
+        follows = {i["sk"][2:]: i for i in self._query_all(children, "S#")}
+        votes = {i["sk"][2:]: i for i in self._query_all(children, "V#")}
+        people = []
+        for user in dict.fromkeys([*follows, *votes]):
+            follow, vote = follows.get(user), votes.get(user)
+            if _follows(follow, vote):
+                by_choice = follow is not None and follow.get("type") == "subscription"
+                people.append(Person.from_dict((follow if by_choice else vote)["user"]))
+        return people
+
+
+def _follows(follow: dict[str, Any] | None, vote: dict[str, Any] | None) -> bool:
+    """Followed by choice, or voted and not unfollowed since."""
+    if follow is not None and follow.get("type") == "subscription":
+        return True
+    if vote is None:
+        return False
+    return follow is None or int(vote["createdAt"]) > int(follow.get("at", 0))

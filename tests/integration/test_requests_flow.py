@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from tests.helpers import Api, Tenant
 from tools.event_runner import EventRunner
 
@@ -269,6 +272,47 @@ def test_subscription_follow_and_unfollow(api: Api, tenant: Tenant) -> None:
     assert api.put(path, key=tenant.pub_key, token=author).body["subscribed"] is True
     anonymous = api.put(path, key=tenant.pub_key)
     assert (anonymous.status, anonymous.code) == (401, "unauthenticated")
+
+
+def test_a_vote_follows_without_an_item_and_the_later_choice_wins(
+    api: Api, ctx: Any, tenant: Tenant
+) -> None:
+    """A vote is a follow (no follow item written); unfollowing after it wins, a vote
+    after the unfollow wins again, and taking a vote back keeps the follow it implied."""
+    from chalicelib.store.keys import Keys
+
+    rid = tenant.create("Implied follow", as_user="author")["id"]
+    path = tenant.path(f"/requests/{rid}/subscription")
+
+    def follows(user: str) -> bool:
+        return api.get(path, key=tenant.pub_key, token=tenant.token(user)).body["subscribed"]
+
+    def vote(user: str, method: str = "POST") -> None:
+        r = api.send(
+            method,
+            tenant.path(f"/requests/{rid}/vote"),
+            key=tenant.pub_key,
+            token=tenant.token(user),
+        )
+        assert r.status == 200, r.body
+
+    def followers() -> set[str]:
+        return {p.id for p in ctx.store.followers(tenant.id, tenant.app_id, rid)}
+
+    for user in ("fan", "leaver", "taker"):
+        vote(user)
+        assert follows(user)
+    assert ctx.store._get(Keys.subscription(tenant.id, tenant.app_id, rid, "fan")) is None
+    assert followers() == {"author", "fan", "leaver", "taker"}
+    api.delete(path, key=tenant.pub_key, token=tenant.token("leaver"))
+    assert not follows("leaver") and "leaver" not in followers()
+    vote("leaver", "DELETE")
+    assert not follows("leaver")  # taking the vote back does not undo the unfollow
+    time.sleep(0.002)
+    vote("leaver")
+    assert follows("leaver") and "leaver" in followers()  # the later choice wins
+    vote("taker", "DELETE")
+    assert follows("taker") and "taker" in followers()  # the follow stays
 
 
 def test_idempotent_create_replays_the_first_answer(api: Api, tenant: Tenant) -> None:
