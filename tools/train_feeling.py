@@ -73,11 +73,11 @@ def cross_validate(l2s: tuple[float, ...] = (1e-4, 1e-3, 1e-2)) -> dict[float, d
     the tuning feedback of a model fitted on the whole training file."""
     import numpy as np
 
-    from .sentiment_data import HANDWRITTEN, OTHER
+    from .sentiment_data import HANDWRITTEN, MULTILINGUAL, OTHER
 
     texts, (x, y) = _labelled(TRAIN)
     _, (tx, ty) = _labelled(TUNING_FEEDBACK)
-    written = np.array([m in {t for _, t in HANDWRITTEN + OTHER} for m in texts])
+    written = np.array([m in {t for _, t in HANDWRITTEN + OTHER + MULTILINGUAL} for m in texts])
     fold = np.random.default_rng(0).integers(0, 5, len(y))
     found = {}
     for l2 in l2s:

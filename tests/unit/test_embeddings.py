@@ -147,6 +147,7 @@ def test_feedback_sentiment_figures_hold_on_the_tuning_and_every_held_out_set() 
     """Regression floors, a little under what `make bench` printed when they were set."""
     from tests.performance import semantic_eval as data
 
-    floors = {data.TUNING: 0.88, data.HELD_OUT: 0.85, data.HELD_OUT_2: 0.76, data.HELD_OUT_3: 0.81}
+    # measured 0.90, 0.87, 0.79, 0.86
+    floors = {data.TUNING: 0.88, data.HELD_OUT: 0.85, data.HELD_OUT_2: 0.77, data.HELD_OUT_3: 0.84}
     for split, floor in floors.items():
         assert data.sentiment(split)["accuracy"] >= floor, split.name
