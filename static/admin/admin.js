@@ -13,6 +13,7 @@ import { showSettings } from "./settings.js";
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
 const nav = document.getElementById("nav");
+const account = document.getElementById("account");
 const PRIORITIES = ["low", "medium", "high", "critical"];
 const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "",
                 role: "owner", member: null };
@@ -26,7 +27,7 @@ const fail = (error) => announce(messages, describe(error), "alert");
 const ok = (text) => announce(messages, text);
 
 function signIn() {
-  nav.hidden = true;
+  nav.hidden = account.hidden = true;
   const tryKey = async (value) => {
     const api = client({ api: state.config.api, key: value });
     try {
@@ -46,7 +47,7 @@ async function start() {
   const key = sessionStorage.getItem("fb-admin-key");
   if (!key) return signIn();
   state.api = client({ api: state.config.api, key });
-  nav.hidden = false;
+  nav.hidden = account.hidden = false;
   try {
     state.apps = (await state.api.get("/apps")).items;
     const me = await state.api.get("/session");
