@@ -110,17 +110,18 @@ function emptyState() {
   return empty("No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!"));
 }
 
-/** The boards this visitor may see, as a row of buttons (none when there is only one). */
+/** The boards this visitor may see, as a row of buttons: a list to spread, empty when there
+ * is only one board (replaceChildren would write a bare null as text). */
 function boardSwitcher(onChange) {
-  if (state.boards.length < 2) return null;
-  return h("nav", { class: "boards", "aria-label": "Boards", id: "boards" }, ...state.boards.map((b) =>
+  if (state.boards.length < 2) return [];
+  return [h("nav", { class: "boards", "aria-label": "Boards", id: "boards" }, ...state.boards.map((b) =>
     h("button", { type: "button", "aria-pressed": String(b.id === state.board), title: b.description || null,
                   "data-board": b.id, onclick: () => {
       state.board = b.id;
       sessionStorage.setItem("fb-board", b.id);
       Object.assign(state, { status: "", tag: "" });
       onChange();
-    } }, b.name)));
+    } }, b.name)))];
 }
 
 async function loadWorkflow() {
@@ -166,7 +167,7 @@ async function showList() {
     }, 300);
   });
   view.replaceChildren(
-    boardSwitcher(rerun),
+    ...boardSwitcher(rerun),
     h("div", { class: "search", role: "search" }, h("label", { for: "search" }, "Search"), search),
     h("div", { class: "filters" },
       h("div", {}, h("label", { for: "sort" }, "Sort"), sort),
@@ -409,7 +410,7 @@ function showNew() {
 async function showRoadmap() {
   const columns = STATUSES.filter((s) => s.roadmap).map((s) => s.id);
   const lists = Object.fromEntries(columns.map((s) => [s, h("ul", { class: "list" })]));
-  view.replaceChildren(boardSwitcher(showRoadmap), h("div", { class: "roadmap" }, ...columns.map((s) =>
+  view.replaceChildren(...boardSwitcher(showRoadmap), h("div", { class: "roadmap" }, ...columns.map((s) =>
     h("section", { "aria-labelledby": `col-${s}` }, h("h2", { id: `col-${s}` }, statusBadge(s)), lists[s]))));
   await Promise.all(columns.map(async (status) => {
     try {

@@ -241,6 +241,7 @@ def test_contrast_spacing_and_the_phone_header(
     try:
         p.goto(f"{site['site']}/board/")
         p.wait_for_selector("#requests li.request")
+        assert "null" not in p.inner_text("#view").split()  # a missing part is not written out
         assert p.locator("header.top").bounding_box()["height"] <= 110
         suggest = p.locator("nav.tabs a.button").bounding_box()
         assert suggest["height"] <= 40 and suggest["x"] + suggest["width"] <= 375
