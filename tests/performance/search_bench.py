@@ -258,6 +258,7 @@ def search_costs() -> None:
                     token=token,
                 )
             print(f"  app holds {total:>6,} requests")
+            token = user_token(made["userTokenSecret"], "voter")  # the load outlived the first
             billing.on = True
             for label, query, creds in (
                 ("one common word", "q=task", {"key": admin}),
