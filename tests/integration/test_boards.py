@@ -258,7 +258,7 @@ def test_export_has_a_board_column_and_every_board(api: Api, boards: Tenant) -> 
     rows = {i["title"]: i["board"] for i in r.body["items"]}
     assert rows == {"Exported general": "general", "Exported inside": "internal"}
     csv = api.get(t.path("/export?format=csv"), key=t.admin_key).body
-    assert csv.splitlines()[0].endswith(",insights,board")
+    assert csv.splitlines()[0].endswith(",insights,board,moderation")  # columns only added
     assert api.get(t.path("/export?format=json"), key=t.pub_key).status == 403
 
 

@@ -61,7 +61,9 @@ def test_a_dump_restored_into_an_empty_table_has_every_record_vote_count_and_fig
         "movedVote",
         "subscription",
         "comment",
+        "reactions",
         "feedback",
+        "changelog",
     }
     dump = tmp_path / "web.full.jsonl"
     code, exported = _cli(

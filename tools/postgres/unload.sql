@@ -33,7 +33,7 @@ SELECT line::text FROM (
         'kind', 'comment', 'requestId', request_id, 'id', id, 'body', body,
         'author', fb_person(author_id, author_name, author_email), 'createdAt', fb_ms(created_at),
         'internal', CASE WHEN internal THEN true END, 'editedAt', fb_ms(edited_at),
-        'reactions', CASE WHEN reactions <> '{}' THEN reactions END),
+        'reactions', CASE WHEN reactions <> '{}' THEN reactions END,
         'moderation', moderation))
     FROM fb_comments
     WHERE tenant = current_setting('featureboard.tenant') AND app = current_setting('featureboard.app')
