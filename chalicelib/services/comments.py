@@ -44,7 +44,8 @@ def add(
         body=body.body,
         author=author,
         created_ms=ctx.clock(),
-        moderation="pending" if moderation.held(caller, app) else None,
+        # the team's internal notes never wait: they are not public when approved either
+        moderation="pending" if moderation.held(caller, app) and not body.internal else None,
         internal=body.internal,
     )
     queued = None

@@ -51,7 +51,7 @@ def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, A
         except ConditionFailedError as exc:
             if exc.failed_at(0):  # already voted: a second vote changes nothing
                 return present.request(req, True, caller.is_admin)
-            refuse_if_banned(ctx, app, voter.id, exc.failed_at(3))
+            refuse_if_banned(ctx, app, voter.id, exc.failed_at(2))
             _backoff(attempt)
     raise ConflictError("too many votes at once; try again")
 

@@ -40,7 +40,9 @@ class Privacy(Table):
         """Make one item no longer about its user: delete it, or strip who wrote it."""
         key = {"pk": item["pk"], "sk": item["sk"]}
         kind = item.get("type")
-        if kind in ("subscription", "unfollow", "movedVote", "optOut", "votedSet"):
+        if kind == "votedSet" and "bannedUntil" in item:  # the copy of a ban votes check
+            self._call("update_item", **self._update_op(key, "REMOVE ids, uk")["Update"])
+        elif kind in ("subscription", "unfollow", "movedVote", "optOut", "votedSet"):
             self.transact([self._delete_op(key)])
         elif kind == "reactions":
             self.forget_reactions(item)  # type: ignore[attr-defined]  # Comments, in Store

@@ -71,7 +71,7 @@ class Votes(Requests):
     def add_vote(self, req: FeatureRequest, voter: Person, now_ms: int) -> None:
         """Raises ConditionFailedError; ``failed_at(0)`` means the user had already voted,
         ``failed_at(1)`` that a merge of the request began (or it was deleted) since it was
-        read, ``failed_at(3)`` that the user is banned."""
+        read, ``failed_at(2)`` (the voted set) that the user is banned."""
         vote = {
             **Keys.vote(req.tenant, req.app, req.id, voter.id),
             "type": "vote",

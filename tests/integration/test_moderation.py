@@ -283,6 +283,35 @@ def test_a_viewer_may_not_moderate_a_moderator_may(api: Api, tenant: Tenant) -> 
     assert api.post(tenant.path(f"/requests/{rid}/approve"), key=moderator.session).status == 200
 
 
+def test_forgetting_a_banned_user_keeps_the_ban(api: Api, open_tenant: Tenant) -> None:
+    """Forgetting a user deletes their voted set's ids, not the copy of the ban votes check."""
+    t = open_tenant
+    rid = t.create("Still here", as_user="ok")["id"]
+    zed = t.token("zed")
+    assert api.post(t.path(f"/requests/{rid}/vote"), key=t.pub_key, token=zed).status == 200
+    assert api.put(t.path("/users/zed/ban"), key=t.admin_key, body={}).status == 200
+    assert api.delete(t.path("/users/zed"), key=t.admin_key).status in (200, 204)
+    r = api.post(t.path(f"/requests/{rid}/vote"), key=t.pub_key, token=zed)
+    assert (r.status, r.code) == (403, "banned")
+    assert api.get(t.path(f"/requests/{rid}"), key=t.admin_key).body["votes"] == 0
+
+
+def test_an_internal_note_never_waits_for_approval(api: Api, tenant: Tenant) -> None:
+    """Held and then approved, a note would be counted in the public commentCount."""
+    rid = tenant.create("Noted")["id"]
+    assert api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"}).status == 200
+    note = api.post(
+        tenant.path(f"/requests/{rid}/comments"),
+        key=tenant.admin_key,
+        headers={"X-User-Id": "agent-1"},
+        body={"body": "team only", "internal": True},
+    )
+    assert note.status == 201 and "moderation" not in note.body, note.body
+    assert api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).body["commentCount"] == 0
+    queue = api.get(tenant.path("/moderation"), key=tenant.admin_key).body["items"]
+    assert note.body["id"] not in [i["id"] for i in queue]
+
+
 def test_a_banned_user_may_not_write_until_the_ban_is_lifted(api: Api, open_tenant: Tenant) -> None:
     t = open_tenant
     rid = t.create("Somewhere to write", as_user="ok")["id"]
