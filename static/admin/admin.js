@@ -1,14 +1,17 @@
 // The team's console: apps and keys, triage, feedback, analytics, webhooks.
 import { client, describe, loadConfig } from "../js/api.js";
 import { announce, h, plural, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
-import { showInsights } from "./insights.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
-import { showChangelog } from "./changelog.js";
-import { showWorkflow } from "./workflow.js";
-import { showModeration } from "./moderation.js";
-import { showComments } from "./comments.js";
-import { githubDialog } from "./github.js";
-import { showSettings } from "./settings.js";
+
+/** A screen's module, fetched when the screen first opens: the first load stays small. */
+const lazy = (path, name) => async (...args) => (await import(path))[name](...args);
+const showInsights = lazy("./insights.js", "showInsights");
+const showChangelog = lazy("./changelog.js", "showChangelog");
+const showWorkflow = lazy("./workflow.js", "showWorkflow");
+const showModeration = lazy("./moderation.js", "showModeration");
+const showComments = lazy("./comments.js", "showComments");
+const githubDialog = lazy("./github.js", "githubDialog");
+const showSettings = lazy("./settings.js", "showSettings");
 
 const view = document.getElementById("view");
 const messages = document.getElementById("messages");
@@ -219,15 +222,19 @@ async function showTriage() {
   const hasGithub = () => Boolean(state.apps.find((a) => a.id === state.app)?.integrations?.github?.configured);
   let requests = [];
 
+  let latest = 0;  // a filter changed while a list loaded: only the newest load may show
   const load = async () => {
+    const mine = ++latest;
     try {
-      requests = [];
+      const found = [];
       let cursor = null;
       do {
         const page = await state.api.get(`/apps/${state.app}/requests`, { ...filters, limit: 100, cursor });
-        requests.push(...page.items);
+        if (mine !== latest) return;
+        found.push(...page.items);
         cursor = page.nextCursor;
-      } while (cursor && requests.length < 500);
+      } while (cursor && found.length < 500);
+      requests = found;
       table.replaceChildren(...requests.map(row));
       if (!requests.length) table.append(h("tr", {}, h("td", { colspan: 6, class: "empty" },
         ...(filters.q ? [`No match for “${filters.q}”. `, clearSearch(), "."] : ["No requests here yet."]))));
