@@ -80,7 +80,7 @@ def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
             return [
                 e
                 for e in emails(tmp_path, port)
-                if e["subject"] == f"“{target['title']}” is now planned"
+                if e["subject"] == f"“{target['title']}” is now Planned"  # the app's name
             ]
 
         sent = wait_until(status_emails)
@@ -103,7 +103,7 @@ def test_local_stack_runs_events_keeps_data_and_stops(tmp_path: Path) -> None:
             ).hexdigest()
         )
         outbox = urllib.request.urlopen(f"http://127.0.0.1:{port}/local/outbox", timeout=10)
-        assert "is now planned" in outbox.read().decode()
+        assert "is now Planned" in outbox.read().decode()
 
         def counted() -> int:
             return api.get("/v1/apps/web/analytics", key=admin).body["requests"]
