@@ -207,7 +207,8 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
         into = None
         if event.type == "request.merged":
             target = ctx.store.get_request(event.tenant, event.app, data["into"])
-            into = {"title": target.title} if target else None
+            if target and _users_may_see(ctx, event, target.board):  # a private one stays unnamed
+                into = {"title": target.title}
         return _followers(
             ctx,
             event,
@@ -219,6 +220,7 @@ def plan(ctx: Context, event: DomainEvent) -> list[Email]:
                 "status_from": _status_name(ctx, event, data["from"]),
                 "status_to": _status_name(ctx, event, data.get("to", "duplicate")),
                 "into": into,
+                "merged": event.type == "request.merged",
             },
             request.get("board", "general"),
         )

@@ -141,19 +141,21 @@ class Votes(Requests):
         self.transact([self._put_op(unfollow)])
 
     def is_subscribed(self, req: FeatureRequest, user_id: str) -> bool:
-        """One BatchGetItem: the follow (or unfollow) and the vote."""
+        """One BatchGetItem: the follow (or unfollow) and the vote, kept or moved by a merge."""
         keys = [
             Keys.subscription(req.tenant, req.app, req.id, user_id),
             Keys.vote(req.tenant, req.app, req.id, user_id),
+            Keys.vote(req.tenant, req.app, req.id, user_id, moved=True),
         ]
         found = {i["sk"][:2]: i for i in self._batch_get(keys)}
-        return _follows(found.get("S#"), found.get("V#"))
+        return _follows(found.get("S#"), found.get("V#") or found.get("M#"))
 
     def followers(self, tenant: str, app: str, request_id: str) -> list[Person]:
-        """The followers by choice and the voters, less those who unfollowed since."""
+        """The followers by choice and the voters, less those who unfollowed since. A merge
+        turns a voter's vote into a moved vote (``M#``): they still follow the merged request."""
         children = Keys.request_children(tenant, app, request_id)
         follows = {i["sk"][2:]: i for i in self._query_all(children, "S#")}
-        votes = {i["sk"][2:]: i for i in self._query_all(children, "V#")}
+        votes = {i["sk"][2:]: i for p in ("M#", "V#") for i in self._query_all(children, p)}
         people = []
         for user in dict.fromkeys([*follows, *votes]):
             follow, vote = follows.get(user), votes.get(user)

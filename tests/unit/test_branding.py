@@ -61,6 +61,7 @@ def test_emails_carry_the_brand_name_logo_and_accent(accent: str, text: str) -> 
             "status_from": "open",
             "status_to": "planned",
             "into": None,
+            "merged": False,
         },
     )
     branding = {

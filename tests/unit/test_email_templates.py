@@ -30,7 +30,13 @@ def emails_for(text: str) -> list[Email]:
             "u1@example.com",
             "status_changed",
             "follower",
-            {"request": request, "status_from": "open", "status_to": "in_progress", "into": None},
+            {
+                "request": request,
+                "status_from": "open",
+                "status_to": "in_progress",
+                "into": None,
+                "merged": False,
+            },
         ),
         Email(
             "u1",
@@ -42,6 +48,7 @@ def emails_for(text: str) -> list[Email]:
                 "status_from": "open",
                 "status_to": "duplicate",
                 "into": {"title": text},
+                "merged": True,
             },
         ),
         Email("u1", "u1@example.com", "response", "follower", {"request": request}),
