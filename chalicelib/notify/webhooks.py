@@ -128,25 +128,60 @@ def _on_private_board(ctx: Context, app: Any, event: DomainEvent) -> bool:
     return shown is None or shown["visibility"] == "private"
 
 
+def _without_private_boards(envelope: dict[str, Any]) -> dict[str, Any] | None:
+    """An ``app.updated`` envelope as a webhook outside the team may see it: no private
+    board named; None when a private board was all that changed."""
+    data = envelope["data"]
+
+    def shown(boards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [b for b in boards if b.get("visibility") != "private"]
+
+    app = {**data["app"], "boards": shown(data["app"]["boards"])}
+    previous = {f: shown(v) if f == "boards" else v for f, v in data["previous"].items()}
+    changed = [f for f in data["changed"] if f != "boards" or previous["boards"] != app["boards"]]
+    if not changed:
+        return None
+    redacted = {"app": app, "changed": changed, "previous": {f: previous[f] for f in changed}}
+    return {**envelope, "data": redacted}
+
+
+def _messages(
+    ctx: Context, app: Any, event: DomainEvent, hooks: list[dict[str, Any]]
+) -> list[tuple[list[str], dict[str, Any]]]:
+    """(URLs, envelope) to send: hooks without ``privateBoards`` get nothing of a private
+    board's request and an ``app.updated`` without private boards in it."""
+    envelope = event.envelope()
+    trusted = [h["url"] for h in hooks if h.get("privateBoards")]
+    others = [h["url"] for h in hooks if not h.get("privateBoards")]
+    if others and event.type == "app.updated":
+        redacted = _without_private_boards(envelope)
+        sends = [(others, redacted)] if redacted else []
+    elif others and not _on_private_board(ctx, app, event):
+        sends = [(others, envelope)]
+    else:
+        sends = []
+    return ([(trusted, envelope)] if trusted else []) + sends
+
+
 def fan_out(ctx: Context, event: DomainEvent) -> int:
     """One queue message per webhook of the app that wants this event type."""
     app = ctx.store.get_app(event.tenant, event.app)
     hooks = [
         h for h in (app.webhooks if app else ()) if event.type in h["events"] or "*" in h["events"]
     ]
-    if hooks and _on_private_board(ctx, app, event):
-        hooks = [h for h in hooks if h.get("privateBoards")]
-    if not hooks:
+    sends = _messages(ctx, app, event, hooks) if hooks else []
+    if not sends:
         return 0
     now_s = ctx.clock() // 1000
     if not ctx.store.claim(event.tenant, event.id, "webhook-fan-out", now_s + MARK_TTL_S):
         return 0
     try:
-        _enqueue(ctx, event.tenant, event.app, [h["url"] for h in hooks], event.envelope())
+        for urls, envelope in sends:
+            _enqueue(ctx, event.tenant, event.app, urls, envelope)
     except Exception:
         ctx.store.release(event.tenant, event.id, "webhook-fan-out")
         raise
-    return len(hooks)
+    return sum(len(urls) for urls, _ in sends)
 
 
 def _enqueue(

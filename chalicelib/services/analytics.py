@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from ..auth import Caller
 from ..context import Context
 from ..events import DomainEvent
 from ..records import App
-from ..workflow import GENERAL, KINDS, boards, status_ids, status_kind
+from ..workflow import GENERAL, KINDS, boards, may_see, status_ids, status_kind
 
 __all__ = ["deltas", "apply", "report", "tags"]
 
@@ -28,13 +29,20 @@ def _request_totals(request: dict[str, Any], sign: int) -> dict[str, int]:
         f"wk_{_week(request['createdAt'])}": sign,
     }
     found |= {f"tag_{t}": sign for t in request["tags"]}
-    return found | _board_delta(request.get("board", GENERAL), sign)
+    board = request.get("board", GENERAL)
+    return found | _board_delta(board, sign) | _board_tags(board, request["tags"], sign)
 
 
 def _board_delta(board: str, sign: int) -> dict[str, int]:
     """Requests per board, counted for boards other than ``general``: that one is the rest
     (so requests counted before boards need no recount)."""
     return {} if board == GENERAL else {f"bd_{board}": sign}
+
+
+def _board_tags(board: str, tags: Iterable[str], sign: int) -> dict[str, int]:
+    """Tag uses per board other than ``general`` (``bt_board|tag``), so the tags a caller
+    sees leave out the boards they may not see; ``general``'s are the rest, as above."""
+    return {} if board == GENERAL else {f"bt_{board}|{t}": sign for t in tags}
 
 
 def deltas(event: DomainEvent) -> dict[str, int]:
@@ -47,14 +55,22 @@ def deltas(event: DomainEvent) -> dict[str, int]:
     if kind in ("request.status_changed", "request.merged"):
         return {f"st_{data['from']}": -1, f"st_{data['request']['status']}": 1}
     if kind == "request.updated" and "board" in data["changed"]:
-        return _board_delta(data["previous"]["board"], -1) | _board_delta(
-            data["request"]["board"], 1
+        before, after = data["previous"]["board"], data["request"]["board"]
+        tags = data["request"]["tags"]
+        return (
+            _board_delta(before, -1)
+            | _board_delta(after, 1)
+            | _board_tags(before, tags, -1)
+            | _board_tags(after, tags, 1)
         )
     if kind == "request.updated" and "tags" in data["changed"]:
         before, after = set(data["previous"]["tags"]), set(data["request"]["tags"])
+        board = data["request"].get("board", GENERAL)
         return {
             **{f"tag_{t}": -1 for t in before - after},
             **{f"tag_{t}": 1 for t in after - before},
+            **_board_tags(board, before - after, -1),
+            **_board_tags(board, after - before, 1),
         }
     if kind in ("vote.created", "vote.deleted"):
         return {"votes": 1 if kind == "vote.created" else -1}
@@ -85,10 +101,15 @@ def apply(ctx: Context, event: DomainEvent) -> bool:
 
 
 def tags(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
-    """Every tag in use on the app's requests, by name, with how many use it: one read."""
+    """Every tag in use on the requests the caller may see, by name, with how many use it:
+    one read. Uses on boards hidden from the caller are taken off the app's totals."""
     stats = ctx.store.get_stats(app.tenant, app.id)
-    found = {k[4:]: v for k, v in stats.items() if k.startswith("tag_") and v > 0}
-    return {"items": [{"tag": t, "count": found[t]} for t in sorted(found)]}
+    found = {k[4:]: v for k, v in stats.items() if k.startswith("tag_")}
+    for name, count in stats.items():
+        board, _, tag = name[3:].partition("|")
+        if name.startswith("bt_") and tag in found and not may_see(caller, app, board):
+            found[tag] -= count
+    return {"items": [{"tag": t, "count": found[t]} for t in sorted(found) if found[t] > 0]}
 
 
 def report(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:

@@ -7,14 +7,20 @@ from .table import ConditionFailedError, Table
 
 
 def _stats_parts(deltas: dict[str, int]) -> dict[str, dict[str, int]]:
-    """The statistics items an event's counters go to: one per tag (``G#tag``); the rest to
-    the item of the request's creation week (``W#week``) when the event names one (a create,
-    a delete), else to ``SUM``. Each item holds a few counters, whatever the app's age."""
+    """The statistics items an event's counters go to: one per tag (``G#tag``, with the tag's
+    uses per board); the rest to the item of the request's creation week (``W#week``) when
+    the event names one (a create, a delete), else to ``SUM``. Each item holds a few
+    counters, whatever the app's age."""
     weeks = [name[3:] for name in deltas if name.startswith("wk_")]
     rest = f"W#{weeks[0]}" if len(weeks) == 1 else "SUM"
     parts: dict[str, dict[str, int]] = {}
     for name, delta in deltas.items():
-        part = f"G#{name[4:]}" if name.startswith("tag_") else rest
+        if name.startswith("tag_"):
+            part = f"G#{name[4:]}"
+        elif name.startswith("bt_"):
+            part = f"G#{name.partition('|')[2]}"
+        else:
+            part = rest
         parts.setdefault(part, {})[name] = delta
     return parts
 

@@ -3,6 +3,7 @@ private, the moderation queue never holds a post nobody can reach."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.helpers import Api, Tenant
@@ -63,3 +64,66 @@ def test_the_merged_email_does_not_name_a_private_target(
     assert len(mail) == 1
     assert "Nightshade" not in mail[0]["text"] and "Nightshade" not in mail[0]["html"]
     assert "merged into another request" in mail[0]["text"]
+
+
+def _tags(api: Api, t: Tenant, **auth: Any) -> dict[str, int]:
+    r = api.get(t.path("/tags"), **auth)
+    assert r.status == 200, r.body
+    return {i["tag"]: i["count"] for i in r.body["items"]}
+
+
+def test_tags_of_hidden_boards_are_counted_only_for_those_who_see_them(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    _board(api, tenant, "secret", "private")
+    _board(api, tenant, "members", "signed_in")
+    _post(api, tenant, "Public one", tags=["ui"])
+    hidden = _post(api, tenant, "Hidden one", tags=["ui", "codename-x"], board="secret")
+    _post(api, tenant, "Members one", tags=["beta-only"], board="members")
+    runner.drain()
+    team = _tags(api, tenant, key=tenant.admin_key)
+    assert team == {"ui": 2, "codename-x": 1, "beta-only": 1}
+    assert _tags(api, tenant, key=tenant.pub_key) == {"ui": 1}
+    signed = _tags(api, tenant, key=tenant.pub_key, token=tenant.token("member-1"))
+    assert signed == {"ui": 1, "beta-only": 1}
+    # a tag edit on the hidden board, then a move into the open: counts follow each event
+    api.patch(tenant.path(f"/requests/{hidden}"), key=tenant.admin_key, body={"tags": ["x2"]})
+    runner.drain()
+    assert _tags(api, tenant, key=tenant.pub_key) == {"ui": 1}
+    moved = api.patch(
+        tenant.path(f"/requests/{hidden}"), key=tenant.admin_key, body={"board": "general"}
+    )
+    assert moved.status == 200, moved.body
+    runner.drain()
+    assert _tags(api, tenant, key=tenant.pub_key) == {"ui": 1, "x2": 1}
+    assert _tags(api, tenant, key=tenant.admin_key) == {"ui": 1, "x2": 1, "beta-only": 1}
+
+
+def test_app_updated_names_private_boards_only_to_webhooks_that_take_them(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    from tests.helpers import Receiver
+
+    outside, inside = Receiver(), Receiver()
+    try:
+        hooks = [
+            {"url": outside.url, "events": ["app.updated"]},
+            {"url": inside.url, "events": ["app.updated"], "privateBoards": True},
+        ]
+        assert (
+            api.patch(tenant.path(), key=tenant.admin_key, body={"webhooks": hooks}).status == 200
+        )
+        _board(api, tenant, "skunkworks", "private")
+        _board(api, tenant, "mobile", "public")
+        runner.drain()
+        seen = [json.loads(r["body"]) for r in outside.received]
+        told = [json.loads(r["body"]) for r in inside.received]
+        assert "skunkworks" not in json.dumps(seen)
+        assert len(seen) == 1 and [b["id"] for b in seen[0]["data"]["app"]["boards"]] == [
+            "general",
+            "mobile",
+        ]
+        assert len(told) == 2 and "skunkworks" in json.dumps(told)
+    finally:
+        outside.server.shutdown()
+        inside.server.shutdown()
