@@ -8,6 +8,7 @@ rejected post, or rejecting an approved one, is 409. Both are remembered 30 days
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -91,6 +92,17 @@ def _repeat(ctx: Context, app: App, item_id: str, request_id: str, decision: str
         raise ConflictError(f"it was {made['decision']} already")
 
 
+def _still_there(app: App, req: Any) -> dict[str, str]:
+    """A post waits with the board and status it was made with; if the team removed either
+    meanwhile, it is approved onto ``general`` and the first open status instead."""
+    from ..workflow import GENERAL, board, first_of_kind, status_ids
+
+    moved = {} if board(app, req.board) else {"board": GENERAL}
+    if req.status not in status_ids(app):
+        moved["status"] = first_of_kind(app, "open")
+    return moved
+
+
 def decide_request(
     ctx: Context, caller: Caller, app: App, request_id: str, action: str
 ) -> dict[str, Any] | None:
@@ -108,9 +120,9 @@ def decide_request(
         if req is None:
             _repeat(ctx, app, request_id, request_id, decision)
             return None
-        done = replace(req, moderation="approved")
+        done = replace(req, moderation="approved", **_still_there(app, req))
         try:
-            ctx.store.decide_request(done, decision, actor_id(caller), ctx.clock())
+            ctx.store.decide_request(done, decision, actor_id(caller), ctx.clock(), req.board)
         except ConditionFailedError:
             continue
         return present.request(done, False, admin=True) if decision == "approved" else None
@@ -126,12 +138,18 @@ def decide_comment(
     caller.require_admin()
     decision = DECISIONS[action]
     for _ in range(2):
-        req = fetch(ctx, app, request_id, consistent=True)
         pending = (
             ctx.store.get_pending_comment(app.tenant, app.id, comment_id)
             if len(comment_id) <= 64
             else None
         )
+        try:
+            req = fetch(ctx, app, request_id, consistent=True)
+        except NotFoundError:  # the request was deleted since: only the queue is left
+            if pending is None or pending.request_id != request_id:
+                _repeat(ctx, app, comment_id, request_id, decision)
+                return None
+            return _orphan(ctx, caller, pending, decision)
         if pending is None or pending.request_id != req.id:
             listed = ctx.store.get_comment(req, comment_id) if len(comment_id) <= 64 else None
             if listed is not None:
@@ -147,6 +165,15 @@ def decide_comment(
             continue
         return present.comment(done, admin=True) if decision == "approved" else None
     raise ConflictError("the request or the comment changed meanwhile; try again")
+
+
+def _orphan(ctx: Context, caller: Caller, pending: Any, decision: str) -> None:
+    """A pending comment whose request was deleted: rejecting takes it off the queue;
+    approving has nowhere to put it."""
+    if decision == "approved":
+        raise NotFoundError("its request was deleted; reject the comment to clear it")
+    with contextlib.suppress(ConditionFailedError):  # another moderator was first: same answer
+        ctx.store.reject_orphan_comment(pending, actor_id(caller), ctx.clock())
 
 
 def _until_ms(ctx: Context, until: str | None) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 from ..records import Comment, FeatureRequest
 from .comments import Comments, _comment_item, _comment_record
 from .keys import Keys
-from .requests import _request_item, _request_record
+from .requests import GENERAL, _request_item, _request_record
 from .table import Page
 
 DECISION_TTL_S = 30 * 86400  # how long a repeated approve or reject is answered as the first
@@ -83,19 +83,27 @@ class Moderation(Comments):
             self._standing_op(tenant, app, author, decision),
         ]
 
-    def decide_request(self, req: FeatureRequest, decision: str, actor: str, now_ms: int) -> None:
-        """Approve: the request joins the lists (with its tag copies); reject: it goes, with
-        the author's follow. Raises ConditionFailedError when it left the queue meanwhile."""
+    def decide_request(
+        self, req: FeatureRequest, decision: str, actor: str, now_ms: int, posted_on: str
+    ) -> None:
+        """Approve: the request joins the lists (with its tag copies) on ``req.board``;
+        reject: it goes, with the author's follow. ``posted_on`` is the board it waited for:
+        its counter names any board but ``general``, and follows the request (or goes with
+        it). Raises ConditionFailedError when it left the queue meanwhile."""
         ops = self._decision_ops(
             req.tenant, req.app, "request", req.id, req.id, req.author.id, decision, actor, now_ms
         )
         if decision == "approved":
             ops.append(self._put_op(_request_item(req), "attribute_not_exists(pk)"))
             ops += [self._put_op(_request_item(req, tag)) for tag in req.tags]
+            if posted_on != req.board:
+                ops.append(self._board_op(req))
         else:
             ops.append(
                 self._delete_op(Keys.subscription(req.tenant, req.app, req.id, req.author.id))
             )
+            if posted_on != GENERAL:
+                ops.append(self._delete_op(Keys.counter(req.tenant, req.app, req.id)))
         self.transact(ops)
 
     def decide_comment(
@@ -120,3 +128,19 @@ class Moderation(Comments):
                 self._subscription_op(req, comment.author),
             ]
         self.transact(ops)
+
+    def reject_orphan_comment(self, comment: Comment, actor: str, now_ms: int) -> None:
+        """Reject a pending comment whose request was deleted since: it only leaves the queue."""
+        self.transact(
+            self._decision_ops(
+                comment.tenant,
+                comment.app,
+                "comment",
+                comment.id,
+                comment.request_id,
+                comment.author.id,
+                "rejected",
+                actor,
+                now_ms,
+            )
+        )

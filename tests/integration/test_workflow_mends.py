@@ -127,3 +127,52 @@ def test_app_updated_names_private_boards_only_to_webhooks_that_take_them(
     finally:
         outside.server.shutdown()
         inside.server.shutdown()
+
+
+def _held_post(api: Api, t: Tenant, user: str, title: str, **body: Any) -> str:
+    r = api.post(
+        t.path("/requests"), key=t.pub_key, token=t.token(user), body={"title": title, **body}
+    )
+    assert r.status == 201 and r.body["moderation"] == "pending", r.body
+    return r.body["id"]
+
+
+def test_a_post_waiting_while_its_board_and_status_go_is_approved_onto_what_exists(
+    api: Api, tenant: Tenant
+) -> None:
+    _board(api, tenant, "later", "public")
+    assert api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"}).status == 200
+    rid = _held_post(api, tenant, "waiter", "Waited through a reshuffle", board="later")
+    assert api.delete(tenant.path("/boards/later"), key=tenant.admin_key).status == 204
+    statuses = api.get(tenant.path(), key=tenant.admin_key).body["statuses"]
+    renamed = [{**s, "id": "new_idea"} if s["id"] == "open" else s for s in statuses]
+    assert api.patch(tenant.path(), key=tenant.admin_key, body={"statuses": renamed}).status == 200
+    approved = api.post(tenant.path(f"/requests/{rid}/approve"), key=tenant.admin_key)
+    assert approved.status == 200, approved.body
+    assert (approved.body["board"], approved.body["status"]) == ("general", "new_idea")
+    listed = api.get(tenant.path("/requests?status=new_idea"), key=tenant.pub_key)
+    assert [i["id"] for i in listed.body["items"]] == [rid]
+    assert api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).status == 200
+
+
+def test_a_pending_comment_of_a_deleted_request_can_leave_the_queue(
+    api: Api, tenant: Tenant
+) -> None:
+    rid = _post(api, tenant, "Soon gone")
+    assert api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"}).status == 200
+    cid = api.post(
+        tenant.path(f"/requests/{rid}/comments"),
+        key=tenant.pub_key,
+        token=tenant.token("talker"),
+        body={"body": "Waiting here"},
+    ).body["id"]
+    assert api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).status == 204
+    path = tenant.path(f"/requests/{rid}/comments/{cid}")
+    approve = api.post(f"{path}/approve", key=tenant.admin_key)
+    assert approve.status == 404 and "reject" in approve.body["error"]["message"]
+    assert api.post(f"{path}/reject", key=tenant.admin_key).status == 204
+    assert api.post(f"{path}/reject", key=tenant.admin_key).status == 204  # a replay
+    queue = api.get(tenant.path("/moderation"), key=tenant.admin_key).body["items"]
+    assert cid not in [i["id"] for i in queue]
+    other = api.post(tenant.path(f"/requests/{rid}x/comments/{cid}/reject"), key=tenant.admin_key)
+    assert other.status == 404
