@@ -33,32 +33,35 @@ def add(
     if body.internal and not caller.is_admin:
         raise ForbiddenError("only the team may post an internal note")
     author = writer(ctx, caller, app)
-    req = fetch(ctx, app, request_id, caller=caller)
-    if req.status == "duplicate":  # the conversation moved to the request it was merged into
-        raise ConflictError(f"this request was merged into {req.duplicate_of}; comment there")
-    comment = Comment(
-        tenant=app.tenant,
-        app=app.id,
-        request_id=req.id,
-        id=ctx.make_id(),
-        body=body.body,
-        author=author,
-        created_ms=ctx.clock(),
-        # the team's internal notes never wait: they are not public when approved either
-        moderation="pending" if moderation.held(caller, app) and not body.internal else None,
-        internal=body.internal,
-    )
-    queued = None
-    if comment.moderation:
-        queued = moderation.queued_fields(
-            ctx, caller, app, author, body.body, requestTitle=req.title
+    comment_id, now = ctx.make_id(), ctx.clock()
+    for attempt in range(3):  # a request moving to another board meanwhile: read it again
+        req = fetch(ctx, app, request_id, attempt > 0, caller)  # 404 once it is gone
+        if req.status == "duplicate":  # the conversation moved to the request it was merged into
+            raise ConflictError(f"this request was merged into {req.duplicate_of}; comment there")
+        comment = Comment(
+            tenant=app.tenant,
+            app=app.id,
+            request_id=req.id,
+            id=comment_id,
+            body=body.body,
+            author=author,
+            created_ms=now,
+            # the team's internal notes never wait: they are not public when approved either
+            moderation="pending" if moderation.held(caller, app) and not body.internal else None,
+            internal=body.internal,
         )
-    try:
-        ctx.store.add_comment(req, comment, queued)
-    except ConditionFailedError as exc:
-        moderation.refuse_if_banned(ctx, app, author.id, moderation.banned_at_end(exc))
-        raise NotFoundError("no such request") from None
-    return present.comment(comment, caller.is_admin, [])
+        queued = None
+        if comment.moderation:
+            queued = moderation.queued_fields(
+                ctx, caller, app, author, body.body, requestTitle=req.title
+            )
+        try:
+            ctx.store.add_comment(req, comment, queued)
+        except ConditionFailedError as exc:
+            moderation.refuse_if_banned(ctx, app, author.id, moderation.banned_at_end(exc))
+            continue
+        return present.comment(comment, caller.is_admin, [])
+    raise ConflictError("the request kept changing; try again")
 
 
 def _reactor_id(ctx: Context, caller: Caller, app: App) -> str | None:

@@ -161,7 +161,9 @@ class Requests(Standing):
             keys += [Keys.pending(tenant, app, r) for r in ids]
         found = self._batch_get(keys, consistent)
         counters = {i["pk"]: i for i in found if i["sk"] == "N"}
-        items = {i["id"]: i for i in found if i.get("type") == "request"}
+        # an item marked ``movedTo`` is the old copy of a move under way: the counter names
+        # the board it moved to, read below
+        items = {i["id"]: i for i in found if i.get("type") == "request" and "movedTo" not in i}
         boards = {}
         for r in ids:
             counter = counters.get(Keys.counter(tenant, app, r)["pk"])
@@ -414,12 +416,18 @@ class Requests(Standing):
         transaction (the stream makes one ``request.updated`` of it); then the old items go.
         Not while a merge from or into it is under way (ConditionFailedError)."""
         main = Keys.request(old.tenant, old.app, old.id, board=old.board)
+        comments = (  # a comment counted since the read would be lost with the old item
+            "commentCount = :cc"
+            if old.comment_count
+            else "(attribute_not_exists(commentCount) OR commentCount = :cc)"
+        )
         ops = [
             self._update_op(
                 main,
                 "SET movedTo = :b",
-                {":b": new.board, ":v": old.version},
-                "version = :v AND attribute_not_exists(mergeStep) AND attribute_not_exists(mergesIn)",
+                {":b": new.board, ":v": old.version, ":cc": old.comment_count},
+                "version = :v AND attribute_not_exists(movedTo) AND attribute_not_exists(mergeStep)"
+                f" AND attribute_not_exists(mergesIn) AND {comments}",
             ),
             self._put_op(
                 {**_request_item(new), "movedFrom": old.board}, "attribute_not_exists(pk)"
@@ -493,7 +501,7 @@ class Requests(Standing):
                 Keys.request(req.tenant, req.app, req.id, tag, req.board),
                 "ADD commentCount :c",
                 {":c": delta},
-                "attribute_exists(pk)",
+                "attribute_exists(pk) AND attribute_not_exists(movedTo)",  # not while it moves
             )
             for tag in (None, *req.tags)
         ]

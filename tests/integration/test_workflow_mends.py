@@ -176,3 +176,87 @@ def test_a_pending_comment_of_a_deleted_request_can_leave_the_queue(
     assert cid not in [i["id"] for i in queue]
     other = api.post(tenant.path(f"/requests/{rid}x/comments/{cid}/reject"), key=tenant.admin_key)
     assert other.status == 404
+
+
+def _moved(req: Any, board: str) -> Any:
+    from dataclasses import replace
+
+    return replace(req, board=board, version=req.version + 1)
+
+
+def _first_write_only(ctx: Any, move: Any) -> None:
+    """Run ``move`` as if it stopped after its first transaction (a crash, or a concurrent
+    move still between its two writes)."""
+    real = ctx.store.transact
+    calls: list[Any] = []
+
+    def first_only(ops: Any) -> None:
+        calls.append(ops)
+        if len(calls) == 1:
+            real(ops)
+
+    ctx.store.transact = first_only
+    try:
+        move()
+    finally:
+        ctx.store.transact = real
+    assert len(calls) == 2  # the second write (the old items' deletion) never happened
+
+
+def test_two_moves_from_the_same_read_cannot_both_happen(
+    api: Api, tenant: Tenant, ctx: Any
+) -> None:
+    import pytest
+
+    from chalicelib.store import ConditionFailedError
+
+    _board(api, tenant, "one", "public")
+    _board(api, tenant, "two", "public")
+    rid = _post(api, tenant, "Where do I live", tags=["ui"])
+    read = ctx.store.get_request(tenant.id, "web", rid, consistent=True)
+    _first_write_only(ctx, lambda: ctx.store.move_request(read, _moved(read, "one")))
+    with pytest.raises(ConditionFailedError):
+        ctx.store.move_request(read, _moved(read, "two"))  # the second of two concurrent moves
+    for board, expected in (("one", [rid]), ("two", []), ("general", [])):
+        listed = api.get(tenant.path(f"/requests?board={board}"), key=tenant.admin_key)
+        assert [i["id"] for i in listed.body["items"]] == expected, board
+    assert api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).body["board"] == "one"
+
+
+def test_a_comment_counted_after_the_read_stops_the_move_and_the_retry_keeps_it(
+    api: Api, tenant: Tenant, ctx: Any
+) -> None:
+    import pytest
+
+    from chalicelib.store import ConditionFailedError
+
+    _board(api, tenant, "elsewhere", "public")
+    rid = _post(api, tenant, "Talk while moving")
+    read = ctx.store.get_request(tenant.id, "web", rid, consistent=True)
+    said = api.post(
+        tenant.path(f"/requests/{rid}/comments"), key=tenant.admin_key, body={"body": "hi"}
+    )
+    assert said.status == 201
+    with pytest.raises(ConditionFailedError):
+        ctx.store.move_request(read, _moved(read, "elsewhere"))
+    moved = api.patch(
+        tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"board": "elsewhere"}
+    )
+    assert (moved.status, moved.body["commentCount"]) == (200, 1)
+
+
+def test_between_a_moves_two_writes_the_request_is_found_on_its_new_board(
+    api: Api, tenant: Tenant, ctx: Any
+) -> None:
+    _board(api, tenant, "next", "public")
+    rid = _post(api, tenant, "Half moved")
+    read = ctx.store.get_request(tenant.id, "web", rid, consistent=True)
+    new = _moved(read, "next")
+    _first_write_only(ctx, lambda: ctx.store.move_request(read, new))
+    found = api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key)
+    assert (found.status, found.body["board"]) == (200, "next")
+    said = api.post(
+        tenant.path(f"/requests/{rid}/comments"), key=tenant.admin_key, body={"body": "hi"}
+    )
+    assert said.status == 201, said.body
+    assert api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).body["commentCount"] == 1
