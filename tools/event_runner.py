@@ -28,19 +28,28 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from chalicelib.consumers import FILTERS
+
 __all__ = ["EventRunner"]
 
-SNS_CONSUMERS = (
-    "email_on_event",
-    "webhooks_on_event",
-    "stats_on_event",
-    "sentiment_on_event",
-    "search_on_event",
-)
+SNS_CONSUMERS = tuple(FILTERS)  # the handlers in app.py that SNS invokes
 LOCAL_RETRIES = 3  # Lambda tries an async (SNS) event 3 times before its dead-letter queue
 IDLE_WAIT = (0.05, 0.5)  # a worker that found nothing waits longer each time, up to this
 STREAM_RETRIES = 5  # the stream mapping's MaximumRetryAttempts in the deploy template
 SHARD_CHECK_SECONDS = 5.0  # how often the stream worker looks for new shards
+
+
+def _passes_filter(consumer: str, note: dict[str, Any]) -> bool:
+    """Whether the consumer's subscription filter policy (the deployed one) lets the SNS
+    notification through. Applied here, not by moto's SNS: moto refuses some valid
+    policies as "too complex" (it multiplies ``$or`` branches by their depth)."""
+    from tools.cost import matches
+
+    attributes = {
+        key: {"DataType": value["Type"], "StringValue": value["Value"]}
+        for key, value in (note.get("MessageAttributes") or {}).items()
+    }
+    return matches(FILTERS[consumer], attributes)
 
 
 @functools.lru_cache(maxsize=64)
@@ -375,6 +384,9 @@ class EventRunner:
         messages, done = self._receive(url, 10), []
         for message in messages:
             note = json.loads(message["Body"])
+            if not _passes_filter(name, note):  # SNS would not have invoked this consumer
+                done.append(message["ReceiptHandle"])
+                continue
             event = {
                 "Records": [
                     {

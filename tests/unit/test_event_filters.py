@@ -95,3 +95,20 @@ def test_every_sns_consumer_of_the_app_has_a_filter() -> None:
 
     subscribed = {s.name for s in app.event_sources if type(s).__name__ == "SNSEventConfig"}
     assert subscribed == set(FILTERS)
+
+
+def test_the_local_runner_applies_the_same_policies_to_sns_notifications() -> None:
+    """Locally each consumer sees only what SNS would deliver to it when deployed."""
+    from tools.event_runner import _passes_filter
+
+    def note(event: DomainEvent) -> dict[str, Any]:  # an SNS notification, as SQS holds it
+        return {
+            "MessageAttributes": {
+                k: {"Type": v["DataType"], "Value": v["StringValue"]}
+                for k, v in attributes(event).items()
+            }
+        }
+
+    for consumer, uses in USES.items():
+        for event in EVENTS:
+            assert _passes_filter(consumer, note(event)) == uses(event), (consumer, event)
