@@ -1,11 +1,16 @@
 """Workflow edge cases found in review: merged voters keep following, private names stay
-private, the moderation queue never holds a post nobody can reach."""
+private, the moderation queue never holds a post nobody can reach, board moves survive
+races and crashes."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
+import pytest
+
+from chalicelib.store import ConditionFailedError
 from tests.helpers import Api, Tenant
 from tests.integration.test_events import follower_token, sent_to
 from tools.event_runner import EventRunner
@@ -179,8 +184,6 @@ def test_a_pending_comment_of_a_deleted_request_can_leave_the_queue(
 
 
 def _moved(req: Any, board: str) -> Any:
-    from dataclasses import replace
-
     return replace(req, board=board, version=req.version + 1)
 
 
@@ -206,10 +209,6 @@ def _first_write_only(ctx: Any, move: Any) -> None:
 def test_two_moves_from_the_same_read_cannot_both_happen(
     api: Api, tenant: Tenant, ctx: Any
 ) -> None:
-    import pytest
-
-    from chalicelib.store import ConditionFailedError
-
     _board(api, tenant, "one", "public")
     _board(api, tenant, "two", "public")
     rid = _post(api, tenant, "Where do I live", tags=["ui"])
@@ -226,10 +225,6 @@ def test_two_moves_from_the_same_read_cannot_both_happen(
 def test_a_comment_counted_after_the_read_stops_the_move_and_the_retry_keeps_it(
     api: Api, tenant: Tenant, ctx: Any
 ) -> None:
-    import pytest
-
-    from chalicelib.store import ConditionFailedError
-
     _board(api, tenant, "elsewhere", "public")
     rid = _post(api, tenant, "Talk while moving")
     read = ctx.store.get_request(tenant.id, "web", rid, consistent=True)
