@@ -2,10 +2,11 @@
 with the app: one BatchGetItem reads, per term of the query (at most ``QUERY_TERMS``), the
 head of its posting list on the board (its ``TOP`` best postings, ``services/postings.py``)
 and the vocabulary of the term's first letter; a term no request holds (a typo) is replaced
-by up to ``FUZZY_PER_TERM`` terms one edit away, whose heads a second BatchGetItem reads
-together with, when the query is narrowed (status, tag, my votes), the other parts of each
-list (up to ``SPILL_READS`` in all), so that a narrowed search finds matches beyond a term's
-best; then one page of requests in one BatchGetItem.
+by up to ``FUZZY_PER_TERM`` terms one edit away, whose heads a second BatchGetItem reads;
+a narrowed query (status, tag, my votes) whose heads hold too few matches for its page reads
+the lists' other parts (up to ``SPILL_READS`` in all, in that second call when there is a
+typo), so that it finds matches beyond a term's best; then one page of requests in one
+BatchGetItem.
 
 Score (BM25 with the impact precomputed, see ``ai/terms.py``): the sum over the query's
 terms of ``weight * idf(df) * impact``, ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` with
@@ -38,7 +39,7 @@ from .rankings import _desc, _position, voted_ids
 __all__ = ["keep", "bulk", "reindex", "ranked", "page", "facets", "admits", "QUERY_TERMS"]
 
 QUERY_TERMS = 6  # the first six distinct terms of a query are searched
-SPILL_READS = 24  # parts beyond the heads a narrowed query reads, in all (rarest terms first)
+SPILL_READS = 16  # parts beyond the heads a narrowed query reads, in all (rarest terms first)
 FUZZY_PER_TERM = 2
 FUZZY_TERMS = 3  # terms added for typos, in all
 FUZZY_WEIGHT = 0.7
@@ -100,10 +101,16 @@ def _fixes(asked: dict[str, str], missing: list[str], vocabulary: set[str]) -> l
 
 
 def ranked(
-    ctx: Context, app: App, q: str, board: str = GENERAL, narrowed: bool = False
+    ctx: Context,
+    app: App,
+    q: str,
+    board: str = GENERAL,
+    rules: list[Predicate] | None = None,
+    need: int = 0,
 ) -> list[tuple[str, float, Facets]]:
     """Every request the index finds for ``q`` on ``board``: ``(id, score, facets)``, best
-    first; ``narrowed``: a filter follows, so the lists are read beyond their heads."""
+    first. With ``rules`` (a narrowed query), when the heads hold fewer than ``need`` hits
+    that pass them, the lists' parts are read too (with a typo's heads, when there is one)."""
     written: dict[str, str] = {}  # term -> the first word that made it, in query order
     for word, term in spelled(q):
         written.setdefault(term, word)
@@ -114,17 +121,32 @@ def ranked(
     heads = {t: found[(t, board, 0)] for t in asked if (t, board, 0) in found}
     weights = dict.fromkeys(heads, 1.0)
     fixes = _fixes(asked, [t for t in asked if t not in heads], vocabulary)
-    more = [(w, board, 0) for w in fixes] + (_parts(heads, board) if narrowed else [])
-    extra, _ = store.read_index(app.tenant, app.id, more) if more else ({}, set())
+    parts = _parts(heads, board) if rules is not None and fixes else []
+    extra = store.read_index(app.tenant, app.id, [(w, board, 0) for w in fixes] + parts)[0]
     for word in fixes:
         if (word, board, 0) in extra:
             heads[word], weights[word] = extra[(word, board, 0)], FUZZY_WEIGHT
+    scored = _scored(heads, weights, extra, board)
+    short = rules is not None and sum(admits(h, rules) for _, _, h in scored) < need
+    late = _parts(heads, board) if short and not parts else []
+    if late:
+        extra |= store.read_index(app.tenant, app.id, late)[0]
+        scored = _scored(heads, weights, extra, board)
+    return scored
+
+
+def _scored(
+    heads: dict[str, dict[str, Any]],
+    weights: dict[str, float],
+    parts: dict[tuple[str, str, int], dict[str, Any]],
+    board: str,
+) -> list[tuple[str, float, Facets]]:
     scores: dict[str, float] = {}
     seen: dict[str, Facets] = {}
     for term, head in heads.items():
         idf = weights[term] * _idf(_df(head))
         postings = dict(head.get("p") or {})
-        for (t, _, part), item in extra.items():
+        for (t, _, part), item in parts.items():
             if t == term and part:
                 postings = {k: v for k, v in item.items() if k not in ("pk", "sk", "c")} | postings
         for request_id, value in postings.items():
@@ -145,7 +167,8 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
     )
     offset = _position(ctx, context, query.cursor).get("o", 0)
     narrowed = bool(query.status or query.tag or query.voted)
-    found = ranked(ctx, app, query.q or "", board, narrowed)
+    need = offset + query.limit + 1  # a full page and a sign of the next
+    found = ranked(ctx, app, query.q or "", board, rules if narrowed else None, need)
     hits = [rid for rid, _, hit in found if admits(hit, rules)]
     chosen = hits[offset : offset + query.limit]
     read = {r.id: r for r in ctx.store.requests_on_board(app.tenant, app.id, board, chosen)}

@@ -53,8 +53,9 @@ def _load(ctx: Any, tenant: Tenant, reqs: list[FeatureRequest], how: str) -> Non
             fulltext.keep(ctx, tenant.id, "web", r.id, r)
 
 
-def _titles(api: Api, tenant: Tenant, query: str) -> list[str]:
-    r = api.get(tenant.path(f"/requests?{query}"), key=tenant.pub_key)
+def _titles(api: Api, tenant: Tenant, query: str, user: str | None = None) -> list[str]:
+    token = tenant.token(user) if user else None
+    r = api.get(tenant.path(f"/requests?{query}"), key=tenant.pub_key, token=token)
     assert r.status == 200, r.body
     return [i["title"] for i in r.body["items"]]
 
@@ -84,6 +85,12 @@ def test_a_narrowed_search_finds_the_250th_best_match(
     listed = _listed(ctx, tenant, WORD)
     assert sorted(listed) == sorted(r.id for r in reqs)  # each once, head or part
     assert _titles(api, tenant, f"q={WORD}&tag=rare") == [target.title]
+    voted = order[260]
+    r = api.post(
+        tenant.path(f"/requests/{voted.id}/vote"), key=tenant.pub_key, token=tenant.token("me")
+    )
+    assert r.status == 200, r.body
+    assert _titles(api, tenant, f"q={WORD}&voted=true", user="me") == [voted.title]
     first = _titles(api, tenant, f"q={WORD}&limit=5")
     assert first == [r.title for r in order[:5]]  # the head holds the best
     # a status change reaches a posting in a part: the 290th is found by its new status
@@ -172,3 +179,22 @@ def test_reindex_migrates_an_index_older_code_built(api: Api, tenant: Tenant, ct
     assert ctx.store.indexed_doc(tenant.id, "web", req.id)["k"] == 2
     assert _titles(api, tenant, f"q={WORD}") == [req.title]
     assert _titles(api, tenant, "q=lantren") == [req.title]  # the vocabulary was rebuilt
+
+
+def test_each_board_has_its_lists_and_a_move_carries_the_postings(
+    api: Api, tenant: Tenant, runner: Any
+) -> None:
+    body = {"id": "mobile", "name": "Mobile", "visibility": "public"}
+    assert api.post(tenant.path("/boards"), key=tenant.admin_key, body=body).status == 201
+    made = tenant.create("Offline lantern", description="Glow without a network", board="mobile")
+    tenant.create("Lantern colours", description="Pick a glow")
+    runner.drain()
+    assert _titles(api, tenant, "q=lantern&board=mobile") == ["Offline lantern"]
+    assert _titles(api, tenant, "q=lantern") == ["Lantern colours"]
+    r = api.patch(
+        tenant.path(f"/requests/{made['id']}"), key=tenant.admin_key, body={"board": "general"}
+    )
+    assert r.status == 200, r.body
+    runner.drain()
+    assert _titles(api, tenant, "q=lantern&board=mobile") == []
+    assert sorted(_titles(api, tenant, "q=lantern")) == ["Lantern colours", "Offline lantern"]
