@@ -117,7 +117,7 @@ class Item:
     votes: int = 0
     priority: str = "medium"
     created_ms: int = 0
-    status: str = "open"
+    kind: str = "open"  # the kind of its status (``workflow.KINDS``): done and closed are left out
     vector: bytes | None = None  # the title's stored embedding (``ai.embed.to_bytes``)
 
 
@@ -219,7 +219,9 @@ class LocalAnalyzer:
 
 
 def open_items(items: list[Item]) -> list[Item]:
-    return [i for i in items if i.status not in ("duplicate", "completed", "declined")]
+    """The requests still to decide on, by their status's kind (an app names its own
+    statuses; ``duplicate`` is of kind ``closed``)."""
+    return [i for i in items if i.kind not in ("done", "closed")]
 
 
 def duplicate_groups(items: list[Item]) -> list[Group]:

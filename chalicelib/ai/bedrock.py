@@ -27,6 +27,7 @@ from .analyzer import (
     Item,
     RequestInsight,
     duplicate_groups,
+    open_items,
     priority_reason,
     priority_score,
 )
@@ -184,10 +185,10 @@ class BedrockAnalyzer:
                     + priority_reason(item.votes, most, age, item.priority, feeling),
                 )
             )
-        open_items = [i for i in items if i.status not in ("duplicate", "completed", "declined")]
+        candidates = open_items(items)
         if self.embed_model_id:
-            open_items = [replace(i, vector=self._embedding(i.title)) for i in open_items]
-        return Insights(self.name, found, self._judge(open_items), dict(self.usage))
+            candidates = [replace(i, vector=self._embedding(i.title)) for i in candidates]
+        return Insights(self.name, found, self._judge(candidates), dict(self.usage))
 
     def _embedding(self, text: str) -> bytes:
         """The title's vector from Bedrock's embedding model (float16 bytes), cached in S3."""

@@ -1,18 +1,22 @@
 """Search the words of titles and descriptions, best first, at a cost that does not grow
-with the app: a query reads, per term (at most ``QUERY_TERMS``), the term's head and its
-``BEST`` highest-impact postings in one Query; a term no request holds (a typo) reads the
-vocabulary of its neighbouring lengths in one BatchGetItem and is replaced by up to
-``FUZZY_PER_TERM`` terms one edit away; then one page of requests in one BatchGetItem.
+with the app: one BatchGetItem reads, per term of the query (at most ``QUERY_TERMS``), the
+head of its posting list on the board (its ``TOP`` best postings, ``services/postings.py``)
+and the vocabulary of the term's first letter; a term no request holds (a typo) is replaced
+by up to ``FUZZY_PER_TERM`` terms one edit away, whose heads a second BatchGetItem reads;
+a narrowed query (status, tag, my votes) whose heads hold too few matches for its page reads
+the lists' other parts (up to ``SPILL_READS`` in all, in that second call when there is a
+typo), so that it finds matches beyond a term's best; then one page of requests in one
+BatchGetItem.
 
 Score (BM25 with the impact precomputed, see ``ai/terms.py``): the sum over the query's
 terms of ``weight * idf(df) * impact``, ``idf = ln(1 + (N - df + 0.5) / (df + 0.5))`` with
-``df`` the term head's count and N a fixed 10,000 (only the order of IDFs matters), weight
-1 for a term as typed and ``FUZZY_WEIGHT`` for one found through a typo. Ties: newest first.
+``df`` the list's length (estimated from its parts once it spilled) and N a fixed 10,000
+(only the order of IDFs matters), weight 1 for a term as typed and ``FUZZY_WEIGHT`` for one
+found through a typo. Ties: newest first.
 
-A result passes ``admits``: each hit carries its request's facets (status, tags) and must
-satisfy every predicate of the query; later rules (a board the caller may see, a post still
-pending) are more predicates over more facets, applied the same way to the index's copy and,
-once read, to the request itself.
+A result passes ``admits``: each hit carries its request's facets (status, tags, and the
+list's board) and must satisfy every predicate of the query, applied the same way to the
+index's copy and, once read, to the request itself.
 """
 
 from __future__ import annotations
@@ -22,19 +26,20 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import present, signed
-from ..ai.terms import FUZZY_MIN, VOCABULARY_MIN, impacts, near, spelled
+from ..ai.terms import FUZZY_MIN, near, spelled
 from ..auth import Caller
 from ..context import Context
 from ..models import ListQuery
-from ..records import App, FeatureRequest
+from ..records import App
 from ..workflow import DUPLICATE, GENERAL
 from .access import viewer_id
+from .postings import PART, TOP, bulk, decode, facets, keep, reindex
 from .rankings import _desc, _position, voted_ids
 
-__all__ = ["keep", "bulk", "reindex", "ranked", "page", "facets", "admits", "BEST", "QUERY_TERMS"]
+__all__ = ["keep", "bulk", "reindex", "ranked", "page", "facets", "admits", "QUERY_TERMS"]
 
-BEST = 100  # postings read per term: a search finds at most this many requests per term
 QUERY_TERMS = 6  # the first six distinct terms of a query are searched
+SPILL_READS = 16  # parts beyond the heads a narrowed query reads, in all (rarest terms first)
 FUZZY_PER_TERM = 2
 FUZZY_TERMS = 3  # terms added for typos, in all
 FUZZY_WEIGHT = 0.7
@@ -44,11 +49,6 @@ Facets = dict[str, Any]
 Predicate = Callable[[Facets], bool]
 
 
-def facets(req: FeatureRequest) -> Facets:
-    """What a query may filter a hit on, copied into each of the request's postings."""
-    return {"s": req.status, "g": list(req.tags), "b": req.board}
-
-
 def admits(found: Facets, predicates: Iterable[Predicate]) -> bool:
     """The one filter of search results: every predicate holds for the hit's facets."""
     return all(rule(found) for rule in predicates)
@@ -56,7 +56,7 @@ def admits(found: Facets, predicates: Iterable[Predicate]) -> bool:
 
 def predicates(query: ListQuery, mine: set[str] | None) -> list[Predicate]:
     """The query's filters; the board is one of them (a caller reaches a board's search only
-    after the list has checked it may see the board; postings from before boards have none)."""
+    after the list has checked it may see the board)."""
     board = query.board or GENERAL
     rules: list[Predicate] = [
         lambda f: f.get("s") != DUPLICATE,
@@ -71,94 +71,88 @@ def predicates(query: ListQuery, mine: set[str] | None) -> list[Predicate]:
     return rules
 
 
-def keep(
-    ctx: Context, tenant: str, app: str, request_id: str, current: FeatureRequest | None
-) -> None:
-    """Bring one request's postings in line with the request (None: deleted). Replays find
-    nothing to do; only what changed is written."""
-    store = ctx.store
-    want = (
-        impacts(current.title, current.description or "")
-        if current is not None and current.status != "duplicate"
-        else {}
-    )
-    want_facets = facets(current) if want else {}
-    doc = store.indexed_doc(tenant, app, request_id) or {"w": {}, "f": {}}
-    had, had_facets = doc["w"], doc["f"]
-    if had == want and had_facets == want_facets:
-        return
-    moved = had_facets != want_facets  # a status or tag change rewrites every posting
-    put = {t: i for t, i in want.items() if moved or had.get(t) != i}
-    drop = {t: i for t, i in had.items() if want.get(t) != i}
-    store.write_postings(tenant, app, request_id, put, drop, want_facets)
-    deltas = {t: 1 for t in want if t not in had} | {t: -1 for t in had if t not in want}
-    counts = store.count_terms(tenant, app, deltas)
-    store.change_vocabulary(
-        tenant,
-        app,
-        {t for t, n in counts.items() if deltas[t] > 0 and n == 1 and len(t) >= VOCABULARY_MIN},
-        {t for t, n in counts.items() if deltas[t] < 0 and n <= 0 and len(t) >= VOCABULARY_MIN},
-    )
-    store.put_indexed_doc(tenant, app, request_id, {"w": want, "f": want_facets} if want else None)
-
-
-def bulk(ctx: Context, tenant: str, app: str, requests: Iterable[FeatureRequest]) -> int:
-    """Index the requests of an app whose index is empty (a bulk load), in few calls."""
-    docs = {
-        r.id: (impacts(r.title, r.description or ""), facets(r))
-        for r in requests
-        if r.status != "duplicate"
-    }
-    words = {t for weights, _ in docs.values() for t in weights if len(t) >= VOCABULARY_MIN}
-    return ctx.store.bulk_index(tenant, app, docs, words)
-
-
-def reindex(ctx: Context, tenant: str, app: str) -> int:
-    """Bring every request of an app into the index (data loaded without its stream, or
-    indexed by older code); safe to repeat: each request writes only what differs."""
-    count = 0
-    for req in ctx.store.iter_requests(tenant, app):
-        keep(ctx, tenant, app, req.id, req)
-        count += 1
-    return count
-
-
-def _idf(df: int) -> float:
+def _idf(df: float) -> float:
     return math.log(1 + (N_REF - df + 0.5) / (df + 0.5))
 
 
-def ranked(ctx: Context, app: App, q: str) -> list[tuple[str, float, Facets]]:
-    """Every request the index finds for ``q``: ``(id, score, facets)``, best first."""
+def _df(head: dict[str, Any]) -> float:
+    """A list's length: exact until it spills, then estimated from its parts' bounds."""
+    postings = len(head.get("p") or {})
+    return postings if not head.get("s") else TOP + (len(head.get("b") or []) + 0.5) * PART
+
+
+def _parts(heads: dict[str, dict[str, Any]], board: str) -> list[tuple[str, str, int]]:
+    """The parts 1… of spilled lists, the shortest lists' first, ``SPILL_READS`` in all."""
+    spilled = sorted((len(h.get("b") or []), t) for t, h in heads.items() if h.get("s"))
+    refs = [(t, board, n) for size, t in spilled for n in range(1, size + 2)]
+    return refs[:SPILL_READS]
+
+
+def _fixes(asked: dict[str, str], missing: list[str], vocabulary: set[str]) -> list[str]:
+    """Up to ``FUZZY_TERMS`` known terms one edit from the missing ones (as typed or stemmed)."""
+    fixes = [
+        w
+        for t in missing
+        for w in sorted(
+            v for v in vocabulary if any(near(f, v) for f in {t, asked[t]} if len(f) >= FUZZY_MIN)
+        )[:FUZZY_PER_TERM]
+    ]
+    return [w for w in dict.fromkeys(fixes) if w not in asked][:FUZZY_TERMS]
+
+
+def ranked(
+    ctx: Context,
+    app: App,
+    q: str,
+    board: str = GENERAL,
+    rules: list[Predicate] | None = None,
+    need: int = 0,
+) -> list[tuple[str, float, Facets]]:
+    """Every request the index finds for ``q`` on ``board``: ``(id, score, facets)``, best
+    first. With ``rules`` (a narrowed query), when the heads hold fewer than ``need`` hits
+    that pass them, the lists' parts are read too (with a typo's heads, when there is one)."""
     written: dict[str, str] = {}  # term -> the first word that made it, in query order
     for word, term in spelled(q):
         written.setdefault(term, word)
-    asked = list(written)[:QUERY_TERMS]
-    weights = dict.fromkeys(asked, 1.0)
-    found = {t: ctx.store.postings(app.tenant, app.id, t, BEST) for t in asked}
-    forms = {
-        t: {f for f in (t, written[t]) if len(f) >= FUZZY_MIN} for t in asked if not found[t][1]
-    }
-    missing = [t for t in forms if forms[t]]
-    if missing:
-        lengths = sorted({len(f) + d for t in missing for f in forms[t] for d in (-1, 0, 1)})
-        vocabulary = ctx.store.vocabulary(app.tenant, app.id, lengths)
-        fixes = [
-            w
-            for t in missing
-            for w in sorted(v for v in vocabulary if any(near(f, v) for f in forms[t]))[
-                :FUZZY_PER_TERM
-            ]
-        ]
-        for word in [w for w in dict.fromkeys(fixes) if w not in found][:FUZZY_TERMS]:
-            found[word] = ctx.store.postings(app.tenant, app.id, word, BEST)
-            weights[word] = FUZZY_WEIGHT
+    asked = dict(list(written.items())[:QUERY_TERMS])
+    bands = [f[0] for t, w in asked.items() for f in {t, w} if len(f) >= FUZZY_MIN]
+    store = ctx.store
+    found, vocabulary = store.read_index(app.tenant, app.id, [(t, board, 0) for t in asked], bands)
+    heads = {t: found[(t, board, 0)] for t in asked if (t, board, 0) in found}
+    weights = dict.fromkeys(heads, 1.0)
+    fixes = _fixes(asked, [t for t in asked if t not in heads], vocabulary)
+    parts = _parts(heads, board) if rules is not None and fixes else []
+    extra = store.read_index(app.tenant, app.id, [(w, board, 0) for w in fixes] + parts)[0]
+    for word in fixes:
+        if (word, board, 0) in extra:
+            heads[word], weights[word] = extra[(word, board, 0)], FUZZY_WEIGHT
+    scored = _scored(heads, weights, extra, board)
+    short = rules is not None and sum(admits(h, rules) for _, _, h in scored) < need
+    late = _parts(heads, board) if short and not parts else []
+    if late:
+        extra |= store.read_index(app.tenant, app.id, late)[0]
+        scored = _scored(heads, weights, extra, board)
+    return scored
+
+
+def _scored(
+    heads: dict[str, dict[str, Any]],
+    weights: dict[str, float],
+    parts: dict[tuple[str, str, int], dict[str, Any]],
+    board: str,
+) -> list[tuple[str, float, Facets]]:
     scores: dict[str, float] = {}
     seen: dict[str, Facets] = {}
-    for term, (df, postings, _) in found.items():
-        idf = _idf(df)
-        for impact, request_id, hit in postings:
-            scores[request_id] = scores.get(request_id, 0.0) + weights[term] * idf * impact / 1000
-            seen[request_id] = {**hit, "id": request_id}
+    for term, head in heads.items():
+        idf = weights[term] * _idf(_df(head))
+        postings = dict(head.get("p") or {})
+        for (t, _, part), item in parts.items():
+            if t == term and part:
+                postings = {k: v for k, v in item.items() if k not in ("pk", "sk", "c")} | postings
+        for request_id, value in postings.items():
+            impact, hit = decode(value)
+            scores[request_id] = scores.get(request_id, 0.0) + idf * impact / 1000
+            seen[request_id] = {**hit, "b": board, "id": request_id}
     order = sorted(scores, key=lambda rid: (-round(scores[rid], 6), _desc(rid)))
     return [(rid, scores[rid], seen[rid]) for rid in order]
 
@@ -166,14 +160,18 @@ def ranked(ctx: Context, app: App, q: str) -> list[tuple[str, float, Facets]]:
 def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
     """One page of ``q=`` results (``sort`` is ignored: best match first), with a cursor."""
     mine = set(voted_ids(ctx, caller, app)) if query.voted else None
+    board = query.board or GENERAL
     rules = predicates(query, mine)
     context = (
         f"q|{app.tenant}|{app.id}|{query.board}|{query.q}|{query.status}|{query.tag}|{query.voted}"
     )
     offset = _position(ctx, context, query.cursor).get("o", 0)
-    hits = [rid for rid, _, hit in ranked(ctx, app, query.q or "") if admits(hit, rules)]
+    narrowed = bool(query.status or query.tag or query.voted)
+    need = offset + query.limit + 1  # a full page and a sign of the next
+    found = ranked(ctx, app, query.q or "", board, rules if narrowed else None, need)
+    hits = [rid for rid, _, hit in found if admits(hit, rules)]
     chosen = hits[offset : offset + query.limit]
-    read = {r.id: r for r in ctx.store.get_requests(app.tenant, app.id, chosen)}
+    read = {r.id: r for r in ctx.store.requests_on_board(app.tenant, app.id, board, chosen)}
     items = [
         read[rid]
         for rid in chosen

@@ -12,6 +12,7 @@ from ..context import Context
 from ..ids import iso
 from ..models import PageQuery
 from ..records import App
+from ..workflow import status_kind
 from . import vectors
 
 __all__ = ["run", "latest", "queue", "nightly"]
@@ -27,6 +28,7 @@ def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
         settings.bedrock_embed_model_id,
     )
     requests = list(ctx.store.iter_requests(tenant, app_id))
+    app = ctx.store.get_app(tenant, app_id)
     stored = vectors.ensure(ctx, tenant, app_id, requests)  # written by the stream: read back
     now = ctx.clock()
     result = analyzer.analyze(
@@ -38,7 +40,7 @@ def run(ctx: Context, tenant: str, app_id: str) -> dict[str, Any]:
                 r.votes,
                 r.priority,
                 r.created_ms,
-                r.status,
+                status_kind(app, r.status) if app else "open",
                 stored.get(r.id),
             )
             for r in requests

@@ -1,135 +1,191 @@
-"""The full-text index: one small item per (term, request), sorted by impact in the term's
-partition, a head counting the term's requests, a record of what each request is indexed
-under, and the app's vocabulary by term length (for typos). Written by the search consumer
-only; a query reads one partition per term, never the table."""
+"""The full-text index, packed so that a query reads a few large items by key: a term's
+postings on one board live in ``Keys.term_list`` items, part 0 (the best postings in its map
+``p``, with the list's version, the id bounds of its other parts and whether it ever spilled)
+and parts 1… (the rest, by request id range, one attribute a posting, and their count ``c``),
+each posting ``request id -> "impact status tag…"``; a versioned record per request of what it is indexed under (``Keys.indexed``); the
+app's vocabulary by first letter. Written by the search consumer only (and bulk loads)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
-from .codec import _to_ddb
+from .codec import _to_ddb, _values
 from .keys import Keys
-from .table import Table
+from .table import ConditionFailedError, Table
 
-Postings = tuple[int, list[tuple[int, str, dict[str, Any]]], bool]  # df, best first, cut short
+ListKey = tuple[str, str, int]  # term, board, part
+OLD_LENGTHS = range(1, 41)  # older indexes kept their vocabulary in one item per term length
 
 
 class FullText(Table):
-    """Postings are written in batches of 25; heads and vocabulary by small updates."""
+    """Part 0 is written whole under its version; parts 1… one posting at a time."""
 
     def indexed_doc(self, tenant: str, app: str, request_id: str) -> dict[str, Any] | None:
-        """``{"w": {term: impact}, "f": facets}`` as last indexed, or None."""
+        """What one request was last indexed under: ``w`` (term -> impact), ``f`` (facets),
+        ``v`` (version) and ``k`` (2; absent for a record older indexes wrote)."""
         found = self._get(Keys.indexed(tenant, app, request_id), consistent=True)
-        return {"w": found.get("w") or {}, "f": found.get("f") or {}} if found else None
+        return {k: v for k, v in found.items() if k not in ("pk", "sk")} if found else None
 
-    def write_postings(
+    def put_indexed_doc(
         self,
         tenant: str,
         app: str,
         request_id: str,
-        put: dict[str, int],
-        drop: dict[str, int],
-        facets: dict[str, Any],
+        doc: dict[str, Any] | None,
+        version: int | None,
     ) -> None:
-        """Put the postings of ``put`` (term -> impact) with the request's facets, delete
-        those of ``drop`` (term -> the impact it was put with)."""
-        writes: list[dict[str, Any]] = [
-            {"DeleteRequest": {"Key": _to_ddb(Keys.posting(tenant, app, t, i, request_id))}}
-            for t, i in drop.items()
-        ] + [
-            {
-                "PutRequest": {
-                    "Item": _to_ddb({**Keys.posting(tenant, app, t, i, request_id), **facets})
-                }
-            }
-            for t, i in put.items()
-        ]
-        for start in range(0, len(writes), 25):
-            self._write_batch(writes[start : start + 25])
+        """Write (None: delete) the record if it is still at ``version`` (None: absent; 0: as
+        older code wrote it); ConditionFailedError when another consumer got there first."""
+        key = Keys.indexed(tenant, app, request_id)
+        condition, values = (
+            ("attribute_not_exists(pk)", None)
+            if version is None
+            else ("attribute_not_exists(v)", None)  # written by older code
+            if version == 0
+            else ("v = :v", {":v": version})
+        )
+        kwargs: dict[str, Any] = {"TableName": self.table, "ConditionExpression": condition}
+        if values:
+            kwargs["ExpressionAttributeValues"] = _values(values)
+        if doc is None:
+            if version is not None:
+                self._call("delete_item", Key=_to_ddb(key), **kwargs)
+            return
+        self._call("put_item", Item=_to_ddb({**key, **doc, "v": (version or 0) + 1}), **kwargs)
 
-    def count_terms(self, tenant: str, app: str, deltas: dict[str, int]) -> dict[str, int]:
-        """Add each delta to its term's head; the counts after, by term."""
-        counts = {}
-        for term, delta in deltas.items():
+    def read_index(
+        self,
+        tenant: str,
+        app: str,
+        lists: list[ListKey],
+        bands: Iterable[str] = (),
+        consistent: bool = False,
+    ) -> tuple[dict[ListKey, dict[str, Any]], set[str]]:
+        """Parts of posting lists and the vocabulary of some first letters, in one
+        BatchGetItem (100 keys or fewer)."""
+        wanted = {
+            (k["pk"], k["sk"]): ref
+            for ref in dict.fromkeys(lists)
+            for k in [Keys.term_list(tenant, app, *ref)]
+        }
+        band_keys = [Keys.vocabulary_band(tenant, app, b) for b in dict.fromkeys(bands)]
+        keys = [dict(zip(("pk", "sk"), pair, strict=True)) for pair in wanted] + band_keys
+        found: dict[ListKey, dict[str, Any]] = {}
+        words: set[str] = set()
+        for item in self._batch_get(keys, consistent=consistent) if keys else []:
+            ref = wanted.get((item["pk"], item["sk"]))
+            if ref is None:
+                words.update(item.get("w", ()))
+            else:
+                found[ref] = item
+        return found, words
+
+    def put_head(
+        self, tenant: str, app: str, ref: ListKey, item: dict[str, Any], version: int | None
+    ) -> None:
+        """Write part 0 of a list as ``version`` + 1 if it is still at ``version`` (None:
+        absent); ConditionFailedError when another writer got there first."""
+        whole = {**Keys.term_list(tenant, app, *ref), **item, "v": (version or 0) + 1}
+        if version is None:
+            self._put(whole, "attribute_not_exists(pk)")
+        else:
+            self._conditional_put(whole, "v = :v", {":v": version})
+
+    def delete_head(self, tenant: str, app: str, ref: ListKey, version: int) -> None:
+        """Delete an emptied part 0 if nobody wrote it since ``version``."""
+        self._call(
+            "delete_item",
+            TableName=self.table,
+            Key=_to_ddb(Keys.term_list(tenant, app, *ref)),
+            ConditionExpression="v = :v",
+            ExpressionAttributeValues=_values({":v": version}),
+        )
+
+    def set_posting(self, tenant: str, app: str, ref: ListKey, request_id: str, value: str) -> int:
+        """Put one posting into a part 1…; the part's count of postings after (counted only
+        when the posting is new to it, so replays and facet changes do not inflate it)."""
+        key = _to_ddb(Keys.term_list(tenant, app, *ref))
+        names = {"#r": request_id}
+        try:
             response = self._call(
                 "update_item",
-                **self._update_op(Keys.term_head(tenant, app, term), "ADD df :d", {":d": delta})[
-                    "Update"
-                ],
+                TableName=self.table,
+                Key=key,
+                UpdateExpression="SET #r = :v ADD c :one",
+                ConditionExpression="attribute_not_exists(#r)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_values({":v": value, ":one": 1}),
                 ReturnValues="UPDATED_NEW",
             )
-            counts[term] = int(response["Attributes"]["df"]["N"])
-        return counts
+        except ConditionFailedError:
+            response = self._call(
+                "update_item",
+                TableName=self.table,
+                Key=key,
+                UpdateExpression="SET #r = :v",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_values({":v": value}),
+                ReturnValues="NONE",
+            )
+        return int(response.get("Attributes", {}).get("c", {}).get("N", 0))
+
+    def drop_posting(self, tenant: str, app: str, ref: ListKey, request_id: str) -> None:
+        """Take one posting out of a part 1… (nothing when it is not there)."""
+        with suppress(ConditionFailedError):
+            self._call(
+                "update_item",
+                TableName=self.table,
+                Key=_to_ddb(Keys.term_list(tenant, app, *ref)),
+                UpdateExpression="REMOVE #r ADD c :less",
+                ConditionExpression="attribute_exists(#r)",
+                ExpressionAttributeNames={"#r": request_id},
+                ExpressionAttributeValues=_values({":less": -1}),
+            )
 
     def change_vocabulary(self, tenant: str, app: str, add: set[str], drop: set[str]) -> None:
-        """Add terms new to the app, drop those no request holds any more (by length)."""
+        """Add terms new to a board of the app, drop those a board no longer holds."""
         for action, words in (("ADD", add), ("DELETE", drop)):
-            by_length: dict[int, set[str]] = {}
+            by_first: dict[str, set[str]] = {}
             for word in words:
-                by_length.setdefault(len(word), set()).add(word)
-            for length, group in by_length.items():
+                by_first.setdefault(word[0], set()).add(word)
+            for first, group in by_first.items():
                 self._call(
                     "update_item",
                     TableName=self.table,
-                    Key=_to_ddb(Keys.vocabulary(tenant, app, length)),
+                    Key=_to_ddb(Keys.vocabulary_band(tenant, app, first)),
                     UpdateExpression=f"{action} w :w",
                     ExpressionAttributeValues={":w": {"SS": sorted(group)}},
                 )
 
-    def put_indexed_doc(
-        self, tenant: str, app: str, request_id: str, doc: dict[str, Any] | None
-    ) -> None:
-        key = Keys.indexed(tenant, app, request_id)
-        if doc is None:
-            self._call("delete_item", TableName=self.table, Key=_to_ddb(key))
-        else:
-            self._put({**key, **doc})
+    def drop_old_postings(self, tenant: str, app: str, request_id: str, weights: dict) -> None:
+        """Delete what an older index held of one request (one item a posting, and the
+        terms' counts, which the new lists do not use)."""
+        keys = [Keys.posting(tenant, app, t, int(i), request_id) for t, i in weights.items()]
+        self._batch_delete(keys + [Keys.term_head(tenant, app, t) for t in weights])
+
+    def drop_old_vocabulary(self, tenant: str, app: str) -> None:
+        self._batch_delete(Keys.vocabulary(tenant, app, n) for n in OLD_LENGTHS)
 
     def bulk_index(
         self,
         tenant: str,
         app: str,
-        docs: dict[str, tuple[dict[str, int], dict[str, Any]]],
+        lists: dict[ListKey, dict[str, Any]],
+        docs: dict[str, dict[str, Any]],
         vocabulary: set[str],
     ) -> int:
-        """Index many requests of an app whose index is empty, in batches of 25 puts
-        (heads and vocabulary written once, counted here): what a bulk load uses."""
-        from collections import Counter
-
-        df: Counter[str] = Counter()
-        items: list[dict[str, Any]] = []
-        for request_id, (weights, facets) in docs.items():
-            items += [
-                {**Keys.posting(tenant, app, t, i, request_id), **facets}
-                for t, i in weights.items()
-            ]
-            items.append({**Keys.indexed(tenant, app, request_id), "w": weights, "f": facets})
-            df.update(weights.keys())  # one per request, whatever the impact
-        items += [{**Keys.term_head(tenant, app, t), "df": n} for t, n in df.items()]
-        by_length: dict[int, set[str]] = {}
-        for word in vocabulary & set(df):
-            by_length.setdefault(len(word), set()).add(word)
-        items += [{**Keys.vocabulary(tenant, app, n), "w": words} for n, words in by_length.items()]
+        """Write a whole index (an app whose index is empty: a bulk load) in batches of 25
+        puts: the lists' parts, the requests' records and the vocabulary."""
+        items = [{**Keys.term_list(tenant, app, *ref), **item} for ref, item in lists.items()]
+        items += [{**Keys.indexed(tenant, app, rid), **doc, "v": 1} for rid, doc in docs.items()]
+        by_first: dict[str, set[str]] = {}
+        for word in vocabulary:
+            by_first.setdefault(word[0], set()).add(word)
+        items += [{**Keys.vocabulary_band(tenant, app, c), "w": w} for c, w in by_first.items()]
         for start in range(0, len(items), 25):
             self._write_batch(
                 [{"PutRequest": {"Item": _to_ddb(i)}} for i in items[start : start + 25]]
             )
         return len(items)
-
-    def postings(self, tenant: str, app: str, term: str, best: int) -> Postings:
-        """The term's head and its ``best`` postings, highest impact first, in one Query."""
-        items, more = self._query(Keys.term(tenant, app, term), forward=False, limit=best + 1)
-        df = 0
-        found = []
-        for item in items:
-            if item["sk"] == Keys.term_head(tenant, app, term)["sk"]:
-                df = int(item.get("df", 0))
-                continue
-            impact, request_id = Keys.posting_request(item["sk"])
-            found.append((impact, request_id, {k: item[k] for k in item if k not in ("pk", "sk")}))
-        return max(df, len(found)), found, more is not None
-
-    def vocabulary(self, tenant: str, app: str, lengths: list[int]) -> set[str]:
-        """The app's terms of these lengths, in one BatchGetItem."""
-        items = self._batch_get([Keys.vocabulary(tenant, app, n) for n in lengths])
-        return {word for item in items for word in item.get("w", ())}

@@ -184,20 +184,27 @@ class Keys:
         return f"{Keys.app_prefix(tenant, app)}#W#{term}"
 
     @staticmethod
+    def term_list(tenant: str, app: str, term: str, board: str, part: int) -> dict[str, str]:
+        """One part of a term's posting list on one board: part 0 holds the best postings,
+        parts 1… the rest by request id range (``services/fulltext.py``)."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#WL#{term}", "sk": f"{board}#{part:03d}"}
+
+    @staticmethod
+    def vocabulary_band(tenant: str, app: str, first: str) -> dict[str, str]:
+        """The app's terms that begin with one character: where a misspelt query term finds
+        its neighbours (a typo in the first letter is not forgiven)."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#VOCAB", "sk": f"C#{first}"}
+
+    @staticmethod
     def posting(tenant: str, app: str, term: str, impact: int, request_id: str) -> dict:
-        """A request under a term; ``sk`` sorts by impact, so a Query reads the best first."""
+        """Older indexes' request under a term (one item a posting); only reindex, which
+        deletes them, still writes this key."""
         return {"pk": Keys.term(tenant, app, term), "sk": f"P#{impact:05d}#{request_id}"}
 
     @staticmethod
     def term_head(tenant: str, app: str, term: str) -> dict[str, str]:
-        """How many requests hold the term; ``~`` sorts after every posting (read first)."""
+        """Older indexes' count of a term's requests (deleted by reindex)."""
         return {"pk": Keys.term(tenant, app, term), "sk": "~"}
-
-    @staticmethod
-    def posting_request(sk: str) -> tuple[int, str]:
-        """``(impact, request id)`` of a posting's sort key."""
-        _, impact, request_id = sk.split("#", 2)
-        return int(impact), request_id
 
     @staticmethod
     def indexed(tenant: str, app: str, request_id: str) -> dict[str, str]:
@@ -206,7 +213,7 @@ class Keys:
 
     @staticmethod
     def vocabulary(tenant: str, app: str, length: int) -> dict[str, str]:
-        """The app's terms of one length: where a misspelt query term finds its neighbours."""
+        """Older indexes' terms of one length (deleted by reindex)."""
         return {"pk": f"{Keys.app_prefix(tenant, app)}#VOCAB", "sk": f"L#{length:03d}"}
 
     @staticmethod

@@ -444,6 +444,15 @@ class Requests(Standing):
         found = self._locate(tenant, app, ids)
         return [_request_record(tenant, found[r][0]) for r in ids if r in found]
 
+    def requests_on_board(
+        self, tenant: str, app: str, board: str, ids: list[str]
+    ) -> list[FeatureRequest]:
+        """These requests of one board in this order, one item each, in one BatchGetItem (a
+        search page, whose board is known); one moved away or deleted is left out."""
+        keys = [Keys.request(tenant, app, r, board=board) for r in ids]
+        found = {i["id"]: i for i in self._batch_get(keys) if i.get("type") == "request"}
+        return _records(tenant, [found[r] for r in ids if r in found])
+
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
         """Put the analysis on the request (lists read it there); False if it was deleted."""
         try:

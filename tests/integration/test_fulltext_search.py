@@ -133,9 +133,9 @@ def test_another_tenant_finds_nothing_of_ours(
 
 def test_a_query_costs_the_same_whatever_it_matches(api: Api, tenant: Tenant, board: dict) -> None:
     _search(api, tenant, "export tasks")
-    # app, rate counter, two term partitions, one batch of requests
-    assert meter().calls <= 5
-    assert meter().items_read <= 2 * 101 + 20 + 3
+    # key and app, rate counter, the two terms' heads and a vocabulary band, the requests
+    assert meter().calls == 4
+    assert meter().items_read <= 1 + 2 + 2 + 20
 
 
 @pytest.mark.parametrize(

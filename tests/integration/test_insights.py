@@ -49,3 +49,39 @@ def test_insights_are_admin_only(api: Api, tenant: Tenant) -> None:
     for method, path in (("GET", "/insights"), ("POST", "/insights/run")):
         r = api.send(method, tenant.path(path), key=tenant.pub_key)
         assert (r.status, r.code) == (403, "forbidden")
+
+
+def test_duplicates_leave_out_requests_by_status_kind_not_name(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    """An app's own statuses: `shipped` (done) and `wontfix` (closed) are left out of the
+    duplicate groups, `idea` (open) and `building` (active) are not."""
+    statuses = [
+        {"id": "idea", "name": "Idea", "color": "#2563eb", "kind": "open"},
+        {"id": "building", "name": "Building", "color": "#d97706", "kind": "active"},
+        {"id": "shipped", "name": "Shipped", "color": "#16a34a", "kind": "done"},
+        {"id": "wontfix", "name": "Won't fix", "color": "#b91c1c", "kind": "closed"},
+        {"id": "duplicate", "name": "Duplicate", "color": "#64748b", "kind": "closed"},
+    ]
+    r = api.patch(tenant.path(), key=tenant.admin_key, body={"statuses": statuses})
+    assert r.status == 200, r.body
+    made = {
+        status: tenant.create(title)["id"]
+        for status, title in (
+            ("idea", "Dark mode"),
+            ("building", "Dark theme for the app"),
+            ("shipped", "Dark mode please"),
+            ("wontfix", "A dark mode"),
+        )
+    }
+    for status in ("building", "shipped", "wontfix"):
+        r = api.patch(
+            tenant.path(f"/requests/{made[status]}"), key=tenant.admin_key, body={"status": status}
+        )
+        assert r.status == 200, r.body
+    api.post(tenant.path("/insights/run"), key=tenant.admin_key)
+    runner.drain()
+    shown = api.get(tenant.path("/insights"), key=tenant.admin_key).body
+    assert [sorted(g["ids"]) for g in shown["duplicateGroups"]] == [
+        sorted([made["idea"], made["building"]])
+    ]

@@ -112,7 +112,7 @@ def list_page_costs() -> None:
     from chalicelib import aws
     from chalicelib.context import get_context
     from chalicelib.records import FeatureRequest, Person
-    from chalicelib.services import tenants
+    from chalicelib.services import fulltext, tenants
     from chalicelib.store import meter
     from tests.helpers import Api, user_token
     from tools.moto_patches import install
@@ -138,7 +138,7 @@ def list_page_costs() -> None:
             body = {"id": board, "name": board.title(), "visibility": visibility}
             assert api.post("/v1/apps/web/boards", key=admin_key, body=body).status == 201
         token = user_token(made["userTokenSecret"], "bench-user")
-        loaded = 0
+        loaded, ours = 0, []
         for total in (1_000, 10_000):
             batch = []
             for n in range(loaded, total):
@@ -162,6 +162,8 @@ def list_page_costs() -> None:
                     )
                 )
             ctx.store.bulk_put_requests(batch)
+            ours += [r for r in batch if r.tenant == "bench"]
+            fulltext.bulk(ctx, "bench", "web", ours)  # the whole layout again, over the last
             loaded = total
             print(f"  table holds {total:>6,} requests (half another tenant's)")
             for label, query, creds in (
@@ -175,6 +177,10 @@ def list_page_costs() -> None:
                 ("board 10%, status+top", "&board=mobile&status=open&sort=top", {"key": admin_key}),
                 ("board 20% private, tag", "&board=inner&tag=ui", {"key": admin_key}),
                 ("board 20% private, top", "&board=inner&sort=top", {"key": admin_key}),
+                ("search, one word", "&q=request", {"key": made["publishableKey"]}),
+                ("search, a typo", "&q=reqest", {"key": made["publishableKey"]}),
+                ("search, word + tag", "&q=request&tag=ui", {"key": made["publishableKey"]}),
+                ("search, board 10%", "&q=request&board=mobile", {"key": made["publishableKey"]}),
             ):
                 counter.calls.clear()
                 started = time.perf_counter()

@@ -203,6 +203,15 @@ def _table() -> tuple[Any, Any]:
     return client, boto3.client("dynamodb")
 
 
+LARGEST: dict[str, int] = {}  # bytes of the largest item of each kind a bulk load wrote
+
+
+def _kind(pk: str, sk: str) -> str:
+    if "#WL#" in pk:
+        return "list head" if sk.endswith("#000") else "list part"
+    return {"VOCAB": "vocabulary band", "SDOC": "request's record"}.get(pk.rsplit("#", 1)[-1], "")
+
+
 @contextmanager
 def _straight_into_moto(ctx: Any) -> Iterator[None]:
     """Bulk writes go straight into moto's backend while the table is loaded: the load is
@@ -215,7 +224,10 @@ def _straight_into_moto(ctx: Any) -> Iterator[None]:
 
     def write(requests: list[dict[str, Any]]) -> int:
         for request in requests:
-            backend.put_item(ctx.store.table, request["PutRequest"]["Item"])
+            item = request["PutRequest"]["Item"]
+            kind = _kind(item["pk"]["S"], item["sk"]["S"])
+            LARGEST[kind] = max(LARGEST.get(kind, 0), item_size(item))
+            backend.put_item(ctx.store.table, item)
         return len(requests)
 
     ctx.store._write_batch = write  # shadows the method on this instance only
@@ -234,7 +246,8 @@ def search_costs() -> None:
     from tests.helpers import Api, user_token
 
     print("\nsearch (q=) and my votes, a page of 20, auth included: calls / items read / RCU")
-    print("  (units from item sizes; the index is 1 item per term of a request, see fulltext.py)")
+    print("  (units from item sizes; the index packs a term's postings in a head and parts of")
+    print("   a few KB, see services/postings.py; 'calls' include the key read and rate counter)")
     with _aws():
         client, raw = _table()
         billing = Billing(client, raw)
@@ -258,6 +271,11 @@ def search_costs() -> None:
                     token=token,
                 )
             print(f"  app holds {total:>6,} requests")
+            print(
+                "    largest items (400 KB allowed): "
+                + "; ".join(f"{k} {v / 1024:.1f} KB" for k, v in sorted(LARGEST.items()) if k)
+            )
+            LARGEST.clear()
             token = user_token(made["userTokenSecret"], "voter")  # the load outlived the first
             billing.on = True
             for label, query, creds in (
@@ -267,6 +285,8 @@ def search_costs() -> None:
                 ("four words", "q=dark+theme+mobile+sync", {"key": admin}),
                 ("a typo", "q=calender", {"key": admin}),
                 ("two words + status", "q=export+calendar&status=planned", {"key": admin}),
+                ("one common word + tag", "q=task&tag=ui", {"key": admin}),
+                ("four words + tag", "q=dark+theme+mobile+sync&tag=ui", {"key": admin}),
                 (
                     "word + my votes",
                     "q=task&voted=true",
