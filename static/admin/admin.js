@@ -455,7 +455,7 @@ async function showWebhooks() {
           h("tbody", {}, ...deliveries.items.map((d) => h("tr", {}, h("td", {}, d.type), h("td", { class: "optional" }, d.url),
             h("td", {}, d.error ? `${d.error}${d.nextRetryAt ? t("console.will_retry") : ""}` : String(d.statusCode)), h("td", {}, when(d.at)))),
             deliveries.items.length ? null : h("tr", {}, h("td", { colspan: 4, class: "empty", id: "no-deliveries" },
-              t("console.no_deliveries")))))));
+              t("console.no_deliveries"))))));
     } catch (error) { fail(error); }
   };
   view.replaceChildren(h("h2", {}, t("console.tab_webhooks")), appPicker(load), body);
