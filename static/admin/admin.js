@@ -260,7 +260,7 @@ async function showTriage() {
 
   const row = (r) => h("tr", { "data-id": r.id },
     h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": t("console.select_one", { title: r.title }), style: "width:auto" })),
-    h("td", {}, h("strong", { class: "title" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
+    h("td", {}, h("strong", { class: "title", dir: "auto" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
       ...r.tags.map((tag) => h("span", { class: "tag" }, tag)), r.response ? t("console.answered") : null,
       can("moderator") && h("button", { type: "button", class: "small edit-tags", "aria-label": t("console.edit_tags_of", { title: r.title }),
         onclick: () => editTags({ state, request: r, ok, fail, dialog, done: load }) }, t("console.edit_tags"))),

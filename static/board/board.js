@@ -71,8 +71,8 @@ function requestItem(request) {
     li.replaceChildren(
       voteButton(current, render),
       h("div", { class: "body" },
-        h("h3", {}, h("a", { href: `#/r/${current.id}` }, current.title)),
-        current.description ? h("p", { class: "excerpt" }, excerpt(current.description)) : null,
+        h("h3", {}, h("a", { href: `#/r/${current.id}`, dir: "auto" }, current.title)),
+        current.description ? h("p", { class: "excerpt", dir: "auto" }, excerpt(current.description)) : null,
         h("div", { class: "meta" }, statusBadge(current.status),
           ...current.tags.map((t) => h("span", { class: "tag" }, t)),
           h("span", {}, authorName(current.author)),
@@ -240,7 +240,7 @@ async function showRequest(id) {
   const pending = request.moderation === "pending";  // its author's (and the team's) alone for now
   const follow = state.signedIn && request.status !== "duplicate" && !pending ? followButton(id) : null;
   const renderHeader = (current) => header.replaceChildren(...(pending ? [] : [voteButton(current, renderHeader)]),
-    h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
+    h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title", dir: "auto" }, current.title),
       h("div", { class: "meta" }, statusBadge(current.status),
         h("span", {}, t("board.by", { name: authorName(current.author) }), " · ",
           h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt)))), follow));
@@ -265,10 +265,10 @@ async function showRequest(id) {
     h("article", { class: "card stack" }, header,
       pending ? h("p", { class: "notice pending-note", id: "pending-note", role: "status" },
         h("strong", {}, t("comment.awaiting")), " ", t("board.pending_note")) : null,
-      request.description ? h("p", { class: "text" }, request.description) : null,
+      request.description ? h("p", { class: "text", dir: "auto" }, request.description) : null,
       merged ? h("p", { class: "notice", id: "merged-note" }, t("board.merged_into"), " ", target, t("board.merged_votes")) : null,
       request.response ? h("div", { class: "response" }, h("strong", {}, t("board.team_response")),
-        h("p", { class: "text", style: "margin:4px 0 0" }, request.response)) : null),
+        h("p", { class: "text", style: "margin:4px 0 0", dir: "auto" }, request.response)) : null),
     h("section", { class: "stack", style: "margin-top:20px", "aria-labelledby": "comments-title" },
       h("h2", { id: "comments-title", style: "font-size:1.05rem" }, t("board.comments")), comments, form));
   if (merged) {  // name the target in both places once it is read

@@ -54,7 +54,7 @@ export function commentItem(comment, actions) {
       c.edited ? h("span", { class: "edited", title: c.editedAt ? t("comment.edited_on", { date: when(c.editedAt) }) : t("comment.edited_title") }, t("comment.edited")) : null,
       c.internal ? h("span", { class: "badge internal" }, t("comment.internal_badge")) : null,
       c.moderation === "pending" ? h("span", { class: "badge pending" }, t("comment.awaiting")) : null);
-    const text = h("p", { class: "text", style: "margin:4px 0 0" }, c.body);
+    const text = h("p", { class: "text", style: "margin:4px 0 0", dir: "auto" }, c.body);
     const buttons = h("div", { class: "row comment-actions" },
       actions.canEdit?.(c) && h("button", { type: "button", class: "small", onclick: () => editing(c) }, t("common.edit")),
       actions.canDelete && h("button", { type: "button", class: "small danger", onclick: async () => {

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.e2e.test_web import PATIENCE_MS, browser, shot, sign_in, site  # noqa: F401
+from tests.e2e.test_web import PATIENCE_MS, SHOTS, browser, shot, sign_in, site  # noqa: F401
 from tools.resources import ROOT
 
 CATALOGUE = ROOT / "static" / "i18n"
@@ -51,7 +51,7 @@ TEXTS_JS = """(root) => {
       if (n.nodeType === Node.TEXT_NODE) {
         const text = n.nodeValue.trim();
         if (text && seen(n.parentElement) && !n.parentElement.closest("script,style")) out.push(text);
-      } else {
+      } else if (n.nodeType === Node.ELEMENT_NODE) {
         for (const a of ["aria-label", "placeholder", "title"]) if (n.getAttribute(a)) out.push(n.getAttribute(a).trim());
         if (n.shadowRoot) walk(n.shadowRoot);
       }
@@ -121,6 +121,12 @@ def _english_in(texts: list[str], written: str = "") -> list[str]:
             bad.append(f"key {text}")
         bad += [f"{key}: {text!r}" for key, p in PATTERNS if p.fullmatch(text)]
     return bad
+
+
+def _look(page: Any, name: str) -> None:
+    """The whole page, and its first screen as a phone or a desktop shows it."""
+    shot(page, name)
+    page.screenshot(path=str(SHOTS / f"{name}-top.png"))
 
 
 def _no_side_scroll(page: Any) -> None:
@@ -251,17 +257,17 @@ def test_screens_in_both_languages_and_rtl_never_scrolls_sideways(
         _board(page, site, lang, where)
         _no_side_scroll(page)
     _board(page, site, lang, "#/")
-    shot(page, f"{name}-board")
+    _look(page, f"{name}-board")
     first = page.locator("#requests h3 a").first
     first.click()
     page.wait_for_selector("#request-title")
     _no_side_scroll(page)
-    shot(page, f"{name}-request")
+    _look(page, f"{name}-request")
     sign_in(page, site, "triage")
     page.goto(f"{site['site']}/admin/?lang={lang}#/triage")
     page.wait_for_selector("tr[data-id]")
     _no_side_scroll(page)
-    shot(page, f"{name}-console")
+    _look(page, f"{name}-console")
     page.goto(f"{site['demo']}/widget/demo.html?mode=board&lang={lang}")
     launcher = page.locator("[data-featureboard-widget]").locator("button.launcher")
     launcher.click()
@@ -272,7 +278,7 @@ def test_screens_in_both_languages_and_rtl_never_scrolls_sideways(
         shown = page.evaluate(TEXTS_JS, widget.element_handle())
         assert _english_in(shown, _user_text(site)) == []
     _no_side_scroll(page)
-    shot(page, f"{name}-widget")
+    _look(page, f"{name}-widget")
     assert not page.errors
 
 
