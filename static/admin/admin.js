@@ -78,7 +78,7 @@ function appPicker(onChange) {
     state.app = e.target.value;
     sessionStorage.setItem("fb-app", state.app);
     onChange();
-  } }, ...state.apps.map((a) => h("option", { value: a.id, selected: a.id === state.app }, `${a.name} (${a.id})`)));
+  } }, ...state.apps.map((a) => h("option", { value: a.id, selected: a.id === state.app }, `\u2068${a.name} (${a.id})\u2069`)));  // isolated: its own direction
   return h("div", { style: "max-width:320px;margin-bottom:16px" }, h("label", { for: "app-picker" }, t("console.app")), select);
 }
 

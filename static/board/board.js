@@ -450,7 +450,7 @@ const config = await loadConfig(new URL("../", import.meta.url));
 await useLanguage(pickLanguage(config.lang));
 translatePage();
 document.title = t("board.title");
-document.querySelector("header.top .wrap").append(languageSwitcher(h));
+document.getElementById("board-title").after(languageSwitcher(h));
 if (!config.api || !config.key || !config.app) {
   announce(messages, t("board.needs_config"), "alert");
 } else {
