@@ -302,6 +302,34 @@ def list_tags(call: Call, appId: str) -> dict:
     return reports.tags(get_context(), call.caller, call.app)
 
 
+@route(
+    "/v1/apps/{appId}/tags/{tag}",
+    "PATCH",
+    auth="admin",
+    body=m.TagRename,
+    returns=m.TagRenamed,
+    summary="Rename a tag on the app's requests, up to 50 per call (409: send again)",
+)
+def rename_tag(call: Call, appId: str, tag: str) -> dict:
+    from chalicelib.services import tags
+
+    return tags.retag(get_context(), call.caller, call.app, tag, call.body.name)
+
+
+@route(
+    "/v1/apps/{appId}/tags/{tag}",
+    "DELETE",
+    auth="admin",
+    status=204,
+    summary="Remove a tag from the app's requests, up to 50 per call (409: send again)",
+)
+def delete_tag(call: Call, appId: str, tag: str) -> Reply:
+    from chalicelib.services import tags
+
+    tags.retag(get_context(), call.caller, call.app, tag, None)
+    return Reply(None, 204)
+
+
 @route(REQ, "GET", returns=m.RequestOut, summary="Read a request (ETag: its version)")
 def get_request(call: Call, appId: str, requestId: str) -> Reply:
     return _with_etag(requests.get(get_context(), call.caller, call.app, requestId))

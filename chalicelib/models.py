@@ -143,6 +143,7 @@ def _tags(value: list[str]) -> list[str]:
 
 
 Tags = Annotated[list[str], Field(max_length=50), AfterValidator(_tags)]
+TagName = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9-]+$")]
 Slug = Annotated[str, StringConstraints(min_length=2, max_length=40, pattern=r"^[a-z0-9-]+$")]
 Email = Annotated[str, StringConstraints(max_length=ADDRESS_MAX, pattern=ADDRESS_PATTERN)]
 Title = _line(3, 120)
@@ -451,10 +452,7 @@ class ListQuery(_Model):
 
     status: Status | None = None
     board: BoardId | None = Field(None, description="Without it: board general")
-    tag: (
-        Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9-]+$")]
-        | None
-    ) = None
+    tag: TagName | None = None
     sort: Literal["top", "new", "trending", "discussed"] = Field(
         "new",
         description="top: most votes; new: newest; trending: most votes and comments of the "
@@ -835,6 +833,15 @@ class TagCount(_Model):
 
 class TagList(_Model):
     items: list[TagCount]
+
+
+class TagRename(_Input):
+    name: TagName = Field(description="The tag's new name; a request with both keeps one")
+
+
+class TagRenamed(_Model):
+    tag: str
+    changed: int = Field(description="Requests this call changed")
 
 
 class RequestInsightOut(_Model):

@@ -355,13 +355,31 @@ def restatus(
     """Give a request ``status`` (if it is still in ``only_from``, when named), unless it is
     gone, there already, merged away or in a merge; True when it moved."""
 
+    def change(req: FeatureRequest) -> dict[str, Any] | None:
+        if req.status in (status, DUPLICATE) or req.merge_step:
+            return None
+        if only_from is not None and req.status != only_from:
+            return None
+        return {"status": status} | ({"shipped_in": shipped_in} if shipped_in else {})
+
+    return rewrite(ctx, app, request_id, actor, change)
+
+
+def rewrite(
+    ctx: Context,
+    app: App,
+    request_id: str,
+    actor: str,
+    change: Callable[[FeatureRequest], dict[str, Any] | None],
+) -> bool:
+    """Apply the fields ``change`` makes of the current request (None: leave it), one version
+    on, for work the team does in bulk; False when it is gone or was left."""
+
     def attempt() -> bool:
         req = ctx.store.get_request(app.tenant, app.id, request_id, consistent=True)
-        if req is None or req.status in (status, DUPLICATE) or req.merge_step:
+        changes = change(req) if req is not None else None
+        if not changes:
             return False
-        if only_from is not None and req.status != only_from:
-            return False
-        changes = {"status": status} | ({"shipped_in": shipped_in} if shipped_in else {})
         updated = replace(
             req, **changes, version=req.version + 1, updated_ms=ctx.clock(), updated_by=actor
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from typing import Any
 
@@ -290,16 +290,39 @@ class Requests(Standing):
     def with_status(
         self, tenant: str, app: str, status: str, boards: Iterable[str], limit: int
     ) -> list[FeatureRequest]:
-        """Up to ``limit`` requests in ``status``, board by board: per board that has any, one
-        Query of its status list and one BatchGetItem."""
+        """Up to ``limit`` requests in ``status``, from each board's status list."""
+        return self._board_by_board(
+            tenant, app, boards, limit, lambda b: Keys.status_list(tenant, app, status, board=b)
+        )
+
+    def with_tag(
+        self, tenant: str, app: str, tag: str, boards: Iterable[str], limit: int
+    ) -> list[FeatureRequest]:
+        """Up to ``limit`` listed requests that have ``tag``, from each board's copies of it
+        (a request awaiting moderation has no copies yet)."""
+        return self._board_by_board(
+            tenant, app, boards, limit, lambda b: Keys.requests(tenant, app, tag, b), index=None
+        )
+
+    def _board_by_board(
+        self,
+        tenant: str,
+        app: str,
+        boards: Iterable[str],
+        limit: int,
+        partition: Callable[[str], str],
+        index: str | None = "byStatus",
+    ) -> list[FeatureRequest]:
+        """Up to ``limit`` requests of one list per board, board by board: per board that has
+        any, one Query and one BatchGetItem."""
         found: list[FeatureRequest] = []
         for board in boards:
             if len(found) >= limit:
                 break
             items, _ = self._query(
-                Keys.status_list(tenant, app, status, board=board),
-                index="byStatus",
-                partition_attr="lk",
+                partition(board),
+                index=index,
+                partition_attr="lk" if index else "pk",
                 limit=limit - len(found),
             )
             ids = [Keys.request_id(i["sk"]) for i in items]

@@ -1,6 +1,7 @@
 // The team's console: apps and keys, triage, feedback, analytics, webhooks.
 import { client, describe, loadConfig } from "../js/api.js";
-import { announce, h, plural, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
+import { announce, h, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
+import { languageSwitcher, pickLanguage, t, translatePage, useLanguage } from "../js/i18n.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 
 /** A screen's module, fetched when the screen first opens: the first load stays small. */
@@ -11,6 +12,8 @@ const showWorkflow = lazy("./workflow.js", "showWorkflow");
 const showModeration = lazy("./moderation.js", "showModeration");
 const showComments = lazy("./comments.js", "showComments");
 const githubDialog = lazy("./github.js", "githubDialog");
+const tagsDialog = lazy("./tags.js", "tagsDialog");
+const editTags = lazy("./tags.js", "editTags");
 const showSettings = lazy("./settings.js", "showSettings");
 
 const view = document.getElementById("view");
@@ -18,6 +21,8 @@ const messages = document.getElementById("messages");
 const nav = document.getElementById("nav");
 const account = document.getElementById("account");
 const PRIORITIES = ["low", "medium", "high", "critical"];
+const PRIORITY_NAMES = { low: () => t("priority.low"), medium: () => t("priority.medium"),
+                         high: () => t("priority.high"), critical: () => t("priority.critical") };
 const state = { config: null, api: null, apps: [], app: sessionStorage.getItem("fb-app") || "",
                 role: "owner", member: null };
 // the least role a tab needs: what a member may not use, it does not see
@@ -38,7 +43,7 @@ function signIn() {
       sessionStorage.setItem("fb-admin-key", value);  // this tab only, never stored
       start();
     } catch (error) {
-      if (error.status === 401) announce(messages, "That key or code was not accepted. Check it and try again.", "alert");
+      if (error.status === 401) announce(messages, t("console.key_refused"), "alert");
       else fail(error);
     }
   };
@@ -73,8 +78,8 @@ function appPicker(onChange) {
     state.app = e.target.value;
     sessionStorage.setItem("fb-app", state.app);
     onChange();
-  } }, ...state.apps.map((a) => h("option", { value: a.id, selected: a.id === state.app }, `${a.name} (${a.id})`)));
-  return h("div", { style: "max-width:320px;margin-bottom:16px" }, h("label", { for: "app-picker" }, "App"), select);
+  } }, ...state.apps.map((a) => h("option", { value: a.id, selected: a.id === state.app }, `\u2068${a.name} (${a.id})\u2069`)));  // isolated: its own direction
+  return h("div", { style: "max-width:320px;margin-bottom:16px" }, h("label", { for: "app-picker" }, t("console.app")), select);
 }
 
 function snippet(app, publishableKey) {
@@ -85,14 +90,14 @@ function snippet(app, publishableKey) {
 function keysCard(app, keys) {
   const code = snippet(app, keys.publishableKey);
   return h("div", { class: "notice stack", role: "status" },
-    h("strong", {}, "Copy these now: they are shown only once."),
-    h("div", {}, "Publishable key: ", h("code", { class: "secret" }, keys.publishableKey)),
-    h("div", {}, "User-token secret: ", h("code", {}, keys.userTokenSecret)),
-    h("label", {}, "Embed the widget"), h("pre", {}, code),
+    h("strong", {}, t("console.copy_now")),
+    h("div", {}, t("console.publishable_key"), " ", h("code", { class: "secret" }, keys.publishableKey)),
+    h("div", {}, t("console.token_secret"), " ", h("code", {}, keys.userTokenSecret)),
+    h("label", {}, t("console.embed")), h("pre", { dir: "ltr" }, code),
     h("button", { type: "button", onclick: async () => {
       await navigator.clipboard?.writeText(code).catch(() => {});
-      ok("Snippet copied.");
-    } }, "Copy snippet"));
+      ok(t("console.snippet_copied"));
+    } }, t("console.copy_snippet")));
 }
 
 async function showApps() {
@@ -102,16 +107,16 @@ async function showApps() {
   const created = h("div");
   const rows = state.apps.map((app) => h("tr", {},
     h("td", {}, h("strong", {}, app.name), h("div", { class: "muted" }, app.id)),
-    h("td", { class: "optional" }, app.allowAnonymous ? "Anonymous writes allowed" : "Signed-in users only"),
+    h("td", { class: "optional" }, app.allowAnonymous ? t("console.anon_allowed") : t("console.signed_in_only")),
     h("td", {}, can("admin") ? h("button", { type: "button", class: "danger", onclick: async (e) => {
-      if (!confirm(`Rotate the keys of ${app.name}? The old ones stop working at once.`)) return;
+      if (!confirm(t("console.rotate_confirm", { name: app.name }))) return;
       try {
         const keys = await state.api.post(`/apps/${app.id}/keys/rotate`);
         e.target.closest("td").append(keysCard(app, keys));
       } catch (error) { fail(error); }
-    } }, "Rotate keys") : null)));
-  view.replaceChildren(h("h2", {}, "Apps"),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "App"), h("th", { class: "optional" }, "Writes"), h("th", {}, "Keys"))),
+    } }, t("console.rotate")) : null)));
+  view.replaceChildren(h("h2", {}, t("console.tab_apps")),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("console.app")), h("th", { class: "optional" }, t("console.writes")), h("th", {}, t("console.keys")))),
       h("tbody", {}, ...rows)),
     can("admin") && h("form", { class: "card stack", style: "margin-top:20px", onsubmit: async (e) => {
       e.preventDefault();
@@ -120,29 +125,30 @@ async function showApps() {
                                                     allowAnonymous: anonymous.checked });
         state.apps.push(app);
         created.replaceChildren(keysCard(app, app));
-        ok(`Created ${app.name}.`);
+        ok(t("console.created", { name: app.name }));
       } catch (error) { fail(error); }
-    } }, h("h3", { style: "margin:0" }, "New app"),
-      h("div", { class: "grid2" }, h("div", {}, h("label", { for: "new-app-id" }, "Id (a-z, 0-9, -)"), id),
-        h("div", {}, h("label", { for: "new-app-name" }, "Name"), name)),
-      h("div", { class: "row" }, anonymous, h("label", { for: "new-app-anon", style: "margin:0" }, "Allow anonymous writes")),
-      h("button", { class: "primary", type: "submit" }, "Create app")),
+    } }, h("h3", { style: "margin:0" }, t("console.new_app")),
+      h("div", { class: "grid2" }, h("div", {}, h("label", { for: "new-app-id" }, t("console.app_id")), id),
+        h("div", {}, h("label", { for: "new-app-name" }, t("console.name")), name)),
+      h("div", { class: "row" }, anonymous, h("label", { for: "new-app-anon", style: "margin:0" }, t("console.allow_anon"))),
+      h("button", { class: "primary", type: "submit" }, t("console.create_app"))),
     created);
 }
 
-async function dialog(title, field) {
+/** Ask for one value in a modal; ``input`` is the control read (``field`` may wrap it). */
+async function dialog(title, field, input = field) {
   return new Promise((resolve) => {
     const box = h("dialog", { "aria-labelledby": "dialog-title" });
     const close = (value) => { box.close(); box.remove(); resolve(value); };
     box.append(h("form", { method: "dialog", class: "stack", onsubmit: (e) => {
       e.preventDefault();
-      close(field.value);
+      close(input.value);
     } }, h("h2", { id: "dialog-title", style: "margin:0;font-size:1.1rem" }, title), field,
-      h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, "Save"),
-        h("button", { type: "button", onclick: () => close(null) }, "Cancel"))));
+      h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, t("common.save")),
+        h("button", { type: "button", onclick: () => close(null) }, t("common.cancel")))));
     document.body.append(box);
     box.showModal();
-    field.focus();
+    input.focus();
   });
 }
 
@@ -165,26 +171,26 @@ async function mergePicker(source) {
   return new Promise((resolve) => {
     const box = h("dialog", { "aria-labelledby": "dialog-title" });
     const close = (value) => { box.close(); box.remove(); resolve(value); };
-    const search = h("input", { id: "merge-search", type: "search", autocomplete: "off", placeholder: "Type to search…" });
-    const list = h("select", { id: "merge-target", size: 8, required: true, "aria-label": "Merge into" });
+    const search = h("input", { id: "merge-search", type: "search", autocomplete: "off", placeholder: t("console.type_to_search") });
+    const list = h("select", { id: "merge-target", size: 8, required: true, "aria-label": t("console.merge_into") });
     const count = h("p", { class: "muted", style: "margin:0", "aria-live": "polite" });
     const fill = () => {
       const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
       const shown = targets.filter((o) => words.every((w) => o.title.toLowerCase().includes(w)));
-      list.replaceChildren(...shown.map((o) => h("option", { value: o.id, title: plural(o.votes, "vote") }, o.title)));
+      list.replaceChildren(...shown.map((o) => h("option", { value: o.id, title: t("common.votes", { count: o.votes }) }, o.title)));
       if (shown.length) list.selectedIndex = 0;
-      count.textContent = shown.length ? plural(shown.length, "request") : "No request matches.";
+      count.textContent = shown.length ? t("console.requests_count", { count: shown.length }) : t("console.no_request_matches");
     };
     search.addEventListener("input", fill);
     fill();
     box.append(h("form", { method: "dialog", class: "stack", onsubmit: (e) => {
       e.preventDefault();
       if (list.value) close(list.value);
-    } }, h("h2", { id: "dialog-title", style: "margin:0;font-size:1.1rem" }, `Merge “${source.title}” into…`),
-      h("div", {}, h("label", { for: "merge-search" }, "Find the request to keep"), search), count, list,
-      h("p", { class: "muted", style: "margin:0" }, "Its voters move to the one you pick; it can be unmerged later."),
-      h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, "Merge"),
-        h("button", { type: "button", onclick: () => close(null) }, "Cancel"))));
+    } }, h("h2", { id: "dialog-title", style: "margin:0;font-size:1.1rem" }, t("console.merge_title", { title: source.title })),
+      h("div", {}, h("label", { for: "merge-search" }, t("console.find_keep")), search), count, list,
+      h("p", { class: "muted", style: "margin:0" }, t("console.merge_hint")),
+      h("div", { class: "row" }, h("button", { class: "primary", type: "submit" }, t("console.merge")),
+        h("button", { type: "button", onclick: () => close(null) }, t("common.cancel")))));
     box.addEventListener("cancel", () => close(null));
     document.body.append(box);
     box.showModal();
@@ -199,7 +205,7 @@ async function showTriage() {
   const boards = app.boards;
   const table = h("tbody");
   const search = h("input", { id: "triage-search", type: "search", autocomplete: "off", maxlength: 100,
-                              placeholder: "Words of the title or description" });
+                              placeholder: t("console.search_placeholder") });
   let typing = null;
   search.addEventListener("input", () => {
     clearTimeout(typing);
@@ -214,8 +220,8 @@ async function showTriage() {
     e.preventDefault();
     search.value = filters.q = "";
     load();
-  } }, "Clear the search");
-  const bulkStatus = h("select", { id: "bulk-status", style: "width:auto", "aria-label": "Status for the selected requests" },
+  } }, t("board.clear_search"));
+  const bulkStatus = h("select", { id: "bulk-status", style: "width:auto", "aria-label": t("console.bulk_status") },
     ...Object.entries(STATUS_LABELS).filter(([s]) => s !== "duplicate").map(([v, l]) => h("option", { value: v }, l)));
   const selected = () => [...table.querySelectorAll("input[type=checkbox]:checked")].map((c) => c.value);
   const path = (id) => `/apps/${state.app}/requests/${id}`;
@@ -237,7 +243,7 @@ async function showTriage() {
       requests = found;
       table.replaceChildren(...requests.map(row));
       if (!requests.length) table.append(h("tr", {}, h("td", { colspan: 6, class: "empty" },
-        ...(filters.q ? [`No match for “${filters.q}”. `, clearSearch(), "."] : ["No requests here yet."]))));
+        ...(filters.q ? [t("board.no_match", { q: filters.q }), " ", clearSearch(), t("board.sentence_end")] : [t("console.no_requests")]))));
     } catch (error) { fail(error); }
   };
 
@@ -248,73 +254,77 @@ async function showTriage() {
       if (badge) badge.replaceWith(statusBadge(saved.status));  // the row shows what was saved
       const kept = requests.findIndex((r) => r.id === id);
       if (kept >= 0) requests[kept] = saved;
-      ok("Saved.");
+      ok(t("console.saved"));
     } catch (error) { fail(error); await load(); }
   };
 
   const row = (r) => h("tr", { "data-id": r.id },
-    h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": `Select ${r.title}`, style: "width:auto" })),
-    h("td", {}, h("strong", { class: "title" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
-      ...r.tags.map((t) => h("span", { class: "tag" }, t)), r.response ? "· answered" : null),
-      h("button", { type: "button", class: "small comments-open", "aria-label": `Comments on ${r.title}, ${plural(r.commentCount, "comment")}`,
-                    onclick: () => showComments({ state, request: r, can, ok, fail }) }, plural(r.commentCount, "comment")),
-      can("moderator") && boards.length > 1 && h("select", { class: "move-board small", "aria-label": `Board of ${r.title}`,
+    h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": t("console.select_one", { title: r.title }), style: "width:auto" })),
+    h("td", {}, h("strong", { class: "title", dir: "auto" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
+      ...r.tags.map((tag) => h("span", { class: "tag" }, tag)), r.response ? t("console.answered") : null,
+      can("moderator") && h("button", { type: "button", class: "small edit-tags", "aria-label": t("console.edit_tags_of", { title: r.title }),
+        onclick: () => editTags({ state, request: r, ok, fail, dialog, done: load }) }, t("console.edit_tags"))),
+      h("button", { type: "button", class: "small comments-open", "aria-label": t("console.comments_on", { title: r.title, count: r.commentCount }),
+                    onclick: () => showComments({ state, request: r, can, ok, fail }) }, t("board.comments_count", { count: r.commentCount })),
+      can("moderator") && boards.length > 1 && h("select", { class: "move-board small", "aria-label": t("console.board_of", { title: r.title }),
         onchange: async (e) => { await change(r.id, { board: e.target.value }); await load(); } },
-        ...boards.map((b) => h("option", { value: b.id, selected: r.board === b.id }, `Board: ${b.name}`)))),
+        ...boards.map((b) => h("option", { value: b.id, selected: r.board === b.id }, t("console.board_named", { name: b.name }))))),
     h("td", {}, String(r.votes)),
-    h("td", {}, !can("moderator") ? r.status : h("select", { "aria-label": `Status of ${r.title}`, disabled: r.status === "duplicate",
+    h("td", {}, !can("moderator") ? r.status : h("select", { "aria-label": t("console.status_of", { title: r.title }), disabled: r.status === "duplicate",
       onchange: (e) => change(r.id, { status: e.target.value }) },
       ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v, selected: r.status === v,
                                                                       disabled: v === "duplicate" }, l)))),
-    h("td", { class: "optional" }, !can("moderator") ? r.priority : h("select", { "aria-label": `Priority of ${r.title}`,
+    h("td", { class: "optional" }, !can("moderator") ? r.priority : h("select", { "aria-label": t("console.priority_of", { title: r.title }),
       onchange: (e) => change(r.id, { priority: e.target.value }) },
-      ...PRIORITIES.map((p) => h("option", { value: p, selected: r.priority === p }, p)))),
+      ...PRIORITIES.map((p) => h("option", { value: p, selected: r.priority === p }, PRIORITY_NAMES[p]())))),
     h("td", {}, can("moderator") && h("div", { class: "row" },
       h("button", { type: "button", onclick: async () => {
-        const text = await dialog(`Respond to “${r.title}”`, h("textarea", { "aria-label": "Response" }, r.response || ""));
+        const text = await dialog(t("console.respond_to", { title: r.title }), h("textarea", { "aria-label": t("console.response") }, r.response || ""));
         if (text !== null) { await change(r.id, { response: text }); await load(); }
-      } }, "Respond"),
+      } }, t("console.respond")),
       r.status === "duplicate"
         ? h("button", { type: "button", onclick: async () => {
-            try { await state.api.post(`${path(r.id)}/unmerge`); ok("Unmerged."); await load(); } catch (error) { fail(error); }
-          } }, "Unmerge")
+            try { await state.api.post(`${path(r.id)}/unmerge`); ok(t("console.unmerged")); await load(); } catch (error) { fail(error); }
+          } }, t("console.unmerge"))
         : h("button", { type: "button", onclick: async () => {
             const into = await mergePicker(r);
             if (!into) return;
-            try { await state.api.post(`${path(r.id)}/merge`, { into }); ok("Merged: its voters moved."); await load(); } catch (error) { fail(error); }
-          } }, "Merge"),
+            try { await state.api.post(`${path(r.id)}/merge`, { into }); ok(t("console.merged")); await load(); } catch (error) { fail(error); }
+          } }, t("console.merge")),
       hasGithub() && h("button", { type: "button", class: "gh-button",
         onclick: () => githubDialog({ api: state.api, path: path(r.id), request: r, ok, canOpen: can("admin") }) }, "GitHub"),
       can("admin") && h("button", { type: "button", class: "danger", onclick: async () => {
-        if (!confirm(`Delete “${r.title}”? This cannot be undone.`)) return;
-        try { await state.api.del(path(r.id)); ok("Deleted."); await load(); } catch (error) { fail(error); }
-      } }, "Delete"))));
+        if (!confirm(t("console.delete_confirm", { title: r.title }))) return;
+        try { await state.api.del(path(r.id)); ok(t("console.deleted")); await load(); } catch (error) { fail(error); }
+      } }, t("common.delete")))));
 
-  view.replaceChildren(h("h2", {}, "Triage"), appPicker(load),
+  view.replaceChildren(h("div", { class: "row changelog-head" }, h("h2", { style: "margin:0" }, t("console.tab_triage")),
+    can("admin") && h("button", { type: "button", id: "manage-tags", onclick: () => tagsDialog({ state, ok, fail, done: load }) },
+      t("console.manage_tags"))), appPicker(load),
     h("div", { class: "filters" },
-      h("div", {}, h("label", { for: "triage-search" }, "Search"), search),
-      h("div", {}, h("label", { for: "triage-board" }, "Board"), h("select", { id: "triage-board", onchange: (e) => { filters.board = e.target.value; load(); } },
-        ...boards.map((b) => h("option", { value: b.id }, `${b.name}${b.visibility === "public" ? "" : ` (${b.visibility === "private" ? "private" : "signed in"})`}`)))),
-      h("div", {}, h("label", { for: "triage-status" }, "Status"), h("select", { id: "triage-status", onchange: (e) => { filters.status = e.target.value; load(); } },
-        h("option", { value: "" }, "Any"), ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v }, l)))),
-      h("div", {}, h("label", { for: "triage-sort" }, "Sort"), h("select", { id: "triage-sort", onchange: (e) => { filters.sort = e.target.value; load(); } },
-        h("option", { value: "new" }, "Newest"), h("option", { value: "top" }, "Most votes")))),
-    can("moderator") && h("div", { class: "row", style: "margin-bottom:12px" }, h("span", { class: "muted" }, "With the selected:"), bulkStatus,
+      h("div", {}, h("label", { for: "triage-search" }, t("board.search")), search),
+      h("div", {}, h("label", { for: "triage-board" }, t("console.board")), h("select", { id: "triage-board", onchange: (e) => { filters.board = e.target.value; load(); } },
+        ...boards.map((b) => h("option", { value: b.id }, b.visibility === "public" ? b.name : t(b.visibility === "private" ? "console.board_private" : "console.board_signed_in", { name: b.name }))))),
+      h("div", {}, h("label", { for: "triage-status" }, t("board.status")), h("select", { id: "triage-status", onchange: (e) => { filters.status = e.target.value; load(); } },
+        h("option", { value: "" }, t("console.any")), ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v }, l)))),
+      h("div", {}, h("label", { for: "triage-sort" }, t("board.sort")), h("select", { id: "triage-sort", onchange: (e) => { filters.sort = e.target.value; load(); } },
+        h("option", { value: "new" }, t("board.sort_new")), h("option", { value: "top" }, t("board.sort_top"))))),
+    can("moderator") && h("div", { class: "row", style: "margin-bottom:12px" }, h("span", { class: "muted" }, t("console.with_selected")), bulkStatus,
       h("button", { type: "button", id: "bulk-apply", onclick: async () => {
         const ids = selected();
         for (const id of ids) await change(id, { status: bulkStatus.value });
-        ok(`Updated ${ids.length} requests.`);
+        ok(t("console.updated_n", { count: ids.length }));
         await load();
-      } }, "Set status"),
+      } }, t("console.set_status")),
       can("admin") && h("button", { type: "button", class: "danger", onclick: async () => {
         const ids = selected();
-        if (!ids.length || !confirm(`Delete ${ids.length} requests?`)) return;
+        if (!ids.length || !confirm(t("console.delete_n_confirm", { count: ids.length }))) return;
         for (const id of ids) await state.api.del(path(id)).catch(fail);
-        ok(`Deleted ${ids.length} requests.`);
+        ok(t("console.deleted_n", { count: ids.length }));
         await load();
-      } }, "Delete")),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, h("span", { class: "sr-only" }, "Select")), h("th", {}, "Request"),
-      h("th", {}, "Votes"), h("th", {}, "Status"), h("th", { class: "optional" }, "Priority"), h("th", {}, "Actions"))), table));
+      } }, t("common.delete"))),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, h("span", { class: "sr-only" }, t("console.select"))), h("th", {}, t("console.request")),
+      h("th", {}, t("console.votes")), h("th", {}, t("board.status")), h("th", { class: "optional" }, t("console.priority")), h("th", {}, t("console.actions")))), table));
   await load();
 }
 
@@ -324,17 +334,17 @@ async function showFeedback() {
     try {
       const page = await state.api.get(`/apps/${state.app}/feedback`, { limit: 100 });
       table.replaceChildren(...page.items.map((f) => h("tr", {},
-        h("td", {}, f.rating ? h("span", { "aria-label": `${f.rating} of 5` }, "★".repeat(f.rating) + "☆".repeat(5 - f.rating)) : "—"),
+        h("td", {}, f.rating ? h("span", { "aria-label": t("widget.stars", { n: f.rating, count: 5 }) }, "★".repeat(f.rating) + "☆".repeat(5 - f.rating)) : "—"),
         h("td", { class: "text" }, f.message),
         h("td", { class: "optional" }, f.type || ""),
         h("td", { class: "optional" }, [f.name, f.email].filter(Boolean).join(" · ")),
         h("td", {}, when(f.createdAt)))));
-      if (!page.items.length) table.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No feedback yet. Add the widget to your app to collect it.")));
+      if (!page.items.length) table.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, t("console.no_feedback"))));
     } catch (error) { fail(error); }
   };
-  view.replaceChildren(h("h2", {}, "Feedback"), appPicker(load),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Rating"), h("th", {}, "Message"), h("th", { class: "optional" }, "Type"),
-      h("th", { class: "optional" }, "From"), h("th", {}, "Date"))), table));
+  view.replaceChildren(h("h2", {}, t("console.tab_feedback")), appPicker(load),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("console.rating")), h("th", {}, t("console.message")), h("th", { class: "optional" }, t("console.type")),
+      h("th", { class: "optional" }, t("console.from")), h("th", {}, t("console.date")))), table));
   await load();
 }
 
@@ -351,6 +361,9 @@ function loadChart() {
   return chartLoading;
 }
 
+const KIND_NAMES = { open: () => t("kind.open"), active: () => t("kind.active"),
+                     done: () => t("kind.done"), closed: () => t("kind.closed") };
+
 async function showAnalytics() {
   const body = h("div");
   const charts = [];
@@ -364,41 +377,42 @@ async function showAnalytics() {
         h("figcaption", { style: "font-weight:600;margin-bottom:8px" }, label), h("canvas", { id, role: "img", "aria-label": label }));
       body.replaceChildren(
         h("div", { class: "grid2", style: "margin-bottom:16px" },
-          ...[["Requests", a.requests], ["Votes", a.totalVotes], ["Comments", a.comments],
-              ["Feedback", a.feedbackCount], ["Average rating", a.averageRating ?? "—"],
-              ...Object.entries(a.byStatusKind).map(([kind, n]) => [`${kind[0].toUpperCase()}${kind.slice(1)} (status kind)`, n]),
-              ...(Object.keys(a.byBoard).length > 1 ? Object.entries(a.byBoard).map(([b, n]) => [`Board: ${boardNames[b] || b}`, n]) : [])]
+          ...[[t("console.requests"), a.requests], [t("console.votes"), a.totalVotes], [t("board.comments"), a.comments],
+              [t("console.tab_feedback"), a.feedbackCount], [t("console.average_rating"), a.averageRating ?? "—"],
+              ...Object.entries(a.byStatusKind).map(([kind, n]) => [KIND_NAMES[kind]?.() || kind, n]),
+              ...(Object.keys(a.byBoard).length > 1 ? Object.entries(a.byBoard).map(([b, n]) => [t("console.board_named", { name: boardNames[b] || b }), n]) : [])]
             .map(([label, value]) => h("div", { class: "card" }, h("div", { class: "muted" }, label), h("div", { class: "stat" }, String(value))))),
-        h("div", { class: "grid2" }, canvas("chart-status", "Requests by status"), canvas("chart-weeks", "New requests per week"),
+        h("div", { class: "grid2" }, canvas("chart-status", t("console.by_status")), canvas("chart-weeks", t("console.per_week")),
           a.topTags.length ? h("figure", { class: "card", style: "margin:0" },
-            h("figcaption", { style: "font-weight:600;margin-bottom:8px" }, "Top tags"),
-            h("div", { style: "position:relative" }, h("canvas", { id: "chart-tags", role: "img", "aria-label": "Top tags" })))
-            : h("div", { class: "card empty" }, "No tags yet: tag requests in triage to see them here.")));
+            h("figcaption", { style: "font-weight:600;margin-bottom:8px" }, t("console.top_tags")),
+            h("div", { style: "position:relative" }, h("canvas", { id: "chart-tags", role: "img", "aria-label": t("console.top_tags") })))
+            : h("div", { class: "card empty" }, t("console.no_tags"))));
       const Chart = await loadChart();
       if (Chart) {
         const statuses = Object.keys(a.byStatus);
         charts.push(new Chart(document.getElementById("chart-status"), { type: "bar",
-          data: { labels: statuses.map((s) => STATUS_LABELS[s] || s), datasets: [{ label: "Requests", data: statuses.map((s) => a.byStatus[s]),
+          data: { labels: statuses.map((s) => STATUS_LABELS[s] || s), datasets: [{ label: t("console.requests"), data: statuses.map((s) => a.byStatus[s]),
             backgroundColor: statuses.map((s) => STATUSES.find((x) => x.id === s)?.color || "#2f4fd1") }] },
           options: { plugins: { legend: { display: false } } } }));
         // bars: one week is one readable bar, where a line of one point is a lone dot
         charts.push(new Chart(document.getElementById("chart-weeks"), { type: "bar",
-          data: { labels: a.requestsPerWeek.map((w) => w.week), datasets: [{ label: "Requests", data: a.requestsPerWeek.map((w) => w.count), backgroundColor: "#2f4fd1", maxBarThickness: 48 }] },
+          data: { labels: a.requestsPerWeek.map((w) => w.week), datasets: [{ label: t("console.requests"), data: a.requestsPerWeek.map((w) => w.count), backgroundColor: "#2f4fd1", maxBarThickness: 48 }] },
           options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } } }));
         const tagCanvas = document.getElementById("chart-tags");
         if (tagCanvas) tagCanvas.parentElement.style.height = `${Math.max(160, 28 * a.topTags.length + 60)}px`;
         if (tagCanvas) charts.push(new Chart(tagCanvas, { type: "bar",
-          data: { labels: a.topTags.map((t) => t.tag), datasets: [{ label: "Requests", data: a.topTags.map((t) => t.count), backgroundColor: "#116b3a" }] },
+          data: { labels: a.topTags.map((t) => t.tag), datasets: [{ label: t("console.requests"), data: a.topTags.map((t) => t.count), backgroundColor: "#116b3a" }] },
           options: { indexAxis: "y", maintainAspectRatio: false, plugins: { legend: { display: false } },
                      scales: { y: { ticks: { autoSkip: false } }, x: { beginAtZero: true, ticks: { precision: 0 } } } } }));
       }
     } catch (error) { fail(error); }
   };
-  view.replaceChildren(h("h2", {}, "Analytics"), appPicker(load), body);
+  view.replaceChildren(h("h2", {}, t("console.tab_analytics")), appPicker(load), body);
   await load();
 }
 
-const HOOK_FORMATS = { json: "Signed JSON", slack: "Slack", discord: "Discord", teams: "Microsoft Teams" };
+const HOOK_FORMATS = { json: () => t("console.signed_json"), slack: () => "Slack", discord: () => "Discord",
+                       teams: () => "Microsoft Teams" };
 
 async function showWebhooks() {
   const body = h("div");
@@ -407,44 +421,44 @@ async function showWebhooks() {
       const app = await state.api.get(`/apps/${state.app}`);
       const deliveries = await state.api.get(`/apps/${state.app}/webhooks/deliveries`, { limit: 50 });
       const url = h("input", { id: "hook-url", type: "url", required: true, placeholder: "https://…" });
-      const format = h("select", { id: "hook-format" }, ...Object.entries(HOOK_FORMATS).map(([value, label]) => h("option", { value }, label)));
+      const format = h("select", { id: "hook-format" }, ...Object.entries(HOOK_FORMATS).map(([value, label]) => h("option", { value }, label())));
       const save = async (hooks) => {
         try {
           const saved = await state.api.patch(`/apps/${state.app}`, { webhooks: hooks });
           const fresh = saved.webhooks.find((w) => w.secret && w.format === "json");
           await load();
-          if (fresh) body.prepend(h("div", { class: "notice" }, "Signing secret (shown once): ", h("code", {}, fresh.secret)));
+          if (fresh) body.prepend(h("div", { class: "notice" }, t("console.signing_secret"), " ", h("code", {}, fresh.secret)));
         } catch (error) { fail(error); }
       };
       // "Send test message": queued like any event, so its result shows under Recent deliveries.
       const test = async (hook) => {
         try {
           await state.api.post(`/apps/${state.app}/webhooks/test`, { url: hook.url });
-          body.prepend(h("div", { class: "notice", id: "test-queued" }, `Test message queued for ${hook.url}; its result appears under Recent deliveries.`));
+          body.prepend(h("div", { class: "notice", id: "test-queued" }, t("console.test_queued", { url: hook.url })));
           setTimeout(load, 3000);
         } catch (error) { fail(error); }
       };
       const current = app.webhooks.map((w) => ({ url: w.url, events: w.events, format: w.format || "json" }));
       body.replaceChildren(
-        app.webhooks.length ? null : h("p", { class: "card empty", id: "no-webhooks" }, "No webhooks yet. Add one below to get every event at your URL, or in a Slack, Discord or Teams channel."),
+        app.webhooks.length ? null : h("p", { class: "card empty", id: "no-webhooks" }, t("console.no_webhooks")),
         h("ul", { class: "list" }, ...app.webhooks.map((w) => h("li", { class: "card row" },
-          h("code", { style: "margin-right:auto" }, w.url), h("span", { class: "muted" }, `${HOOK_FORMATS[w.format || "json"]} · ${w.events.join(", ")}`),
-          h("button", { type: "button", class: "test-hook", onclick: () => test(w) }, "Send test message"),
-          h("button", { type: "button", class: "danger", onclick: () => save(current.filter((c) => c.url !== w.url)) }, "Remove")))),
+          h("code", { style: "margin-inline-end:auto", dir: "ltr" }, w.url), h("span", { class: "muted" }, `${HOOK_FORMATS[w.format || "json"]()} · ${w.events.join(", ")}`),
+          h("button", { type: "button", class: "test-hook", onclick: () => test(w) }, t("console.send_test")),
+          h("button", { type: "button", class: "danger", onclick: () => save(current.filter((c) => c.url !== w.url)) }, t("console.remove"))))),
         h("form", { class: "card stack", style: "margin-top:12px", onsubmit: (e) => {
           e.preventDefault();
           save([...current, { url: url.value.trim(), events: ["*"], format: format.value }]);
-        } }, h("label", { for: "hook-url" }, "Add a webhook (all events)"), url,
-          h("label", { for: "hook-format" }, "Format"), format, h("button", { class: "primary", type: "submit" }, "Add")),
-        h("h3", {}, "Recent deliveries"),
-        h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Event"), h("th", { class: "optional" }, "URL"), h("th", {}, "Result"), h("th", {}, "When"))),
+        } }, h("label", { for: "hook-url" }, t("console.add_webhook")), url,
+          h("label", { for: "hook-format" }, t("console.format")), format, h("button", { class: "primary", type: "submit" }, t("console.add"))),
+        h("h3", {}, t("console.recent_deliveries")),
+        h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("console.event")), h("th", { class: "optional" }, "URL"), h("th", {}, t("console.result")), h("th", {}, t("console.when")))),
           h("tbody", {}, ...deliveries.items.map((d) => h("tr", {}, h("td", {}, d.type), h("td", { class: "optional" }, d.url),
-            h("td", {}, d.error ? `${d.error}${d.nextRetryAt ? " · will retry" : ""}` : String(d.statusCode)), h("td", {}, when(d.at)))),
+            h("td", {}, d.error ? `${d.error}${d.nextRetryAt ? t("console.will_retry") : ""}` : String(d.statusCode)), h("td", {}, when(d.at)))),
             deliveries.items.length ? null : h("tr", {}, h("td", { colspan: 4, class: "empty", id: "no-deliveries" },
-              "No deliveries yet. Events are delivered here as requests, votes and comments come in.")))));
+              t("console.no_deliveries"))))));
     } catch (error) { fail(error); }
   };
-  view.replaceChildren(h("h2", {}, "Webhooks"), appPicker(load), body);
+  view.replaceChildren(h("h2", {}, t("console.tab_webhooks")), appPicker(load), body);
   await load();
 }
 
@@ -458,8 +472,8 @@ async function showExports() {
         headers: { Authorization: `Bearer ${sessionStorage.getItem("fb-admin-key")}` } });
       if (response.status === 202) {
         const pending = await response.json();
-        note.replaceChildren(h("div", { class: "notice" }, `The export of ${pending.requests} requests is being written. `,
-          h("a", { href: pending.url }, "Download it"), " in a minute (the link works for an hour)."));
+        note.replaceChildren(h("div", { class: "notice" }, t("console.export_pending", { count: pending.requests }), " ",
+          h("a", { href: pending.url }, t("console.download_it")), " ", t("console.download_soon")));
         return;
       }
       if (!response.ok) throw new Error(String(response.status));
@@ -467,16 +481,16 @@ async function showExports() {
       document.body.append(link);
       link.click();
       link.remove();
-      ok(`Downloaded ${name}.`);
+      ok(t("console.downloaded", { name }));
     } catch (error) { fail(error); }
   };
-  view.replaceChildren(h("h2", {}, "Export"), appPicker(() => {}),
-    h("p", { class: "muted" }, "Every request of the app, with votes, comments, status, tags and the team's response. CSV opens safely in a spreadsheet."),
+  view.replaceChildren(h("h2", {}, t("console.tab_export")), appPicker(() => {}),
+    h("p", { class: "muted" }, t("console.export_hint")),
     h("div", { class: "row" }, ...["csv", "json", "jsonl"].map((format) =>
-      h("button", { type: "button", onclick: () => download(format) }, `Download ${format.toUpperCase()}`))),
-    h("p", { class: "muted" }, "Everything of the app, to move it elsewhere or keep a backup: requests, votes, follows, comments and feedback, one JSON record a line (it loads into PostgreSQL; see the operations guide)."),
+      h("button", { type: "button", onclick: () => download(format) }, t("console.download_format", { format: format.toUpperCase() })))),
+    h("p", { class: "muted" }, t("console.full_export_hint")),
     h("div", { class: "row" },
-      h("button", { type: "button", onclick: () => download("jsonl", true) }, "Download everything")), note);
+      h("button", { type: "button", onclick: () => download("jsonl", true) }, t("console.download_all"))), note);
 }
 
 function route() {
@@ -487,7 +501,7 @@ function route() {
     if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   });
   if (!state.app && tab !== "apps" && tab !== "team") {
-    view.replaceChildren(h("p", {}, "No apps yet. ", h("a", { href: "#/apps" }, "Create one.")));
+    view.replaceChildren(h("p", {}, t("console.no_apps"), " ", h("a", { href: "#/apps" }, t("console.create_one"))));
     return;
   }
   return ({ apps: showApps, triage: showTriage, feedback: showFeedback, analytics: showAnalytics,
@@ -508,15 +522,19 @@ document.getElementById("sign-out").addEventListener("click", async () => {
 });
 window.addEventListener("hashchange", () => state.api && route());
 state.config = await loadConfig(new URL("../", import.meta.url));
-if (!state.config.api) announce(messages, "The console needs ?api=… in its address.", "alert");
+await useLanguage(pickLanguage(state.config.lang));
+translatePage();
+document.title = t("console.title");
+document.querySelector("header.top .wrap h1").after(languageSwitcher(h));
+if (!state.config.api) announce(messages, t("console.needs_config"), "alert");
 else {
   const token = takeLinkToken();
   try {
     const session = token ? await verify(state.config, token) : await finishProvider(state.config);
     if (session) sessionStorage.setItem("fb-admin-key", session);
   } catch (error) {
-    announce(messages, token ? "That sign-in link was used already or has expired. Ask for a new one below."
-                             : "The sign-in with your identity provider did not succeed. Try again.", "alert");
+    announce(messages, token ? t("console.link_expired")
+                             : t("console.provider_failed"), "alert");
   }
   start();
 }

@@ -2,6 +2,7 @@
 // server (the same sanitiser as publishing), linked requests, save, publish, delete.
 import { h, when } from "../js/ui.js";
 import { entryArticle, richText } from "../js/changelog.js";
+import { t } from "../js/i18n.js";
 
 const PREVIEW_DELAY_MS = 400;
 
@@ -19,12 +20,12 @@ function editor({ state, ok, fail, reload }, requests, entry = null) {
     ...requests.map((r) => h("option", { value: r.id, selected: linked.has(r.id) }, `${r.title} (${r.votes})`)));
   const complete = h("input", { id: "cl-complete", type: "checkbox", checked: entry?.completeLinked || false });
   const preview = h("div", { class: "card rich-preview", id: "cl-preview", "aria-live": "polite" },
-    entry ? richText(entry.html) : h("p", { class: "muted" }, "The preview appears here as you type."));
+    entry ? richText(entry.html) : h("p", { class: "muted" }, t("cl.preview_here")));
   let timer = null;
   const refresh = () => {
     clearTimeout(timer);
     timer = setTimeout(async () => {
-      if (!body.value.trim()) return preview.replaceChildren(h("p", { class: "muted" }, "The preview appears here as you type."));
+      if (!body.value.trim()) return preview.replaceChildren(h("p", { class: "muted" }, t("cl.preview_here")));
       try {
         const { html } = await state.api.post(`/apps/${state.app}/changelog/preview`, { body: body.value });
         preview.replaceChildren(richText(html));
@@ -49,22 +50,22 @@ function editor({ state, ok, fail, reload }, requests, entry = null) {
   const publish = act(async () => {
     const saved = await save();
     return state.api.post(`/apps/${state.app}/changelog/${saved.id}/publish`);
-  }, (e) => `Published “${e.title}”. Followers of its requests are being emailed.`);
-  return h("form", { class: "card stack", id: "cl-editor", onsubmit: act(save, (e) => `Saved the draft “${e.title}”.`) },
-    h("h3", {}, entry ? `Edit “${entry.title}”` : "New update"),
-    h("div", {}, h("label", { for: "cl-title" }, "Title"), title),
+  }, (e) => t("cl.published_one", { title: e.title }));
+  return h("form", { class: "card stack", id: "cl-editor", onsubmit: act(save, (e) => t("cl.saved", { title: e.title })) },
+    h("h3", {}, entry ? t("cl.edit", { title: entry.title }) : t("cl.new")),
+    h("div", {}, h("label", { for: "cl-title" }, t("board.field_title")), title),
     h("div", { class: "editor" },
-      h("div", {}, h("label", { for: "cl-body" }, "Body (Markdown)"), body),
-      h("div", {}, h("span", { class: "label" }, "Preview"), preview)),
-    h("div", {}, h("label", { for: "cl-requests" }, "Requests it ships (Ctrl/⌘-click for several)"), picker),
-    h("div", { class: "row" }, complete, h("label", { for: "cl-complete", style: "margin:0" }, "Mark them completed when published")),
+      h("div", {}, h("label", { for: "cl-body" }, t("cl.body")), body),
+      h("div", {}, h("span", { class: "label" }, t("cl.preview")), preview)),
+    h("div", {}, h("label", { for: "cl-requests" }, t("cl.requests")), picker),
+    h("div", { class: "row" }, complete, h("label", { for: "cl-complete", style: "margin:0" }, t("cl.complete"))),
     h("div", { class: "row" },
-      h("button", { class: "primary", type: "submit" }, "Save draft"),
-      h("button", { type: "button", id: "cl-publish", onclick: publish }, "Publish"),
+      h("button", { class: "primary", type: "submit" }, t("cl.save_draft")),
+      h("button", { type: "button", id: "cl-publish", onclick: publish }, t("cl.publish")),
       entry ? h("button", { type: "button", class: "danger", onclick: act(async () => {
         await state.api.del(`/apps/${state.app}/changelog/${entry.id}`);
         return entry;
-      }, (e) => `Deleted the draft “${e.title}”.`) }, "Delete draft") : null));
+      }, (e) => t("cl.deleted", { title: e.title })) }, t("cl.delete_draft")) : null));
 }
 
 export async function showChangelog({ state, view, appPicker, ok, fail }) {
@@ -79,17 +80,17 @@ export async function showChangelog({ state, view, appPicker, ok, fail }) {
       const context = { state, ok, fail, reload: () => load() };
       body.replaceChildren(
         editor(context, requests, editing),
-        h("h3", {}, "Drafts"),
+        h("h3", {}, t("cl.drafts")),
         drafts.items.length
           ? h("ul", { class: "list", id: "cl-drafts" }, ...drafts.items.map((d) => h("li", { class: "card row" },
-            h("strong", { style: "margin-right:auto" }, d.title), h("span", { class: "muted" }, `edited ${when(d.updatedAt)}`),
-            h("button", { type: "button", onclick: () => load(d) }, "Edit"))))
-          : h("p", { class: "muted" }, "No drafts."),
-        h("h3", {}, "Published"),
+            h("strong", { style: "margin-inline-end:auto" }, d.title), h("span", { class: "muted" }, t("cl.edited_on", { date: when(d.updatedAt) })),
+            h("button", { type: "button", onclick: () => load(d) }, t("common.edit")))))
+          : h("p", { class: "muted" }, t("cl.no_drafts")),
+        h("h3", {}, t("cl.published")),
         published.items.length ? h("div", { class: "stack", id: "cl-published" }, ...published.items.map((e) => entryArticle(e)))
-          : h("p", { class: "muted" }, "Nothing published yet."));
+          : h("p", { class: "muted" }, t("cl.none_published")));
     } catch (error) { fail(error); }
   };
-  view.replaceChildren(h("h2", {}, "Changelog"), appPicker(() => load()), body);
+  view.replaceChildren(h("h2", {}, t("console.tab_changelog")), appPicker(() => load()), body);
   await load();
 }

@@ -3,8 +3,10 @@
 // the reasons, the sentiment of feedback with a filter, the last run and "run now".
 import { h, statusBadge, when } from "../js/ui.js";
 import { atLeast } from "./team.js";
+import { language, t } from "../js/i18n.js";
 
-const SENTIMENTS = ["positive", "neutral", "negative"];
+const SENTIMENTS = { positive: () => t("insights.positive"), neutral: () => t("insights.neutral"),
+                     negative: () => t("insights.negative") };
 const RUN_WAIT_MS = 60000;
 
 /** Everything of the app the screen shows: the last run, its requests, the feedback. */
@@ -24,7 +26,7 @@ async function gather(api, app) {
 }
 
 function percent(score) {
-  return `${Math.round(score * 100)}%`;
+  return new Intl.NumberFormat(language(), { style: "percent" }).format(score);
 }
 
 /** The member that stays: the one the others were merged into, else the most voted. */
@@ -42,17 +44,17 @@ function groupCard(group, n, requests, act) {
   const heading = `group-${n}`;
   return h("section", { class: "card stack insight-group", "aria-labelledby": heading, "data-ids": group.ids.join(" ") },
     h("div", { class: "row insight-head" },
-      h("h4", { id: heading, style: "margin:0" }, `${members.length} requests ask for the same thing`),
-      h("span", { class: "score", title: "How alike they read, 0–100%" }, percent(group.score))),
+      h("h4", { id: heading, style: "margin:0" }, t("insights.same_thing", { count: members.length })),
+      h("span", { class: "score", title: t("insights.alike") }, percent(group.score))),
     h("p", { class: "muted", style: "margin:0" }, group.reason),
     h("ul", { class: "insight-members" }, ...members.map((m) => h("li", {},
       h("span", { class: "title" }, m.title), " ",
-      h("span", { class: "meta" }, statusBadge(m.status), ` ${m.votes} votes`,
-        m.id === keeper.id ? " · kept" : "")))),
+      h("span", { class: "meta" }, statusBadge(m.status), " ", t("common.votes", { count: m.votes }),
+        m.id === keeper.id ? t("insights.kept") : "")))),
     act && h("div", { class: "row" }, merged
-      ? h("button", { type: "button", onclick: () => act("unmerge", keeper, others) }, "Unmerge")
+      ? h("button", { type: "button", onclick: () => act("unmerge", keeper, others) }, t("console.unmerge"))
       : h("button", { type: "button", class: "primary", onclick: () => act("merge", keeper, others) },
-        `Merge into “${keeper.title}”`)));
+        t("insights.merge_into", { title: keeper.title }))));
 }
 
 function requestRows(insights, requests) {
@@ -63,15 +65,15 @@ function requestRows(insights, requests) {
         h("div", { class: "meta muted" }, i.reason || "")),
       h("td", {}, i.category),
       h("td", {}, String(i.priorityScore)),
-      h("td", { class: "optional" }, i.sentiment));
+      h("td", { class: "optional" }, SENTIMENTS[i.sentiment]?.() || i.sentiment));
   });
 }
 
 function feedbackRows(items, filter) {
   const shown = items.filter((f) => !filter || f.sentiment === filter);
-  if (!shown.length) return [h("tr", {}, h("td", { colspan: 3, class: "muted" }, "No feedback here."))];
+  if (!shown.length) return [h("tr", {}, h("td", { colspan: 3, class: "muted" }, t("insights.no_feedback")))];
   return shown.map((f) => h("tr", { "data-sentiment": f.sentiment || "" },
-    h("td", {}, h("span", { class: `badge sentiment-${f.sentiment || "none"}` }, f.sentiment || "not read yet")),
+    h("td", {}, h("span", { class: `badge sentiment-${f.sentiment || "none"}` }, SENTIMENTS[f.sentiment]?.() || f.sentiment || t("insights.not_read"))),
     h("td", { class: "text" }, f.message),
     h("td", { class: "optional" }, when(f.createdAt))));
 }
@@ -89,10 +91,10 @@ export async function showInsights({ state, view, appPicker, ok, fail }) {
   const draw = () => {
     const { run, feedback, requests } = data;
     status.textContent = run.ranAt
-      ? `Last run ${new Date(run.ranAt).toLocaleString()} (${run.provider}).`
-      : "Not analysed yet: run it now, or wait for the nightly run.";
+      ? t("insights.last_run", { date: new Date(run.ranAt).toLocaleString(language()), provider: run.provider })
+      : t("insights.not_yet");
     const cards = run.duplicateGroups.map((g, n) => groupCard(g, n, requests, atLeast(state.role, "moderator") ? act : null)).filter(Boolean);
-    groups.replaceChildren(...(cards.length ? cards : [h("p", { class: "muted" }, "No likely duplicates.")]));
+    groups.replaceChildren(...(cards.length ? cards : [h("p", { class: "muted" }, t("insights.no_duplicates"))]));
     table.replaceChildren(...requestRows(run.requests, requests));
     feedbackTable.replaceChildren(...feedbackRows(feedback, filter));
   };
@@ -111,7 +113,7 @@ export async function showInsights({ state, view, appPicker, ok, fail }) {
         if (kind === "merge" && m.status !== "duplicate") await api.post(`${path}/merge`, { into: keeper.id });
         if (kind === "unmerge" && m.status === "duplicate") await api.post(`${path}/unmerge`);
       }
-      ok(kind === "merge" ? `Merged into “${keeper.title}”: its voters moved.` : "Unmerged.");
+      ok(kind === "merge" ? t("insights.merged", { title: keeper.title }) : t("console.unmerged"));
     } catch (error) { fail(error); }
     await load();
   }
@@ -121,7 +123,7 @@ export async function showInsights({ state, view, appPicker, ok, fail }) {
     runNow.disabled = true;
     try {
       await api.post(`/apps/${state.app}/insights/run`);
-      ok("Analysis queued.");
+      ok(t("insights.queued"));
       const until = Date.now() + RUN_WAIT_MS;
       while (Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -129,25 +131,25 @@ export async function showInsights({ state, view, appPicker, ok, fail }) {
         if (run.ranAt && run.ranAt !== before) break;
       }
       await load();
-      ok("Analysis done.");
+      ok(t("insights.done"));
     } catch (error) { fail(error); }
     runNow.disabled = false;
-  } }, "Run now");
+  } }, t("insights.run_now"));
 
   const sentimentFilter = h("select", { id: "sentiment-filter", onchange: async (e) => {
     filter = e.target.value;
     await load();  // feedback is read on the stream: fetch what has been read since
-  } }, h("option", { value: "" }, "All"), ...SENTIMENTS.map((s) => h("option", { value: s }, s)));
+  } }, h("option", { value: "" }, t("insights.all")), ...Object.entries(SENTIMENTS).map(([s, name]) => h("option", { value: s }, name())));
 
-  view.replaceChildren(h("h2", {}, "Insights"), appPicker(load),
+  view.replaceChildren(h("h2", {}, t("console.tab_insights")), appPicker(load),
     h("div", { class: "row", style: "margin-bottom:16px" }, status, atLeast(state.role, "admin") && runNow),
-    h("h3", {}, "Likely duplicates"), groups,
-    h("h3", {}, "Priority and category"),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Request and why"), h("th", {}, "Category"),
-      h("th", {}, "Priority"), h("th", { class: "optional" }, "Tone"))), table),
-    h("h3", {}, "Feedback sentiment"),
-    h("div", { style: "max-width:240px;margin-bottom:8px" }, h("label", { for: "sentiment-filter" }, "Show"), sentimentFilter),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Sentiment"), h("th", {}, "Message"),
-      h("th", { class: "optional" }, "Date"))), feedbackTable));
+    h("h3", {}, t("insights.duplicates")), groups,
+    h("h3", {}, t("insights.priority_category")),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("insights.request_why")), h("th", {}, t("insights.category")),
+      h("th", {}, t("console.priority")), h("th", { class: "optional" }, t("insights.tone")))), table),
+    h("h3", {}, t("insights.sentiment_title")),
+    h("div", { style: "max-width:240px;margin-bottom:8px" }, h("label", { for: "sentiment-filter" }, t("board.show")), sentimentFilter),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("insights.sentiment")), h("th", {}, t("console.message")),
+      h("th", { class: "optional" }, t("console.date")))), feedbackTable));
   await load();
 }

@@ -1,19 +1,20 @@
 // The console's moderation queue: what waits for approval, oldest first, with its spam score
 // and the reasons for it. A moderator clears it from the keyboard: j/k (or the arrows) move,
 // a approves, r rejects, b then b again bans the author. Admins also choose who is held.
-import { h, plural } from "../js/ui.js";
+import { h } from "../js/ui.js";
+import { t } from "../js/i18n.js";
 
 const PAGE = 20;
 const SPAM_AT = 0.5;  // chalicelib/spam.py's SPAM_AT: from here a post is marked likely spam
 const REASONS = {
-  links: "links", repeated_text: "repeated text", promotional: "promotional words",
-  shouting: "shouting", posting_rate: "posting fast", new_identity: "new author",
+  links: () => t("mod.links"), repeated_text: () => t("mod.repeated"), promotional: () => t("mod.promotional"),
+  shouting: () => t("mod.shouting"), posting_rate: () => t("mod.posting_fast"), new_identity: () => t("mod.new_author"),
 };
-const HOLD = [["none", "Nobody: everything is public at once"],
-              ["anonymous", "Anonymous visitors' posts"],
-              ["all", "Every end user's posts"]];
-const SHORTCUTS = [["j", "↓", "next"], ["k", "↑", "previous"], ["a", null, "approve"],
-                   ["r", null, "reject"], ["b", null, "ban the author (press twice)"]];
+const HOLD = [["none", () => t("mod.hold_none"), () => t("mod.saved_none")],
+              ["anonymous", () => t("mod.hold_anonymous"), () => t("mod.saved_anonymous")],
+              ["all", () => t("mod.hold_all"), () => t("mod.saved_all")]];
+const SHORTCUTS = [["j", "↓", () => t("mod.next")], ["k", "↑", () => t("mod.previous")], ["a", null, () => t("mod.approve_key")],
+                   ["r", null, () => t("mod.reject_key")], ["b", null, () => t("mod.ban_key")]];
 
 function setting({ state, ok, fail }) {
   const app = state.apps.find((a) => a.id === state.app);
@@ -21,16 +22,16 @@ function setting({ state, ok, fail }) {
     try {
       const saved = await state.api.patch(`/apps/${state.app}`, { moderation: select.value });
       Object.assign(app, saved);
-      ok(`Saved: ${HOLD.find(([v]) => v === saved.moderation)[1].toLowerCase()} wait for approval.`);
+      ok(HOLD.find(([v]) => v === saved.moderation)[2]());
     } catch (error) { fail(error); }
-  } }, ...HOLD.map(([value, label]) => h("option", { value, selected: app?.moderation === value }, label)));
-  return h("div", { style: "max-width:360px" }, h("label", { for: "mod-setting" }, "Hold for approval"), select);
+  } }, ...HOLD.map(([value, label]) => h("option", { value, selected: app?.moderation === value }, label())));
+  return h("div", { style: "max-width:360px" }, h("label", { for: "mod-setting" }, t("mod.hold")), select);
 }
 
 function shortcuts() {
-  return h("p", { class: "muted shortcuts", id: "mod-keys" }, "Keyboard: ",
+  return h("p", { class: "muted shortcuts", id: "mod-keys" }, t("mod.keyboard"), " ",
     ...SHORTCUTS.flatMap(([key, alt, what], i) => [i ? " · " : "", h("kbd", {}, key),
-      alt ? ["/", h("kbd", {}, alt)] : "", ` ${what}`]));
+      alt ? ["/", h("kbd", {}, alt)] : "", ` ${what()}`]));
 }
 
 function row(item, act) {
@@ -39,23 +40,23 @@ function row(item, act) {
   return h("li", { class: `card mod-item${spam ? " spam" : ""}`, "data-id": item.id, role: "option",
                    "aria-selected": "false", tabindex: "-1" },
     h("div", { class: "meta" },
-      h("span", { class: "badge" }, item.kind === "request" ? "Request" : "Comment"),
-      h("span", { class: `score${spam ? " high" : ""}`, title: "Spam score, 0 to 100" },
-        `Spam ${Math.round(item.spamScore * 100)}`),
-      ...item.spamReasons.map((r) => h("span", { class: "reason" }, REASONS[r] || r)),
-      h("span", {}, `by ${item.author.name || item.author.id}`)),
+      h("span", { class: "badge" }, item.kind === "request" ? t("console.request") : t("board.comment")),
+      h("span", { class: `score${spam ? " high" : ""}`, title: t("mod.spam_title") },
+        t("mod.spam", { score: Math.round(item.spamScore * 100) })),
+      ...item.spamReasons.map((r) => h("span", { class: "reason" }, REASONS[r]?.() || r)),
+      h("span", {}, t("board.by", { name: item.author.name || item.author.id }))),
     h("p", { class: "mod-text", dir: "auto" }, text),
-    item.kind === "comment" ? h("p", { class: "muted", dir: "auto" }, `on “${item.requestTitle}”`)
+    item.kind === "comment" ? h("p", { class: "muted", dir: "auto" }, t("mod.on", { title: item.requestTitle }))
       : item.body ? h("p", { class: "muted excerpt", dir: "auto" }, item.body) : null,
     h("div", { class: "row" },
-      h("button", { type: "button", class: "primary", onclick: () => act(item, "approve") }, "Approve"),
-      h("button", { type: "button", onclick: () => act(item, "reject") }, "Reject"),
-      h("button", { type: "button", class: "danger", onclick: () => act(item, "ban") }, "Ban author")));
+      h("button", { type: "button", class: "primary", onclick: () => act(item, "approve") }, t("mod.approve")),
+      h("button", { type: "button", onclick: () => act(item, "reject") }, t("mod.reject")),
+      h("button", { type: "button", class: "danger", onclick: () => act(item, "ban") }, t("mod.ban"))));
 }
 
 export async function showModeration({ state, view, appPicker, ok, fail, can }) {
   const list = h("ul", { class: "list mod-queue", id: "mod-queue", role: "listbox", tabindex: "0",
-                         "aria-label": "Awaiting approval" });
+                         "aria-label": t("comment.awaiting") });
   const status = h("p", { id: "mod-count", class: "muted", "aria-live": "polite" });
   let items = [], at = 0, cursor = null, armed = null;
 
@@ -69,8 +70,8 @@ export async function showModeration({ state, view, appPicker, ok, fail, can }) 
     }
   };
   const render = () => {
-    status.textContent = items.length ? `${plural(items.length, "post")} awaiting approval${cursor ? " (more after these)" : ""}.`
-                                      : "Nothing awaits approval.";
+    status.textContent = items.length ? t(cursor ? "mod.waiting_more" : "mod.waiting", { count: items.length })
+                                      : t("mod.nothing");
     list.replaceChildren(...items.map((item) => row(item, act)));
     list.hidden = !items.length;
     select(at);
@@ -91,17 +92,17 @@ export async function showModeration({ state, view, appPicker, ok, fail, can }) 
       if (action === "ban") {
         if (armed !== item.id) {
           armed = item.id;
-          return ok(`Ban ${item.author.name || item.author.id}? Press b or Ban author again to confirm.`);
+          return ok(t("mod.ban_confirm", { name: item.author.name || item.author.id }));
         }
         await state.api.put(`/apps/${state.app}/users/${encodeURIComponent(item.author.id)}/ban`,
                             { reason: "from the moderation queue" });
         armed = null;
         action = "reject";  // a banned author's post goes with the ban
-        ok(`Banned ${item.author.name || item.author.id}.`);
+        ok(t("mod.banned", { name: item.author.name || item.author.id }));
       }
       await state.api.post(`${path(item)}/${action}`);
       items = items.filter((i) => i !== item);
-      if (action !== "reject" || !armed) ok(`${action === "approve" ? "Approved" : "Rejected"}: ${item.title || item.body}`.slice(0, 120));
+      if (action !== "reject" || !armed) ok(t(action === "approve" ? "mod.approved" : "mod.rejected", { text: item.title || item.body }).slice(0, 120));
       if (!items.length && cursor) return load();
       render();
       list.focus();
@@ -119,7 +120,7 @@ export async function showModeration({ state, view, appPicker, ok, fail, can }) 
     if (key !== "b") armed = null;
     event.preventDefault();
   });
-  view.replaceChildren(h("h2", {}, "Moderation"), appPicker(() => showModeration({ state, view, appPicker, ok, fail, can })),
+  view.replaceChildren(h("h2", {}, t("console.tab_moderation")), appPicker(() => showModeration({ state, view, appPicker, ok, fail, can })),
     can("admin") ? setting({ state, ok, fail }) : null, shortcuts(), status, list);
   await load();
   list.focus();

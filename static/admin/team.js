@@ -4,8 +4,16 @@
 // address bar before it is traded for a session.
 import { client } from "../js/api.js";
 import { announce, h, when } from "../js/ui.js";
+import { t } from "../js/i18n.js";
 
 export const ROLES = ["viewer", "moderator", "admin", "owner"];
+const ROLE_NAMES = { viewer: () => t("role.viewer"), moderator: () => t("role.moderator"),
+                     admin: () => t("role.admin"), owner: () => t("role.owner") };
+
+/** A role's name in the reader's language. */
+export function roleName(role) {
+  return ROLE_NAMES[role]?.() || role;
+}
 
 /** Whether ``role`` is ``least`` or above. */
 export function atLeast(role, least) {
@@ -62,29 +70,29 @@ export function signInPage({ config, messages, tryKey, fail }) {
     try {
       await client({ api: config.api, key: "" }).post("/session/start", { tenant: tenant.value.trim(), email: email.value.trim() });
       localStorage.setItem("fb-tenant", tenant.value.trim());  // the workspace name, not a secret
-      announce(messages, "If this address is on the team, a sign-in link is in its inbox. It works once, for 15 minutes.");
+      announce(messages, t("team.link_sent"));
     } catch (error) { fail(error); }
-  } }, h("h2", { style: "margin:0" }, "Sign in with your email"),
-    h("div", {}, h("label", { for: "signin-tenant" }, "Workspace"), tenant),
-    h("div", {}, h("label", { for: "signin-email" }, "Email"), email),
-    h("button", { class: "primary", type: "submit" }, "Email me a sign-in link"),
+  } }, h("h2", { style: "margin:0" }, t("team.by_email")),
+    h("div", {}, h("label", { for: "signin-tenant" }, t("team.workspace")), tenant),
+    h("div", {}, h("label", { for: "signin-email" }, t("team.email")), email),
+    h("button", { class: "primary", type: "submit" }, t("team.email_me")),
     h("button", { type: "button", id: "signin-provider", onclick: async () => {
       if (!tenant.reportValidity()) return;
       localStorage.setItem("fb-tenant", tenant.value.trim());
       try { await toProvider(config, tenant.value.trim()); } catch (error) { fail(error); }
-    } }, "Sign in with your identity provider"));
+    } }, t("team.provider")));
   const byCode = h("form", { class: "card stack", id: "signin-code-form", style: "order:-1", onsubmit: async (e) => {
     e.preventDefault();
     try { await tryKey(await verify(config, code.value)); } catch (error) { fail(error); }
-  } }, h("label", { for: "signin-code" }, "Or paste the code from the email"), code,
-    h("button", { type: "submit" }, "Sign in with the code"));
+  } }, h("label", { for: "signin-code" }, t("team.paste_code")), code,
+    h("button", { type: "submit" }, t("team.with_code")));
   const byKey = h("form", { class: "card stack", id: "admin-key-form", onsubmit: (e) => {
     e.preventDefault();
     tryKey(key.value.trim());
-  } }, h("h2", { style: "margin:0;font-size:1rem" }, "Operator: sign in with an admin key"),
-    h("p", { class: "muted", style: "margin:0" }, "It stays in this browser tab only."),
-    h("div", {}, h("label", { for: "admin-key" }, "Admin key"), key),
-    h("button", { type: "submit" }, "Sign in"));
+  } }, h("h2", { style: "margin:0;font-size:1rem" }, t("team.operator")),
+    h("p", { class: "muted", style: "margin:0" }, t("team.tab_only")),
+    h("div", {}, h("label", { for: "admin-key" }, t("team.admin_key")), key),
+    h("button", { type: "submit" }, t("team.sign_in")));
   return h("div", { class: "stack", style: "display:flex;flex-direction:column;max-width:480px" }, byKey, byEmail, byCode);
 }
 
@@ -96,7 +104,7 @@ export async function showTeam({ state, view, ok, fail }) {
     try {
       const members = (await state.api.get("/members")).items;
       body.replaceChildren(...members.map(row));
-      if (!members.length) body.append(h("tr", {}, h("td", { colspan: 4, class: "empty" }, "Nobody yet: invite the first member below.")));
+      if (!members.length) body.append(h("tr", {}, h("td", { colspan: 4, class: "empty" }, t("team.nobody"))));
     } catch (error) { fail(error); }
   };
   const act = async (work, message) => {
@@ -104,31 +112,31 @@ export async function showTeam({ state, view, ok, fail }) {
     await load();
   };
   const row = (m) => h("tr", { "data-email": m.email },
-    h("td", {}, h("strong", {}, m.email), h("div", { class: "muted" }, m.status === "invited" ? "Invited" : `Last signed in ${when(m.lastSignInAt)}`)),
+    h("td", {}, h("strong", {}, m.email), h("div", { class: "muted" }, m.status === "invited" ? t("team.invited") : t("team.last_signed_in", { date: when(m.lastSignInAt) }))),
     h("td", {}, atLeast(role, "owner")
-      ? h("select", { "aria-label": `Role of ${m.email}`, onchange: (e) => act(() => state.api.patch(`/members/${m.id}`, { role: e.target.value }), "Role changed.") },
-          ...ROLES.map((r) => h("option", { value: r, selected: r === m.role }, r)))
-      : m.role),
+      ? h("select", { "aria-label": t("team.role_of", { email: m.email }), onchange: (e) => act(() => state.api.patch(`/members/${m.id}`, { role: e.target.value }), t("team.role_changed")) },
+          ...ROLES.map((r) => h("option", { value: r, selected: r === m.role }, roleName(r))))
+      : roleName(m.role)),
     h("td", { class: "optional" }, m.invitedBy || ""),
     h("td", {}, atLeast(role, "owner") && m.id !== state.member?.id
       ? h("button", { type: "button", class: "danger", onclick: () => {
-          if (confirm(`Remove ${m.email} from the team? Their sessions end at once.`)) act(() => state.api.del(`/members/${m.id}`), "Removed.");
-        } }, "Remove")
+          if (confirm(t("team.remove_confirm", { email: m.email }))) act(() => state.api.del(`/members/${m.id}`), t("team.removed"));
+        } }, t("console.remove"))
       : null));
   const email = h("input", { id: "invite-email", type: "email", required: true });
   const pick = h("select", { id: "invite-role" },
-    ...ROLES.filter((r) => r !== "owner" || atLeast(role, "owner")).map((r) => h("option", { value: r }, r)));
-  view.replaceChildren(h("h2", {}, "Team"),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Member"), h("th", {}, "Role"), h("th", { class: "optional" }, "Invited by"),
-      h("th", {}, h("span", { class: "sr-only" }, "Actions")))), body),
+    ...ROLES.filter((r) => r !== "owner" || atLeast(role, "owner")).map((r) => h("option", { value: r }, roleName(r))));
+  view.replaceChildren(h("h2", {}, t("console.tab_team")),
+    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("team.member")), h("th", {}, t("team.role")), h("th", { class: "optional" }, t("team.invited_by")),
+      h("th", {}, h("span", { class: "sr-only" }, t("console.actions"))))), body),
     atLeast(role, "admin") ? h("form", { class: "card stack", id: "invite-form", style: "margin-top:20px", onsubmit: (e) => {
       e.preventDefault();
-      act(() => state.api.post("/members", { email: email.value.trim(), role: pick.value }), `Invited ${email.value.trim()}.`);
+      act(() => state.api.post("/members", { email: email.value.trim(), role: pick.value }), t("team.invited_one", { email: email.value.trim() }));
       email.value = "";
-    } }, h("h3", { style: "margin:0" }, "Invite a member"),
-      h("div", { class: "grid2" }, h("div", {}, h("label", { for: "invite-email" }, "Email"), email),
-        h("div", {}, h("label", { for: "invite-role" }, "Role"), pick)),
-      h("p", { class: "muted", style: "margin:0" }, "Moderators triage (status, answers, merges, comments); viewers read."),
-      h("button", { class: "primary", type: "submit" }, "Send invitation")) : null);
+    } }, h("h3", { style: "margin:0" }, t("team.invite")),
+      h("div", { class: "grid2" }, h("div", {}, h("label", { for: "invite-email" }, t("team.email")), email),
+        h("div", {}, h("label", { for: "invite-role" }, t("team.role")), pick)),
+      h("p", { class: "muted", style: "margin:0" }, t("team.roles_hint")),
+      h("button", { class: "primary", type: "submit" }, t("team.send_invitation"))) : null);
   await load();
 }

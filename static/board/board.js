@@ -1,6 +1,7 @@
 // The public board of one app: list, vote, read, comment, suggest, roadmap.
 import { anonymousId, client, describe, loadConfig, OBVIOUS } from "../js/api.js";
-import { ago, announce, h, plural, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
+import { ago, announce, h, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
+import { languageSwitcher, pickLanguage, t, translatePage, useLanguage } from "../js/i18n.js";
 import { applyAccent, brandHeader } from "../js/brand.js";
 import { showChangelog } from "./changelog.js";
 import { commentItem, commentPaths, EDIT_WINDOW_MS } from "../js/comments.js";
@@ -10,10 +11,11 @@ const messages = document.getElementById("messages");
 const state = { api: null, app: null, sort: "top", status: "", tag: "", q: "", mine: false, tags: null, notice: null,
                 board: sessionStorage.getItem("fb-board") || "general", boards: [] };
 const RANKED = {  // what an empty ranked list means
-  trending: "Nothing is trending this week: no votes or comments in the last 7 days.",
-  discussed: "No comments in the last 30 days.",
+  trending: () => t("board.empty_trending"),
+  discussed: () => t("board.empty_discussed"),
 };
-const SORTS = { top: "Most votes", trending: "Trending", new: "Newest", discussed: "Most discussed" };
+const SORTS = { top: () => t("board.sort_top"), trending: () => t("board.sort_trending"),
+                new: () => t("board.sort_new"), discussed: () => t("board.sort_discussed") };
 
 function token() {
   const params = new URLSearchParams(location.search);
@@ -32,7 +34,7 @@ function fail(error) {
 function voteButton(request, onChange) {
   const button = h("button", {
     class: "vote", type: "button", "aria-pressed": String(request.voted),
-    "aria-label": `${request.voted ? "Remove your vote for" : "Vote for"} ${request.title}, ${plural(request.votes, "vote")}`,
+    "aria-label": t(request.voted ? "board.unvote_label" : "board.vote_label", { title: request.title, count: request.votes }),
   }, h("span", { "aria-hidden": "true" }, "▲"), h("span", { class: "count" }, request.votes));
   if (request.status === "duplicate") button.disabled = true;
   button.addEventListener("click", async () => {
@@ -50,8 +52,12 @@ function voteButton(request, onChange) {
   return button;
 }
 
+function backLink() {
+  return h("a", { href: "#/" }, h("span", { class: "flip", "aria-hidden": "true" }, "←"), " ", t("board.all_requests"));
+}
+
 function authorName(person) {
-  return person?.name || "Anonymous";
+  return person?.name || t("common.anonymous");
 }
 
 function excerpt(text, length = 160) {
@@ -65,13 +71,13 @@ function requestItem(request) {
     li.replaceChildren(
       voteButton(current, render),
       h("div", { class: "body" },
-        h("h3", {}, h("a", { href: `#/r/${current.id}` }, current.title)),
-        current.description ? h("p", { class: "excerpt" }, excerpt(current.description)) : null,
+        h("h3", {}, h("a", { href: `#/r/${current.id}`, dir: "auto" }, current.title)),
+        current.description ? h("p", { class: "excerpt", dir: "auto" }, excerpt(current.description)) : null,
         h("div", { class: "meta" }, statusBadge(current.status),
           ...current.tags.map((t) => h("span", { class: "tag" }, t)),
           h("span", {}, authorName(current.author)),
           h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt)),
-          h("span", {}, plural(current.commentCount, "comment")))));
+          h("span", {}, t("board.comments_count", { count: current.commentCount })))));
   };
   render(request);
   return li;
@@ -94,27 +100,28 @@ function emptyState() {
     e.preventDefault();
     Object.assign(state, { status: "", tag: "", q: "", mine: false });
     showList();
-  } }, "Clear the filters");
+  } }, t("board.clear_filters"));
   if (state.q) {
     const clearSearch = h("a", { href: "#/", id: "clear-search", onclick: (e) => {
       e.preventDefault();
       state.q = "";
       showList();
-    } }, "Clear the search");
-    const others = state.status || state.tag ? [" or ", clear] : [];
-    return empty(`No match for “${state.q}”${state.status || state.tag ? " with these filters" : ""}. `, clearSearch, ...others, ".");
+    } }, t("board.clear_search"));
+    const others = state.status || state.tag ? [t("board.or"), clear] : [];
+    return empty(t(state.status || state.tag ? "board.no_match_filtered" : "board.no_match", { q: state.q }), " ",
+      clearSearch, ...others, t("board.sentence_end"));
   }
-  if (state.status || state.tag) return empty("No requests match these filters. ", clear, ".");
-  if (state.mine) return empty("You haven't voted yet. Vote for the ideas you want most and they'll show up here.");
-  if (RANKED[state.sort]) return empty(RANKED[state.sort]);
-  return empty("No requests yet. ", h("a", { href: "#/new" }, "Be the first to suggest one!"));
+  if (state.status || state.tag) return empty(t("board.no_filtered"), " ", clear, t("board.sentence_end"));
+  if (state.mine) return empty(t("board.no_votes_yet"));
+  if (RANKED[state.sort]) return empty(RANKED[state.sort]());
+  return empty(t("board.no_requests"), " ", h("a", { href: "#/new" }, t("board.be_first")));
 }
 
 /** The boards this visitor may see, as a row of buttons: a list to spread, empty when there
  * is only one board (replaceChildren would write a bare null as text). */
 function boardSwitcher(onChange) {
   if (state.boards.length < 2) return [];
-  return [h("nav", { class: "boards", "aria-label": "Boards", id: "boards" }, ...state.boards.map((b) =>
+  return [h("nav", { class: "boards", "aria-label": t("board.boards"), id: "boards" }, ...state.boards.map((b) =>
     h("button", { type: "button", "aria-pressed": String(b.id === state.board), title: b.description || null,
                   "data-board": b.id, onclick: () => {
       state.board = b.id;
@@ -138,21 +145,21 @@ async function showList() {
   const rerun = () => showList();
   const sort = h("select", { id: "sort", disabled: state.mine, onchange: (e) => { state.sort = e.target.value; rerun(); } },
     ...Object.entries(SORTS).map(([value, label]) =>
-      h("option", { value, selected: (state.mine ? "new" : state.sort) === value }, label)));
+      h("option", { value, selected: (state.mine ? "new" : state.sort) === value }, label())));
   const show = h("select", { id: "show", onchange: (e) => { state.mine = e.target.value === "mine"; rerun(); } },
-    h("option", { value: "all" }, "All requests"),
-    h("option", { value: "mine", selected: state.mine }, "My votes"));
+    h("option", { value: "all" }, t("board.show_all")),
+    h("option", { value: "mine", selected: state.mine }, t("board.my_votes")));
   const status = h("select", { id: "status", onchange: (e) => { state.status = e.target.value; rerun(); } },
-    h("option", { value: "" }, "Any status"),
+    h("option", { value: "" }, t("board.any_status")),
     ...Object.entries(STATUS_LABELS).map(([value, label]) =>
       h("option", { value, selected: state.status === value }, label)));
   const tag = h("select", { id: "tag", onchange: (e) => { state.tag = e.target.value; rerun(); } },
-    h("option", { value: "" }, "Any tag"),
+    h("option", { value: "" }, t("board.any_tag")),
     ...(state.tag ? [h("option", { value: state.tag, selected: true }, state.tag)] : []));
   const list = h("ul", { class: "list", id: "requests", "aria-labelledby": "list-title" });
-  const more = h("button", { type: "button", id: "more", hidden: true }, "Load more");
+  const more = h("button", { type: "button", id: "more", hidden: true }, t("board.load_more"));
   const search = h("input", { id: "search", type: "search", value: state.q, autocomplete: "off",
-                              placeholder: "Search requests…", maxlength: 100 });
+                              placeholder: t("board.search_placeholder"), maxlength: 100 });
   let typing = null;
   search.addEventListener("input", () => {
     clearTimeout(typing);
@@ -168,16 +175,16 @@ async function showList() {
   });
   view.replaceChildren(
     ...boardSwitcher(rerun),
-    h("div", { class: "search", role: "search" }, h("label", { for: "search" }, "Search"), search),
+    h("div", { class: "search", role: "search" }, h("label", { for: "search" }, t("board.search")), search),
     h("div", { class: "filters" },
-      h("div", {}, h("label", { for: "sort" }, "Sort"), sort),
-      h("div", {}, h("label", { for: "status" }, "Status"), status),
-      h("div", {}, h("label", { for: "tag" }, "Tag"), tag),
-      h("div", {}, h("label", { for: "show" }, "Show"), show)),
-    h("h2", { class: "sr-only", id: "list-title" }, "Feature requests"),
+      h("div", {}, h("label", { for: "sort" }, t("board.sort")), sort),
+      h("div", {}, h("label", { for: "status" }, t("board.status")), status),
+      h("div", {}, h("label", { for: "tag" }, t("board.tag")), tag),
+      h("div", {}, h("label", { for: "show" }, t("board.show")), show)),
+    h("h2", { class: "sr-only", id: "list-title" }, t("board.title")),
     list, h("div", { class: "row", style: "justify-content:center;margin-top:16px" }, more));
   appTags().then((tags) => {
-    tag.replaceChildren(h("option", { value: "" }, "Any tag"),
+    tag.replaceChildren(h("option", { value: "" }, t("board.any_tag")),
       ...tags.map((t) => h("option", { value: t, selected: state.tag === t }, t)));
   });
 
@@ -203,7 +210,7 @@ async function showList() {
     } catch (error) {
       done = true;
       if (state.mine && error.status === 401) {
-        list.replaceChildren(h("li", { class: "card empty" }, "Sign in to see the requests you voted for."));
+        list.replaceChildren(h("li", { class: "card empty" }, t("board.sign_in_for_votes")));
       } else fail(error);
       more.hidden = true;
     } finally {
@@ -219,57 +226,55 @@ async function showList() {
 }
 
 async function showRequest(id) {
-  view.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  view.replaceChildren(h("p", { class: "muted" }, t("common.loading")));
   let request;
   try {
     request = await state.api.get(`/apps/${state.app}/requests/${id}`);
   } catch (error) {
-    view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")));
+    view.replaceChildren(h("p", {}, backLink()));
     return fail(error);
   }
-  const comments = h("ol", { class: "list", id: "comments", "aria-label": "Comments" });
+  const comments = h("ol", { class: "list", id: "comments", "aria-label": t("board.comments") });
   const body = h("textarea", { id: "comment-body", required: true, maxlength: 5000 });
   const header = h("div", { class: "request" });
   const pending = request.moderation === "pending";  // its author's (and the team's) alone for now
   const follow = state.signedIn && request.status !== "duplicate" && !pending ? followButton(id) : null;
   const renderHeader = (current) => header.replaceChildren(...(pending ? [] : [voteButton(current, renderHeader)]),
-    h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title" }, current.title),
+    h("div", { class: "body" }, h("h2", { style: "margin:0 0 6px", id: "request-title", dir: "auto" }, current.title),
       h("div", { class: "meta" }, statusBadge(current.status),
-        h("span", {}, `by ${authorName(current.author)} · `,
+        h("span", {}, t("board.by", { name: authorName(current.author) }), " · ",
           h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt)))), follow));
   renderHeader(request);
   const merged = request.status === "duplicate" && request.duplicateOf;
-  const target = merged ? h("a", { href: `#/r/${request.duplicateOf}`, id: "merged-into" }, "the request it was merged into") : null;
-  const form = pending ? h("p", { class: "card muted", id: "comments-closed" }, "Votes and comments open once it is approved.")
+  const target = merged ? h("a", { href: `#/r/${request.duplicateOf}`, id: "merged-into" }, t("board.merged_target")) : null;
+  const form = pending ? h("p", { class: "card muted", id: "comments-closed" }, t("board.pending_closed"))
     : merged
-    ? h("p", { class: "card muted", id: "comments-closed" }, "Comments are closed here: continue the conversation on ",
-        h("a", { href: `#/r/${request.duplicateOf}` }, "the request it was merged into"), ".")
+    ? h("p", { class: "card muted", id: "comments-closed" }, t("board.comments_closed"), " ",
+        h("a", { href: `#/r/${request.duplicateOf}` }, t("board.merged_target")), t("board.sentence_end"))
     : h("form", { class: "card stack", onsubmit: async (event) => {
         event.preventDefault();
         try {
           const made = await state.api.post(`/apps/${state.app}/requests/${id}/comments`, { body: body.value });
           comments.append(boardComment(id, made));
           body.value = "";
-          announce(messages, made.moderation === "pending" ? "Thanks! Your comment appears once the team approves it."
-                                                           : "Your comment was added.");
+          announce(messages, t(made.moderation === "pending" ? "board.comment_pending" : "board.comment_added"));
         } catch (error) { fail(error); }
-      } }, h("label", { for: "comment-body" }, "Add a comment"), body,
-        h("button", { class: "primary", type: "submit" }, "Comment"));
-  view.replaceChildren(h("p", {}, h("a", { href: "#/" }, "← All requests")),
+      } }, h("label", { for: "comment-body" }, t("board.add_comment")), body,
+        h("button", { class: "primary", type: "submit" }, t("board.comment")));
+  view.replaceChildren(h("p", {}, backLink()),
     h("article", { class: "card stack" }, header,
       pending ? h("p", { class: "notice pending-note", id: "pending-note", role: "status" },
-        h("strong", {}, "Awaiting approval. "), "Only you and the team can see this request until the team approves it; ",
-        "you'll get an email then.") : null,
-      request.description ? h("p", { class: "text" }, request.description) : null,
-      merged ? h("p", { class: "notice", id: "merged-note" }, "Merged into ", target, ": its votes moved there.") : null,
-      request.response ? h("div", { class: "response" }, h("strong", {}, "Team response"),
-        h("p", { class: "text", style: "margin:4px 0 0" }, request.response)) : null),
+        h("strong", {}, t("comment.awaiting")), " ", t("board.pending_note")) : null,
+      request.description ? h("p", { class: "text", dir: "auto" }, request.description) : null,
+      merged ? h("p", { class: "notice", id: "merged-note" }, t("board.merged_into"), " ", target, t("board.merged_votes")) : null,
+      request.response ? h("div", { class: "response" }, h("strong", {}, t("board.team_response")),
+        h("p", { class: "text", style: "margin:4px 0 0", dir: "auto" }, request.response)) : null),
     h("section", { class: "stack", style: "margin-top:20px", "aria-labelledby": "comments-title" },
-      h("h2", { id: "comments-title", style: "font-size:1.05rem" }, "Comments"), comments, form));
+      h("h2", { id: "comments-title", style: "font-size:1.05rem" }, t("board.comments")), comments, form));
   if (merged) {  // name the target in both places once it is read
     const links = [target, form.querySelector("a")];
     state.api.get(`/apps/${state.app}/requests/${request.duplicateOf}`)
-      .then((into) => links.forEach((a) => { a.textContent = `“${into.title}”`; })).catch(() => {});
+      .then((into) => links.forEach((a) => { a.textContent = t("common.quoted", { text: into.title }); })).catch(() => {});
   }
   if (pending) return;  // nothing is said on it until it is approved
   try {
@@ -288,8 +293,8 @@ function followButton(id) {
   const button = h("button", { type: "button", id: "follow", class: "follow small", "aria-pressed": "false", hidden: true });
   const render = (on) => {
     button.setAttribute("aria-pressed", String(on));
-    button.textContent = on ? "✓ Following" : "Follow";
-    button.title = on ? "You get an email when this request changes. Click to stop." : "Get an email when this request changes";
+    button.textContent = t(on ? "board.following" : "board.follow");
+    button.title = t(on ? "board.following_title" : "board.follow_title");
     button.hidden = false;
   };
   state.api.get(path).then((s) => render(s.subscribed)).catch(() => {});
@@ -298,7 +303,7 @@ function followButton(id) {
     button.disabled = true;
     try {
       render((on ? await state.api.put(path) : await state.api.del(path)).subscribed);
-      announce(messages, on ? "You're following this request." : "You stopped following this request.");
+      announce(messages, t(on ? "board.followed" : "board.unfollowed"));
     } catch (error) { fail(error); } finally { button.disabled = false; }
   });
   return button;
@@ -331,16 +336,16 @@ function tokenSubject(jwt) {
 async function voteInstead(match) {
   try {
     await state.api.post(`/apps/${state.app}/requests/${match.id}/vote`);
-    state.notice = `Thank you! Your vote went to “${match.title}”.`;
+    state.notice = t("board.vote_went", { title: match.title });
     location.hash = `#/r/${match.id}`;
   } catch (error) { fail(error); }
 }
 
 function matchItem(match) {
   return h("li", {}, h("div", {}, h("a", { href: `#/r/${match.id}` }, match.title),
-    h("div", { class: "meta" }, statusBadge(match.status), plural(match.votes, "vote"))),
+    h("div", { class: "meta" }, statusBadge(match.status), t("common.votes", { count: match.votes }))),
   h("button", { type: "button", class: "vote-instead", onclick: () => voteInstead(match) },
-    "Vote for this instead", h("span", { class: "sr-only" }, `: ${match.title}`)));
+    t("board.vote_instead"), h("span", { class: "sr-only" }, `: ${match.title}`)));
 }
 
 function showNew() {
@@ -348,7 +353,7 @@ function showNew() {
   const description = h("textarea", { id: "new-description", maxlength: 5000 });
   const similar = h("div", { id: "similar", class: "matches", hidden: true, "aria-live": "polite" });
   const check = h("div", { id: "duplicate-check", class: "matches", hidden: true, role: "alert" });
-  const submit = h("button", { class: "primary", type: "submit" }, "Post request");
+  const submit = h("button", { class: "primary", type: "submit" }, t("board.post_request"));
   let timer = null;
   let typed = 0;
   let confirmed = null;  // the title the user chose to post although it reads like another
@@ -364,8 +369,7 @@ function showNew() {
         const items = await lookUp(title.value.trim());
         if (asked !== typed) return;
         similar.hidden = !items.length;
-        similar.replaceChildren(h("p", {}, h("strong", {}, "Already suggested?"),
-          " Vote for one of these instead of posting a duplicate."), h("ul", {}, ...items.map(matchItem)));
+        similar.replaceChildren(h("p", {}, h("strong", {}, t("board.already")), " ", t("board.already_hint")), h("ul", {}, ...items.map(matchItem)));
       } catch {
         similar.hidden = true;  // "did you mean" is a help, never in the way
       }
@@ -376,13 +380,12 @@ function showNew() {
       title: title.value, description: description.value, board: state.board },
       { "Idempotency-Key": crypto.randomUUID() });
     state.notice = made.moderation === "pending"  // shown once the page below opens
-      ? "Thank you! Your request was sent: the team reviews it before it is public."
-      : "Thank you! Your request was posted.";
+      ? t("board.posted_pending") : t("board.posted");
     state.tags = null;  // it may have brought a new tag
     location.hash = `#/r/${made.id}`;
   };
   const where = state.boards.find((b) => b.id === state.board);
-  view.replaceChildren(h("h2", {}, "Suggest a feature", state.boards.length > 1 && where ? ` on ${where.name}` : ""), h("form", { class: "card stack", onsubmit: async (event) => {
+  view.replaceChildren(h("h2", {}, state.boards.length > 1 && where ? t("board.suggest_on", { board: where.name }) : t("board.suggest")), h("form", { class: "card stack", onsubmit: async (event) => {
     event.preventDefault();
     clearTimeout(timer);
     typed += 1;
@@ -395,15 +398,15 @@ function showNew() {
       similar.hidden = true;
       check.hidden = false;
       submit.hidden = true;  // the question's own buttons answer it
-      check.replaceChildren(h("p", {}, h("strong", {}, `“${same.title}” looks like the same idea`),
-        ` (${plural(same.votes, "vote")}). Vote for it, or post yours anyway.`),
+      check.replaceChildren(h("p", {}, h("strong", {}, t("board.same_idea", { title: same.title })),
+        " ", t("board.same_idea_hint", { count: same.votes })),
         h("div", { class: "row" },
-          h("button", { type: "button", class: "primary", onclick: () => voteInstead(same) }, "Vote for it instead"),
-          h("button", { type: "submit" }, "Post mine anyway")));
+          h("button", { type: "button", class: "primary", onclick: () => voteInstead(same) }, t("board.vote_it_instead")),
+          h("button", { type: "submit" }, t("board.post_anyway"))));
       check.querySelector("button").focus();
     } catch (error) { fail(error); }
-  } }, h("div", {}, h("label", { for: "new-title" }, "Title"), title), similar,
-    h("div", {}, h("label", { for: "new-description" }, "Details (optional)"), description), check, submit));
+  } }, h("div", {}, h("label", { for: "new-title" }, t("board.field_title")), title), similar,
+    h("div", {}, h("label", { for: "new-description" }, t("board.field_details")), description), check, submit));
   title.focus();
 }
 
@@ -417,9 +420,9 @@ async function showRoadmap() {
       const page = await state.api.get(`/apps/${state.app}/requests`, { status, sort: "top", limit: 50, board: state.board });
       for (const r of page.items) {
         lists[status].append(h("li", { class: "card" }, h("a", { href: `#/r/${r.id}` }, r.title),
-          h("div", { class: "meta" }, plural(r.votes, "vote"))));
+          h("div", { class: "meta" }, t("common.votes", { count: r.votes }))));
       }
-      if (!page.items.length) lists[status].append(h("li", { class: "muted" }, "Nothing here yet."));
+      if (!page.items.length) lists[status].append(h("li", { class: "muted" }, t("board.nothing_here")));
     } catch (error) { fail(error); }
   }));
 }
@@ -444,8 +447,12 @@ function route() {
 }
 
 const config = await loadConfig(new URL("../", import.meta.url));
+await useLanguage(pickLanguage(config.lang));
+translatePage();
+document.title = t("board.title");
+document.getElementById("board-title").after(languageSwitcher(h));
 if (!config.api || !config.key || !config.app) {
-  announce(messages, "This board needs ?api=…&key=fr_pub_… in its address.", "alert");
+  announce(messages, t("board.needs_config"), "alert");
 } else {
   state.app = config.app;
   const user = token();
@@ -464,7 +471,7 @@ async function showBrand() {
     const { branding } = await state.api.get(`/apps/${state.app}/public`);
     const title = document.getElementById("board-title");
     brandHeader(title, branding, title.textContent);
-    if (branding.name) document.title = `${branding.name}: feature requests`;
+    if (branding.name) document.title = t("board.branded_title", { name: branding.name });
     applyAccent(document.documentElement, branding.accentColor);
   } catch {
     // the board works unbranded

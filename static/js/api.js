@@ -1,4 +1,5 @@
 // The one API client of the board, the console and the widget: fetch, errors in plain words.
+import { t } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, code, message, details = [], retryAfter = null) {
@@ -96,27 +97,28 @@ function safeJson(text) {
 
 /** What to tell a person about an error, in plain words. */
 export function describe(error) {
-  if (!(error instanceof ApiError)) return "Something went wrong. Please try again.";
+  if (!(error instanceof ApiError)) return t("error.unknown");
   switch (error.status) {
-    case 0: return "We can't reach the server. Check your connection and try again.";
+    case 0: return t("error.network");
     case 400: {
       const first = error.details[0];
-      return first ? `Please check ${humanField(first.field)}: ${first.message}.`
-                   : "That request was not understood. Please check what you entered.";
+      return first ? t("error.check_field", { field: humanField(first.field), message: first.message })
+                   : t("error.bad_request");
     }
-    case 401: return "Please sign in to do that.";
-    case 403: return "You don't have permission to do that.";
-    case 404: return "We couldn't find that. It may have been removed.";
-    case 409: return `That can't be done right now: ${error.message}.`;
-    case 412: return "Someone else changed this meanwhile. Reload and try again.";
-    case 413: return "That's too long. Please shorten it.";
-    case 429: return `You're going a bit fast. Try again in ${error.retryAfter || "a few"} seconds.`;
-    default: return "Something went wrong on our side. Please try again in a moment.";
+    case 401: return t("error.sign_in");
+    case 403: return t("error.forbidden");
+    case 404: return t("error.not_found");
+    case 409: return t("error.conflict", { message: error.message });
+    case 412: return t("error.changed");
+    case 413: return t("error.too_long");
+    case 429: return error.retryAfter ? t("error.slow_down", { count: Number(error.retryAfter) }) : t("error.slow_down_soon");
+    default: return t("error.server");
   }
 }
 
 function humanField(field) {
-  return ({ title: "the title", description: "the description", body: "your comment",
-            message: "your message", rating: "the rating", email: "the email address" })[field]
-    || field;
+  const names = { title: () => t("field.title"), description: () => t("field.description"),
+                  body: () => t("field.body"), message: () => t("field.message"),
+                  rating: () => t("field.rating"), email: () => t("field.email") };
+  return names[field]?.() || field;
 }

@@ -1,9 +1,11 @@
 // Comments as the board and the console show them: reactions, "edited", internal notes, and
 // editing in place. User text only ever goes in as text nodes.
-import { ago, h, plural, when } from "./ui.js";
+import { ago, h, when } from "./ui.js";
+import { t } from "./i18n.js";
 
-export const REACTIONS = { "+1": ["👍", "Thumbs up"], heart: ["❤️", "Heart"], tada: ["🎉", "Hooray"],
-                           laugh: ["😄", "Laugh"], eyes: ["👀", "Eyes"] };
+export const REACTIONS = { "+1": ["👍", () => t("reaction.thumbs_up")], heart: ["❤️", () => t("reaction.heart")],
+                           tada: ["🎉", () => t("reaction.hooray")], laugh: ["😄", () => t("reaction.laugh")],
+                           eyes: ["👀", () => t("reaction.eyes")] };
 export const EDIT_WINDOW_MS = 15 * 60 * 1000;  // an author may edit this long after posting
 
 /** The API paths of one comment (``+1`` percent-encoded, as a path part should be). */
@@ -18,14 +20,15 @@ export function commentPaths(api, app, requestId, commentId) {
 
 /** Toggle buttons, one per reaction: aria-pressed says whether it is the reader's own. */
 function reactionBar(comment, react, onError) {
-  const bar = h("div", { class: "reactions", role: "group", "aria-label": "Reactions" });
-  const render = (c) => bar.replaceChildren(...Object.entries(REACTIONS).map(([name, [emoji, label]]) => {
+  const bar = h("div", { class: "reactions", role: "group", "aria-label": t("comment.reactions") });
+  const render = (c) => bar.replaceChildren(...Object.entries(REACTIONS).map(([name, [emoji, named]]) => {
+    const label = named();
     const count = c.reactions?.[name] || 0;
     const pressed = (c.reacted || []).includes(name);
     return h("button", {
       type: "button", class: "reaction", "data-reaction": name, "aria-pressed": String(pressed),
       disabled: !react, title: label,
-      "aria-label": `${label}, ${plural(count, "reaction")}${pressed ? ", including yours" : ""}`,
+      "aria-label": t(pressed ? "comment.reaction_yours" : "comment.reaction", { label, count }),
       onclick: async () => {
         const on = !pressed;
         const optimistic = { ...c, reactions: { ...c.reactions, [name]: count + (on ? 1 : -1) },
@@ -46,18 +49,18 @@ function reactionBar(comment, react, onError) {
 export function commentItem(comment, actions) {
   const li = h("li", { class: `card comment${comment.internal ? " internal" : ""}`, "data-id": comment.id });
   const render = (c) => {
-    const meta = h("div", { class: "meta" }, h("strong", {}, c.author?.name || "Anonymous"),
+    const meta = h("div", { class: "meta" }, h("strong", {}, c.author?.name || t("common.anonymous")),
       h("time", { datetime: c.createdAt, title: when(c.createdAt) }, ago(c.createdAt)),
-      c.edited ? h("span", { class: "edited", title: c.editedAt ? `Edited ${when(c.editedAt)}` : "Edited" }, "· edited") : null,
-      c.internal ? h("span", { class: "badge internal" }, "Internal note · team only") : null,
-      c.moderation === "pending" ? h("span", { class: "badge pending" }, "Awaiting approval") : null);
-    const text = h("p", { class: "text", style: "margin:4px 0 0" }, c.body);
+      c.edited ? h("span", { class: "edited", title: c.editedAt ? t("comment.edited_on", { date: when(c.editedAt) }) : t("comment.edited_title") }, t("comment.edited")) : null,
+      c.internal ? h("span", { class: "badge internal" }, t("comment.internal_badge")) : null,
+      c.moderation === "pending" ? h("span", { class: "badge pending" }, t("comment.awaiting")) : null);
+    const text = h("p", { class: "text", style: "margin:4px 0 0", dir: "auto" }, c.body);
     const buttons = h("div", { class: "row comment-actions" },
-      actions.canEdit?.(c) && h("button", { type: "button", class: "small", onclick: () => editing(c) }, "Edit"),
+      actions.canEdit?.(c) && h("button", { type: "button", class: "small", onclick: () => editing(c) }, t("common.edit")),
       actions.canDelete && h("button", { type: "button", class: "small danger", onclick: async () => {
-        if (!confirm("Delete this comment? This cannot be undone.")) return;
-        try { await actions.paths.remove(); li.remove(); actions.announce("Comment deleted."); } catch (error) { actions.onError(error); }
-      } }, "Delete"));
+        if (!confirm(t("comment.delete_confirm"))) return;
+        try { await actions.paths.remove(); li.remove(); actions.announce(t("comment.deleted")); } catch (error) { actions.onError(error); }
+      } }, t("common.delete")));
     li.replaceChildren(meta, text, reactionBar(c, actions.canReact ? actions.paths.react : null, actions.onError));
     if (buttons.childElementCount) li.append(buttons);
   };
@@ -66,12 +69,12 @@ export function commentItem(comment, actions) {
     const area = h("textarea", { id, required: true, maxlength: 5000 }, c.body);
     const form = h("form", { class: "stack", onsubmit: async (event) => {
       event.preventDefault();
-      try { render(await actions.paths.edit(area.value)); actions.announce("Comment saved."); } catch (error) {
+      try { render(await actions.paths.edit(area.value)); actions.announce(t("comment.saved")); } catch (error) {
         actions.onError(error);
       }
-    } }, h("label", { for: id }, "Edit comment"), area,
-      h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, "Save"),
-        h("button", { type: "button", onclick: () => render(c) }, "Cancel")));
+    } }, h("label", { for: id }, t("comment.edit_label")), area,
+      h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, t("common.save")),
+        h("button", { type: "button", onclick: () => render(c) }, t("common.cancel"))));
     li.replaceChildren(form);
     area.focus();
   };

@@ -1,4 +1,5 @@
 // Small DOM helpers. User text only ever goes in as text nodes, never as HTML.
+import { language, t } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -24,12 +25,25 @@ export const STATUSES = [
 ].map(([id, name, color, kind]) => ({ id, name, color, kind, roadmap: kind === "active" || kind === "done" }));
 /** id -> name, kept in step with STATUSES (the order of its keys is the display order). */
 export const STATUS_LABELS = {};
+// a default status still under its default name is shown in the reader's language
+const DEFAULT_NAMES = Object.fromEntries(STATUSES.map((s) => [s.id, s.name]));
+const STATUS_TEXT = {
+  open: () => t("status.open"), under_review: () => t("status.under_review"),
+  planned: () => t("status.planned"), in_progress: () => t("status.in_progress"),
+  completed: () => t("status.completed"), declined: () => t("status.declined"),
+  duplicate: () => t("status.duplicate"),
+};
+
+/** A status's name as the reader should see it: the app's own, or ours translated. */
+export function statusName(status) {
+  return STATUS_TEXT[status.id] && status.name === DEFAULT_NAMES[status.id] ? STATUS_TEXT[status.id]() : status.name;
+}
 
 /** Use these statuses from now on (labels, colours, the roadmap's columns). */
 export function useStatuses(list) {
   STATUSES.splice(0, STATUSES.length, ...list);
   for (const key of Object.keys(STATUS_LABELS)) delete STATUS_LABELS[key];
-  for (const s of list) STATUS_LABELS[s.id] = s.name;
+  for (const s of list) STATUS_LABELS[s.id] = statusName(s);
 }
 useStatuses([...STATUSES]);
 
@@ -39,11 +53,11 @@ export function statusBadge(status) {
   const found = STATUSES.find((s) => s.id === status);
   const dot = h("span", { class: "dot", "aria-hidden": "true" });
   if (found) dot.style.setProperty("--dot", found.color);
-  return h("span", { class: `badge ${status}` }, dot, found?.name || status);
+  return h("span", { class: `badge ${status}` }, dot, found ? statusName(found) : status);
 }
 
 export function when(iso) {
-  return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+  return new Date(iso).toLocaleDateString(language(), { year: "numeric", month: "short", day: "numeric" });
 }
 
 /** Announce to screen readers and show briefly. */
@@ -51,17 +65,12 @@ export function announce(region, message, kind = "notice") {
   region.replaceChildren(h("div", { class: kind, role: kind === "alert" ? "alert" : "status" }, message));
 }
 
-/** "1 vote", "3 votes": a count with its noun. */
-export function plural(count, one, many = `${one}s`) {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 /** "3 days ago", in the reader's language; the exact date stays in the title. */
 export function ago(iso, now = Date.now()) {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   const units = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
                  ["hour", 3600], ["minute", 60]];
-  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  const format = new Intl.RelativeTimeFormat(language(), { numeric: "auto" });
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
   }

@@ -4,6 +4,7 @@
 //   [data-mode="board"]>  board mode opens on the app's top ideas: search, vote, suggest
 import { appOfKey, client, describe, OBVIOUS } from "../js/api.js";
 import { applyAccent } from "../js/brand.js";
+import { pickLanguage, t, translatePage, useLanguage } from "../js/i18n.js";
 
 const script = [...document.querySelectorAll("script[data-key]")]
   .find((s) => s.src && new URL(s.src, location.href).href === import.meta.url);
@@ -11,10 +12,10 @@ const script = [...document.querySelectorAll("script[data-key]")]
 const CSS = `
 :host { all: initial; }
 * { box-sizing: border-box; font-family: -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
-.launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; background: var(--brand, #2f4fd1); color: var(--brand-text, #fff);
+.launcher { position: fixed; inset-inline-end: 20px; bottom: 20px; z-index: 2147483000; background: var(--brand, #2f4fd1); color: var(--brand-text, #fff);
   border: 0; border-radius: 999px; padding: 12px 18px; font-size: 15px; font-weight: 600; cursor: pointer;
   box-shadow: 0 6px 20px rgba(16,24,40,.25); }
-.panel { position: fixed; right: 20px; bottom: 76px; z-index: 2147483000; width: min(360px, calc(100vw - 40px));
+.panel { position: fixed; inset-inline-end: 20px; bottom: 76px; z-index: 2147483000; width: min(360px, calc(100vw - 40px));
   background: #fff; color: #1b1f2a; border: 1px solid #dfe3e8; border-radius: 12px; padding: 16px;
   box-shadow: 0 12px 32px rgba(16,24,40,.2); font-size: 14px; line-height: 1.45; }
 .panel[hidden] { display: none; }
@@ -33,7 +34,7 @@ textarea { min-height: 90px; resize: vertical; }
 .stars input:focus-visible + label { outline: 3px solid #8aa2ff; border-radius: 4px; }
 .send { margin-top: 12px; width: 100%; background: var(--brand, #2f4fd1); color: var(--brand-text, #fff); border: 0; border-radius: 8px; padding: 10px; font-size: 15px; font-weight: 600; cursor: pointer; }
 .send:disabled { opacity: .6; }
-.close { position: absolute; right: 10px; top: 8px; background: none; border: 0; font-size: 20px; cursor: pointer; color: #525a6b; }
+.close { position: absolute; inset-inline-end: 10px; top: 8px; background: none; border: 0; font-size: 20px; cursor: pointer; color: #525a6b; }
 .similar { margin-top: 8px; padding: 8px 10px; border-radius: 8px; background: #f4f6fa; border: 1px solid #dfe3e8; }
 .similar[hidden] { display: none; }
 .similar p { margin: 0 0 4px; }
@@ -47,7 +48,7 @@ textarea { min-height: 90px; resize: vertical; }
 .ideas li:first-child { border-top: 0; }
 .ideas li > span { flex: 1; min-width: 0; overflow-wrap: anywhere; }
 .ideas small { display: block; color: #525a6b; }
-.dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 4px;
+.dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-inline-end: 4px;
        background: var(--dot, currentColor); }
 .up { flex: none; width: 46px; background: #fff; color: #1b1f2a; border: 1px solid #b9c0cc; border-radius: 8px; padding: 4px 0; cursor: pointer; font-size: 14px; font-weight: 600; }
 .up[aria-pressed="true"] { background: var(--brand, #2f4fd1); border-color: var(--brand, #2f4fd1); color: var(--brand-text, #fff); }
@@ -65,9 +66,19 @@ textarea { min-height: 90px; resize: vertical; }
 `;
 
 // the app's statuses by id (names and colours): today's names until GET …/statuses answers
-const STATUS = Object.fromEntries([["open", "Open"], ["under_review", "Under review"], ["planned", "Planned"],
-  ["in_progress", "In progress"], ["completed", "Completed"], ["declined", "Declined"]]
-  .map(([id, name]) => [id, { id, name }]));
+const STATUS = {};
+const DEFAULT_NAMES = { open: "Open", under_review: "Under review", planned: "Planned",
+                        in_progress: "In progress", completed: "Completed", declined: "Declined" };
+const STATUS_TEXT = { open: () => t("status.open"), under_review: () => t("status.under_review"),
+                      planned: () => t("status.planned"), in_progress: () => t("status.in_progress"),
+                      completed: () => t("status.completed"), declined: () => t("status.declined") };
+
+/** The app's own name of a status, or ours in the reader's language while it is the default. */
+function statusName(id) {
+  const found = STATUS[id];
+  if (STATUS_TEXT[id] && (!found || found.name === DEFAULT_NAMES[id])) return STATUS_TEXT[id]();
+  return found?.name || id;
+}
 
 /** A status's name after a dot of its colour (set through the CSSOM, not an inline style). */
 function statusLabel(status) {
@@ -76,13 +87,13 @@ function statusLabel(status) {
   const dot = Object.assign(document.createElement("span"), { className: "dot" });
   dot.setAttribute("aria-hidden", "true");
   if (found?.color) dot.style.setProperty("--dot", found.color);
-  label.append(dot, found?.name || status);
+  label.append(dot, statusName(status));
   return label;
 }
 
-function mount() {
+async function mount() {
   if (!script) return;
-  const { key, api, userToken, label = "Feedback", mode: start = "feedback" } = script.dataset;
+  const { key, api, userToken, label, mode: start = "feedback" } = script.dataset;
   const app = appOfKey(key);
   const server = client({ api, key, token: userToken || null });
   server.get(`/apps/${app}/statuses`).then((found) => {
@@ -91,39 +102,40 @@ function mount() {
   const host = document.createElement("div");
   host.setAttribute("data-featureboard-widget", "");
   const root = host.attachShadow({ mode: "open" });
+  await useLanguage(pickLanguage(script.dataset.lang, null), host);
   root.innerHTML = `<style>${CSS}</style>
 <button class="launcher" type="button" aria-expanded="false" aria-controls="fb-panel"></button>
 <section class="panel" id="fb-panel" role="dialog" aria-modal="false" aria-labelledby="fb-title" hidden>
-  <button class="close" type="button" aria-label="Close">×</button>
-  <h2 id="fb-title">Tell us what you think</h2>
+  <button class="close" type="button" data-i18n-label="widget.close">×</button>
+  <h2 id="fb-title" data-i18n="widget.title"></h2>
   <div class="tabs" role="tablist">
-    <button type="button" role="tab" aria-selected="false" data-mode="board" hidden>Ideas</button>
-    <button type="button" role="tab" aria-selected="true" data-mode="feedback">Feedback</button>
-    <button type="button" role="tab" aria-selected="false" data-mode="feature">Suggest a feature</button>
-    <button type="button" role="tab" aria-selected="false" data-mode="changelog">What's new</button>
+    <button type="button" role="tab" aria-selected="false" data-mode="board" hidden data-i18n="widget.ideas"></button>
+    <button type="button" role="tab" aria-selected="true" data-mode="feedback" data-i18n="widget.feedback"></button>
+    <button type="button" role="tab" aria-selected="false" data-mode="feature" data-i18n="board.suggest"></button>
+    <button type="button" role="tab" aria-selected="false" data-mode="changelog" data-i18n="changelog.title"></button>
   </div>
   <div data-for="board" hidden>
-    <label for="fb-search">Search ideas</label>
+    <label for="fb-search" data-i18n="widget.search"></label>
     <input id="fb-search" type="search" maxlength="100" autocomplete="off">
-    <ul class="ideas" id="fb-ideas" aria-label="Ideas" aria-live="polite"></ul>
+    <ul class="ideas" id="fb-ideas" data-i18n-label="widget.ideas" aria-live="polite"></ul>
   </div>
   <div class="news" data-for="changelog" hidden></div>
   <form novalidate>
     <div data-for="feedback">
-      <label for="fb-message">Your feedback</label>
+      <label for="fb-message" data-i18n="widget.your_feedback"></label>
       <textarea id="fb-message" maxlength="5000"></textarea>
-      <fieldset class="stars"><legend>Rating (optional)</legend></fieldset>
-      <label for="fb-email">Email (optional, for a reply)</label>
+      <fieldset class="stars"><legend data-i18n="widget.rating"></legend></fieldset>
+      <label for="fb-email" data-i18n="widget.email"></label>
       <input id="fb-email" type="email" autocomplete="email">
     </div>
     <div data-for="feature" hidden>
-      <label for="fb-title-input">Title</label>
+      <label for="fb-title-input" data-i18n="board.field_title"></label>
       <input id="fb-title-input" maxlength="120" autocomplete="off">
       <div class="similar" id="fb-similar" aria-live="polite" hidden></div>
-      <label for="fb-details">Details (optional)</label>
+      <label for="fb-details" data-i18n="board.field_details"></label>
       <textarea id="fb-details" maxlength="5000"></textarea>
     </div>
-    <button class="send" type="submit">Send</button>
+    <button class="send" type="submit" data-i18n="widget.send"></button>
   </form>
   <div class="msg" role="status" hidden></div>
 </section>`;
@@ -131,7 +143,8 @@ function mount() {
   const launcher = $(".launcher");
   const panel = $(".panel");
   const note = $(".msg");
-  launcher.textContent = label;
+  translatePage(root);
+  launcher.textContent = label || t("widget.feedback");
   server.get(`/apps/${app}/public`)
     .then(({ branding }) => applyAccent(host, branding.accentColor))
     .catch(() => {});  // unbranded is fine
@@ -139,7 +152,7 @@ function mount() {
   for (let n = 1; n <= 5; n += 1) {
     const input = Object.assign(document.createElement("input"), { type: "radio", name: "rating", value: n, id: `fb-star-${n}` });
     const text = Object.assign(document.createElement("label"), { htmlFor: input.id, textContent: "★" });
-    text.setAttribute("aria-label", `${n} of 5`);
+    text.setAttribute("aria-label", t("widget.stars", { n, count: 5 }));
     stars.append(input, text);
   }
   let mode = "feedback";
@@ -169,32 +182,31 @@ function mount() {
   const el = (tag, text, props = {}) => Object.assign(document.createElement(tag), { textContent: text, ...props });
   const similar = $("#fb-similar");
   const lookUp = async (q) => (await server.get(`/apps/${app}/requests/similar`, { q })).items;
-  const instead = (match) => el("button", "Vote for this instead", { type: "button", className: "instead", onclick: async () => {
+  const instead = (match) => el("button", t("board.vote_instead"), { type: "button", className: "instead", onclick: async () => {
     try {
       await server.post(`/apps/${app}/requests/${match.id}/vote`);
       similar.hidden = true;
       $("#fb-title-input").value = "";
-      show(`Thank you! Your vote went to “${match.title}”.`, "ok");
+      show(t("board.vote_went", { title: match.title }), "ok");
     } catch (error) { show(describe(error), "err"); }
   } });
   const list = (heading, items) => {
     const ul = document.createElement("ul");
     for (const match of items) {
       const li = document.createElement("li");
-      li.append(el("span", match.title), el("small", `${match.votes} ${match.votes === 1 ? "vote" : "votes"}`), instead(match));
+      li.append(el("span", match.title), el("small", t("common.votes", { count: match.votes })), instead(match));
       ul.append(li);
     }
     similar.replaceChildren(el("p", heading), ul);
     similar.hidden = !items.length;
   };
   const ideas = $("#fb-ideas");
-  const votes = (n) => `${n} ${n === 1 ? "vote" : "votes"}`;
   const idea = (request) => {
     const li = document.createElement("li");
     const render = (r) => {
       const up = el("button", `▲ ${r.votes}`, { type: "button", className: "up" });
       up.setAttribute("aria-pressed", String(r.voted));
-      up.setAttribute("aria-label", `${r.voted ? "Remove your vote for" : "Vote for"} ${r.title}, ${votes(r.votes)}`);
+      up.setAttribute("aria-label", t(r.voted ? "board.unvote_label" : "board.vote_label", { title: r.title, count: r.votes }));
       up.addEventListener("click", async () => {
         const path = `/apps/${app}/requests/${r.id}/vote`;
         render({ ...r, voted: !r.voted, votes: r.votes + (r.voted ? -1 : 1) });  // at once
@@ -219,13 +231,13 @@ function mount() {
       const found = page.items.filter((r) => r.status !== "duplicate");
       ideas.replaceChildren(...found.map(idea));
       if (!found.length) {
-        const suggest = el("button", "Suggest it", { type: "button", className: "link", onclick: () => {
+        const suggest = el("button", t("widget.suggest_it"), { type: "button", className: "link", onclick: () => {
           select("feature");
           $("#fb-title-input").value = q;
           $("#fb-title-input").focus();
         } });
-        const li = el("li", q ? "No idea like that yet. " : "No ideas yet. ");
-        li.append(suggest);
+        const li = el("li", t(q ? "widget.no_idea_like" : "widget.no_ideas"));
+        li.append(" ", suggest);
         ideas.append(li);
       }
     } catch (error) { show(describe(error), "err"); }
@@ -244,7 +256,7 @@ function mount() {
     const q = event.target.value.trim();
     if (q.length < 3) { similar.hidden = true; return; }
     const asked = ++typed;  // an answer that comes after a newer question (or a send) is dropped
-    timer = setTimeout(() => lookUp(q).then((items) => asked === typed && list("Already suggested? Vote instead:", items),
+    timer = setTimeout(() => lookUp(q).then((items) => asked === typed && list(t("widget.already"), items),
       () => { similar.hidden = true; }), 250);
   });
   $("form").addEventListener("submit", async (event) => {
@@ -268,7 +280,7 @@ function mount() {
           : (await lookUp(wanted).catch(() => [])).find((m) => m.score >= OBVIOUS);
         if (same) {
           confirmed = wanted;  // asked once: sending again posts
-          list("This looks like the same idea. Vote for it, or send again to post yours:", [same]);
+          list(t("widget.same_idea"), [same]);
           return;
         }
         await server.post(`/apps/${app}/requests`, { title: $("#fb-title-input").value,
@@ -277,7 +289,7 @@ function mount() {
         $("#fb-details").value = "";
         similar.hidden = true;
       }
-      show("Thank you! We got it.", "ok");
+      show(t("widget.thanks"), "ok");
     } catch (error) {
       show(describe(error), "err");
     } finally {
@@ -286,7 +298,7 @@ function mount() {
   });
   if (start === "board") {
     $("[data-mode=board]").hidden = false;
-    $("[data-mode=feature]").textContent = "Suggest";  // three tabs on one line
+    $("[data-mode=feature]").textContent = t("board.suggest_short");  // three tabs on one line
     select("board");
     showIdeas("");
   }
