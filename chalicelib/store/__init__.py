@@ -69,7 +69,7 @@ from .merges import MOVE_CHUNK, Merges
 from .moderation import Moderation
 from .portable import Portable
 from .privacy import Privacy
-from .rankings import Rankings
+from .rankings import Activity, Rankings
 from .search import Search
 from .standing import banned_at_end
 from .stream import Change, change_from_stream, reorder_from_stream
@@ -78,6 +78,7 @@ from .usage import Usage
 from .vectors import Vectors
 
 __all__ = [
+    "Activity",
     "Keys",
     "Store",
     "ConditionFailedError",

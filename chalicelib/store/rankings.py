@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 
 from .keys import Keys
-from .table import ConditionFailedError, Table
+from .table import Table
 
 # a day's counters are split by request over this many items, so a day stays below
 # DynamoDB's 400 KB an item: ~31 B a counter, two a request, is ~6,500 requests a shard,
@@ -19,49 +20,21 @@ def activity_shard(request_id: str) -> int:
     return zlib.crc32(request_id.encode()) % ACTIVITY_SHARDS
 
 
+@dataclass(frozen=True)
+class Activity:
+    """One event's counters for its request on its day (``v_<id>`` or ``c_<id>``), added
+    in the statistics' own transaction (``Events.add_to_stats``): one marker for both."""
+
+    day: str
+    request_id: str
+    deltas: dict[str, int]
+    expires_at: int  # the shard goes when this passes
+
+
 class Rankings(Table):
     """Small items per app and day (``v_<id>`` votes, ``c_<id>`` comments, net of
     deletes), kept by the statistics consumer; a trending page reads a week of them with
     one Query (a page of 1 MB, ~16,000 requests' counters), whatever the app's size."""
-
-    def add_activity(
-        self,
-        tenant: str,
-        app: str,
-        day: str,
-        request_id: str,
-        deltas: dict[str, int],
-        event_id: str,
-        expires_at: int,
-    ) -> bool:
-        """ADD one request's deltas to its shard of the day once per event (its marker in
-        the same transaction); False for a redelivered event. The shard goes when
-        ``expires_at`` passes."""
-        names = {f"#c{i}": name for i, name in enumerate(deltas)}
-        values = {f":c{i}": delta for i, delta in enumerate(deltas.values())}
-        values[":x"] = expires_at
-        expression = "SET expiresAt = :x ADD " + ", ".join(
-            f"#c{i} :c{i}" for i in range(len(deltas))
-        )
-        marker = {**Keys.marker(tenant, event_id, "activity"), "expiresAt": expires_at}
-        try:
-            self.transact(
-                [
-                    self._put_op(marker, "attribute_not_exists(pk)"),
-                    self._update_op(
-                        Keys.activity(tenant, app, day, activity_shard(request_id)),
-                        expression,
-                        values,
-                        None,
-                        names,
-                    ),
-                ]
-            )
-            return True
-        except ConditionFailedError as exc:
-            if exc.failed_at(0):
-                return False
-            raise
 
     def activity(self, tenant: str, app: str, first: str, last: str) -> dict[str, dict[str, int]]:
         """``{day: {counter: n}}`` from day ``first`` to ``last``, every shard (and older

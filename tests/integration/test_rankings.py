@@ -8,7 +8,7 @@ from typing import Any
 
 from chalicelib.events import DomainEvent
 from chalicelib.models import ListQuery
-from chalicelib.services import rankings
+from chalicelib.services import analytics, rankings
 from chalicelib.store import meter
 from tests.helpers import Api, Tenant
 from tools.event_runner import EventRunner
@@ -151,8 +151,8 @@ def test_trending_weighs_recent_days_and_forgets_last_week(ctx: Any, tenant: Ten
                 tenant.app_id,
                 {"requestId": request_id},
             )
-            assert rankings.record(at, event)
-            assert not rankings.record(at, event)  # a redelivery counts nothing
+            assert analytics.apply(at, event)
+            assert not analytics.apply(at, event)  # a redelivery counts nothing
 
     vote(ids[0], 0, 2)
     vote(ids[1], 3, 3)  # 3 * 0.5 ** 1.5 = 1.06: less than 2 today
@@ -216,7 +216,7 @@ def _rank_first_among(at: Any, tenant: Tenant, day: str, now: int) -> None:
         event = DomainEvent(
             f"e-busy-{top}-{k}", "vote.created", now, tenant.id, tenant.app_id, {"requestId": top}
         )
-        assert rankings.record(at, event)
+        assert analytics.apply(at, event)
     app = at.store.get_app(tenant.id, tenant.app_id)
     meter().calls = 0
     assert rankings._ranking(at, app, "trending", day)[0] == top

@@ -20,7 +20,7 @@ TAGS = [f"tag{n:03d}" for n in range(150)]
 EXPIRES = 4_000_000_000
 VOTE_CALL_UNITS = 6  # vote, counter and voted set, 1 each x2 in the transaction
 REORDER_UNITS = (3 + 2 + 2) + 3 * (1 + 2 + 2)  # the request; 3 tag copies (no description)
-EVENT_UNITS = 4 + 4  # statistics (marker and SUM, x2); the day's activity (marker and day, x2)
+EVENT_UNITS = 6  # statistics and the day's activity in one transaction: marker, SUM, shard, x2
 
 
 @pytest.fixture
