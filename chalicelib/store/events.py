@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .keys import Keys
-from .rankings import Activity, activity_shard
+from .rankings import Activity
 from .table import ConditionFailedError, Table
 
 
@@ -57,15 +57,15 @@ class Events(Table):
 
         The counters are spread over small items (``_stats_parts``), so an event writes a few
         items of a few dozen bytes however many weeks and tags the app has; one marker
-        guards both (a vote: marker, ``SUM`` and its day's shard, 6 units, not 4 + 4)."""
+        guards both (a vote: marker, ``SUM`` and its day's item, 6 units, not 4 + 4)."""
         parts = _stats_parts(deltas)
         marker = {**Keys.marker(tenant, event_id, "stats"), "expiresAt": expires_at}
         ops = [self._put_op(marker, "attribute_not_exists(pk)")]
         for part, counters in parts.items():
             ops.append(self._add_op(Keys.stats(tenant, app, part), counters))
         if activity is not None:
-            shard = Keys.activity(tenant, app, activity.day, activity_shard(activity.request_id))
-            ops.append(self._add_op(shard, activity.deltas, activity.expires_at))
+            day = Keys.activity(tenant, app, activity.day, activity.request_id)
+            ops.append(self._add_op(day, activity.deltas, activity.expires_at))
         try:
             self.transact(ops)
             return True
