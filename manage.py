@@ -680,10 +680,11 @@ def cost(
     )
     for k in kinds:
         invoked = f"{k.invocations:.1f}/{k.invocations_unfiltered:.0f}"
+        per_million = k.cost(128, stack.tracing_default == "Active", stack.platform_logs) * 1e6
         click.echo(
             f"   {k.name:<22}{k.read_units:>6.1f}{k.write_units:>6.1f}{k.ms:>7.1f}"
             f"{k.log_bytes:>7.0f}{k.events:>7.1f}{invoked:>11}{k.event_read_units:>8.1f}"
-            f"{k.event_write_units:>8.1f}{k.cost(128, stack.tracing_default == 'Active') * 1e6:>13.2f}"
+            f"{k.event_write_units:>8.1f}{per_million:>13.2f}"
         )
     click.echo("   (consumers: invoked after the filter policies / before them)")
     click.echo(f"\n2. A month, mix {mix}, no free tier (tracing {stack.tracing_default})")

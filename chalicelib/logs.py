@@ -35,21 +35,23 @@ __all__ = [
     "JsonFormatter",
     "NAMESPACE",
     "METRICS",
+    "COUNTED",
 ]
 
 NAMESPACE = "Featureboard"
 # every custom metric, as CloudWatch Logs metric filters make them from these lines (name:
 # filter pattern, value); none has a dimension, so the monthly bill for custom metrics is
-# len(METRICS) x the price of one, however many routes the app serves
-# (calls are Latency's SampleCount; dollars by route are the query's, and the budget's)
+# at most len(METRICS) x the price of one, however many routes the app serves, and each is
+# billed only for the hours it gets data in: these get none in a healthy hour of reads and
+# votes. What every call would feed (latency, calls, cold starts, votes) is left to AWS's
+# own free metrics (Lambda's Duration and Invocations, the HTTP API's Count and Latency) and
+# to the lines themselves (``COUNTED``, the Logs Insights query, ``cost --from-logs``).
 METRICS = {
-    "Latency": ("{ $.ms >= 0 }", "$.ms"),  # milliseconds per API call (request lines only)
-    "Errors": ("{ $.status >= 500 }", "1"),  # 5xx answers
-    "ColdStarts": ("{ $.cold = 1 }", "1"),
-    "Votes": ("{ $.Votes > 0 }", "$.Votes"),
+    "Errors": ("{ $.status >= 500 }", "1"),  # 5xx answers: the canary's rollback alarm
     "EmailsSent": ("{ $.EmailsSent > 0 }", "$.EmailsSent"),
     "WebhookFailures": ("{ $.WebhookFailures > 0 }", "$.WebhookFailures"),
 }
+COUNTED = ("Votes",)  # counted on the call's line, no metric: Logs Insights sums them
 
 _FIELDS = (
     "requestId",
@@ -172,10 +174,11 @@ def access(call: Call, spec: RouteSpec, status: int, started: float) -> float:
 
 
 def metric(name: str, value: float = 1, **fields: Any) -> None:
-    """Count ``name`` (one of ``METRICS``): on the API call's own line when there is one,
-    else (consumers, jobs) a line of its own. No API call either way."""
-    if name not in METRICS:
-        raise ValueError(f"{name} is not one of the app's metrics: {', '.join(METRICS)}")
+    """Count ``name`` (one of ``METRICS`` or ``COUNTED``): on the API call's own line when
+    there is one, else (consumers, jobs) a line of its own. No API call either way."""
+    if name not in METRICS and name not in COUNTED:
+        known = ", ".join((*METRICS, *COUNTED))
+        raise ValueError(f"{name} is not one of the app's metrics: {known}")
     pending = getattr(_local, "pending", None)
     if pending is not None:
         pending[name] = pending.get(name, 0) + value

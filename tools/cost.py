@@ -76,10 +76,15 @@ class Stack:
     metrics_with_dimensions: list[str]
     secrets: int
     tracing_default: str
+    system_log_level: str  # Lambda's own lines: WARN writes no START / END / REPORT
     filters: dict[str, dict[str, Any]]  # SNS consumer (handler name) -> filter policy
     log_retention_days: int
     budgets: int
     table: dict[str, Any] = field(repr=False)
+
+    @property
+    def platform_logs(self) -> bool:
+        return self.system_log_level != "WARN"
 
     def alarm_count(self, optional: bool) -> int:
         return sum(1 for o in self.alarms.values() if optional or not o)
@@ -125,6 +130,7 @@ def stack_of(stage: str = "prod", build: bool = True) -> Stack:
         metrics_with_dimensions=[m["MetricName"] for m in metric_filters if m.get("Dimensions")],
         secrets=sum(r["Type"] == "AWS::SecretsManager::Secret" for r in resources.values()),
         tracing_default=params.get("TracingMode", {}).get("Default", "Active"),
+        system_log_level=params.get("SystemLogLevel", {}).get("Default", "INFO"),
         filters=filters,
         log_retention_days=int(params.get("LogRetentionDays", {}).get("Default", 30)),
         budgets=sum(r["Type"] == "AWS::Budgets::Budget" for r in resources.values()),
@@ -355,14 +361,15 @@ class Kind:
     event_messages: dict[str, float]
     write_units_by_index: dict[str, float] = field(default_factory=dict)  # the request's own
 
-    def lines(self, memory_mb: int, traced: bool) -> dict[str, float]:
-        """Dollars of one request, by billed line (X-Ray is priced by the month)."""
-        platform = sum(
+    def lines(self, memory_mb: int, traced: bool, platform_logs: bool = True) -> dict[str, float]:
+        """Dollars of one request, by billed line (X-Ray is priced by the month);
+        ``platform_logs``: Lambda writes its START / END / REPORT lines (system level INFO)."""
+        platform = platform_logs * sum(
             pricing.log_event_bytes(x) for x in platform_lines(self.ms, memory_mb, traced)
         )
         stream_invocations = 1.0 if self.events else 0.0  # one stream record, one batch
         invocations = stream_invocations + self.invocations
-        consumer_platform = invocations * sum(
+        consumer_platform = (invocations * platform_logs) * sum(
             pricing.log_event_bytes(x) for x in platform_lines(self.event_ms, 128, traced)
         )
         messages = {
@@ -386,8 +393,8 @@ class Kind:
             / gb,
         }
 
-    def cost(self, memory_mb: int = 128, traced: bool = False) -> float:
-        return sum(self.lines(memory_mb, traced).values())
+    def cost(self, memory_mb: int = 128, traced: bool = False, platform_logs: bool = True) -> float:
+        return sum(self.lines(memory_mb, traced, platform_logs).values())
 
 
 def _stack_env() -> Any:
@@ -685,9 +692,9 @@ def month(
         members = groups[group]
         n = requests * share / total_share / len(members)
         for k in members:
-            for line, dollars in k.lines(memory, traced).items():
+            for line, dollars in k.lines(memory, traced, stack.platform_logs).items():
                 lines[line] = lines.get(line, 0.0) + dollars * n
-            per_request += k.cost(memory, traced) * n
+            per_request += k.cost(memory, traced, stack.platform_logs) * n
             invocations = 1 + (1 if k.events else 0) + k.invocations
             units["invocations"] += n * invocations
             units["gbSeconds"] += n * (
@@ -734,9 +741,6 @@ HOURS = 30 * 24
 # the hours it gets data in (https://aws.amazon.com/cloudwatch/pricing/ : "prorated by the
 # hour"); errors and webhook failures are taken as none in an ordinary month
 FEEDS = {
-    "Latency": lambda k: 1.0,
-    "ColdStarts": lambda k: 1.0,  # at these rates most calls after an idle hour are cold
-    "Votes": lambda k: 1.0 if k.group == "votes" else 0.0,
     "EmailsSent": lambda k: k.messages.get("ses", 0) + k.event_messages.get("ses", 0),
 }
 
@@ -787,8 +791,9 @@ def as_dict(kind: Kind, stack: Stack) -> dict[str, Any]:
     traced = stack.tracing_default == "Active"
     return {
         **asdict(kind),
-        "lines": kind.lines(stack.memory_mb.get("APIHandler", 128), traced),
-        "perMillion": kind.cost(stack.memory_mb.get("APIHandler", 128), traced) * 1e6,
+        "lines": kind.lines(stack.memory_mb.get("APIHandler", 128), traced, stack.platform_logs),
+        "perMillion": kind.cost(stack.memory_mb.get("APIHandler", 128), traced, stack.platform_logs)
+        * 1e6,
     }
 
 

@@ -219,7 +219,8 @@ def _wire(tf: dict[str, Any], stage: str, refs: _Outputs) -> None:
         function["environment"]["variables"].update(env)
         function["tracing_config"] = {"mode": "${var.tracing_mode}"}
         function["logging_config"] = {
-            "log_format": "Text",
+            "log_format": "JSON",
+            "system_log_level": "${var.system_log_level}",
             "log_group": refs.convert({"Ref": "AppLogs"}),
         }
         if f"${{aws_lambda_function.{name}.arn}}" in sns_consumers:
@@ -296,6 +297,7 @@ def terraform(stage: str, out: Path) -> Path:
             "description": "Alarms beyond the essential three ($0.10 a month each).",
         },
         "tracing_mode": {"type": "string", "default": STAGE_DEFAULTS[stage]["TracingMode"]},
+        "system_log_level": {"type": "string", "default": STAGE_DEFAULTS[stage]["SystemLogLevel"]},
         "log_retention_days": {"type": "number", "default": 30},
         "monthly_budget": {"type": "number", "default": 10},
         "api_throttle_rate": {"type": "number", "default": 500},

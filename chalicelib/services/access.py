@@ -34,6 +34,7 @@ from ..auth import (
 from ..context import Context
 from ..errors import BadRequestError, NotFoundError, RateLimitedError, UnauthenticatedError
 from ..records import App, Member, Person
+from . import ratecount
 
 __all__ = [
     "Credentials",
@@ -239,7 +240,9 @@ def count_call(ctx: Context, caller: Caller, method: str) -> RateState | None:
     window = now // 60_000
     reset_s, expires_at = (window + 1) * 60, (window + 2) * 60
     write = not caller.is_admin and method not in ("GET", "HEAD", "OPTIONS")  # posting rate
-    hits, writes = ctx.store.hit_rate(caller.tenant, subject, window, expires_at, writes=int(write))
+    anonymous_writes = settings.anonymous_writes_per_minute if write and not caller.user else 0
+    tightest = min((n for n in (limit, ceiling, anonymous_writes) if n > 0), default=0)
+    hits, writes = ratecount.count(ctx, caller.tenant, subject, window, tightest, write)
     state = RateState(limit if limit > 0 else ceiling, hits if limit > 0 else 0, reset_s, writes)
     if limit > 0 and hits > limit:
         raise _limited(

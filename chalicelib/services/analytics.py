@@ -91,12 +91,16 @@ def deltas(event: DomainEvent) -> dict[str, int]:
 
 def apply(ctx: Context, event: DomainEvent) -> bool:
     """Add the event's deltas once; False for a redelivered event. Votes and comments also
-    count towards their day's activity (its own marker: a retry adds nothing twice)."""
-    from .rankings import record
+    count towards their day's activity, in the same transaction under the same marker."""
+    from .rankings import activity_of
 
-    record(ctx, event)
     return ctx.store.add_to_stats(
-        event.tenant, event.app, deltas(event), event.id, ctx.clock() // 1000 + MARK_TTL_S
+        event.tenant,
+        event.app,
+        deltas(event),
+        event.id,
+        ctx.clock() // 1000 + MARK_TTL_S,
+        activity_of(event),
     )
 
 

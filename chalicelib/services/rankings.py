@@ -19,10 +19,19 @@ from ..errors import UnauthenticatedError, ValidationFailedError
 from ..events import DomainEvent
 from ..models import ListQuery
 from ..records import App, FeatureRequest
+from ..store import Activity
 from ..workflow import GENERAL
 from .access import viewer_id
 
-__all__ = ["record", "page", "voted_ids", "RANKED", "TRENDING_DAYS", "DISCUSSED_DAYS", "SCAN_MAX"]
+__all__ = [
+    "activity_of",
+    "page",
+    "voted_ids",
+    "RANKED",
+    "TRENDING_DAYS",
+    "DISCUSSED_DAYS",
+    "SCAN_MAX",
+]
 
 RANKED = ("trending", "discussed")
 TRENDING_DAYS = 7  # votes and comments of the last week; a day's weight halves every 2 days
@@ -35,27 +44,19 @@ def _day(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d")
 
 
-def record(ctx: Context, event: DomainEvent) -> bool:
-    """Count a vote or a comment (or its removal) on the day it happened, once per event."""
+def activity_of(event: DomainEvent) -> Activity | None:
+    """A vote's or a comment's (or its removal's) count on the day it happened, which the
+    statistics consumer adds in the same transaction as the app's counters."""
     kind = {"vote.created": ("v_", 1), "vote.deleted": ("v_", -1)}.get(event.type) or {
         "comment.created": ("c_", 1),
         "comment.deleted": ("c_", -1),
     }.get(event.type)
     if kind is None or event.data.get("internal"):  # internal notes do not rank what all see
-        return False
+        return None
     prefix, delta = kind
-    expires = event.created_ms // 1000 + KEEP_DAYS * 86400
-    counter = prefix + event.data["requestId"]
     request_id = event.data["requestId"]
-    return ctx.store.add_activity(
-        event.tenant,
-        event.app,
-        _day(event.created_ms),
-        request_id,
-        {counter: delta},
-        event.id,
-        expires,
-    )
+    expires = event.created_ms // 1000 + KEEP_DAYS * 86400
+    return Activity(_day(event.created_ms), request_id, {prefix + request_id: delta}, expires)
 
 
 def _ranking(ctx: Context, app: App, sort: str, today: str) -> list[str]:

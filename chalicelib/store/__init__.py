@@ -28,7 +28,7 @@ T#t#A#a#LINKS                 ref               the request an issue (github#o/n
 T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#A#a#MOD                   Q#id / D#id       a request or comment awaiting moderation / a decision
 T#t#A#a#U#u                   STANDING          a user's ban and approved/rejected counts
-T#t#A#a#ACT                   D#day             votes and comments per request that day, TTL
+T#t#A#a#ACT                   D#day#R#id        one request's votes and comments that day, TTL
 T#t#A#a#SEARCH                S#n               "did you mean" titles, 4 shards
 T#t#A#a#W#term                P#impact#r / ~    a full-text posting / the term's head (df)
 T#t#A#a#SDOC                  R#r               the terms and facets a request is indexed by
@@ -69,7 +69,7 @@ from .merges import MOVE_CHUNK, Merges
 from .moderation import Moderation
 from .portable import Portable
 from .privacy import Privacy
-from .rankings import Rankings
+from .rankings import Activity, Rankings
 from .search import Search
 from .standing import banned_at_end
 from .stream import Change, change_from_stream, reorder_from_stream
@@ -78,6 +78,7 @@ from .usage import Usage
 from .vectors import Vectors
 
 __all__ = [
+    "Activity",
     "Keys",
     "Store",
     "ConditionFailedError",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .keys import Keys
+from .rankings import Activity
 from .table import ConditionFailedError, Table
 
 
@@ -47,22 +50,28 @@ class Events(Table):
         self.transact([self._delete_op(Keys.marker(tenant, event_id, consumer))])
 
     def add_to_stats(
-        self, tenant: str, app: str, deltas: dict[str, int], event_id: str, expires_at: int
+        self,
+        tenant: str,
+        app: str,
+        deltas: dict[str, int],
+        event_id: str,
+        expires_at: int,
+        activity: Activity | None = None,
     ) -> bool:
-        """ADD each delta once per event: the marker and the counters in one transaction.
+        """ADD each delta once per event: the marker and the counters in one transaction,
+        with the request's counters of the day (``activity``) when the event ranks it.
 
         The counters are spread over small items (``_stats_parts``), so an event writes a few
-        items of a few dozen bytes however many weeks and tags the app has."""
+        items of a few dozen bytes however many weeks and tags the app has; one marker
+        guards both (a vote: marker, ``SUM`` and its day's item, 6 units, not 4 + 4)."""
         parts = _stats_parts(deltas)
         marker = {**Keys.marker(tenant, event_id, "stats"), "expiresAt": expires_at}
         ops = [self._put_op(marker, "attribute_not_exists(pk)")]
         for part, counters in parts.items():
-            names = {f"#c{i}": name for i, name in enumerate(counters)}
-            values = {f":c{i}": delta for i, delta in enumerate(counters.values())}
-            expression = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(counters)))
-            ops.append(
-                self._update_op(Keys.stats(tenant, app, part), expression, values, None, names)
-            )
+            ops.append(self._add_op(Keys.stats(tenant, app, part), counters))
+        if activity is not None:
+            day = Keys.activity(tenant, app, activity.day, activity.request_id)
+            ops.append(self._add_op(day, activity.deltas, activity.expires_at))
         try:
             self.transact(ops)
             return True
@@ -70,6 +79,19 @@ class Events(Table):
             if exc.failed_at(0):
                 return False
             raise
+
+    def _add_op(
+        self, key: dict[str, str], counters: dict[str, int], expires_at: int | None = None
+    ) -> dict[str, Any]:
+        """ADD each counter (names aliased: tags and ids are free text), setting the item's
+        expiry when it has one."""
+        names = {f"#c{i}": name for i, name in enumerate(counters)}
+        values: dict[str, Any] = {f":c{i}": delta for i, delta in enumerate(counters.values())}
+        expression = "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(counters)))
+        if expires_at is not None:
+            values[":x"] = expires_at
+            expression = "SET expiresAt = :x " + expression
+        return self._update_op(key, expression, values, None, names)
 
     def get_stats(self, tenant: str, app: str) -> dict[str, int]:
         """Every counter of the app, summed over its statistics items: one Query, as many

@@ -221,15 +221,17 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#VEC", "sk": f"V#{request_id}"}
 
     @staticmethod
-    def activity(tenant: str, app: str, day: str, shard: int) -> dict[str, str]:
-        """One shard of the votes and comments requests got on one UTC day (``2026-11-28``);
-        older code wrote the whole day as ``D#<day>``, which sorts just before its shards."""
-        return {"pk": f"{Keys.app_prefix(tenant, app)}#ACT", "sk": f"D#{day}#{shard}"}
+    def activity(tenant: str, app: str, day: str, request_id: str) -> dict[str, str]:
+        """The votes and comments one request got on one UTC day (``2026-11-28``): a small
+        item, so its write costs the same however busy the day. Older code wrote a day's
+        requests together, as ``D#<day>`` then as shards ``D#<day>#<0-3>`` (read only now);
+        all sort within the day's range."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#ACT", "sk": f"D#{day}#R#{request_id}"}
 
     @staticmethod
     def activity_days(tenant: str, app: str, first: str, last: str) -> tuple[str, str, str]:
-        """The partition and the sort-key range of every shard from day ``first`` to
-        ``last`` (and of older code's whole-day items)."""
+        """The partition and the sort-key range of every request's item from day ``first``
+        to ``last`` (and of older code's whole-day items and shards)."""
         return f"{Keys.app_prefix(tenant, app)}#ACT", f"D#{first}", f"D#{last}#~"
 
     @staticmethod

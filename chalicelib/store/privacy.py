@@ -13,9 +13,9 @@ class Privacy(Table):
     forgets them by deleting or anonymising."""
 
     def user_items(self, tenant: str, app: str, user: str) -> list[dict[str, Any]]:
-        """Everything of one user in an app: what ``byUser`` holds, and the vote items named
-        by the voted set (a vote carries no ``uk``, one index write less per vote; votes
-        written before that carry one and are found both ways, once)."""
+        """Everything of one user in an app: what ``byUser`` holds, the voted set and the
+        vote items it names (neither carries a ``uk`` any more, one index write less each;
+        those written before that carry one and are found both ways, once)."""
         keys, cursor = [], None
         while True:
             found, cursor = self._query(
@@ -33,6 +33,8 @@ class Privacy(Table):
         seen = {(k["pk"], k["sk"]) for k in keys}
         keys += [k for k in votes if (k["pk"], k["sk"]) not in seen]
         items = self._batch_get(keys)
+        if voted and (voted["pk"], voted["sk"]) not in seen:  # not in ``byUser`` since issue 12
+            items.append(voted)
         opt_out = self._get(Keys.opt_out(tenant, app, user))
         return items + ([opt_out] if opt_out else [])
 

@@ -2,70 +2,33 @@
 
 from __future__ import annotations
 
-import zlib
+from dataclasses import dataclass
 
 from .keys import Keys
-from .table import ConditionFailedError, Table
-
-# a day's counters are split by request over this many items, so a day stays below
-# DynamoDB's 400 KB an item: ~31 B a counter, two a request, is ~6,500 requests a shard,
-# ~26,000 active requests a day (docs/operations.md); a write touches one shard, a week's
-# read is one Query of at most 28 items
-ACTIVITY_SHARDS = 4
+from .table import Table
 
 
-def activity_shard(request_id: str) -> int:
-    """The shard of a request's counters: the same in every process."""
-    return zlib.crc32(request_id.encode()) % ACTIVITY_SHARDS
+@dataclass(frozen=True)
+class Activity:
+    """One event's counters for its request on its day (``v_<id>`` or ``c_<id>``), added
+    in the statistics' own transaction (``Events.add_to_stats``): one marker for both, and
+    an item per request and day (older code's day shards grew to 400 KB on a busy day, and
+    DynamoDB bills a write by the whole item: up to 400 units a vote)."""
+
+    day: str
+    request_id: str
+    deltas: dict[str, int]
+    expires_at: int  # the item goes when this passes
 
 
 class Rankings(Table):
-    """Small items per app and day (``v_<id>`` votes, ``c_<id>`` comments, net of
+    """Small items per request and day (``v_<id>`` votes, ``c_<id>`` comments, net of
     deletes), kept by the statistics consumer; a trending page reads a week of them with
-    one Query (a page of 1 MB, ~16,000 requests' counters), whatever the app's size."""
-
-    def add_activity(
-        self,
-        tenant: str,
-        app: str,
-        day: str,
-        request_id: str,
-        deltas: dict[str, int],
-        event_id: str,
-        expires_at: int,
-    ) -> bool:
-        """ADD one request's deltas to its shard of the day once per event (its marker in
-        the same transaction); False for a redelivered event. The shard goes when
-        ``expires_at`` passes."""
-        names = {f"#c{i}": name for i, name in enumerate(deltas)}
-        values = {f":c{i}": delta for i, delta in enumerate(deltas.values())}
-        values[":x"] = expires_at
-        expression = "SET expiresAt = :x ADD " + ", ".join(
-            f"#c{i} :c{i}" for i in range(len(deltas))
-        )
-        marker = {**Keys.marker(tenant, event_id, "activity"), "expiresAt": expires_at}
-        try:
-            self.transact(
-                [
-                    self._put_op(marker, "attribute_not_exists(pk)"),
-                    self._update_op(
-                        Keys.activity(tenant, app, day, activity_shard(request_id)),
-                        expression,
-                        values,
-                        None,
-                        names,
-                    ),
-                ]
-            )
-            return True
-        except ConditionFailedError as exc:
-            if exc.failed_at(0):
-                return False
-            raise
+    one Query (a page of 1 MB holds ~7,000 request-days), whatever the app's size."""
 
     def activity(self, tenant: str, app: str, first: str, last: str) -> dict[str, dict[str, int]]:
-        """``{day: {counter: n}}`` from day ``first`` to ``last``, every shard (and older
-        code's whole-day items) added together."""
+        """``{day: {counter: n}}`` from day ``first`` to ``last``, every request's item (and
+        older code's whole-day items and shards) added together."""
         days: dict[str, dict[str, int]] = {}
         for item in self._query_between(*Keys.activity_days(tenant, app, first, last)):
             counters = days.setdefault(Keys.activity_day(item["sk"]), {})

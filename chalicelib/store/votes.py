@@ -53,16 +53,12 @@ class Votes(Requests):
         makes or deletes the vote items themselves; with ``unbanned_at`` (now), only if the
         user is not banned then (the set keeps a copy of the ban: see standing.py)."""
         action = "ADD" if add else "DELETE"
-        values = {
-            ":type": "votedSet",
-            ":uk": Keys.user(tenant, app, user),
-            ":ids": set(request_ids),
-        }
+        values = {":type": "votedSet", ":ids": set(request_ids)}  # no ``uk``: found by its key
         if unbanned_at is not None:
             values[":now"] = unbanned_at
         return self._update_op(
             Keys.voted(tenant, app, user),
-            f"SET #type = :type, uk = :uk {action} ids :ids",
+            f"SET #type = :type {action} ids :ids",
             values,
             NOT_BANNED if unbanned_at is not None else None,
             names={"#type": "type"},
