@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from chalicelib.notify.outbox import sent_emails
+from chalicelib.notify.outbox import _parse, sent_emails
 from tests.helpers import Api, Tenant
 
 __all__ = ["Member", "emailed_text", "emailed_token", "invite", "sign_in", "ROLES"]
@@ -24,9 +24,19 @@ class Member:
     session: str
 
 
+def _in_process_outbox() -> list[dict[str, Any]]:
+    """The emails moto's server in this process was asked to send, read from its backend:
+    its ``data.json`` dump serialises every object moto tracks, which grows all session."""
+    from moto.backends import get_backend
+
+    ses = get_backend("ses")["123456789012"]["us-east-1"]
+    return [_parse(m.raw_data) for m in ses.sent_messages if hasattr(m, "raw_data")]
+
+
 def emailed_text(address: str, endpoint: str | None = None) -> str:
-    """The text of the newest email to ``address`` in the local outbox."""
-    found = sent_emails(endpoint or os.environ["AWS_ENDPOINT_URL"])
+    """The text of the newest email to ``address`` in the local outbox (this process's
+    moto, or the stack's at ``endpoint``)."""
+    found = sent_emails(endpoint) if endpoint else _in_process_outbox()
     mails = [m for m in found if m["to"] == address]
     assert mails, f"no email to {address}"
     return mails[-1]["text"]

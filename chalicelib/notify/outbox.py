@@ -26,7 +26,8 @@ def _parse(raw: str) -> dict[str, Any]:
 
 
 def _raw(endpoint: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=10) as r:
+    # moto's dump serialises every object it tracks: slow on a busy machine with much data
+    with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=60) as r:
         data = json.load(r)
     return data.get("ses", {}).get("RawMessage", [])
 
