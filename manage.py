@@ -797,7 +797,8 @@ def restore_point_in_time(stage: str, moment: str | None, as_json: bool) -> None
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def reindex(tenant_id: str, app_id: str, as_json: bool) -> None:
     """Bring every request of APP into the full-text search index: once after upgrading to
-    the version that has it (later writes keep it through the stream). Safe to repeat."""
+    the version that has it, or to the packed posting lists (it migrates an older index and
+    deletes its items; later writes keep it through the stream). Safe to repeat."""
     from chalicelib.services import fulltext
 
     ctx = _context()

@@ -167,7 +167,8 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
     )
     offset = _position(ctx, context, query.cursor).get("o", 0)
     narrowed = bool(query.status or query.tag or query.voted)
-    need = offset + query.limit + 1  # a full page and a sign of the next
+    need = offset + query.limit + 1  # a full page and a sign of the next …
+    need = need if mine is None else min(need, len(mine))  # … or every voted request
     found = ranked(ctx, app, query.q or "", board, rules if narrowed else None, need)
     hits = [rid for rid, _, hit in found if admits(hit, rules)]
     chosen = hits[offset : offset + query.limit]

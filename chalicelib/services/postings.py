@@ -156,8 +156,8 @@ class _Writer:
 
 
 def _wanted(current: FeatureRequest | None) -> tuple[dict[str, int], Facets]:
-    if current is None or current.status == DUPLICATE:
-        return {}, {}
+    if current is None or current.status == DUPLICATE or current.moderation == "pending":
+        return {}, {}  # gone, merged, or held for approval: in no list
     return impacts(current.title, current.description or ""), facets(current)
 
 

@@ -30,9 +30,11 @@ T#t#A#a#MOD                   Q#id / D#id       a request or comment awaiting mo
 T#t#A#a#U#u                   STANDING          a user's ban and approved/rejected counts
 T#t#A#a#ACT                   D#day#R#id        one request's votes and comments that day, TTL
 T#t#A#a#SEARCH                S#n               "did you mean" titles, 4 shards
-T#t#A#a#W#term                P#impact#r / ~    a full-text posting / the term's head (df)
+T#t#A#a#WL#term               board#000 / #001… a term's posting list on a board: its head
+                                                (best 100) / parts by request id range
 T#t#A#a#SDOC                  R#r               the terms and facets a request is indexed by
-T#t#A#a#VOCAB                 L#len             the app's terms of one length (typos)
+T#t#A#a#VOCAB                 C#letter          the app's terms by first letter (typos)
+T#t#A#a#W#term, VOCAB L#len   P#impact#r / ~    older indexes' items, deleted by reindex
 T#t#RL#subject                window            a rate-limit counter, TTL
 T#t#TEAM                      META / M#id / E#  owners, OIDC settings / a member / its address
 T#t#SIGNIN                    K#hash            a one-time sign-in token (hash only), TTL
