@@ -107,7 +107,7 @@ def test_a_narrowed_search_finds_the_250th_best_match(
 def test_a_search_page_stays_in_the_list_page_budget(
     api: Api, tenant: Tenant, ctx: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The key and app, the rate counter, the heads and vocabulary, (a typo's heads or a
+    """The key and app, the rate counter (on every 10th call), the heads and vocabulary, (a typo's heads or a
     filter's parts), the page's requests: one item each."""
     monkeypatch.setattr(postings, "PART", 64)
     _load(ctx, tenant, _made(tenant), "bulk")
@@ -121,9 +121,9 @@ def test_a_search_page_stays_in_the_list_page_budget(
         reset_meter()
         _titles(api, tenant, query + "&limit=20")
         spent = meter()
-        assert spent.by_operation == {
+        rate_counter = spent.by_operation.pop("update_item", 0)  # every 10th call of a process
+        assert rate_counter <= 1 and spent.by_operation == {
             "get_item": 1,
-            "update_item": 1,
             "batch_get_item": 2 + second,
         }, query
         assert spent.items_read <= most_items, (query, spent.items_read)
