@@ -2,6 +2,7 @@
 // styles isolated in a Shadow DOM. <script type="module" src=".../widget.js"
 //   data-key="fr_pub_…" data-api="https://…/v1" [data-user-token="…"] [data-label="Feedback"]
 //   [data-mode="board"]>  board mode opens on the app's top ideas: search, vote, suggest
+//   [data-board="id"]>    on this board first (a switcher shows the boards the caller may see)
 import { appOfKey, client, describe, OBVIOUS } from "../js/api.js";
 import { applyAccent } from "../js/brand.js";
 import { pickLanguage, t, translatePage, useLanguage } from "../js/i18n.js";
@@ -24,8 +25,9 @@ h2 { font-size: 16px; margin: 0 0 10px; }
 .tabs button { flex: 1; background: #f0f2f5; color: #1b1f2a; border: 1px solid #dfe3e8; border-radius: 8px; padding: 8px; cursor: pointer; font-size: 14px; }
 .tabs button[aria-selected="true"] { background: #e8edff; border-color: #2f4fd1; color: #23389c; font-weight: 600; }
 label { display: block; font-weight: 600; margin: 8px 0 4px; }
-input, textarea { width: 100%; font: inherit; border: 1px solid #b9c0cc; border-radius: 8px; padding: 8px; color: inherit; }
+input, textarea, select { width: 100%; font: inherit; border: 1px solid #b9c0cc; border-radius: 8px; padding: 8px; color: inherit; }
 textarea { min-height: 90px; resize: vertical; }
+select { background: Field; }
 .stars { display: flex; gap: 4px; border: 0; padding: 0; margin: 8px 0 0; }
 .stars legend { font-weight: 600; margin-bottom: 4px; padding: 0; }
 .stars input { position: absolute; opacity: 0; width: 1px; }
@@ -94,6 +96,7 @@ function statusLabel(status) {
 async function mount() {
   if (!script) return;
   const { key, api, userToken, label, mode: start = "feedback" } = script.dataset;
+  let board = script.dataset.board || "general";  // board mode lists and suggests on this one
   const app = appOfKey(key);
   const server = client({ api, key, token: userToken || null });
   server.get(`/apps/${app}/statuses`).then((found) => {
@@ -115,6 +118,10 @@ async function mount() {
     <button type="button" role="tab" aria-selected="false" data-mode="changelog" data-i18n="changelog.title"></button>
   </div>
   <div data-for="board" hidden>
+    <div class="boards" hidden>
+      <label for="fb-board" data-i18n="widget.board"></label>
+      <select id="fb-board"></select>
+    </div>
     <label for="fb-search" data-i18n="widget.search"></label>
     <input id="fb-search" type="search" maxlength="100" autocomplete="off">
     <ul class="ideas" id="fb-ideas" data-i18n-label="widget.ideas" aria-live="polite"></ul>
@@ -226,7 +233,7 @@ async function mount() {
   const showIdeas = async (q) => {
     const asked = ++shown;  // only the latest answer is shown
     try {
-      const page = await server.get(`/apps/${app}/requests`, q.length > 1 ? { q, limit: 10 } : { sort: "top", limit: 10 });
+      const page = await server.get(`/apps/${app}/requests`, q.length > 1 ? { q, limit: 10, board } : { sort: "top", limit: 10, board });
       if (asked !== shown) return;
       const found = page.items.filter((r) => r.status !== "duplicate");
       ideas.replaceChildren(...found.map(idea));
@@ -242,6 +249,16 @@ async function mount() {
       }
     } catch (error) { show(describe(error), "err"); }
   };
+  const showBoards = async () => {  // a switcher when the caller may see more than one board
+    const found = await server.get(`/apps/${app}/boards`).catch(() => ({ items: [] }));
+    if (found.items.length < 2) return;
+    $("#fb-board").replaceChildren(...found.items.map((b) => new Option(b.name, b.id, false, b.id === board)));
+    $(".boards").hidden = false;
+  };
+  $("#fb-board").addEventListener("change", (event) => {
+    board = event.target.value;
+    showIdeas($("#fb-search").value.trim());
+  });
   let searching = null;
   $("#fb-search").addEventListener("input", (event) => {
     const q = event.target.value.trim();  // read now: after dispatch, the target is the host
@@ -284,7 +301,8 @@ async function mount() {
           return;
         }
         await server.post(`/apps/${app}/requests`, { title: $("#fb-title-input").value,
-                                                     description: $("#fb-details").value });
+                                                     description: $("#fb-details").value,
+                                                     ...(board === "general" ? {} : { board }) });
         $("#fb-title-input").value = "";
         $("#fb-details").value = "";
         similar.hidden = true;
@@ -300,6 +318,7 @@ async function mount() {
     $("[data-mode=board]").hidden = false;
     $("[data-mode=feature]").textContent = t("board.suggest_short");  // three tabs on one line
     select("board");
+    showBoards();
     showIdeas("");
   }
   document.body.append(host);

@@ -241,3 +241,41 @@ def test_the_widgets_board_mode_lists_searches_votes_and_suggests(
         == "true"
     )
     assert not page.errors
+
+
+def test_the_widgets_board_mode_switches_between_the_boards_it_may_see(
+    page: Any, site: dict[str, Any]
+) -> None:
+    http, admin = site["http"], site["adminKey"]
+    for board_id, name, visibility in (
+        ("phones", "Phone apps", "public"),
+        ("inner", "Inner circle", "private"),
+    ):
+        made = http.post(
+            "/v1/apps/web/boards",
+            key=admin,
+            body={"id": board_id, "name": name, "visibility": visibility},
+        )
+        assert made.status == 201, made.body
+    on_board = http.post(
+        "/v1/apps/web/requests", key=admin, body={"title": "Offline mode", "board": "phones"}
+    )
+    assert on_board.status == 201, on_board.body
+    page.goto(f"{site['demo']}/widget/demo.html?mode=board")
+    widget = page.locator("[data-featureboard-widget]")
+    widget.locator(".launcher").click()
+    switcher = widget.locator("#fb-board")
+    switcher.wait_for()
+    assert switcher.locator("option").all_text_contents() == ["General", "Phone apps"]
+    assert not widget.locator("#fb-ideas li", has_text="Offline mode").count()
+    switcher.select_option("phones")
+    widget.locator("#fb-ideas li", has_text="Offline mode").wait_for()
+    shot(page, "widget-board-switcher")
+    widget.get_by_role("tab", name="Suggest", exact=True).click()
+    widget.locator("#fb-title-input").fill("Home screen shortcut for tablets")
+    with page.expect_response(lambda r: r.url.endswith("/requests") and r.status == 201):
+        widget.get_by_role("button", name="Send").click()
+    pub = site["apps"]["web"]["publishableKey"]
+    listed = http.get("/v1/apps/web/requests?board=phones&sort=new", key=pub).body["items"]
+    assert [r["title"] for r in listed] == ["Home screen shortcut for tablets", "Offline mode"]
+    assert not page.errors
