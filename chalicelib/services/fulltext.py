@@ -172,23 +172,15 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
     found = ranked(ctx, app, query.q or "", board, rules if narrowed else None, need)
     hits = [rid for rid, _, hit in found if admits(hit, rules)]
     chosen = hits[offset : offset + query.limit]
-    read = {r.id: r for r in ctx.store.requests_on_board(app.tenant, app.id, board, chosen)}
+    viewer = viewer_id(ctx, caller, app) if mine is None else None  # read with the page
+    found = ctx.store.requests_on_board(app.tenant, app.id, board, chosen, viewer)
+    read = {r.id: r for r in found.items}
     items = [
         read[rid]
         for rid in chosen
         if rid in read and admits({**facets(read[rid]), "id": rid}, rules)
     ]
-    viewer = viewer_id(ctx, caller, app)
-    with_votes = [r.id for r in items if r.votes > 0]
-    voted = (
-        mine
-        if mine is not None
-        else (
-            ctx.store.voted(app.tenant, app.id, with_votes, viewer)
-            if viewer and with_votes
-            else set()
-        )
-    )
+    voted = mine if mine is not None else (found.voted or frozenset())
     after = offset + len(chosen)
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],

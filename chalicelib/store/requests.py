@@ -468,13 +468,19 @@ class Requests(Standing):
         return [_request_record(tenant, found[r][0]) for r in ids if r in found]
 
     def requests_on_board(
-        self, tenant: str, app: str, board: str, ids: list[str]
-    ) -> list[FeatureRequest]:
-        """These requests of one board in this order, one item each, in one BatchGetItem (a
-        search page, whose board is known); one moved away or deleted is left out."""
+        self, tenant: str, app: str, board: str, ids: list[str], viewer: str | None = None
+    ) -> Page:
+        """These requests of one board in this order, one item each, and the ``viewer``'s
+        voted set, in one BatchGetItem (a search page, whose board is known); one moved away
+        or deleted is left out."""
         keys = [Keys.request(tenant, app, r, board=board) for r in ids]
-        found = {i["id"]: i for i in self._batch_get(keys) if i.get("type") == "request"}
-        return _records(tenant, [found[r] for r in ids if r in found])
+        also = [Keys.voted(tenant, app, viewer)] if viewer and ids else []
+        read = self._batch_get(keys + also)
+        found = {i["id"]: i for i in read if i.get("type") == "request"}
+        sets = [i for i in read if also and i["pk"] == also[0]["pk"] and i["sk"] == also[0]["sk"]]
+        voted = frozenset(sets[0].get("ids", ())) if sets else frozenset()
+        records = _records(tenant, [found[r] for r in ids if r in found])
+        return Page(records, None, voted if viewer else None)
 
     def set_insights(self, req: FeatureRequest, insights: dict[str, Any]) -> bool:
         """Put the analysis on the request (lists read it there); False if it was deleted."""

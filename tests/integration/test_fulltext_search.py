@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from chalicelib.store import meter
+from chalicelib.store import meter, reset_meter
 from tests.helpers import Api, Tenant
 from tools.event_runner import EventRunner
 
@@ -77,6 +77,14 @@ def test_status_tag_and_my_votes_narrow_a_search(
         tenant.path("/requests?q=export&voted=true"), key=tenant.pub_key, token=tenant.token("me")
     )
     assert found.body["items"][0]["voted"] is True
+    # a plain search says what the voter voted for, with the page's requests in one read
+    reset_meter()
+    plain = api.get(tenant.path("/requests?q=export"), key=tenant.pub_key, token=tenant.token("me"))
+    assert {i["title"]: i["voted"] for i in plain.body["items"]} == {
+        "Export to CSV": True,
+        "Calendar sync": False,
+    }
+    assert meter().calls - meter().by_operation.get("update_item", 0) == 3
     # sort is ignored with q: the board sends its sort along
     assert _search(api, tenant, "export", "&sort=trending") == _search(api, tenant, "export")
 
