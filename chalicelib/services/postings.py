@@ -11,7 +11,7 @@ indexed under and carries a version, so two consumers of one request cannot both
 change: the loser re-reads and finds nothing left to do.
 
 Item sizes (DynamoDB's formula, a posting ~42 B: a 26-character id, impact, status, a tag):
-a head ~4.3 KB; a part at most ~(PART + TOP) postings, ~25 KB, far under the 400 KB limit at
+a head ~4.3 KB; a part at most ~(PART + TOP) postings, ~8 KB, far under the 400 KB limit at
 any size of app (a part closes at PART new postings; only its old ids come back to it).
 """
 
@@ -30,7 +30,7 @@ from ..workflow import DUPLICATE, GENERAL
 __all__ = ["keep", "bulk", "reindex", "facets", "encode", "decode", "part_of", "TOP", "PART"]
 
 TOP = 100  # postings in a list's head: what a search without a narrowing filter reads
-PART = 500  # new postings a part takes before the next part opens
+PART = 100  # new postings a part takes before the next opens: a write is billed by its size
 ATTEMPTS = 8  # a head lost to another writer this many times in a row gives up (raises)
 
 Facets = dict[str, Any]
