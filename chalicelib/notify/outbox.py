@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import urllib.error
 import urllib.request
 from email import policy
 from email.parser import BytesParser
@@ -25,11 +27,27 @@ def _parse(raw: str) -> dict[str, Any]:
     }
 
 
+DUMP_ATTEMPTS = 4
+
+
+def _dump(url: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(url, timeout=60) as r:  # slow on a busy machine, much data
+        return json.load(r).get("ses", {}).get("RawMessage", [])
+
+
 def _raw(endpoint: str) -> list[dict[str, Any]]:
-    # moto's dump serialises every object it tracks: slow on a busy machine with much data
-    with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=60) as r:
-        data = json.load(r)
-    return data.get("ses", {}).get("RawMessage", [])
+    """SES's raw messages from moto's dump of what it tracks. The dump checks that each value
+    can be serialised and serialises them all later: a queue that takes a message in between
+    makes it fail (a 500), so a failed dump is asked for again."""
+    url = f"{endpoint.rstrip('/')}/moto-api/data.json"
+    for attempt in range(1, DUMP_ATTEMPTS):
+        try:
+            return _dump(url)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 500:
+                raise
+            time.sleep(0.5 * attempt)
+    return _dump(url)  # the last attempt's error is the caller's
 
 
 def sent_emails(endpoint: str) -> list[dict[str, Any]]:

@@ -45,8 +45,10 @@ def test_similar_costs_a_fixed_number_of_reads(
     cold = dict(meter().by_operation)
     api.get(tenant.path("/requests/similar?q=topic%208"), key=tenant.pub_key)
     warm = dict(meter().by_operation)
-    assert cold == {"get_item": 1, "update_item": 1, "batch_get_item": 2, "query": 1}
-    assert warm == {"get_item": 1, "update_item": 1, "batch_get_item": 1}
+    for spent in (cold, warm):  # the rate counter: written on every 10th call of a process
+        assert spent.pop("update_item", 0) <= 1
+    assert cold == {"get_item": 1, "batch_get_item": 2, "query": 1}
+    assert warm == {"get_item": 1, "batch_get_item": 1}
 
 
 def test_similar_validates_q_and_hides_other_tenants(
