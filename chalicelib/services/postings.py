@@ -137,9 +137,11 @@ class _Writer:
         filled the last part: the next part opens)."""
         part = part_of(head, request_id)
         ref = (term, self.board, part)
-        count = self.store.set_posting(self.tenant, self.app, ref, request_id, value)
+        count, largest = self.store.set_posting(self.tenant, self.app, ref, request_id, value)
         bounds = list(head.get("b") or [])
-        return [*bounds, request_id] if count >= PART and part == len(bounds) + 1 else bounds
+        # the part closes at its largest id, which need not be this one (a posting pushed
+        # out of the head, or an older request's new word): ids above it stay in the range
+        return [*bounds, largest] if count >= PART and part == len(bounds) + 1 else bounds
 
     def remove(self, term: str, request_id: str) -> None:
         def change(head: Head) -> None:

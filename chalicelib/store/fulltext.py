@@ -103,9 +103,12 @@ class FullText(Table):
             ExpressionAttributeValues=_values({":v": version}),
         )
 
-    def set_posting(self, tenant: str, app: str, ref: ListKey, request_id: str, value: str) -> int:
+    def set_posting(
+        self, tenant: str, app: str, ref: ListKey, request_id: str, value: str
+    ) -> tuple[int, str]:
         """Put one posting into a part 1…; the part's count of postings after (counted only
-        when the posting is new to it, so replays and facet changes do not inflate it)."""
+        when the posting is new to it, so replays and facet changes do not inflate it) and
+        the largest request id it holds (returned by the write itself: no read units)."""
         key = _to_ddb(Keys.term_list(tenant, app, *ref))
         names = {"#r": request_id}
         try:
@@ -117,7 +120,7 @@ class FullText(Table):
                 ConditionExpression="attribute_not_exists(#r)",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=_values({":v": value, ":one": 1}),
-                ReturnValues="UPDATED_NEW",
+                ReturnValues="ALL_NEW",
             )
         except ConditionFailedError:
             response = self._call(
@@ -129,7 +132,9 @@ class FullText(Table):
                 ExpressionAttributeValues=_values({":v": value}),
                 ReturnValues="NONE",
             )
-        return int(response.get("Attributes", {}).get("c", {}).get("N", 0))
+        found = response.get("Attributes", {})
+        ids = [name for name in found if name not in ("pk", "sk", "c")]
+        return int(found.get("c", {}).get("N", 0)), max(ids, default=request_id)
 
     def drop_posting(self, tenant: str, app: str, ref: ListKey, request_id: str) -> None:
         """Take one posting out of a part 1… (nothing when it is not there)."""

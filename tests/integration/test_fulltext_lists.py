@@ -198,3 +198,25 @@ def test_each_board_has_its_lists_and_a_move_carries_the_postings(
     runner.drain()
     assert _titles(api, tenant, "q=lantern&board=mobile") == []
     assert sorted(_titles(api, tenant, "q=lantern")) == ["Lantern colours", "Offline lantern"]
+
+
+def test_a_part_closes_at_its_largest_id_so_every_posting_stays_in_its_range(
+    tenant: Tenant, ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Requests come oldest first, and older ones are pushed out of the head as better ones
+    come: a part that fills on such an older id must not leave newer ids outside its range
+    (they would be written again to the next part and never removed from this one)."""
+    monkeypatch.setattr(postings, "PART", 8)
+    reqs = _made(tenant, 220)
+    _load(ctx, tenant, reqs, "keep")
+    head = ctx.store.read_index(tenant.id, "web", [(WORD, "general", 0)], consistent=True)[0]
+    head = head[(WORD, "general", 0)]
+    bounds = head.get("b") or []
+    assert len(bounds) >= 2 and bounds == sorted(bounds)
+    refs = [(WORD, "general", n) for n in range(1, len(bounds) + 2)]
+    found = ctx.store.read_index(tenant.id, "web", refs, consistent=True)[0]
+    for (_, _, part), item in found.items():
+        for rid in (k for k in item if k not in ("pk", "sk", "c")):
+            assert postings.part_of(head, rid) == part, (rid, part, bounds)
+    listed = _listed(ctx, tenant, WORD)
+    assert len(listed) == len(set(listed)) == sum(WORD in r.title + r.description for r in reqs)
