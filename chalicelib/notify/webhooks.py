@@ -145,6 +145,19 @@ def _without_private_boards(envelope: dict[str, Any]) -> dict[str, Any] | None:
     return {**envelope, "data": redacted}
 
 
+def _from_a_private_board(app: Any, envelope: dict[str, Any]) -> dict[str, Any]:
+    """A request moved out of a private board: the move is told without naming that board."""
+    from ..workflow import board
+
+    previous = envelope["data"].get("previous") or {}
+    moved_from = previous.get("board")
+    found = board(app, moved_from) if moved_from else None
+    if moved_from is None or (found is not None and found["visibility"] != "private"):
+        return envelope  # no move, or from a board end users see (a deleted one: hidden)
+    hidden = {**previous, "board": None}
+    return {**envelope, "data": {**envelope["data"], "previous": hidden}}
+
+
 def _messages(
     ctx: Context, app: Any, event: DomainEvent, hooks: list[dict[str, Any]]
 ) -> list[tuple[list[str], dict[str, Any]]]:
@@ -157,7 +170,7 @@ def _messages(
         redacted = _without_private_boards(envelope)
         sends = [(others, redacted)] if redacted else []
     elif others and not _on_private_board(ctx, app, event):
-        sends = [(others, envelope)]
+        sends = [(others, _from_a_private_board(app, envelope))]
     else:
         sends = []
     return ([(trusted, envelope)] if trusted else []) + sends

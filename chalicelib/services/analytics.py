@@ -112,7 +112,7 @@ def tags(ctx: Context, caller: Caller, app: App) -> dict[str, Any]:
     for name, count in stats.items():
         board, _, tag = name[3:].partition("|")
         if name.startswith("bt_") and tag in found and not may_see(caller, app, board):
-            found[tag] -= count
+            found[tag] -= max(count, 0)  # a use counted before these counters: below zero
     return {"items": [{"tag": t, "count": found[t]} for t in sorted(found) if found[t] > 0]}
 
 

@@ -251,6 +251,10 @@ async function mount() {
   };
   const showBoards = async () => {  // a switcher when the caller may see more than one board
     const found = await server.get(`/apps/${app}/boards`).catch(() => ({ items: [] }));
+    if (found.items.length && !found.items.some((b) => b.id === board)) {
+      board = found.items[0].id;  // data-board names one this caller may not see
+      showIdeas($("#fb-search").value.trim());
+    }
     if (found.items.length < 2) return;
     $("#fb-board").replaceChildren(...found.items.map((b) => new Option(b.name, b.id, false, b.id === board)));
     $(".boards").hidden = false;

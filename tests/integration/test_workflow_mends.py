@@ -255,3 +255,33 @@ def test_between_a_moves_two_writes_the_request_is_found_on_its_new_board(
     )
     assert said.status == 201, said.body
     assert api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).body["commentCount"] == 1
+
+
+def test_a_move_out_of_a_private_board_does_not_name_it_to_outside_webhooks(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    from tests.helpers import Receiver
+
+    outside, inside = Receiver(), Receiver()
+    try:
+        hooks = [
+            {"url": outside.url, "events": ["request.updated"]},
+            {"url": inside.url, "events": ["request.updated"], "privateBoards": True},
+        ]
+        assert (
+            api.patch(tenant.path(), key=tenant.admin_key, body={"webhooks": hooks}).status == 200
+        )
+        _board(api, tenant, "stealth", "private")
+        rid = _post(api, tenant, "Ready to show", board="stealth")
+        moved = api.patch(
+            tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"board": "general"}
+        )
+        assert moved.status == 200, moved.body
+        runner.drain()
+        seen = [json.loads(r["body"])["data"] for r in outside.received]
+        told = [json.loads(r["body"])["data"] for r in inside.received]
+        assert [d["previous"]["board"] for d in seen] == [None] and "stealth" not in str(seen)
+        assert [d["previous"]["board"] for d in told] == ["stealth"]
+    finally:
+        outside.server.shutdown()
+        inside.server.shutdown()
