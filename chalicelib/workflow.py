@@ -104,6 +104,13 @@ def board(app: App, board_id: str) -> dict[str, Any] | None:
     return next((b for b in boards(app) if b["id"] == board_id), None)
 
 
+def team_only(app: App, board_id: str) -> bool:
+    """Whether end users are kept out of a board: a ``private`` one, or one that is gone.
+    What leaves the team (emails, webhooks without ``privateBoards``) asks this."""
+    found = board(app, board_id)
+    return found is None or found["visibility"] == "private"
+
+
 def may_see(caller: Caller, app: App, board_id: str) -> bool:
     """``public``: anyone with the app's key; ``signed_in``: a caller with a valid user token
     (or the team); ``private``: the team only. An unknown board is seen by nobody."""

@@ -115,11 +115,10 @@ def render(
 
 def _users_may_see(ctx: Context, event: DomainEvent, board_id: str) -> bool:
     """Whether end users may see a board (``public`` or ``signed_in``, as followers are)."""
-    from ..workflow import board
+    from ..workflow import team_only
 
     app = ctx.store.get_app(event.tenant, event.app)
-    found = board(app, board_id) if app else None
-    return found is not None and found["visibility"] != "private"
+    return app is not None and not team_only(app, board_id)
 
 
 def _followers(

@@ -113,7 +113,7 @@ def _url_id(url: str) -> str:
 def _on_private_board(ctx: Context, app: Any, event: DomainEvent) -> bool:
     """Whether the event is about a request on a ``private`` board: only the webhooks saved
     with ``privateBoards`` get those (a webhook may post into a channel outside the team)."""
-    from ..workflow import board
+    from ..workflow import team_only
 
     data = event.data
     request = data.get("request")
@@ -124,8 +124,7 @@ def _on_private_board(ctx: Context, app: Any, event: DomainEvent) -> bool:
         board_id = found.board if found else "general"
     else:
         return False
-    shown = board(app, board_id)
-    return shown is None or shown["visibility"] == "private"
+    return team_only(app, board_id)
 
 
 def _without_private_boards(envelope: dict[str, Any]) -> dict[str, Any] | None:
@@ -147,13 +146,12 @@ def _without_private_boards(envelope: dict[str, Any]) -> dict[str, Any] | None:
 
 def _from_a_private_board(app: Any, envelope: dict[str, Any]) -> dict[str, Any]:
     """A request moved out of a private board: the move is told without naming that board."""
-    from ..workflow import board
+    from ..workflow import team_only
 
     previous = envelope["data"].get("previous") or {}
     moved_from = previous.get("board")
-    found = board(app, moved_from) if moved_from else None
-    if moved_from is None or (found is not None and found["visibility"] != "private"):
-        return envelope  # no move, or from a board end users see (a deleted one: hidden)
+    if moved_from is None or not team_only(app, moved_from):
+        return envelope  # no move, or from a board end users see
     hidden = {**previous, "board": None}
     return {**envelope, "data": {**envelope["data"], "previous": hidden}}
 

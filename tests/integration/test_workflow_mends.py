@@ -5,13 +5,15 @@ races and crashes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from chalicelib.store import ConditionFailedError
-from tests.helpers import Api, Tenant
+from tests.helpers import Api, Receiver, Tenant
 from tests.integration.test_events import follower_token, sent_to
 from tools.event_runner import EventRunner
 
@@ -29,6 +31,22 @@ def _board(api: Api, t: Tenant, board_id: str, visibility: str) -> None:
         body={"id": board_id, "name": board_id.title(), "visibility": visibility},
     )
     assert r.status == 201, r.body
+
+
+@contextmanager
+def _outside_and_inside(api: Api, t: Tenant, event: str) -> Iterator[tuple[Any, Any]]:
+    """Two webhooks for ``event``: one without ``privateBoards``, one with it."""
+    outside, inside = Receiver(), Receiver()
+    try:
+        hooks = [
+            {"url": outside.url, "events": [event]},
+            {"url": inside.url, "events": [event], "privateBoards": True},
+        ]
+        assert api.patch(t.path(), key=t.admin_key, body={"webhooks": hooks}).status == 200
+        yield outside, inside
+    finally:
+        outside.server.shutdown()
+        inside.server.shutdown()
 
 
 def test_voters_of_a_merged_request_still_follow_it_and_hear_of_the_merge(
@@ -107,17 +125,7 @@ def test_tags_of_hidden_boards_are_counted_only_for_those_who_see_them(
 def test_app_updated_names_private_boards_only_to_webhooks_that_take_them(
     api: Api, tenant: Tenant, runner: EventRunner
 ) -> None:
-    from tests.helpers import Receiver
-
-    outside, inside = Receiver(), Receiver()
-    try:
-        hooks = [
-            {"url": outside.url, "events": ["app.updated"]},
-            {"url": inside.url, "events": ["app.updated"], "privateBoards": True},
-        ]
-        assert (
-            api.patch(tenant.path(), key=tenant.admin_key, body={"webhooks": hooks}).status == 200
-        )
+    with _outside_and_inside(api, tenant, "app.updated") as (outside, inside):
         _board(api, tenant, "skunkworks", "private")
         _board(api, tenant, "mobile", "public")
         runner.drain()
@@ -129,9 +137,6 @@ def test_app_updated_names_private_boards_only_to_webhooks_that_take_them(
             "mobile",
         ]
         assert len(told) == 2 and "skunkworks" in json.dumps(told)
-    finally:
-        outside.server.shutdown()
-        inside.server.shutdown()
 
 
 def _held_post(api: Api, t: Tenant, user: str, title: str, **body: Any) -> str:
@@ -260,17 +265,7 @@ def test_between_a_moves_two_writes_the_request_is_found_on_its_new_board(
 def test_a_move_out_of_a_private_board_does_not_name_it_to_outside_webhooks(
     api: Api, tenant: Tenant, runner: EventRunner
 ) -> None:
-    from tests.helpers import Receiver
-
-    outside, inside = Receiver(), Receiver()
-    try:
-        hooks = [
-            {"url": outside.url, "events": ["request.updated"]},
-            {"url": inside.url, "events": ["request.updated"], "privateBoards": True},
-        ]
-        assert (
-            api.patch(tenant.path(), key=tenant.admin_key, body={"webhooks": hooks}).status == 200
-        )
+    with _outside_and_inside(api, tenant, "request.updated") as (outside, inside):
         _board(api, tenant, "stealth", "private")
         rid = _post(api, tenant, "Ready to show", board="stealth")
         moved = api.patch(
@@ -282,6 +277,3 @@ def test_a_move_out_of_a_private_board_does_not_name_it_to_outside_webhooks(
         told = [json.loads(r["body"])["data"] for r in inside.received]
         assert [d["previous"]["board"] for d in seen] == [None] and "stealth" not in str(seen)
         assert [d["previous"]["board"] for d in told] == ["stealth"]
-    finally:
-        outside.server.shutdown()
-        inside.server.shutdown()
