@@ -6,6 +6,7 @@ instead of starting moto, so any emulator (or a counting proxy) can stand behind
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import os
@@ -548,10 +549,12 @@ def run(port: int) -> int:
 
     # The handler only unwinds the main thread; ``finally`` stops everything from there (a
     # stop run inside the handler could not reap chalice: the interrupted wait holds its lock).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    # `kill -USR1` prints where every thread is: how to see why a stop hangs.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         chalice = _start(port, site_port, demo_port, started)
-        return chalice.wait()
+        return wait_awake(chalice)
     except (KeyboardInterrupt, SystemExit):
         return 0
     except Exception as exc:
@@ -560,6 +563,24 @@ def run(port: int) -> int:
     finally:
         stop()
         _leave_no_thread_behind()
+
+
+def wait_awake(process: subprocess.Popen[bytes]) -> int:
+    """``process.wait()`` that still lets SIGTERM and Ctrl-C in.
+
+    A plain wait blocks the main thread in ``waitpid``. The kernel may hand the signal to
+    any other thread (the event runner's, moto's), and then nothing wakes the main thread,
+    where Python runs signal handlers: the stack ignored the signal until chalice exited,
+    which it never did. Short sleeps bring the main thread back to Python every 0.2 s.
+    """
+    while process.poll() is None:
+        time.sleep(0.2)
+    return process.returncode
+
+
+def _exit_on_term(*_: Any) -> None:
+    print("stopping: SIGTERM received", file=sys.stderr, flush=True)
+    sys.exit(0)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,9 +84,11 @@ class LocalStack:
         try:  # each part's stop is bounded (tools/local_stack.Part); their sum is under this
             self.process.wait(timeout=330)
         except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGUSR1)  # where each thread is, into the log
+            time.sleep(3)
             self.kill()
             raise AssertionError(
-                "the stack did not stop; its last lines:\n" + self.tail()
+                "the stack did not stop; its last lines:\n" + self.tail(8000)
             ) from None
         assert self.process.returncode == 0, self.tail()
         return self.log.read_text(errors="replace")
@@ -100,5 +103,5 @@ class LocalStack:
         """Every process still running for this stack (found by its FEATUREBOARD_LOCAL_DIR)."""
         return processes_of(self.folder)
 
-    def tail(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+    def tail(self, size: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-size:] if self.log.exists() else ""
