@@ -796,13 +796,19 @@ def restore_point_in_time(stage: str, moment: str | None, as_json: bool) -> None
 @click.argument("app_id", metavar="APP")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def reindex(tenant_id: str, app_id: str, as_json: bool) -> None:
-    """Bring every request of APP into the full-text search index: once after upgrading to
-    the version that has it, or to the packed posting lists (it migrates an older index and
-    deletes its items; later writes keep it through the stream). Safe to repeat."""
-    from chalicelib.services import fulltext
+    """Bring every request of APP into the full-text search index and the "did you mean"
+    title index: once after upgrading to the version that has them, or to the packed
+    posting lists and the 96-shard title index (it migrates older indexes and deletes their
+    items; later writes keep them through the stream). Safe to repeat."""
+    from chalicelib.services import fulltext, search
 
     ctx = _context()
-    count = _guard(lambda: fulltext.reindex(ctx, tenant_id, app_id))
+
+    def both() -> int:
+        search.reindex_titles(ctx, tenant_id, app_id)
+        return fulltext.reindex(ctx, tenant_id, app_id)
+
+    count = _guard(both)
     _emit({"requests": count}, as_json, f"{count} requests of {tenant_id}/{app_id} indexed")
 
 

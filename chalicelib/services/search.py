@@ -18,7 +18,7 @@ from ..context import Context
 from ..events import DomainEvent
 from ..records import App
 
-__all__ = ["similar", "keep_index", "CACHE_S", "SEARCHABLE"]
+__all__ = ["similar", "keep_index", "reindex_titles", "CACHE_S", "SEARCHABLE"]
 
 CACHE_S = 30
 SEARCHABLE = ("open", "active")  # the kinds of status "did you mean…" offers
@@ -96,6 +96,17 @@ def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
     }
 
 
+def _entry(req: Any) -> str:
+    return f"{req.status}|{req.title}"
+
+
+def reindex_titles(ctx: Context, tenant: str, app: str) -> int:
+    """Write the app's whole title index from its requests (and drop an older layout's
+    items): after upgrading, or for data loaded without its stream. Safe to repeat."""
+    requests = ctx.store.iter_requests(tenant, app)
+    return ctx.store.rebuild_titles(tenant, app, ((r.id, _entry(r)) for r in requests))
+
+
 def keep_index(ctx: Context, event: DomainEvent) -> None:
     """Bring one request's entries (title index, full-text postings, vector) in line with
     the table (order of events is moot: each reads the request as it is now)."""
@@ -103,7 +114,7 @@ def keep_index(ctx: Context, event: DomainEvent) -> None:
         return
     request_id = event.data["request"]["id"]
     current = ctx.store.get_request(event.tenant, event.app, request_id)
-    entry = f"{current.status}|{current.title}" if current else None
+    entry = _entry(current) if current else None
     ctx.store.index_request(event.tenant, event.app, request_id, entry)
     from . import fulltext, vectors
 

@@ -29,7 +29,7 @@ T#t#A#a#IDEM                  scope             an idempotent response, 24 h TTL
 T#t#A#a#MOD                   Q#id / D#id       a request or comment awaiting moderation / a decision
 T#t#A#a#U#u                   STANDING          a user's ban and approved/rejected counts
 T#t#A#a#ACT                   D#day#R#id        one request's votes and comments that day, TTL
-T#t#A#a#SEARCH                S#n               "did you mean" titles, 4 shards
+T#t#A#a#SEARCH                T#n (S#n older)   "did you mean" titles, 96 shards
 T#t#A#a#WL#term               board#000 / #001… a term's posting list on a board: its head
                                                 (best 100) / parts by request id range
 T#t#A#a#SDOC                  R#r               the terms and facets a request is indexed by

@@ -176,6 +176,11 @@ class Keys:
 
     @staticmethod
     def search_shard(tenant: str, app: str, shard: int) -> dict[str, str]:
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"T#{shard}"}
+
+    @staticmethod
+    def old_search_shard(tenant: str, app: str, shard: int) -> dict[str, str]:
+        """The title index's four shards of older versions (deleted by reindex)."""
         return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}
 
     @staticmethod

@@ -9,6 +9,8 @@
    and sentiment, right after the start and behind a backlog of writes.
 4. Search (``search_bench.py``): recall at 5 on the labelled queries; one search and one "my
    votes" page, and the index's upkeep per write, at 1,000 and 10,000 requests.
+5. "Did you mean" (``similar_bench.py``): one call at 1,000 and 10,000 requests, and the
+   recall at 5 a candidate step from the full-text index would keep (with the AI figures).
 """
 
 from __future__ import annotations
@@ -201,21 +203,6 @@ def list_page_costs() -> None:
                 f"    {'moderation queue, admin':<24} {len(counter.calls)} calls "
                 f"({', '.join(counter.calls)}); {m.items_read} items read; "
                 f"{m.read_units:.1f} RCU ({total // 100:,} posts wait)"
-            )
-        print("\ndid-you-mean: one search (auth and rate limit included), 1,000 indexed titles")
-        from chalicelib.services import search
-
-        for n in range(0, 2000, 2):
-            ctx.store.index_request("bench", "web", f"{n:026d}", f"open|Request {n}")
-        search._cache.clear()
-        for label in ("index not cached", "index cached"):
-            counter.calls.clear()
-            r = api.get("/v1/apps/web/requests/similar?q=request%2042", key=admin_key)
-            assert r.status == 200 and r.body["items"], r.body
-            m = meter()
-            print(
-                f"    {label:<24} {len(counter.calls)} calls ({', '.join(counter.calls)}); "
-                f"{m.items_read} items read"
             )
 
 
@@ -550,6 +537,9 @@ def embedding_quality() -> None:
             f"  {split.name}: MiniLM alone, threshold picked on this very split "
             f"({mini['threshold']}): F1 {mini['f1']:.2f}, recall@5 {mini['recall@5']:.2f}"
         )
+    from tests.performance import similar_bench
+
+    similar_bench.quality()
 
 
 def embedding_scaling() -> None:
@@ -614,10 +604,11 @@ if __name__ == "__main__":
     cold_start()
     packaged_cold_start()
     list_page_costs()
-    from tests.performance import search_bench
+    from tests.performance import search_bench, similar_bench
 
     search_bench.relevance()
     search_bench.search_costs()
+    similar_bench.costs()
     export_memory()
     ai_quality()
     from tests.performance import spam_eval
