@@ -1,6 +1,6 @@
 """'Did you mean…': requests that read like what a user is typing, at a fixed cost per call.
 
-A compact index (``status|title`` of every request, in four items) and each request's
+A compact index (``status|title`` of every request, in 96 small items) and each request's
 sentence vector are kept by a stream consumer and cached in the function between calls, so
 a search reads them at most once every ``CACHE_S`` seconds, embeds only the query (the model
 loads on the first search of a process), and then reads only the five requests it returns.
