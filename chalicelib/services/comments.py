@@ -76,14 +76,13 @@ def list_page(
 ) -> dict[str, Any]:
     """One page, oldest first. A caller outside the team gets no internal notes, so its page
     may hold fewer than ``limit`` items: follow ``nextCursor``. The caller's reactions to the
-    page are one more Query, whatever the page holds."""
+    page, and their own comments awaiting moderation (``"moderation": "pending"``, seen by
+    nobody else), are one more Query, whatever the page holds."""
     req = fetch(ctx, app, request_id, caller=caller)
-    page = ctx.store.list_comments(req, query.limit, query.cursor)
-    shown = [c for c in page.items if caller.is_admin or not c.internal]
-    reactor = _reactor_id(ctx, caller, app)
-    mine = ctx.store.reacted(req, reactor, shown[0].id, shown[-1].id) if reactor and shown else {}
+    page = ctx.store.comment_page(req, query.limit, query.cursor, _reactor_id(ctx, caller, app))
+    shown = [c for c in page.comments if caller.is_admin or not c.internal]
     return {
-        "items": [present.comment(c, caller.is_admin, mine.get(c.id, [])) for c in shown],
+        "items": [present.comment(c, caller.is_admin, page.reacted.get(c.id, [])) for c in shown],
         "nextCursor": page.next_cursor,
     }
 

@@ -1,7 +1,7 @@
 """Search the words of titles and descriptions, best first, at a cost that does not grow
 with the app: one BatchGetItem reads, per term of the query (at most ``QUERY_TERMS``), the
-head of its posting list on the board (its ``TOP`` best postings, ``services/postings.py``)
-and the vocabulary of the term's first letter; a term no request holds (a typo) is replaced
+head of its posting list on the board (its ``TOP`` best postings, ``services/postings.py``),
+the vocabulary of the term's first letter and, for "my votes", the voter's voted set; a term no request holds (a typo) is replaced
 by up to ``FUZZY_PER_TERM`` terms one edit away, whose heads a second BatchGetItem reads;
 a narrowed query (status, tag, my votes) whose heads hold too few matches for its page reads
 the lists' other parts (up to ``SPILL_READS`` in all, in that second call when there is a
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .. import present, signed
@@ -34,9 +35,19 @@ from ..records import App
 from ..workflow import DUPLICATE, GENERAL
 from .access import viewer_id
 from .postings import PART, TOP, bulk, decode, facets, keep, reindex
-from .rankings import _desc, _position, voted_ids
+from .rankings import _desc, _position, voter
 
-__all__ = ["keep", "bulk", "reindex", "ranked", "page", "facets", "admits", "QUERY_TERMS"]
+__all__ = [
+    "keep",
+    "bulk",
+    "reindex",
+    "ranked",
+    "Ranked",
+    "page",
+    "facets",
+    "admits",
+    "QUERY_TERMS",
+]
 
 QUERY_TERMS = 6  # the first six distinct terms of a query are searched
 SPILL_READS = 16  # parts beyond the heads a narrowed query reads, in all (rarest terms first)
@@ -49,12 +60,21 @@ Facets = dict[str, Any]
 Predicate = Callable[[Facets], bool]
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """A query's hits ``(id, score, facets)``, best first, and the voter's voted set (read
+    with the heads) when the query asked for one."""
+
+    hits: list[tuple[str, float, Facets]]
+    voted: frozenset[str] | None = None
+
+
 def admits(found: Facets, predicates: Iterable[Predicate]) -> bool:
     """The one filter of search results: every predicate holds for the hit's facets."""
     return all(rule(found) for rule in predicates)
 
 
-def predicates(query: ListQuery, mine: set[str] | None) -> list[Predicate]:
+def predicates(query: ListQuery, mine: frozenset[str] | None) -> list[Predicate]:
     """The query's filters; the board is one of them (a caller reaches a board's search only
     after the list has checked it may see the board)."""
     board = query.board or GENERAL
@@ -105,24 +125,28 @@ def ranked(
     app: App,
     q: str,
     board: str = GENERAL,
-    rules: list[Predicate] | None = None,
+    query: ListQuery | None = None,
     need: int = 0,
-) -> list[tuple[str, float, Facets]]:
-    """Every request the index finds for ``q`` on ``board``: ``(id, score, facets)``, best
-    first. With ``rules`` (a narrowed query), when the heads hold fewer than ``need`` hits
-    that pass them, the lists' parts are read too (with a typo's heads, when there is one)."""
+    voter: str | None = None,
+) -> Ranked:
+    """Every request the index finds for ``q`` on ``board``, best first. With ``query`` (a
+    narrowed one: its ``predicates``), when the heads hold fewer than ``need`` hits that pass
+    them (or than the ``voter`` voted for), the lists' parts are read too (with a typo's
+    heads, when there is one)."""
     written: dict[str, str] = {}  # term -> the first word that made it, in query order
     for word, term in spelled(q):
         written.setdefault(term, word)
     asked = dict(list(written.items())[:QUERY_TERMS])
     bands = [f[0] for t, w in asked.items() for f in {t, w} if len(f) >= FUZZY_MIN]
     store = ctx.store
-    found, vocabulary = store.read_index(app.tenant, app.id, [(t, board, 0) for t in asked], bands)
-    heads = {t: found[(t, board, 0)] for t in asked if (t, board, 0) in found}
+    first = store.read_index(app.tenant, app.id, [(t, board, 0) for t in asked], bands, voter=voter)
+    heads = {t: first.lists[(t, board, 0)] for t in asked if (t, board, 0) in first.lists}
     weights = dict.fromkeys(heads, 1.0)
-    fixes = _fixes(asked, [t for t in asked if t not in heads], vocabulary)
+    rules = predicates(query, first.voted) if query is not None else None
+    need = need if first.voted is None else min(need, len(first.voted))
+    fixes = _fixes(asked, [t for t in asked if t not in heads], first.words)
     parts = _parts(heads, board) if rules is not None and fixes else []
-    extra = store.read_index(app.tenant, app.id, [(w, board, 0) for w in fixes] + parts)[0]
+    extra = store.read_index(app.tenant, app.id, [(w, board, 0) for w in fixes] + parts).lists
     for word in fixes:
         if (word, board, 0) in extra:
             heads[word], weights[word] = extra[(word, board, 0)], FUZZY_WEIGHT
@@ -130,9 +154,9 @@ def ranked(
     short = rules is not None and sum(admits(h, rules) for _, _, h in scored) < need
     late = _parts(heads, board) if short and not parts else []
     if late:
-        extra |= store.read_index(app.tenant, app.id, late)[0]
+        extra |= store.read_index(app.tenant, app.id, late).lists
         scored = _scored(heads, weights, extra, board)
-    return scored
+    return Ranked(scored, first.voted)
 
 
 def _scored(
@@ -159,28 +183,27 @@ def _scored(
 
 def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, Any]:
     """One page of ``q=`` results (``sort`` is ignored: best match first), with a cursor."""
-    mine = set(voted_ids(ctx, caller, app)) if query.voted else None
     board = query.board or GENERAL
-    rules = predicates(query, mine)
+    mine = voter(ctx, caller, app) if query.voted else None  # its set is read with the heads
     context = (
         f"q|{app.tenant}|{app.id}|{query.board}|{query.q}|{query.status}|{query.tag}|{query.voted}"
     )
     offset = _position(ctx, context, query.cursor).get("o", 0)
     narrowed = bool(query.status or query.tag or query.voted)
-    need = offset + query.limit + 1  # a full page and a sign of the next …
-    need = need if mine is None else min(need, len(mine))  # … or every voted request
-    found = ranked(ctx, app, query.q or "", board, rules if narrowed else None, need)
-    hits = [rid for rid, _, hit in found if admits(hit, rules)]
+    need = offset + query.limit + 1  # a full page and a sign of the next (or every vote)
+    found = ranked(ctx, app, query.q or "", board, query if narrowed else None, need, mine)
+    rules = predicates(query, found.voted)
+    hits = [rid for rid, _, hit in found.hits if admits(hit, rules)]
     chosen = hits[offset : offset + query.limit]
     viewer = viewer_id(ctx, caller, app) if mine is None else None  # read with the page
-    found = ctx.store.requests_on_board(app.tenant, app.id, board, chosen, viewer)
-    read = {r.id: r for r in found.items}
+    read = ctx.store.requests_on_board(app.tenant, app.id, board, chosen, viewer)
+    by_id = {r.id: r for r in read.items}
     items = [
-        read[rid]
+        by_id[rid]
         for rid in chosen
-        if rid in read and admits({**facets(read[rid]), "id": rid}, rules)
+        if rid in by_id and admits({**facets(by_id[rid]), "id": rid}, rules)
     ]
-    voted = mine if mine is not None else (found.voted or frozenset())
+    voted = found.voted if found.voted is not None else (read.voted or frozenset())
     after = offset + len(chosen)
     return {
         "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],

@@ -73,7 +73,7 @@ class _Writer:
 
     def _read(self, terms: Iterable[str]) -> None:
         refs = [(t, self.board, 0) for t in terms]
-        found, _ = self.store.read_index(self.tenant, self.app, refs, consistent=True)
+        found = self.store.read_index(self.tenant, self.app, refs, consistent=True).lists
         for term in terms:
             self.heads[term] = found.get((term, self.board, 0)) or {}
 

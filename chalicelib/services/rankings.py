@@ -27,6 +27,7 @@ __all__ = [
     "activity_of",
     "page",
     "voted_ids",
+    "voter",
     "RANKED",
     "TRENDING_DAYS",
     "DISCUSSED_DAYS",
@@ -130,13 +131,18 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
     }
 
 
-def voted_ids(ctx: Context, caller: Caller, app: App) -> list[str]:
-    """The caller's voted requests: a user's, or an anonymous visitor's where the app lets
-    them vote; the team's key alone is nobody's."""
+def voter(ctx: Context, caller: Caller, app: App) -> str:
+    """Whose votes ``voted=true`` lists: a user's, or an anonymous visitor's where the app
+    lets them vote; the team's key alone is nobody's (401)."""
     viewer = viewer_id(ctx, caller, app)
     if viewer is None:
         raise UnauthenticatedError("voted=true lists a user's votes: send a user token")
-    return ctx.store.voted_ids(app.tenant, app.id, viewer)
+    return viewer
+
+
+def voted_ids(ctx: Context, caller: Caller, app: App) -> list[str]:
+    """The caller's voted requests, in one GetItem."""
+    return ctx.store.voted_ids(app.tenant, app.id, voter(ctx, caller, app))
 
 
 def _position(ctx: Context, context: str, cursor: str | None) -> dict[str, Any]:

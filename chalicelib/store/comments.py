@@ -8,15 +8,26 @@ the count, so a count is never lost or doubled, and a replay changes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from ..records import REACTIONS, Comment, FeatureRequest, Person
 from .codec import _from_ddb, _values
 from .keys import Keys
-from .table import Page, _readable
+from .table import _readable
 from .votes import Votes
 
 _COUNT = "rx"  # the prefix of a reaction's count on the comment item
+HELD_SHOWN = 20  # of one viewer's held comments, a page shows at most this many
+
+
+@dataclass(frozen=True)
+class CommentPage:
+    """One page of comments as one viewer sees it."""
+
+    comments: list[Comment]  # oldest first: internal notes too, the viewer's held ones among
+    next_cursor: str | None
+    reacted: dict[str, list[str]]  # the viewer's reactions, by comment id
 
 
 def _comment_record(tenant: str, app: str, item: dict[str, Any]) -> Comment:
@@ -59,6 +70,13 @@ def _comment_item(req: FeatureRequest, comment: Comment) -> dict[str, Any]:
     return item
 
 
+def _held_item(req: FeatureRequest, comment: Comment) -> dict[str, Any]:
+    """The author's copy of a pending comment, under its request (the queue holds the one
+    the team decides on): it shows the comment to its author alone until the decision."""
+    key = Keys.held_comment(req.tenant, req.app, req.id, comment.author.id, comment.id)
+    return {**_comment_item(req, comment), **key, "type": "heldComment"}
+
+
 def portable_comment(item: dict[str, Any]) -> dict[str, Any]:
     """A comment item's attributes for the way out: the counts as one ``reactions`` map."""
     out = {k: v for k, v in item.items() if not k.startswith(_COUNT)}
@@ -87,7 +105,10 @@ class Comments(Votes):
         ops = [self._put_op(item, "attribute_not_exists(pk)")]
         if comment.moderation == "pending":
             where = Keys.request(req.tenant, req.app, req.id, board=req.board)
-            ops.append(self._check_op(where, "attribute_exists(pk)"))
+            ops += [
+                self._check_op(where, "attribute_exists(pk)"),
+                self._put_op(_held_item(req, comment)),
+            ]
         else:
             counts = [] if comment.internal else self._comment_count_ops(req, 1)
             ops += [*counts, self._subscription_op(req, comment.author)]
@@ -194,33 +215,50 @@ class Comments(Votes):
     def reacted(
         self, req: FeatureRequest, user: str, first_id: str, last_id: str
     ) -> dict[str, list[str]]:
-        """The user's reactions to the comments from ``first_id`` to ``last_id`` (one page):
-        one Query, at most one small item per comment of the page."""
-        low = Keys.reactions(req.tenant, req.app, req.id, user, first_id)
-        high = Keys.reactions(req.tenant, req.app, req.id, user, last_id)
+        """The user's reactions to the comments from ``first_id`` to ``last_id``: one Query,
+        at most one small item per comment."""
+        return self._viewer_items(req, user, first_id, last_id)[0]
+
+    def _viewer_items(
+        self, req: FeatureRequest, user: str, after: str, upto: str | None, limit: int = 0
+    ) -> tuple[dict[str, list[str]], list[Comment]]:
+        """One user's reactions and held comments in a window of comment ids (one Query,
+        ``limit`` items at most when given)."""
+        partition, low, high = Keys.viewer_window(req.tenant, req.app, req.id, user, after, upto)
         response = self._call(
             "query",
             TableName=self.table,
             KeyConditionExpression="pk = :p AND sk BETWEEN :low AND :high",
-            ExpressionAttributeValues=_values(
-                {":p": low["pk"], ":low": low["sk"], ":high": high["sk"]}
-            ),
+            ExpressionAttributeValues=_values({":p": partition, ":low": low, ":high": high}),
+            **({"Limit": limit} if limit else {}),
         )
-        found: dict[str, list[str]] = {}
+        reacted: dict[str, list[str]] = {}
+        held: list[Comment] = []
         prefix = f"X#{user}#"
         for item in (_from_ddb(i) for i in response.get("Items", [])):
             rest = item["sk"][len(prefix) :]
-            if item["sk"].startswith(prefix) and "#" not in rest and item.get("r"):
-                found[rest] = list(item["r"])
-        return found
+            if not item["sk"].startswith(prefix):
+                continue
+            if item.get("type") == "heldComment":
+                held += _readable([item], lambda i: _comment_record(req.tenant, req.app, i))
+            elif "#" not in rest and item.get("r"):
+                reacted[rest] = list(item["r"])
+        return reacted, [c for c in held if c.author.id == user]
 
-    def list_comments(self, req: FeatureRequest, limit: int, cursor: str | None) -> Page:
-        items, next_cursor = self._query(
-            Keys.request_children(req.tenant, req.app, req.id),
-            prefix="C#",
-            limit=limit,
-            cursor=cursor,
-        )
-        return Page(
-            _readable(items, lambda i: _comment_record(req.tenant, req.app, i)), next_cursor
-        )
+    def comment_page(
+        self, req: FeatureRequest, limit: int, cursor: str | None, viewer: str | None
+    ) -> CommentPage:
+        """One page, oldest first, and for a ``viewer`` one more Query: their reactions to it
+        and their own comments awaiting moderation whose ids fall in the page's range (after
+        the previous page's last, up to this page's last, or on to the end on the last page),
+        so each shows once, where it was posted."""
+        children = Keys.request_children(req.tenant, req.app, req.id)
+        items, next_cursor = self._query(children, prefix="C#", limit=limit, cursor=cursor)
+        comments = _readable(items, lambda i: _comment_record(req.tenant, req.app, i))
+        if viewer is None:
+            return CommentPage(comments, next_cursor, {})
+        after = self._page_start(children, "C#", cursor).removeprefix("C#")
+        upto = items[-1]["sk"].removeprefix("C#") if next_cursor else None
+        window = len(items) + 1 + HELD_SHOWN  # a reaction per comment, the one before, held
+        reacted, held = self._viewer_items(req, viewer, after, upto, window)
+        return CommentPage(sorted(comments + held, key=lambda c: c.id), next_cursor, reacted)

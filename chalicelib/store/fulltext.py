@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import suppress
-from typing import Any
+from typing import Any, NamedTuple
 
 from .codec import _to_ddb, _values
 from .keys import Keys
@@ -17,6 +17,14 @@ from .table import ConditionFailedError, Table
 
 ListKey = tuple[str, str, int]  # term, board, part
 OLD_LENGTHS = range(1, 41)  # older indexes kept their vocabulary in one item per term length
+
+
+class IndexRead(NamedTuple):
+    """What one ``read_index`` call found."""
+
+    lists: dict[ListKey, dict[str, Any]]
+    words: set[str]
+    voted: frozenset[str] | None  # the voter's voted set, when one was asked for
 
 
 class FullText(Table):
@@ -62,25 +70,32 @@ class FullText(Table):
         lists: list[ListKey],
         bands: Iterable[str] = (),
         consistent: bool = False,
-    ) -> tuple[dict[ListKey, dict[str, Any]], set[str]]:
-        """Parts of posting lists and the vocabulary of some first letters, in one
-        BatchGetItem (100 keys or fewer)."""
+        voter: str | None = None,
+    ) -> IndexRead:
+        """Parts of posting lists, the vocabulary of some first letters and a voter's voted
+        set ("my votes" narrows a search by it), in one BatchGetItem (100 keys or fewer)."""
         wanted = {
             (k["pk"], k["sk"]): ref
             for ref in dict.fromkeys(lists)
             for k in [Keys.term_list(tenant, app, *ref)]
         }
         band_keys = [Keys.vocabulary_band(tenant, app, b) for b in dict.fromkeys(bands)]
-        keys = [dict(zip(("pk", "sk"), pair, strict=True)) for pair in wanted] + band_keys
+        voted_key = [Keys.voted(tenant, app, voter)] if voter else []
+        voted_at = [(k["pk"], k["sk"]) for k in voted_key]
+        keys = [dict(zip(("pk", "sk"), pair, strict=True)) for pair in wanted]
+        keys += band_keys + voted_key
         found: dict[ListKey, dict[str, Any]] = {}
         words: set[str] = set()
+        voted: frozenset[str] | None = frozenset() if voter else None
         for item in self._batch_get(keys, consistent=consistent) if keys else []:
             ref = wanted.get((item["pk"], item["sk"]))
-            if ref is None:
-                words.update(item.get("w", ()))
-            else:
+            if ref is not None:
                 found[ref] = item
-        return found, words
+            elif (item["pk"], item["sk"]) in voted_at:
+                voted = frozenset(item.get("ids", ()))
+            else:
+                words.update(item.get("w", ()))
+        return IndexRead(found, words, voted)
 
     def put_head(
         self, tenant: str, app: str, ref: ListKey, item: dict[str, Any], version: int | None

@@ -108,6 +108,27 @@ class Keys:
         }
 
     @staticmethod
+    def held_comment(tenant: str, app: str, request_id: str, user: str, comment_id: str) -> dict:
+        """Its author's copy of a comment awaiting moderation, beside the author's reactions:
+        the Query of a page's reactions (``viewer_window``) brings it along."""
+        return {
+            "pk": Keys.request_children(tenant, app, request_id),
+            "sk": f"X#{user}#{comment_id}#held",
+        }
+
+    @staticmethod
+    def viewer_window(
+        tenant: str, app: str, request_id: str, user: str, after: str, upto: str | None
+    ) -> tuple[str, str, str]:
+        """``(pk, low, high)``: one user's reactions and held comments for the comment ids
+        from ``after`` ("": the first) up to ``upto`` (None: the last)."""
+        return (
+            Keys.request_children(tenant, app, request_id),
+            f"X#{user}#{after}",
+            f"X#{user}#{upto if upto is not None else '~'}",  # "~" sorts after any id
+        )
+
+    @staticmethod
     def user(tenant: str, app: str, user: str) -> str:
         return f"{Keys.app_prefix(tenant, app)}#U#{user}"
 

@@ -109,7 +109,8 @@ class Moderation(Comments):
     def decide_comment(
         self, req: FeatureRequest, comment: Comment, decision: str, actor: str, now_ms: int
     ) -> None:
-        """Approve: the comment joins its request, counted; reject: it goes."""
+        """Approve: the comment joins its request, counted; reject: it goes. Either way its
+        author's copy goes too."""
         ops = self._decision_ops(
             req.tenant,
             req.app,
@@ -121,6 +122,7 @@ class Moderation(Comments):
             actor,
             now_ms,
         )
+        ops.append(self._held_drop(comment))
         if decision == "approved":
             ops += [
                 self._put_op(_comment_item(req, comment), "attribute_not_exists(pk)"),
@@ -130,7 +132,8 @@ class Moderation(Comments):
         self.transact(ops)
 
     def reject_orphan_comment(self, comment: Comment, actor: str, now_ms: int) -> None:
-        """Reject a pending comment whose request was deleted since: it only leaves the queue."""
+        """Reject a pending comment whose request was deleted since: it only leaves the queue
+        (its author's copy went with the request)."""
         self.transact(
             self._decision_ops(
                 comment.tenant,
@@ -142,5 +145,13 @@ class Moderation(Comments):
                 "rejected",
                 actor,
                 now_ms,
+            )
+        )
+
+    def _held_drop(self, comment: Comment) -> dict[str, Any]:
+        """Delete the author's copy of a pending comment, decided now (none: a no-op)."""
+        return self._delete_op(
+            Keys.held_comment(
+                comment.tenant, comment.app, comment.request_id, comment.author.id, comment.id
             )
         )

@@ -168,4 +168,7 @@ def _items_of(
     found = {**key, "type": kind, **body}
     if kind != "vote":  # a vote is found from the voted set, like one made by the API
         found["uk"] = Keys.user(tenant, app, user)
+    if kind == "comment" and body.get("moderation") == "pending":  # and its author's copy
+        held = Keys.held_comment(tenant, app, request_id, user, str(body["id"]))
+        return [found, {**found, **held, "type": "heldComment"}]
     return [found]

@@ -44,7 +44,7 @@ class Privacy(Table):
         kind = item.get("type")
         if kind == "votedSet" and "bannedUntil" in item:  # the copy of a ban votes check
             self._call("update_item", **self._update_op(key, "REMOVE ids, uk")["Update"])
-        elif kind in ("subscription", "unfollow", "movedVote", "optOut", "votedSet"):
+        elif kind in ("subscription", "unfollow", "movedVote", "optOut", "votedSet", "heldComment"):
             self.transact([self._delete_op(key)])
         elif kind == "reactions":
             self.forget_reactions(item)  # type: ignore[attr-defined]  # Comments, in Store

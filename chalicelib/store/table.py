@@ -95,6 +95,13 @@ class Page:
     voted: frozenset[str] | None = None  # a list page's: the viewer's voted set, if asked
 
 
+def _cursor_context(
+    index: str | None, partition: str, prefix: str | None, forward: bool, extra: str
+) -> str:
+    """What a ``_query`` cursor is bound to: handed to another list, it is refused."""
+    return f"{index or 'table'}|{partition}|{prefix or ''}|{forward}|{extra}"
+
+
 class Table:
     """The table, its client and the low-level calls every aggregate shares."""
 
@@ -237,7 +244,7 @@ class Table:
         if projection:
             kwargs["ProjectionExpression"] = ", ".join(f"#p{n}" for n in range(len(projection)))
             kwargs["ExpressionAttributeNames"] = {f"#p{n}": a for n, a in enumerate(projection)}
-        context = f"{index or 'table'}|{partition}|{prefix or ''}|{forward}|{context_extra}"
+        context = _cursor_context(index, partition, prefix, forward, context_extra)
         if cursor:
             kwargs["ExclusiveStartKey"] = signed.decode(self._secret, context, cursor)
         response = self._query_on(index, kwargs)
@@ -245,6 +252,14 @@ class Table:
         last = response.get("LastEvaluatedKey")
         next_cursor = signed.encode(self._secret, context, last) if last and items else None
         return items, next_cursor
+
+    def _page_start(self, partition: str, prefix: str, cursor: str | None) -> str:
+        """The sort key a page of ``_query`` (the table's, forward) starts after ("": the
+        first page)."""
+        if not cursor:
+            return ""
+        context = _cursor_context(None, partition, prefix, True, "")
+        return str(_from_ddb(signed.decode(self._secret, context, cursor))["sk"])
 
     def _query_on(self, index: str | None, kwargs: dict[str, Any]) -> dict[str, Any]:
         """One Query on the table or on whichever name of ``index`` the table has (see

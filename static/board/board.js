@@ -312,11 +312,12 @@ function followButton(id) {
 /** A comment with reactions; its author may edit it for 15 minutes and delete it. */
 function boardComment(requestId, comment) {
   const mine = (c) => Boolean(state.user) && c.author?.id === state.user;
+  const held = comment.moderation === "pending";  // its author's alone: nothing to do on it yet
   return commentItem(comment, {
     paths: commentPaths(state.api, state.app, requestId, comment.id),
-    canReact: true,
-    canEdit: (c) => mine(c) && Date.now() - new Date(c.createdAt).getTime() < EDIT_WINDOW_MS,
-    canDelete: mine(comment),
+    canReact: !held,
+    canEdit: (c) => !held && mine(c) && Date.now() - new Date(c.createdAt).getTime() < EDIT_WINDOW_MS,
+    canDelete: !held && mine(comment),
     onError: fail,
     announce: (text) => announce(messages, text),
   });

@@ -61,7 +61,9 @@ export function commentItem(comment, actions) {
         if (!confirm(t("comment.delete_confirm"))) return;
         try { await actions.paths.remove(); li.remove(); actions.announce(t("comment.deleted")); } catch (error) { actions.onError(error); }
       } }, t("common.delete")));
-    li.replaceChildren(meta, text, reactionBar(c, actions.canReact ? actions.paths.react : null, actions.onError));
+    const held = c.moderation === "pending";  // nobody but its author sees it: no reactions yet
+    li.replaceChildren(meta, text,
+      ...(held ? [] : [reactionBar(c, actions.canReact ? actions.paths.react : null, actions.onError)]));
     if (buttons.childElementCount) li.append(buttons);
   };
   const editing = (c) => {

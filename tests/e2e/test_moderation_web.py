@@ -5,6 +5,7 @@ in tests/e2e/screenshots/moderation-*.png, 1280 and 375 px, light and dark)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from tests.e2e.test_web import browser, page, shot, sign_in, site  # noqa: F401 (fixtures)
@@ -39,6 +40,16 @@ def both_schemes(tab: Any, name: str) -> None:
     tab.emulate_media(color_scheme="light")
 
 
+def at_both_widths(tab: Any, url: str, name: str, check: Callable[[Any], None]) -> None:
+    """Open ``url`` at 1280 and 375 px, ``check`` it, see it fits, shoot it light and dark."""
+    for width in (1280, 375):
+        tab.set_viewport_size({"width": width, "height": 800})
+        tab.goto(url)
+        check(tab)
+        fits(tab, width)
+        both_schemes(tab, f"{name}-{width}")
+
+
 def test_the_author_sees_awaiting_approval_and_nobody_else_sees_it(
     page: Any,  # noqa: F811
     site: dict[str, Any],  # noqa: F811
@@ -57,14 +68,13 @@ def test_the_author_sees_awaiting_approval_and_nobody_else_sees_it(
     )
     assert made["moderation"] == "pending"
     board = f"{site['site']}/board/?key={app['pub']}&app={app['id']}"
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 800})
-        page.goto(f"{board}&token={ann}#/r/{made['id']}")
-        page.wait_for_selector("#pending-note >> text=Awaiting approval")
-        assert page.locator("#comment-body, button.vote").count() == 0
-        assert page.inner_text(".request").startswith("Offline mode")  # no vote button
-        fits(page, width)
-        both_schemes(page, f"moderation-board-pending-{width}")
+
+    def check(tab: Any) -> None:
+        tab.wait_for_selector("#pending-note >> text=Awaiting approval")
+        assert tab.locator("#comment-body, button.vote").count() == 0
+        assert tab.inner_text(".request").startswith("Offline mode")  # no vote button
+
+    at_both_widths(page, f"{board}&token={ann}#/r/{made['id']}", "moderation-board-pending", check)
     bob = user_token(app["secret"], "bob", name="Bob")
     page.goto(f"{board}&token={bob}#/r/{made['id']}")
     page.wait_for_selector("#messages [role=alert]")
@@ -73,6 +83,39 @@ def test_the_author_sees_awaiting_approval_and_nobody_else_sees_it(
     page.goto(f"{board}#/")
     page.wait_for_selector("#view .empty, #view .request")
     assert "Offline mode" not in page.inner_text("#view")
+    assert not page.errors
+
+
+def test_the_author_sees_a_held_comment_after_a_reload_and_nobody_else_does(
+    page: Any,  # noqa: F811
+    site: dict[str, Any],  # noqa: F811
+) -> None:
+    app = held_app(site)
+    http, base = site["http"], f"/v1/apps/{app['id']}/requests"
+    made = http.post(base, key=site["adminKey"], body={"title": "Dark mode"}).body
+    said = {"body": "Yes, for the evenings."}
+    assert http.post(f"{base}/{made['id']}/comments", key=site["adminKey"], body=said).status == 201
+    ann = user_token(app["secret"], "ann", name="Ann", email="ann@example.com")
+    mine = {"body": "Please also a dimmer sidebar."}
+    posted = http.post(f"{base}/{made['id']}/comments", key=app["pub"], token=ann, body=mine)
+    assert posted.body["moderation"] == "pending", posted.body
+    board = f"{site['site']}/board/?key={app['pub']}&app={app['id']}"
+    held = f"#comments li[data-id='{posted.body['id']}']"
+
+    def check(tab: Any) -> None:  # a fresh load: the comment comes from the API
+        tab.wait_for_selector(f"{held} .badge.pending >> text=Awaiting approval")
+        assert tab.locator("#comments li").count() == 2
+        assert tab.locator(f"{held} .comment-actions").count() == 0  # no edit, no delete
+        assert tab.locator(f"{held} .reactions").count() == 0  # none until it is approved
+
+    at_both_widths(
+        page, f"{board}&token={ann}#/r/{made['id']}", "moderation-board-held-comment", check
+    )
+    bob = user_token(app["secret"], "bob", name="Bob")
+    page.goto(f"{board}&token={bob}#/r/{made['id']}")
+    page.wait_for_selector("#comments li")
+    assert page.locator("#comments li").count() == 1
+    assert "dimmer sidebar" not in page.inner_text("#view")
     assert not page.errors
 
 

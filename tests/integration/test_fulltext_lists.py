@@ -107,19 +107,30 @@ def test_a_narrowed_search_finds_the_250th_best_match(
 def test_a_search_page_stays_in_the_list_page_budget(
     api: Api, tenant: Tenant, ctx: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The key and app, the rate counter (on every 10th call), the heads and vocabulary, (a typo's heads or a
-    filter's parts), the page's requests: one item each."""
+    """The key and app, the rate counter (on every 10th call), the heads and vocabulary (and
+    the voter's voted set), (a typo's heads or a filter's parts), the page's requests: one
+    item each."""
     monkeypatch.setattr(postings, "PART", 64)
-    _load(ctx, tenant, _made(tenant), "bulk")
+    reqs = _made(tenant)
+    _load(ctx, tenant, reqs, "bulk")
+    for r in _by_impact(reqs)[-25:]:  # my votes: the weakest matches, all beyond the head
+        vote = api.post(
+            tenant.path(f"/requests/{r.id}/vote"), key=tenant.pub_key, token=tenant.token("me")
+        )
+        assert vote.status == 200, vote.body
     for query, second, most_items in (
         (f"q={WORD}", 0, 1 + 1 + 1 + 20),
         (f"q={quote(WORD + ' glow idea spark beacon ember')}", 0, 1 + 6 + 4 + 20),
         ("q=lanturn", 1, 1 + 1 + 1 + 1 + 20),
         # the list's 4 parts, and no requests to read: nothing is tagged
         (f"q={WORD}&tag=ui", 0, 1 + 1 + 1 + 4),
+        # my votes: the voted set comes with the heads (no read of its own), then 4 parts
+        (f"q={WORD}&voted=true", 1, 1 + 1 + 1 + 1 + 4 + 20),
     ):
         reset_meter()
-        _titles(api, tenant, query + "&limit=20")
+        mine = "voted=true" in query
+        found = _titles(api, tenant, query + "&limit=20", user="me" if mine else None)
+        assert len(found) == 20 or not mine
         spent = meter()
         rate_counter = spent.by_operation.pop("update_item", 0)  # every 10th call of a process
         assert rate_counter <= 1 and spent.by_operation == {

@@ -324,3 +324,10 @@ def test_moderation_state_goes_out_and_back(
     assert listed == []
     queued = api.get(tenant.path("/moderation", "copy"), key=tenant.admin_key).body["items"]
     assert [q["id"] for q in queued] == [waiting, said]
+    # and its author still sees the held comment, as before the way out
+    theirs = api.get(
+        tenant.path(f"/requests/{approved}/comments", "copy"),
+        key=tenant.apps["copy"]["pub"],
+        token=tenant.token("cat", "copy"),
+    ).body["items"]
+    assert [(c["id"], c["moderation"]) for c in theirs] == [(said, "pending")]

@@ -166,6 +166,12 @@ def list_page_costs() -> None:
             ctx.store.bulk_put_requests(batch)
             ours += [r for r in batch if r.tenant == "bench"]
             fulltext.bulk(ctx, "bench", "web", ours)  # the whole layout again, over the last
+            mine = [m for m in range(10, 1_000, 20) if m % 50][:30]  # on general, approved
+            for n in mine if not loaded else ():  # my votes
+                voted = api.post(
+                    f"/v1/apps/web/requests/{n:026d}/vote", key=made["publishableKey"], token=token
+                )
+                assert voted.status == 200, voted.body
             loaded = total
             print(f"  table holds {total:>6,} requests (half another tenant's)")
             for label, query, creds in (
@@ -183,6 +189,11 @@ def list_page_costs() -> None:
                 ("search, a typo", "&q=reqest", {"key": made["publishableKey"]}),
                 ("search, word + tag", "&q=request&tag=ui", {"key": made["publishableKey"]}),
                 ("search, board 10%", "&q=request&board=mobile", {"key": made["publishableKey"]}),
+                (
+                    "search, word + my votes",
+                    "&q=request&voted=true",
+                    {"key": made["publishableKey"], "token": token},
+                ),
             ):
                 counter.calls.clear()
                 started = time.perf_counter()

@@ -383,7 +383,9 @@ def relevance() -> None:
         missed = []
         with (DATA / "search" / "queries.csv").open() as f:
             for row in csv.DictReader(f):
-                top = [titles[rid] for rid, _, _ in fulltext.ranked(ctx, app, row["query"])[:5]]
+                top = [
+                    titles[rid] for rid, _, _ in fulltext.ranked(ctx, app, row["query"]).hits[:5]
+                ]
                 hit = bool(set(row["expected"].split("|")) & set(top))
                 by_kind.setdefault(row["kind"], []).append(hit)
                 if not hit:

@@ -148,3 +148,20 @@ def test_if_match_forms(header: str | None, version: int | None) -> None:
 def test_if_match_garbage_is_412(header: str) -> None:
     with pytest.raises(PreconditionFailedError):
         parse_etag(header)
+
+
+def test_a_viewers_window_holds_their_held_comments_of_the_page_and_no_one_elses() -> None:
+    """Page 2 holds comments after "02" up to "04": the viewer's reactions to them and held
+    comment "03" are in the range; another user's, and those of other pages, are not."""
+    pk, low, high = Keys.viewer_window("acme", "web", "r1", "u1", "02", "04")
+    inside = [Keys.reactions("acme", "web", "r1", "u1", c)["sk"] for c in ("03", "04")]
+    inside.append(Keys.held_comment("acme", "web", "r1", "u1", "03")["sk"])
+    outside = [
+        Keys.held_comment("acme", "web", "r1", u, c)["sk"]
+        for u, c in (("u1", "05"), ("u1", "01"), ("u2", "03"), ("u10", "03"))
+    ]
+    assert all(low <= sk <= high for sk in inside)
+    assert not any(low <= sk <= high for sk in outside)
+    assert pk == Keys.comment("acme", "web", "r1", "03")["pk"]
+    last = Keys.viewer_window("acme", "web", "r1", "u1", "04", None)
+    assert last[1] <= Keys.held_comment("acme", "web", "r1", "u1", "05")["sk"] <= last[2]
