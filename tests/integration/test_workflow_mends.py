@@ -277,3 +277,60 @@ def test_a_move_out_of_a_private_board_does_not_name_it_to_outside_webhooks(
         told = [json.loads(r["body"])["data"] for r in inside.received]
         assert [d["previous"]["board"] for d in seen] == [None] and "stealth" not in str(seen)
         assert [d["previous"]["board"] for d in told] == ["stealth"]
+
+
+@contextmanager
+def _move_after_the_comment_is_read(ctx: Any, move: Any) -> Iterator[None]:
+    """The first comment read of the next call runs ``move(request as read now)`` before it
+    answers: a move between the call's read and its write."""
+    real = ctx.store.get_comment
+
+    def then_move(req: Any, comment_id: str, consistent: bool = False) -> Any:
+        ctx.store.get_comment = real
+        move(ctx.store.get_request(req.tenant, req.app, req.id, consistent=True))
+        return real(req, comment_id, consistent)
+
+    ctx.store.get_comment = then_move
+    try:
+        yield
+    finally:
+        ctx.store.get_comment = real
+
+
+@pytest.mark.parametrize("half", [False, True], ids=["moved", "between-the-moves-writes"])
+def test_a_comment_deleted_while_its_request_moves_is_deleted_and_uncounted(
+    api: Api, tenant: Tenant, ctx: Any, half: bool
+) -> None:
+    _board(api, tenant, "later", "public")
+    rid = _post(api, tenant, "Moving conversation", tags=["ui"])
+    token = tenant.token("talker")
+    path = tenant.path(f"/requests/{rid}/comments")
+    cids = [
+        api.post(path, key=tenant.pub_key, token=token, body={"body": f"c{n}"}).body["id"]
+        for n in range(2)
+    ]
+
+    def move(read: Any) -> None:
+        def run() -> None:
+            ctx.store.move_request(read, _moved(read, "later"))
+
+        if half:
+            _first_write_only(ctx, run)
+        else:
+            run()
+
+    with _move_after_the_comment_is_read(ctx, move):
+        gone = api.delete(f"{path}/{cids[0]}", key=tenant.pub_key, token=token)
+    assert gone.status == 204, gone.body
+    with _move_after_the_comment_is_read(ctx, lambda read: None):
+        edited = api.patch(
+            f"{path}/{cids[1]}", key=tenant.pub_key, token=token, body={"body": "edited"}
+        )
+    assert (edited.status, edited.body.get("edited")) == (200, True), edited.body
+    assert [c["id"] for c in api.get(path, key=tenant.pub_key).body["items"]] == cids[1:]
+    found = api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).body
+    assert (found["board"], found["commentCount"]) == ("later", 1)
+    tagged = api.get(tenant.path("/requests?board=later&tag=ui"), key=tenant.pub_key).body
+    assert [(i["id"], i["commentCount"]) for i in tagged["items"]] == [(rid, 1)]
+    again = api.delete(f"{path}/{cids[0]}", key=tenant.pub_key, token=token)
+    assert (again.status, again.code) == (404, "not_found")  # a replay
