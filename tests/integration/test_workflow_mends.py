@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from chalicelib.store import ConditionFailedError
+from chalicelib.store.keys import Keys
 from tests.helpers import Api, Receiver, Tenant
 from tests.integration.test_events import follower_token, sent_to
 from tools.event_runner import EventRunner
@@ -334,3 +335,80 @@ def test_a_comment_deleted_while_its_request_moves_is_deleted_and_uncounted(
     assert [(i["id"], i["commentCount"]) for i in tagged["items"]] == [(rid, 1)]
     again = api.delete(f"{path}/{cids[0]}", key=tenant.pub_key, token=token)
     assert (again.status, again.code) == (404, "not_found")  # a replay
+
+
+def _crashed_move(api: Api, t: Tenant, ctx: Any, board: str) -> str:
+    """A request tagged ``ui`` and ``api``, moved from ``general`` to ``board`` by a move
+    that stopped after its first write (the old items are still there)."""
+    _board(api, t, board, "public")
+    rid = _post(api, t, "Crashed on the way", tags=["ui", "api"])
+    read = ctx.store.get_request(t.id, "web", rid, consistent=True)
+    _first_write_only(ctx, lambda: ctx.store.move_request(read, _moved(read, board)))
+    return rid
+
+
+def _left_on_general(ctx: Any, t: Tenant, rid: str) -> list[Any]:
+    """What a move out of ``general`` left there: the main item and the tag copies."""
+    keys = [Keys.request(t.id, "web", rid, tag) for tag in (None, "ui", "api", "ux")]
+    return [k["pk"] for k in keys if ctx.store._get(k, True)]
+
+
+def _listed(api: Api, t: Tenant, query: str) -> list[str]:
+    r = api.get(t.path(f"/requests?{query}"), key=t.admin_key)
+    assert r.status == 200, r.body
+    return [i["id"] for i in r.body["items"]]
+
+
+def test_moving_back_after_a_crashed_move_cleans_up_what_it_left(
+    api: Api, tenant: Tenant, ctx: Any
+) -> None:
+    rid = _crashed_move(api, tenant, ctx, "away")
+    assert len(_left_on_general(ctx, tenant, rid)) == 3
+    back = api.patch(
+        tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"board": "general"}
+    )
+    assert (back.status, back.body.get("board")) == (200, "general"), back.body
+    for query in ("", "tag=ui", "tag=api", "status=open&tag=ui", "sort=top&tag=api"):
+        assert _listed(api, tenant, query) == [rid], query
+        assert _listed(api, tenant, f"board=away&{query}") == [], query
+    assert api.delete(tenant.path("/boards/away"), key=tenant.admin_key).status == 204
+    assert "leftOn" not in ctx.store._get(Keys.counter(tenant.id, "web", rid), True)
+
+
+def test_repeating_a_crashed_move_completes_it(api: Api, tenant: Tenant, ctx: Any) -> None:
+    rid = _crashed_move(api, tenant, ctx, "away")
+    again = api.patch(tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"board": "away"})
+    assert (again.status, again.body.get("board")) == (200, "away"), again.body
+    assert _left_on_general(ctx, tenant, rid) == []
+    assert "leftOn" not in ctx.store._get(Keys.counter(tenant.id, "web", rid), True)
+    assert _listed(api, tenant, "board=away&tag=ui") == [rid]
+    replay = api.patch(
+        tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"board": "away"}
+    )
+    assert replay.status == 200 and replay.body["version"] == again.body["version"]
+
+
+def test_a_retag_after_a_crashed_move_cleans_the_stale_copies(
+    api: Api, tenant: Tenant, ctx: Any
+) -> None:
+    rid = _crashed_move(api, tenant, ctx, "away")
+    renamed = api.patch(tenant.path("/tags/ui"), key=tenant.admin_key, body={"name": "ux"})
+    assert renamed.status == 200 and renamed.body == {"tag": "ux", "changed": 1}, renamed.body
+    assert _left_on_general(ctx, tenant, rid) == []  # the stale copies went on the way
+    assert _listed(api, tenant, "board=away&tag=ux") == [rid]
+    assert _listed(api, tenant, "tag=ui") == _listed(api, tenant, "board=away&tag=ui") == []
+    again = api.patch(tenant.path("/tags/ui"), key=tenant.admin_key, body={"name": "ux"})
+    assert again.body == {"tag": "ux", "changed": 0}
+    back = api.patch(
+        tenant.path(f"/requests/{rid}"), key=tenant.admin_key, body={"board": "general"}
+    )
+    assert back.status == 200 and _listed(api, tenant, "tag=ux") == [rid]
+
+
+def test_deleting_a_request_after_a_crashed_move_leaves_nothing_behind(
+    api: Api, tenant: Tenant, ctx: Any
+) -> None:
+    rid = _crashed_move(api, tenant, ctx, "away")
+    assert api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).status == 204
+    assert _left_on_general(ctx, tenant, rid) == []
+    assert _listed(api, tenant, "tag=ui") == []
