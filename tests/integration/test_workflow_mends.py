@@ -72,6 +72,48 @@ def test_voters_of_a_merged_request_still_follow_it_and_hear_of_the_merge(
     assert len(mail) == 1 and 'merged into "PDF export"' in mail[0]["text"]
 
 
+def test_the_merged_email_tells_only_voters_that_their_vote_moved(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    source, target = _post(api, tenant, "Offline maps"), _post(api, tenant, "Maps offline")
+    voter, talker = follower_token(tenant, "mapvoter"), follower_token(tenant, "maptalker")
+    fan = follower_token(tenant, "mapfan")
+    assert api.post(tenant.path(f"/requests/{source}/vote"), key=tenant.pub_key, token=voter)
+    said = api.post(
+        tenant.path(f"/requests/{source}/comments"),
+        key=tenant.pub_key,
+        token=talker,
+        body={"body": "me too"},
+    )
+    assert said.status == 201
+    follow = api.put(tenant.path(f"/requests/{source}/subscription"), key=tenant.pub_key, token=fan)
+    assert follow.status in (200, 204), follow.body
+    runner.drain()
+    merged = api.post(
+        tenant.path(f"/requests/{source}/merge"), key=tenant.admin_key, body={"into": target}
+    )
+    assert merged.status == 200, merged.body
+    runner.drain()
+    runner.drain()
+
+    def merged_mail(user: str) -> dict[str, Any]:
+        mail = [
+            e
+            for e in sent_to(f"{user}@example.com")
+            if e["subject"].startswith("“Offline maps” is now")
+        ]
+        assert len(mail) == 1, (user, mail)
+        return mail[0]
+
+    moved = 'merged into "Maps offline"; your vote moved with it.'
+    assert moved in merged_mail("mapvoter")["text"]
+    assert "your vote moved" in merged_mail("mapvoter")["html"]
+    for user in ("maptalker", "mapfan"):
+        mail = merged_mail(user)
+        assert "your vote" not in mail["text"] and "your vote" not in mail["html"], user
+        assert 'merged into "Maps offline"; follow that one' in mail["text"], user
+
+
 def test_the_merged_email_does_not_name_a_private_target(
     api: Api, tenant: Tenant, runner: EventRunner
 ) -> None:
