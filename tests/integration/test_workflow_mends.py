@@ -50,19 +50,23 @@ def _outside_and_inside(api: Api, t: Tenant, event: str) -> Iterator[tuple[Any, 
         inside.server.shutdown()
 
 
+def _merge_and_deliver(api: Api, t: Tenant, runner: EventRunner, source: str, into: str) -> None:
+    """Merge ``source`` into ``into`` once what came before is delivered, then deliver the
+    merge and the vote moves it sets off."""
+    runner.drain()
+    merged = api.post(t.path(f"/requests/{source}/merge"), key=t.admin_key, body={"into": into})
+    assert merged.status == 200, merged.body
+    runner.drain()
+    runner.drain()
+
+
 def test_voters_of_a_merged_request_still_follow_it_and_hear_of_the_merge(
     api: Api, tenant: Tenant, runner: EventRunner
 ) -> None:
     source, target = _post(api, tenant, "Export to PDF"), _post(api, tenant, "PDF export")
     token = follower_token(tenant, "mergedvoter")
     assert api.post(tenant.path(f"/requests/{source}/vote"), key=tenant.pub_key, token=token)
-    runner.drain()
-    merged = api.post(
-        tenant.path(f"/requests/{source}/merge"), key=tenant.admin_key, body={"into": target}
-    )
-    assert merged.status == 200, merged.body
-    runner.drain()
-    runner.drain()
+    _merge_and_deliver(api, tenant, runner, source, target)
     for rid in (source, target):
         followed = api.get(
             tenant.path(f"/requests/{rid}/subscription"), key=tenant.pub_key, token=token
@@ -88,13 +92,7 @@ def test_the_merged_email_tells_only_voters_that_their_vote_moved(
     assert said.status == 201
     follow = api.put(tenant.path(f"/requests/{source}/subscription"), key=tenant.pub_key, token=fan)
     assert follow.status in (200, 204), follow.body
-    runner.drain()
-    merged = api.post(
-        tenant.path(f"/requests/{source}/merge"), key=tenant.admin_key, body={"into": target}
-    )
-    assert merged.status == 200, merged.body
-    runner.drain()
-    runner.drain()
+    _merge_and_deliver(api, tenant, runner, source, target)
 
     def merged_mail(user: str) -> dict[str, Any]:
         mail = [
