@@ -22,7 +22,9 @@ __all__ = ["similar", "keep_index", "CACHE_S", "SEARCHABLE"]
 
 CACHE_S = 30
 SHOWN = 5  # matches one call answers
-ON_BOARD = 20  # matches read to find those of one board: one BatchGetItem (2 keys each)
+# matches read to find those of one board: a BatchGetItem of 2 keys each (item, counter),
+# and one more of those on other boards than general: at most 3 x 12 items a call
+ON_BOARD = 12
 SEARCHABLE = ("open", "active")  # the kinds of status "did you mean…" offers
 _cache: dict[tuple[str, str], tuple[float, Any]] = {}
 _lock = threading.Lock()

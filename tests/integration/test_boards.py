@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from chalicelib.services import search
+from chalicelib.store import meter
 from tests.helpers import Api, Tenant
 from tools.event_runner import EventRunner
 
@@ -314,6 +316,15 @@ def test_similar_keeps_to_the_board_it_is_asked_for(
         assert (r.status, r.code) == (400, "validation_error"), bad
     everywhere = api.get(t.path("/requests/similar?q=offline%20sync"), key=t.pub_key).body
     assert {i["id"] for i in everywhere["items"]} == {made["general"], made["mobile"]}
+    for n in range(3 * search.ON_BOARD):  # the cost of a call does not grow with the app
+        t.create(f"Offline sync, take {n}")
+    runner.drain()
+    search._cache.clear()
+    for warm in (False, True):  # the first reads the title index (a Query, a BatchGetItem)
+        assert len(found("mobile", key=t.pub_key).body["items"]) == 1
+        spent = meter()
+        assert spent.calls <= 3 + 2 * (not warm), spent
+    assert spent.items_read <= 1 + 3 * search.ON_BOARD, spent  # the key, the matches
 
 
 def test_private_boards_reach_only_webhooks_flagged_for_them(
