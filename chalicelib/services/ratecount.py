@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from .. import logs
 from ..context import Context
 
-__all__ = ["STEP", "step_for", "count"]
+__all__ = ["STEP", "step_for", "count", "add_shared"]
 
 STEP = 10  # at most this many calls of a caller counted in memory before a write
 _KEEP = 10_000  # callers (and windows) remembered per process, the least recently used go
@@ -62,6 +62,22 @@ def _store_errors() -> tuple[type[Exception], ...]:
     return ClientError, BotoCoreError
 
 
+def add_shared(
+    ctx: Context, tenant: str, subject: str, window: int, hits: int, writes: int
+) -> tuple[int, int] | None:
+    """Add to the shared counter of ``subject`` in ``window``: the calls and writes counted
+    there so far, or None (logged) when the table refused or failed the write (throttled):
+    a limit is not worth failing the call for."""
+    try:
+        return ctx.store.hit_rate(tenant, subject, window, (window + 2) * 60, hits, writes)
+    except _store_errors() as exc:
+        logs.logger().warning(
+            "rate counter not written; the call goes on",
+            extra={"tenant": tenant, "error": str(exc)[:200]},
+        )
+        return None
+
+
 def _touch(key: tuple[str, str, int]) -> _Count:
     """The count of ``key``, now the most recently used; the least recently used go past
     ``_KEEP`` (held under ``_LOCK``)."""
@@ -90,20 +106,13 @@ def count(
             return found.known()
         hits, writes = found.hits + found.unsent, found.writes + found.unsent_writes
         found.hits = found.writes = found.unsent = found.unsent_writes = 0
-    expires_at = (window + 2) * 60
-    try:
-        shared, shared_writes = ctx.store.hit_rate(
-            tenant, subject, window, expires_at, hits, writes
-        )
-    except _store_errors() as exc:
-        logs.logger().warning(
-            "rate counter not written; its counts go with the next write",
-            extra={"tenant": tenant, "error": str(exc)[:200]},
-        )
+    written = add_shared(ctx, tenant, subject, window, hits, writes)
+    if written is None:
         with _LOCK:
             found.unsent += hits
             found.unsent_writes += writes
             return found.known()
+    shared, shared_writes = written
     with _LOCK:
         found.shared = max(found.shared, shared)  # another thread may have written since
         found.shared_writes = max(found.shared_writes, shared_writes)

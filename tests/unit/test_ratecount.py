@@ -88,9 +88,7 @@ def test_a_throttled_shared_write_answers_from_memory_and_keeps_its_counts(
     first = [count("ada", write=n % 2 == 0) for n in range(10)]
     assert first[-1] == (10, 5)  # the 10th call wrote, failed, and still answers its count
     assert (store.calls, store.hits) == (1, 0)
-    assert [r.getMessage() for r in warnings] == [
-        "rate counter not written; its counts go with the next write"
-    ]
+    assert [r.getMessage() for r in warnings] == ["rate counter not written; the call goes on"]
     assert code in warnings[0].error  # type: ignore[attr-defined]
     assert [count("ada") for _ in range(9)][-1] == (19, 5)  # no write until the next step
     assert store.calls == 1
