@@ -377,13 +377,15 @@ def test_a_comment_deleted_while_its_request_moves_is_deleted_and_uncounted(
     assert (again.status, again.code) == (404, "not_found")  # a replay
 
 
-def _crashed_move(api: Api, t: Tenant, ctx: Any, board: str) -> str:
-    """A request tagged ``ui`` and ``api``, moved from ``general`` to ``board`` by a move
-    that stopped after its first write (the old items are still there)."""
+def _crashed_move(api: Api, t: Tenant, ctx: Any, board: str, to: str | None = None) -> str:
+    """A request tagged ``ui`` and ``api``, moved from ``general`` to ``board`` (or from
+    ``board`` to ``to``) by a move that stopped after its first write (the old items are
+    still there)."""
     _board(api, t, board, "public")
-    rid = _post(api, t, "Crashed on the way", tags=["ui", "api"])
+    start, to = (board, to) if to else ("general", board)
+    rid = _post(api, t, "Crashed on the way", tags=["ui", "api"], board=start)
     read = ctx.store.get_request(t.id, "web", rid, consistent=True)
-    _first_write_only(ctx, lambda: ctx.store.move_request(read, _moved(read, board)))
+    _first_write_only(ctx, lambda: ctx.store.move_request(read, _moved(read, to)))
     return rid
 
 
@@ -452,3 +454,22 @@ def test_deleting_a_request_after_a_crashed_move_leaves_nothing_behind(
     assert api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).status == 204
     assert _left_on_general(ctx, tenant, rid) == []
     assert _listed(api, tenant, "tag=ui") == []
+
+
+def test_a_stale_copy_does_not_take_a_place_in_a_bounded_retag(
+    api: Api, tenant: Tenant, ctx: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request a call: the stale copy on the last board read is not counted as one, so
+    the call still sees that another remains (409) and the next one changes it."""
+    from chalicelib.services import tags
+
+    monkeypatch.setattr(tags, "RETAG_PER_CALL", 1)
+    moved = _crashed_move(api, tenant, ctx, "last", to="general")
+    other = _post(api, tenant, "Still on the last board", tags=["ui"], board="last")
+    first = api.patch(tenant.path("/tags/ui"), key=tenant.admin_key, body={"name": "ux"})
+    assert (first.status, first.code) == (409, "conflict"), first.body
+    second = api.patch(tenant.path("/tags/ui"), key=tenant.admin_key, body={"name": "ux"})
+    assert second.body == {"tag": "ux", "changed": 1}, second.body
+    assert _listed(api, tenant, "tag=ux") == [moved]
+    assert _listed(api, tenant, "board=last&tag=ux") == [other]
+    assert _listed(api, tenant, "board=last&tag=ui") == []
