@@ -287,7 +287,7 @@ def list_requests(call: Call, appId: str) -> dict:
 def similar_requests(call: Call, appId: str) -> dict:
     from chalicelib.services import search
 
-    return search.similar(get_context(), call.caller, call.app, call.query.q)
+    return search.similar(get_context(), call.caller, call.app, call.query.q, call.query.board)
 
 
 @route(

@@ -812,6 +812,9 @@ class SimilarQuery(_Model):
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     q: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+    board: BoardId | None = Field(
+        None, description="Only requests of this board (one the caller may see, else 404)"
+    )
 
 
 class SimilarItem(_Model):

@@ -102,6 +102,8 @@ class FeatureRequest:
     shipped_in: str | None = None  # the changelog entry whose publishing completed it
     board: str = "general"
     moderation: str | None = None  # "pending" until the team approves it, then "approved"
+    # the board a move left its old items on, until they are deleted (its counter says so)
+    left_on: str | None = None
 
 
 REACTIONS = ("+1", "heart", "tada", "laugh", "eyes")  # what a comment may be reacted with

@@ -132,10 +132,10 @@ def _followers(
 ) -> list[Email]:
     if not _users_may_see(ctx, event, board):
         return []  # a private board's followers outside the team hear nothing of it
-    people = ctx.store.followers(event.tenant, event.app, request_id)
+    people = ctx.store.followers_voted(event.tenant, event.app, request_id)
     return [
-        Email(p.id, p.email, template, "follower", extra)
-        for p in people
+        Email(p.id, p.email, template, "follower", {**extra, "voted": voted})
+        for p, voted in people
         if p.email and p.id != actor
     ]
 

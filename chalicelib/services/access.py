@@ -238,7 +238,7 @@ def count_call(ctx: Context, caller: Caller, method: str) -> RateState | None:
         return None
     now = ctx.clock()
     window = now // 60_000
-    reset_s, expires_at = (window + 1) * 60, (window + 2) * 60
+    reset_s = (window + 1) * 60
     write = not caller.is_admin and method not in ("GET", "HEAD", "OPTIONS")  # posting rate
     anonymous_writes = settings.anonymous_writes_per_minute if write and not caller.user else 0
     tightest = min((n for n in (limit, ceiling, anonymous_writes) if n > 0), default=0)
@@ -251,10 +251,10 @@ def count_call(ctx: Context, caller: Caller, method: str) -> RateState | None:
     if ceiling > 0:
         over_key = (caller.tenant, caller.key_id)
         if _OVER.get(over_key) != window and hits % RATE_SAMPLE == 0:
-            total, _ = ctx.store.hit_rate(
-                caller.tenant, f"key.{caller.key_id}", window, expires_at, step=RATE_SAMPLE
+            written = ratecount.add_shared(
+                ctx, caller.tenant, f"key.{caller.key_id}", window, RATE_SAMPLE, 0
             )
-            if total > ceiling:
+            if written is not None and written[0] > ceiling:
                 if len(_OVER) > 10_000:
                     _OVER.clear()
                 _OVER[over_key] = window

@@ -108,14 +108,20 @@ def _authored(caller: Caller, comment: Comment) -> bool:
 
 
 def delete(ctx: Context, caller: Caller, app: App, request_id: str, comment_id: str) -> None:
-    req = fetch(ctx, app, request_id, caller=caller)
-    comment = _visible(ctx, caller, req, comment_id)
-    if not caller.is_admin and not _authored(caller, comment):
-        raise ForbiddenError("only the team or the comment's author may delete it")
-    try:
-        ctx.store.delete_comment(req, comment)
-    except ConditionFailedError:
-        raise NotFoundError("no such comment") from None
+    """The comment goes with its count on the request. A request moving to another board
+    meanwhile fails the count's write: read both again (consistently) and retry, as ``add``
+    does; 404 once the comment (or the request) is gone."""
+    for attempt in range(3):
+        req = fetch(ctx, app, request_id, attempt > 0, caller)
+        comment = _visible(ctx, caller, req, comment_id, attempt > 0)
+        if not caller.is_admin and not _authored(caller, comment):
+            raise ForbiddenError("only the team or the comment's author may delete it")
+        try:
+            ctx.store.delete_comment(req, comment)
+        except ConditionFailedError:
+            continue
+        return
+    raise ConflictError("the request kept changing; try again")
 
 
 def edit(

@@ -311,6 +311,8 @@ def patch(
             if refused is not None:
                 raise refused
             req = _write(ctx, caller, req, {"board": moved_to}, ctx.store.move_request)
+        elif "board" in body.model_fields_set:
+            ctx.store.finish_move(req)  # a repeated move completes one that stopped midway
         return view(ctx, caller, app, req)
 
     return _until_written(attempt)

@@ -21,6 +21,10 @@ from ..records import App
 __all__ = ["similar", "keep_index", "reindex_titles", "CACHE_S", "SEARCHABLE"]
 
 CACHE_S = 30
+SHOWN = 5  # matches one call answers
+# matches read to find those of one board: a BatchGetItem of 2 keys each (item, counter),
+# and one more of those on other boards than general: at most 3 x 12 items a call
+ON_BOARD = 12
 SEARCHABLE = ("open", "active")  # the kinds of status "did you mean…" offers
 _cache: dict[tuple[str, str], tuple[float, Any]] = {}
 _lock = threading.Lock()
@@ -62,36 +66,49 @@ def _index(ctx: Context, app: App) -> Any:
     return index
 
 
-def _search(index: Any, q: str) -> list[tuple[str, float]]:
+def _search(index: Any, q: str, limit: int) -> list[tuple[str, float]]:
     from ..ai.semantic import SEARCH_FLOOR, SemanticIndex
 
     if isinstance(index, SemanticIndex):
         from ..ai.embed import encoder
 
-        found = index.search(q, encoder().encode([q])[0], 5)
+        found = index.search(q, encoder().encode([q])[0], limit)
         return [(rid, score) for rid, score in found if score >= SEARCH_FLOOR]
-    return [(rid, score) for rid, score in index.search(q, 5) if score >= 0.2]
+    return [(rid, score) for rid, score in index.search(q, limit) if score >= 0.2]
 
 
-def similar(ctx: Context, caller: Caller, app: App, q: str) -> dict[str, Any]:
-    """Up to 5 of the requests that read like ``q``, of the boards the caller may see."""
+def similar(
+    ctx: Context, caller: Caller, app: App, q: str, board: str | None = None
+) -> dict[str, Any]:
+    """Up to 5 of the requests that read like ``q``, of the boards the caller may see, or
+    of ``board`` alone (404 if the caller may not see it): the index does not know boards,
+    so then the best ``ON_BOARD`` are read and those of other boards left out."""
     from ..workflow import may_see
+    from .requests import board_for
 
-    found = _search(_index(ctx, app), q)
+    if board is not None:
+        board_for(caller, app, board)
+    found = _search(_index(ctx, app), q, SHOWN if board is None else ON_BOARD)
     requests = {
         r.id: r for r in ctx.store.get_requests(app.tenant, app.id, [rid for rid, _ in found])
     }
+    shown = [
+        (requests[rid], score)
+        for rid, score in found
+        if rid in requests
+        and may_see(caller, app, requests[rid].board)
+        and board in (None, requests[rid].board)
+    ]
     return {
         "items": [
             {
-                "id": rid,
-                "title": requests[rid].title,
-                "status": requests[rid].status,
-                "votes": requests[rid].votes,
+                "id": r.id,
+                "title": r.title,
+                "status": r.status,
+                "votes": r.votes,
                 "score": round(min(1.0, score), 3),
             }
-            for rid, score in found
-            if rid in requests and may_see(caller, app, requests[rid].board)
+            for r, score in shown[:SHOWN]
         ]
     }
 

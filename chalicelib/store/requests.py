@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
+from dataclasses import replace
 from typing import Any
 
 from ..records import FeatureRequest, Person
@@ -145,7 +146,11 @@ class Requests(Standing):
         item, counter = self._locate(tenant, app, [request_id], consistent, pending).get(
             request_id, (None, None)
         )
-        return _request_record(tenant, _with_count(item, counter)) if item else None
+        if not item:
+            return None
+        found = _request_record(tenant, _with_count(item, counter))
+        left_on = (counter or {}).get("leftOn")
+        return replace(found, left_on=left_on) if left_on else found
 
     def _locate(
         self, tenant: str, app: str, ids: list[str], consistent: bool = False, pending: bool = False
@@ -202,13 +207,55 @@ class Requests(Standing):
         ops.append(self._ban_guard(req.tenant, req.app, req.author.id, req.created_ms))
         self.transact(ops)
 
-    def _board_op(self, req: FeatureRequest) -> dict[str, Any]:
-        """Name the request's board on its counter: where a read by id finds it."""
+    def _board_op(self, req: FeatureRequest, left_on: str | None = None) -> dict[str, Any]:
+        """Name the request's board on its counter: where a read by id finds it; with
+        ``left_on``, also the board a move is leaving, until its old items are deleted."""
+        values = {":type": "counter", ":b": req.board}
+        expression = "SET #type = :type, board = :b"
+        if left_on:
+            expression += ", leftOn = :l"
+            values[":l"] = left_on
+        return self._update_op(
+            Keys.counter(req.tenant, req.app, req.id), expression, values, names={"#type": "type"}
+        )
+
+    def _leftover_ops(self, old: FeatureRequest) -> list[dict[str, Any]]:
+        """Delete a move's old items on ``old.board``: the main one only while it is still
+        marked ``movedTo`` (so never a request moved back meanwhile), and its tag copies."""
+        main = Keys.request(old.tenant, old.app, old.id, board=old.board)
+        copies = [Keys.request(old.tenant, old.app, old.id, t, old.board) for t in old.tags]
+        return [
+            self._delete_op(main, "attribute_exists(movedTo)"),
+            *[self._delete_op(k) for k in copies],
+        ]
+
+    def _drop_leftovers(self, tenant: str, items: Iterable[dict[str, Any]]) -> None:
+        """Delete the old items of moves that stopped between their two writes (``items``
+        are their main items, marked ``movedTo``); one a concurrent call deleted is skipped."""
+        for item in items:
+            with suppress(ConditionFailedError):
+                self.transact(self._leftover_ops(_request_record(tenant, item)))
+
+    def finish_move(self, req: FeatureRequest) -> None:
+        """Complete a move of ``req`` that stopped between its two writes: delete what it
+        left on ``req.left_on`` and take the mark off the counter (a repeat does nothing)."""
+        if not req.left_on:
+            return
+        board = req.left_on
+        item = self._get(Keys.request(req.tenant, req.app, req.id, board=board), True)
+        ops = self._leftover_ops(_request_record(req.tenant, item)) if item else []
+        if item and "movedTo" not in item:
+            ops = []  # not a leftover (cannot be while the counter names another board)
+        with suppress(ConditionFailedError):  # finished, or moved again, meanwhile
+            self.transact([*ops, self._unmark_op(req, board)])
+
+    def _unmark_op(self, req: FeatureRequest, board: str) -> dict[str, Any]:
+        """Take ``board`` off the counter as the board a move left items on."""
         return self._update_op(
             Keys.counter(req.tenant, req.app, req.id),
-            "SET #type = :type, board = :b",
-            {":type": "counter", ":b": req.board},
-            names={"#type": "type"},
+            "REMOVE leftOn",
+            {":l": board},
+            "leftOn = :l",
         )
 
     def board_ids(self, tenant: str, app: str) -> list[str]:
@@ -231,7 +278,7 @@ class Requests(Standing):
                     limit=page_size,
                     cursor=cursor,
                 )
-                yield from _readable(items, lambda i: _request_record(tenant, i))
+                yield from _records(tenant, items)
                 if not cursor:
                     break
 
@@ -317,22 +364,31 @@ class Requests(Standing):
         any, one Query and one BatchGetItem."""
         found: list[FeatureRequest] = []
         for board in boards:
-            if len(found) >= limit:
-                break
-            items, _ = self._query(
-                partition(board),
-                index=index,
-                partition_attr="lk" if index else "pk",
-                limit=limit - len(found),
-            )
-            ids = [Keys.request_id(i["sk"]) for i in items]
-            if ids:
-                found += _records(tenant, self._request_items(tenant, app, ids, board=board)[0])
+            cursor = None
+            while len(found) < limit:
+                items, cursor = self._query(
+                    partition(board),
+                    index=index,
+                    partition_attr="lk" if index else "pk",
+                    limit=limit - len(found),
+                    cursor=cursor,
+                )
+                ids = [Keys.request_id(i["sk"]) for i in items]
+                read = self._request_items(tenant, app, ids, board=board)[0] if ids else []
+                live = [i for i in read if "movedTo" not in i]
+                self._drop_leftovers(tenant, (i for i in read if "movedTo" in i))
+                found += _records(tenant, live)
+                if not cursor or len(live) == len(ids):  # nothing stale took a place
+                    break
         return found
 
     def board_is_empty(self, tenant: str, app: str, board: str) -> bool:
-        items, _ = self._query(Keys.requests(tenant, app, board=board), limit=1)
-        return not items
+        """No request on it; what an unfinished move left there is deleted, not counted."""
+        while True:
+            items, _ = self._query(Keys.requests(tenant, app, board=board), limit=1)
+            if not items or "movedTo" not in items[0]:
+                return not items
+            self._drop_leftovers(tenant, items)
 
     def _request_items(
         self,
@@ -435,9 +491,13 @@ class Requests(Standing):
 
     def move_request(self, old: FeatureRequest, new: FeatureRequest) -> None:
         """Move ``old`` to ``new.board`` (nothing else changes): first the new items beside
-        the old, the old marked ``movedTo`` and the counter naming the new board, in one
-        transaction (the stream makes one ``request.updated`` of it); then the old items go.
-        Not while a merge from or into it is under way (ConditionFailedError)."""
+        the old, the old marked ``movedTo`` and the counter naming the new board and the one
+        left (``leftOn``), in one transaction (the stream makes one ``request.updated`` of
+        it); then the old items go and the counter's mark with them. A move that stopped
+        between the two is finished first (``finish_move``): moving back would find its old
+        item in the way. Not while a merge from or into it is under way
+        (ConditionFailedError)."""
+        self.finish_move(old)
         main = Keys.request(old.tenant, old.app, old.id, board=old.board)
         comments = (  # a comment counted since the read would be lost with the old item
             "commentCount = :cc"
@@ -455,12 +515,12 @@ class Requests(Standing):
             self._put_op(
                 {**_request_item(new), "movedFrom": old.board}, "attribute_not_exists(pk)"
             ),
-            self._board_op(new),
+            self._board_op(new, left_on=old.board),
         ]
         ops += [self._put_op(_request_item(new, tag)) for tag in new.tags]
         self.transact(ops)
-        old_keys = [Keys.request(old.tenant, old.app, old.id, t, old.board) for t in old.tags]
-        self.transact([self._delete_op(k) for k in [main, *old_keys]])
+        with suppress(ConditionFailedError):  # a later move or a repair finished it meanwhile
+            self.transact([*self._leftover_ops(old), self._unmark_op(old, old.board)])
 
     def get_requests(self, tenant: str, app: str, ids: list[str]) -> list[FeatureRequest]:
         """These requests, whichever their boards, in this order (missing ones left out)."""
@@ -511,6 +571,7 @@ class Requests(Standing):
         fails instead of counting on a deleted request.
 
         Not while a merge from or into it is under way (ConditionFailedError)."""
+        self.finish_move(req)
         counter = Keys.counter(req.tenant, req.app, req.id)
         expires = now_ms // 1000 + 86400
         ops = [

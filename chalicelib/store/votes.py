@@ -147,8 +147,13 @@ class Votes(Requests):
         return _follows(found.get("S#"), found.get("V#") or found.get("M#"))
 
     def followers(self, tenant: str, app: str, request_id: str) -> list[Person]:
-        """The followers by choice and the voters, less those who unfollowed since. A merge
-        turns a voter's vote into a moved vote (``M#``): they still follow the merged request."""
+        """The followers by choice and the voters, less those who unfollowed since."""
+        return [person for person, _ in self.followers_voted(tenant, app, request_id)]
+
+    def followers_voted(self, tenant: str, app: str, request_id: str) -> list[tuple[Person, bool]]:
+        """``followers``, each with whether they voted for the request (emails word a merge
+        by it). A merge turns a voter's vote into a moved vote (``M#``): they still follow
+        the merged request, and voted for it."""
         children = Keys.request_children(tenant, app, request_id)
         follows = {i["sk"][2:]: i for i in self._query_all(children, "S#")}
         votes = {i["sk"][2:]: i for p in ("M#", "V#") for i in self._query_all(children, p)}
@@ -157,7 +162,8 @@ class Votes(Requests):
             follow, vote = follows.get(user), votes.get(user)
             if _follows(follow, vote):
                 by_choice = follow is not None and follow.get("type") == "subscription"
-                people.append(Person.from_dict((follow if by_choice else vote)["user"]))
+                person = Person.from_dict((follow if by_choice else vote)["user"])
+                people.append((person, vote is not None))
         return people
 
 

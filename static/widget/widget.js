@@ -188,7 +188,7 @@ async function mount() {
   const show = (text, kind) => { note.hidden = false; note.className = `msg ${kind}`; note.textContent = text; };
   const el = (tag, text, props = {}) => Object.assign(document.createElement(tag), { textContent: text, ...props });
   const similar = $("#fb-similar");
-  const lookUp = async (q) => (await server.get(`/apps/${app}/requests/similar`, { q })).items;
+  const lookUp = async (q) => (await server.get(`/apps/${app}/requests/similar`, { q, board })).items;  // of the board suggested onto
   const instead = (match) => el("button", t("board.vote_instead"), { type: "button", className: "instead", onclick: async () => {
     try {
       await server.post(`/apps/${app}/requests/${match.id}/vote`);

@@ -279,3 +279,48 @@ def test_the_widgets_board_mode_switches_between_the_boards_it_may_see(
     listed = http.get("/v1/apps/web/requests?board=phones&sort=new", key=pub).body["items"]
     assert [r["title"] for r in listed] == ["Home screen shortcut for tablets", "Offline mode"]
     assert not page.errors
+
+
+def test_the_widgets_matches_while_suggesting_are_of_the_chosen_board(
+    page: Any, site: dict[str, Any]
+) -> None:
+    http, admin = site["http"], site["adminKey"]
+    made = http.post(
+        "/v1/apps/web/boards",
+        key=admin,
+        body={"id": "tablets", "name": "Tablet apps", "visibility": "public"},
+    )
+    assert made.status == 201, made.body
+    for title, board in (
+        ("Split screen for notes", "general"),
+        ("Split screen notes on tablets", "tablets"),
+    ):
+        r = http.post("/v1/apps/web/requests", key=admin, body={"title": title, "board": board})
+        assert r.status == 201, r.body
+    _similar_finds(site, "split%20screen%20notes", "Split screen notes on tablets")
+    _similar_finds(site, "split%20screen%20notes", "Split screen for notes")
+    page.goto(f"{site['demo']}/widget/demo.html?mode=board")
+    widget = page.locator("[data-featureboard-widget]")
+    widget.locator(".launcher").click()
+    widget.locator("#fb-board").select_option("tablets")
+    widget.get_by_role("tab", name="Suggest", exact=True).click()
+    title = widget.locator("#fb-title-input")
+    with page.expect_response(lambda r: "/requests/similar" in r.url) as asked:
+        title.press_sequentially("Split screen notes", delay=20)
+    assert "board=tablets" in asked.value.url
+    matches = widget.locator("#fb-similar li")
+    matches.filter(has_text="Split screen notes on tablets").wait_for()
+    assert matches.all_text_contents() and not matches.filter(has_text="Split screen for").count()
+    for width, scheme in ((1280, "light"), (375, "light"), (1280, "dark"), (375, "dark")):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.emulate_media(color_scheme=scheme)
+        shot(page, f"widget-board-similar-{width}-{scheme}")
+    widget.get_by_role("tab", name="Ideas").click()
+    widget.locator("#fb-board").select_option("general")
+    widget.get_by_role("tab", name="Suggest", exact=True).click()
+    title.fill("")
+    with page.expect_response(lambda r: "board=general" in r.url and "/similar" in r.url):
+        title.press_sequentially("Split screen notes", delay=20)
+    matches.filter(has_text="Split screen for notes").wait_for()
+    assert not matches.filter(has_text="on tablets").count()
+    assert not page.errors

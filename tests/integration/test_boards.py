@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from chalicelib.services import search
+from chalicelib.store import meter
 from tests.helpers import Api, Tenant
 from tools.event_runner import EventRunner
 
@@ -275,6 +277,54 @@ def test_similar_leaves_out_hidden_boards(api: Api, boards: Tenant, runner: Even
     assert [i["id"] for i in found] == [shown]
     team = api.get(t.path("/requests/similar?q=offline%20sync"), key=t.admin_key).body["items"]
     assert len(team) == 2
+
+
+def test_similar_keeps_to_the_board_it_is_asked_for(
+    api: Api, boards: Tenant, runner: EventRunner
+) -> None:
+    t = boards
+    made = {
+        board: api.post(
+            t.path("/requests"),
+            key=t.admin_key,
+            body={"title": f"Offline sync on {board}", "board": board},
+        ).body["id"]
+        for board in ("general", "mobile", "beta", "internal")
+    }
+    runner.drain()
+
+    def found(board: str, **who: Any) -> Any:
+        return api.get(t.path(f"/requests/similar?q=offline%20sync&board={board}"), **who)
+
+    for board in ("general", "mobile"):
+        r = found(board, key=t.pub_key)
+        assert [i["id"] for i in r.body["items"]] == [made[board]], (board, r.body)
+    signed = found("beta", key=t.pub_key, token=t.token("u-9")).body["items"]
+    assert [i["id"] for i in signed] == [made["beta"]]
+    team = found("internal", key=t.admin_key).body["items"]
+    assert [i["id"] for i in team] == [made["internal"]]
+    for board, who in (
+        ("internal", {}),
+        ("beta", {}),
+        ("nowhere", {}),
+        ("internal", {"token": t.token("u-9")}),
+    ):
+        r = found(board, key=t.pub_key, **who)
+        assert (r.status, r.code) == (404, "not_found"), (board, who)
+    for bad in ("Bad%20Board", "x" * 200, "%F0%9F%8C%99", "", "GENERAL"):
+        r = found(bad, key=t.pub_key)
+        assert (r.status, r.code) == (400, "validation_error"), bad
+    everywhere = api.get(t.path("/requests/similar?q=offline%20sync"), key=t.pub_key).body
+    assert {i["id"] for i in everywhere["items"]} == {made["general"], made["mobile"]}
+    for n in range(3 * search.ON_BOARD):  # the cost of a call does not grow with the app
+        t.create(f"Offline sync, take {n}")
+    runner.drain()
+    search._cache.clear()
+    for warm in (False, True):  # the first reads the title index (a Query, a BatchGetItem)
+        assert len(found("mobile", key=t.pub_key).body["items"]) == 1
+        spent = meter()
+        assert spent.calls <= 3 + 2 * (not warm), spent
+    assert spent.items_read <= 1 + 3 * search.ON_BOARD, spent  # the key, the matches
 
 
 def test_private_boards_reach_only_webhooks_flagged_for_them(

@@ -160,3 +160,23 @@ def test_an_ipv6_client_cannot_be_a_new_caller_with_each_address_of_its_64() -> 
     assert address_bucket("2001:db8:7:a::1") != address_bucket("2001:db8:7:9::1")
     assert address_bucket("::ffff:203.0.113.9") == address_bucket("203.0.113.9") == "203.0.113.9"
     assert address_bucket("unknown") == "unknown"
+
+
+def test_a_throttled_rate_counter_does_not_fail_calls(
+    api: Api, tenant: Tenant, limits: Callable[..., int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared counters (the caller's, every 10th call; the key's sample) cannot be
+    written: the calls are answered, and the caller's limit still holds from memory."""
+    from botocore.exceptions import ClientError
+
+    def throttled(*args: Any, **kwargs: Any) -> None:
+        error = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "slow"}}
+        raise ClientError(error, "UpdateItem")
+
+    reset = limits(CALLER_REQUESTS_PER_MINUTE="25", KEY_REQUESTS_PER_MINUTE="15")
+    monkeypatch.setattr(get_context().store, "hit_rate", throttled)
+    listing, ada = tenant.path("/requests"), tenant.token("ada")
+    answers = [api.get(listing, key=tenant.pub_key, token=ada) for _ in range(26)]
+    assert [r.status for r in answers[:25]] == [200] * 25, [r.body for r in answers]
+    assert [r.headers["x-ratelimit-remaining"] for r in answers[23:25]] == ["1", "0"]
+    _limited(answers[25], 25, reset)

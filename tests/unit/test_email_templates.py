@@ -49,6 +49,7 @@ def emails_for(text: str) -> list[Email]:
                 "status_to": "duplicate",
                 "into": {"title": text},
                 "merged": True,
+                "voted": True,
             },
         ),
         Email("u1", "u1@example.com", "response", "follower", {"request": request}),
@@ -89,3 +90,35 @@ def test_every_template_escapes_html_and_keeps_text(kind: str) -> None:
 def test_subjects_name_the_request_and_status() -> None:
     email = emails_for("Dark mode")[0]
     assert render(email, "Web", "u")[0] == "“Dark mode” is now in progress"
+
+
+@pytest.mark.parametrize(
+    ("voted", "into", "said"),
+    [
+        (True, {"title": "PDF export"}, 'merged into "PDF export"; your vote moved with it.'),
+        (False, {"title": "PDF export"}, 'merged into "PDF export"; follow that one to hear'),
+        (True, None, "merged into another request; your vote moved with it."),
+        (False, None, "merged into another request.\n"),
+    ],
+)
+def test_the_merged_email_says_your_vote_moved_only_to_voters(
+    voted: bool, into: dict | None, said: str
+) -> None:
+    email = Email(
+        "u1",
+        "u1@example.com",
+        "status_changed",
+        "follower",
+        {
+            "request": {"id": "r1", "title": "Export to PDF"},
+            "status_from": "open",
+            "status_to": "duplicate",
+            "into": into,
+            "merged": True,
+            "voted": voted,
+        },
+    )
+    _, plain, html = render(email, "Web", "u")
+    assert said in plain
+    assert ("your vote moved" in html) is voted and ("your vote moved" in plain) is voted
+    assert ("follow that one" in html) is (not voted and into is not None)
