@@ -82,13 +82,16 @@ def similar(
 ) -> dict[str, Any]:
     """Up to 5 of the requests that read like ``q``, of the boards the caller may see, or
     of ``board`` alone (404 if the caller may not see it): the index does not know boards,
-    so then the best ``ON_BOARD`` are read and those of other boards left out."""
-    from ..workflow import may_see
+    so when some are left out the best ``ON_BOARD`` are read and those of other boards
+    dropped (reading only 5 would answer fewer than 5 while better hidden ones exist)."""
+    from ..workflow import boards, may_see
     from .requests import board_for
 
     if board is not None:
         board_for(caller, app, board)
-    found = _search(_index(ctx, app), q, SHOWN if board is None else ON_BOARD)
+    hidden = any(not may_see(caller, app, b["id"]) for b in boards(app))
+    wanted = ON_BOARD if board is not None or hidden else SHOWN
+    found = _search(_index(ctx, app), q, wanted)
     requests = {
         r.id: r for r in ctx.store.get_requests(app.tenant, app.id, [rid for rid, _ in found])
     }

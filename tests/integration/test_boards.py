@@ -279,6 +279,26 @@ def test_similar_leaves_out_hidden_boards(api: Api, boards: Tenant, runner: Even
     assert len(team) == 2
 
 
+def test_similar_fills_its_five_from_the_boards_the_caller_may_see(
+    api: Api, boards: Tenant, runner: EventRunner
+) -> None:
+    """Better matches on a hidden board do not leave a public caller with fewer than 5."""
+    t = boards
+    for n in range(5):
+        api.post(
+            t.path("/requests"),
+            key=t.admin_key,
+            body={"title": "Offline sync", "board": "internal"},
+        )
+        t.create(f"Offline sync of my notes, take {n}")
+    runner.drain()
+    search._cache.clear()
+    team = api.get(t.path("/requests/similar?q=offline%20sync"), key=t.admin_key).body["items"]
+    assert [i["title"] for i in team] == ["Offline sync"] * 5  # the hidden ones read best
+    found = api.get(t.path("/requests/similar?q=offline%20sync"), key=t.pub_key).body["items"]
+    assert len(found) == 5 and all(i["title"].startswith("Offline sync of") for i in found)
+
+
 def test_similar_keeps_to_the_board_it_is_asked_for(
     api: Api, boards: Tenant, runner: EventRunner
 ) -> None:
