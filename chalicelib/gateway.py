@@ -5,7 +5,9 @@ REST API's $3.50) with one catch-all route and payload format 1.0, which is REST
 shape except for the route: Chalice dispatches on ``requestContext.resourcePath`` (the
 path template, e.g. ``/v1/apps/{appId}``), which a catch-all route cannot give. So the
 template and path parameters are found here, from the path, against the app's own routes.
-Chalice local, the test client and REST API events carry no ``version`` and pass unchanged.
+Chalice local, the test client and REST API events carry no ``version``: they pass with their
+path parameters percent-decoded, which Chalice leaves to the app (aws/chalice#511), so a user
+id like ``auth0|42`` or a tag like ``dark mode`` is the same value behind every front door.
 """
 
 from __future__ import annotations
@@ -54,7 +56,10 @@ def as_rest_event(event: dict[str, Any], templates: Mapping[str, Any]) -> dict[s
     that matches nothing is tried again without its first segment.
     """
     if event.get("version") != "1.0":
-        return event
+        params = event.get("pathParameters")
+        if not params:
+            return event
+        return {**event, "pathParameters": {k: unquote(v) for k, v in params.items()}}
     parts = _split(event.get("path") or "/")
     found = match("/".join(parts), templates) or match("/".join(parts[1:]), templates)
     if found is None:

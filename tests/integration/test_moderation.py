@@ -352,6 +352,27 @@ def test_a_banned_user_may_not_write_until_the_ban_is_lifted(api: Api, open_tena
     assert (r.status, r.code) == (403, "banned")
 
 
+def test_a_user_id_that_needs_escaping_is_banned_and_found_by_its_escaped_path(
+    api: Api, open_tenant: Tenant
+) -> None:
+    """Path parameters arrive percent-encoded from chalice local and REST API events: the ban
+    of ``auth0|42`` (as the console sends it) must hit the user whose token says so."""
+    t = open_tenant
+    rid = t.create("Somewhere to write")["id"]
+    r = api.put(t.path("/users/auth0%7C42/ban"), key=t.admin_key, body={})
+    assert r.status == 200 and r.body["userId"] == "auth0|42"
+    said = api.post(
+        t.path(f"/requests/{rid}/comments"),
+        key=t.pub_key,
+        token=t.token("auth0|42"),
+        body={"body": "still here?"},
+    )
+    assert (said.status, said.code) == (403, "banned")
+    data = api.get(t.path("/users/auth0%7C42/data"), key=t.admin_key)
+    assert data.status == 200 and data.body["userId"] == "auth0|42"
+    assert api.delete(t.path("/users/auth0%7C42/ban"), key=t.admin_key).status == 204
+
+
 def test_a_ban_write_costs_no_extra_call(api: Api, tenant: Tenant) -> None:
     rid = tenant.create("Cost check", as_user="jo")["id"]
     # as before bans, less the rate counter (written every 10th call of a caller)
