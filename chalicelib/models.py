@@ -95,10 +95,17 @@ Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 _SLUG = re.compile(r"^[a-z0-9-]+$")
 
 
+# what draws nothing by itself: spaces, format characters (zero-width, direction marks),
+# controls and combining marks
+_INVISIBLE = ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+
+
 def _no_control(value: str, allow_newlines: bool) -> str:
     allowed = {"\n", "\r", "\t"} if allow_newlines else set()
     if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
         raise ValueError("must not contain control characters")
+    if value and all(unicodedata.category(ch) in _INVISIBLE for ch in value):
+        raise ValueError("must contain a visible character")  # an empty card otherwise
     return value
 
 

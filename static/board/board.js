@@ -358,7 +358,7 @@ function showNew() {
   let timer = null;
   let typed = 0;
   let confirmed = null;  // the title the user chose to post although it reads like another
-  const lookUp = async (q) => (await state.api.get(`/apps/${state.app}/requests/similar`, { q })).items;
+  const lookUp = async (q) => (await state.api.get(`/apps/${state.app}/requests/similar`, { q, board: state.board })).items;
   title.addEventListener("input", () => {
     clearTimeout(timer);
     check.hidden = true;

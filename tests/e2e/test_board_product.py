@@ -323,4 +323,13 @@ def test_the_widgets_matches_while_suggesting_are_of_the_chosen_board(
         title.press_sequentially("Split screen notes", delay=20)
     matches.filter(has_text="Split screen for notes").wait_for()
     assert not matches.filter(has_text="on tablets").count()
+    # the board's own suggest form asks about the board it posts onto, too
+    page.goto(f"{site['site']}/board/")
+    page.get_by_role("button", name="Tablet apps").click()
+    page.goto(f"{site['site']}/board/#/new")
+    with page.expect_response(lambda r: "/requests/similar" in r.url) as asked:
+        page.locator("#new-title").press_sequentially("Split screen notes", delay=20)
+    assert "board=tablets" in asked.value.url
+    page.locator("#similar li", has_text="Split screen notes on tablets").wait_for()
+    assert not page.locator("#similar li", has_text="Split screen for").count()
     assert not page.errors

@@ -5,13 +5,29 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from chalicelib.models import FeedbackCreate, ListQuery, RequestCreate, RequestPatch
+from chalicelib.models import (
+    CommentCreate,
+    FeedbackCreate,
+    ListQuery,
+    RequestCreate,
+    RequestPatch,
+)
 
 
 def test_titles_are_trimmed_and_measured_after_trimming() -> None:
     assert RequestCreate.model_validate_json('{"title": "   Dark mode  "}').title == "Dark mode"
     with pytest.raises(ValidationError, match="must be 3 to 120 characters"):
         RequestCreate.model_validate_json('{"title": "  ab   "}')
+
+
+@pytest.mark.parametrize("invisible", ["\u202e\u200b\u200b", "\u200b" * 5, "\u0301\u0301\u0301"])
+def test_text_that_draws_nothing_is_refused(invisible: str) -> None:
+    with pytest.raises(ValidationError, match="visible character"):
+        RequestCreate(title=invisible)
+    with pytest.raises(ValidationError, match="visible character"):
+        CommentCreate(body=invisible)
+    marked = "\u200f\u0645\u0631\u062d\u0628\u0627"  # a right-to-left mark before a word
+    assert CommentCreate(body=marked).body == marked
 
 
 def test_tags_are_deduplicated_in_order() -> None:
