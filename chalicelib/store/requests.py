@@ -566,7 +566,8 @@ class Requests(Standing):
         return {k: v for k, v in item.items() if k not in ("pk", "sk", "type")} if item else None
 
     def delete_request(self, req: FeatureRequest, now_ms: int) -> None:
-        """Remove the request and its copies at once, then its votes, comments and follows.
+        """Remove the request and its copies at once, then its votes, comments, follows and
+        pending comments (found by their authors' copies).
         Its counter stays a day as a tombstone, so a vote that read the request just before
         fails instead of counting on a deleted request.
 
@@ -587,10 +588,13 @@ class Requests(Standing):
         ]
         ops.append(self._put_op({**counter, "type": "counter", "gone": True, "expiresAt": expires}))
         self.transact(ops)
-        children = Keys.request_children(req.tenant, req.app, req.id)
-        self._batch_delete(
-            _key(i) for i in self._query_all(children, "") if i["sk"] != counter["sk"]
-        )
+        children = list(self._query_all(Keys.request_children(req.tenant, req.app, req.id), ""))
+        held = [  # its pending comments leave the queue too: nothing is left to decide
+            Keys.pending(req.tenant, req.app, i["id"])
+            for i in children
+            if i.get("type") == "heldComment"
+        ]
+        self._batch_delete([*(_key(i) for i in children if i["sk"] != counter["sk"]), *held])
 
     def _comment_count_ops(self, req: FeatureRequest, delta: int) -> list[dict[str, Any]]:
         """ADD to the comment count of the request and every tag copy, in the caller's

@@ -206,8 +206,29 @@ def test_a_post_waiting_while_its_board_and_status_go_is_approved_onto_what_exis
     assert api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).status == 200
 
 
-def test_a_pending_comment_of_a_deleted_request_can_leave_the_queue(
+def test_a_deleted_requests_pending_comments_leave_the_queue_with_it(
     api: Api, tenant: Tenant
+) -> None:
+    rid = _post(api, tenant, "Soon gone too")
+    assert api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"}).status == 200
+    cid = api.post(
+        tenant.path(f"/requests/{rid}/comments"),
+        key=tenant.pub_key,
+        token=tenant.token("talker"),
+        body={"body": "Waiting here"},
+    ).body["id"]
+    queued = api.get(tenant.path("/moderation"), key=tenant.admin_key).body["items"]
+    assert cid in [i["id"] for i in queued]
+    assert api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).status == 204
+    queued = api.get(tenant.path("/moderation"), key=tenant.admin_key).body["items"]
+    assert cid not in [i["id"] for i in queued]
+    path = tenant.path(f"/requests/{rid}/comments/{cid}")
+    for decision in ("approve", "reject"):
+        assert api.post(f"{path}/{decision}", key=tenant.admin_key).status == 404
+
+
+def test_a_pending_comment_of_a_deleted_request_can_leave_the_queue(
+    api: Api, tenant: Tenant, ctx: Any
 ) -> None:
     rid = _post(api, tenant, "Soon gone")
     assert api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"}).status == 200
@@ -217,6 +238,8 @@ def test_a_pending_comment_of_a_deleted_request_can_leave_the_queue(
         token=tenant.token("talker"),
         body={"body": "Waiting here"},
     ).body["id"]
+    # held before authors had a copy (older versions): the queue cannot find it by request
+    ctx.store._batch_delete([Keys.held_comment(tenant.id, "web", rid, "talker", cid)])
     assert api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).status == 204
     path = tenant.path(f"/requests/{rid}/comments/{cid}")
     approve = api.post(f"{path}/approve", key=tenant.admin_key)
