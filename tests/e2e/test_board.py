@@ -369,8 +369,10 @@ def test_the_site_sends_a_csp_and_the_pages_work_under_it(
         p.wait_for_selector("#requests li.request")
         sign_in(p, site, "analytics")
         # the canvas comes first; the chart once Chart.js (loaded on demand) is in: a CSP
-        # that refused the script would leave it out and this wait would fail
-        p.wait_for_function("window.Chart && !!Chart.getChart('chart-status')")
+        # that refused the script would leave it out and this wait would fail. Polled from
+        # here: wait_for_function evaluates a string in the page, which this CSP refuses.
+        drawn = "!!(window.Chart && Chart.getChart('chart-status'))"
+        _wait_until(lambda: p.evaluate(drawn), "the status chart is drawn")
         assert refused == []
     finally:
         context.close()
