@@ -206,10 +206,9 @@ def test_a_post_waiting_while_its_board_and_status_go_is_approved_onto_what_exis
     assert api.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).status == 200
 
 
-def test_a_deleted_requests_pending_comments_leave_the_queue_with_it(
-    api: Api, tenant: Tenant
-) -> None:
-    rid = _post(api, tenant, "Soon gone too")
+def _held_comment(api: Api, tenant: Tenant, title: str) -> tuple[str, str]:
+    """A request, then (with every post held) a user's comment on it awaiting moderation."""
+    rid = _post(api, tenant, title)
     assert api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"}).status == 200
     cid = api.post(
         tenant.path(f"/requests/{rid}/comments"),
@@ -217,6 +216,13 @@ def test_a_deleted_requests_pending_comments_leave_the_queue_with_it(
         token=tenant.token("talker"),
         body={"body": "Waiting here"},
     ).body["id"]
+    return rid, cid
+
+
+def test_a_deleted_requests_pending_comments_leave_the_queue_with_it(
+    api: Api, tenant: Tenant
+) -> None:
+    rid, cid = _held_comment(api, tenant, "Soon gone too")
     queued = api.get(tenant.path("/moderation"), key=tenant.admin_key).body["items"]
     assert cid in [i["id"] for i in queued]
     assert api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).status == 204
@@ -230,14 +236,7 @@ def test_a_deleted_requests_pending_comments_leave_the_queue_with_it(
 def test_a_pending_comment_of_a_deleted_request_can_leave_the_queue(
     api: Api, tenant: Tenant, ctx: Any
 ) -> None:
-    rid = _post(api, tenant, "Soon gone")
-    assert api.patch(tenant.path(), key=tenant.admin_key, body={"moderation": "all"}).status == 200
-    cid = api.post(
-        tenant.path(f"/requests/{rid}/comments"),
-        key=tenant.pub_key,
-        token=tenant.token("talker"),
-        body={"body": "Waiting here"},
-    ).body["id"]
+    rid, cid = _held_comment(api, tenant, "Soon gone")
     # held before authors had a copy (older versions): the queue cannot find it by request
     ctx.store._batch_delete([Keys.held_comment(tenant.id, "web", rid, "talker", cid)])
     assert api.delete(tenant.path(f"/requests/{rid}"), key=tenant.admin_key).status == 204
