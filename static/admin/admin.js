@@ -269,12 +269,12 @@ async function showTriage() {
       can("moderator") && boards.length > 1 && h("select", { class: "move-board small", "aria-label": t("console.board_of", { title: r.title }),
         onchange: async (e) => { await change(r.id, { board: e.target.value }); await load(); } },
         ...boards.map((b) => h("option", { value: b.id, selected: r.board === b.id }, t("console.board_named", { name: b.name }))))),
-    h("td", {}, String(r.votes)),
-    h("td", {}, !can("moderator") ? r.status : h("select", { "aria-label": t("console.status_of", { title: r.title }), disabled: r.status === "duplicate",
+    h("td", { "data-label": t("console.votes") }, String(r.votes)),
+    h("td", { "data-label": t("board.status") }, !can("moderator") ? r.status : h("select", { "aria-label": t("console.status_of", { title: r.title }), disabled: r.status === "duplicate",
       onchange: (e) => change(r.id, { status: e.target.value }) },
       ...Object.entries(STATUS_LABELS).map(([v, l]) => h("option", { value: v, selected: r.status === v,
                                                                       disabled: v === "duplicate" }, l)))),
-    h("td", { class: "optional" }, !can("moderator") ? r.priority : h("select", { "aria-label": t("console.priority_of", { title: r.title }),
+    h("td", { class: "optional", "data-label": t("console.priority") }, !can("moderator") ? r.priority : h("select", { "aria-label": t("console.priority_of", { title: r.title }),
       onchange: (e) => change(r.id, { priority: e.target.value }) },
       ...PRIORITIES.map((p) => h("option", { value: p, selected: r.priority === p }, PRIORITY_NAMES[p]())))),
     h("td", {}, can("moderator") && h("div", { class: "row" },
@@ -323,7 +323,7 @@ async function showTriage() {
         ok(t("console.deleted_n", { count: ids.length }));
         await load();
       } }, t("common.delete"))),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, h("span", { class: "sr-only" }, t("console.select"))), h("th", {}, t("console.request")),
+    h("table", { class: "cards", id: "triage-table" }, h("thead", {}, h("tr", {}, h("th", {}, h("span", { class: "sr-only" }, t("console.select"))), h("th", {}, t("console.request")),
       h("th", {}, t("console.votes")), h("th", {}, t("board.status")), h("th", { class: "optional" }, t("console.priority")), h("th", {}, t("console.actions")))), table));
   await load();
 }

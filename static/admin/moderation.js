@@ -34,6 +34,19 @@ function shortcuts() {
       alt ? ["/", h("kbd", {}, alt)] : "", ` ${what()}`]));
 }
 
+const LONG = 400;  // characters; a longer post shows its first lines until "Show all"
+
+function fullText(text) {
+  const p = h("p", { class: "mod-text", dir: "auto" }, text);
+  if (text.length <= LONG && text.split("\n").length <= 6) return p;
+  p.classList.add("clamped");
+  const more = h("button", { type: "button", class: "small show-all", onclick: () => {
+    p.classList.remove("clamped");
+    more.remove();
+  } }, t("mod.show_all"));
+  return [p, more];
+}
+
 function row(item, act) {
   const spam = item.spamScore >= SPAM_AT;
   const text = item.kind === "request" ? item.title : item.body;
@@ -45,7 +58,7 @@ function row(item, act) {
         t("mod.spam", { score: Math.round(item.spamScore * 100) })),
       ...item.spamReasons.map((r) => h("span", { class: "reason" }, REASONS[r]?.() || r)),
       h("span", {}, t("board.by", { name: item.author.name || item.author.id }))),
-    h("p", { class: "mod-text", dir: "auto" }, text),
+    fullText(text),
     item.kind === "comment" ? h("p", { class: "muted", dir: "auto" }, t("mod.on", { title: item.requestTitle }))
       : item.body ? h("p", { class: "muted excerpt", dir: "auto" }, item.body) : null,
     h("div", { class: "row" },
@@ -60,21 +73,20 @@ export async function showModeration({ state, view, appPicker, ok, fail, can }) 
   const status = h("p", { id: "mod-count", class: "muted", "aria-live": "polite" });
   let items = [], at = 0, cursor = null, armed = null;
 
-  const select = (index) => {
+  // scroll: a move from the keyboard brings the post into view; a page (re)drawn does not, so
+  // the header and the settings above the queue stay where the moderator left them
+  const select = (index, scroll = true) => {
     at = Math.max(0, Math.min(index, items.length - 1));
     list.querySelectorAll("li").forEach((li, i) => li.setAttribute("aria-selected", String(i === at)));
     const current = list.children[at];
-    if (current) {
-      list.setAttribute("aria-activedescendant", "");
-      current.scrollIntoView({ block: "nearest" });
-    }
+    if (current && scroll) current.scrollIntoView({ block: "nearest" });
   };
   const render = () => {
     status.textContent = items.length ? t(cursor ? "mod.waiting_more" : "mod.waiting", { count: items.length })
                                       : t("mod.nothing");
     list.replaceChildren(...items.map((item) => row(item, act)));
     list.hidden = !items.length;
-    select(at);
+    select(at, false);
   };
   const load = async () => {
     try {
@@ -105,7 +117,7 @@ export async function showModeration({ state, view, appPicker, ok, fail, can }) 
       if (action !== "reject" || !armed) ok(t(action === "approve" ? "mod.approved" : "mod.rejected", { text: item.title || item.body }).slice(0, 120));
       if (!items.length && cursor) return load();
       render();
-      list.focus();
+      list.focus({ preventScroll: true });
     } catch (error) { fail(error); }
   }
   list.addEventListener("keydown", (event) => {
@@ -123,5 +135,5 @@ export async function showModeration({ state, view, appPicker, ok, fail, can }) 
   view.replaceChildren(h("h2", {}, t("console.tab_moderation")), appPicker(() => showModeration({ state, view, appPicker, ok, fail, can })),
     can("admin") ? setting({ state, ok, fail }) : null, shortcuts(), status, list);
   await load();
-  list.focus();
+  list.focus({ preventScroll: true });
 }

@@ -187,3 +187,61 @@ def test_a_moderator_clears_the_queue_with_the_keyboard(
     said = http.get(f"{base}/{open_one['id']}/comments", key=pub).body["items"]
     assert [c["body"] for c in said] == ["Yes please, this would help us a lot."]
     assert not page.errors
+
+
+def test_on_a_phone_the_queue_keeps_its_header_clamps_a_huge_post_and_triage_cuts_nothing(
+    page: Any,  # noqa: F811
+    site: dict[str, Any],  # noqa: F811
+) -> None:
+    """At 375 px: every console tab is on screen (the row wraps, nothing hides past the edge),
+    loading the queue does not scroll the header away, a 3,000-character post shows its first
+    lines until "Show all", and each triage row is a card whose last control is on screen."""
+    app = held_app(site)
+    first = site["http"].post(
+        f"/v1/apps/{app['id']}/requests", key=site["adminKey"], body={"title": "Team's post"}
+    )
+    assert first.status == 201, first.body
+    for user in ("fay", "gus"):
+        made = site["http"].post(
+            f"/v1/apps/{app['id']}/requests/{first.body['id']}/comments",
+            key=app["pub"],
+            token=user_token(app["secret"], user, name=user.title()),
+            body={"body": "🙂" * 3000 if user == "fay" else "Short and sweet."},
+        )
+        assert made.body["moderation"] == "pending", made.body
+    page.set_viewport_size({"width": 375, "height": 740})
+    sign_in(page, site, "moderation")
+    page.select_option("#app-picker", app["id"])
+    page.wait_for_selector("#mod-queue li >> nth=1")
+    page.wait_for_timeout(300)
+    assert page.evaluate("scrollY") == 0  # the header and the settings stay in view
+    tabs = page.eval_on_selector_all("#nav a", "as => as.map(a => a.getBoundingClientRect().right)")
+    assert len(tabs) >= 10 and max(tabs) <= 375
+    huge = page.locator("#mod-queue li >> nth=0")
+    box = huge.locator(".mod-text").bounding_box()
+    assert box is not None and box["height"] < 200  # clamped: 3,000 emoji are ~60 lines
+    huge.locator("button.show-all").click()
+    opened = huge.locator(".mod-text").bounding_box()
+    assert opened is not None and opened["height"] > 1000
+    assert huge.locator("button.show-all").count() == 0
+    assert page.locator("#mod-queue li >> nth=1").locator("button.show-all").count() == 0
+    fits(page, 375)
+    both_schemes(page, "moderation-console-375-clamp")
+
+    page.goto(f"{site['site']}/admin/#/triage")
+    page.select_option("#app-picker", app["id"])
+    page.wait_for_selector("#triage-table tbody tr[data-id]")
+    rights = page.eval_on_selector_all(
+        "#triage-table tbody tr[data-id] :is(select, button, input)",
+        "els => els.map(e => e.getBoundingClientRect().right)",
+    )
+    assert rights and max(rights) <= 375  # no control cut at the edge of a scroller
+    assert page.locator("#triage-table thead").is_hidden()
+    labels = page.eval_on_selector_all(
+        "#triage-table tbody tr[data-id] td[data-label]",
+        "tds => tds.map(td => getComputedStyle(td, '::before').content)",
+    )
+    assert labels[:3] == ['"Votes"', '"Status"', '"Priority"']  # each field labelled
+    fits(page, 375)
+    both_schemes(page, "triage-console-375")
+    assert not page.errors
