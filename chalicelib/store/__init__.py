@@ -1,10 +1,10 @@
 """The one DynamoDB table. Every key format and index name lives in this package and nowhere
 else: ``keys.py`` builds them, ``table.py`` makes the calls, one module per aggregate
-(``requests``, ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``, ``events``,
-``search``, ``fulltext``, ``rankings``, ``privacy``, ``audit``, ``limits``, ``deliveries``,
-``portable``, ``members``, ``changelog``, ``links``, ``standing``, ``moderation``) holds its
-writes and reads, and ``Store`` is all of them
-over one client.
+(``requests``, with its codec ``request_items``, its lists ``request_lists`` and its board
+moves ``request_moves``; ``votes``, ``merges``, ``comments``, ``apps``, ``feedback``,
+``events``, ``search``, ``fulltext``, ``rankings``, ``privacy``, ``audit``, ``limits``,
+``deliveries``, ``portable``, ``members``, ``changelog``, ``links``, ``standing``,
+``moderation``) holds its writes and reads, and ``Store`` is all of them over one client.
 
 Layout (``t`` tenant, ``a`` app, ``r`` request id, ``u`` user id):
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..records import Comment, FeatureRequest
 from .comments import Comments, _comment_item, _comment_record
 from .keys import Keys
-from .requests import GENERAL, _request_item, _request_record
+from .request_items import GENERAL, _request_item, _request_record
 from .table import Page
 
 DECISION_TTL_S = 30 * 86400  # how long a repeated approve or reject is answered as the first

@@ -11,7 +11,7 @@ from .codec import _to_ddb
 from .comments import _comment_record, comment_counts, portable_comment
 from .feedback import _feedback_record
 from .keys import Keys
-from .requests import _request_record, _with_count, stored_items
+from .request_items import _request_record, _with_count, stored_items
 from .votes import Votes
 
 

@@ -11,7 +11,7 @@ from .codec import _from_ddb
 from .comments import _comment_record
 from .feedback import _feedback_record
 from .keys import Keys
-from .requests import _request_record
+from .request_items import _request_record
 from .votes import _vote_record
 
 
