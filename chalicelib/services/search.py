@@ -1,16 +1,20 @@
 """'Did you mean…': requests that read like what a user is typing, at a fixed cost per call.
 
 A compact index (``status|title`` of every request, in 96 small items) and each request's
-sentence vector are kept by a stream consumer and cached in the function between calls, so
-a search reads them at most once every ``CACHE_S`` seconds, embeds only the query (the model
-loads on the first search of a process), and then reads only the five requests it returns.
-Without a model installed, the lexical index alone answers.
+sentence vector are kept by a stream consumer and cached in the function between calls. A
+process reads them whole once; after that, at most every ``CACHE_S`` seconds, it reads the
+index's change counts (one small item) and only the shards that changed, with the vectors
+of the titles that changed in them, so what a refresh costs follows the writes, not the
+app's size. A search embeds only the query (the model loads on the first search of a
+process) and then reads only the requests it returns. Without a model installed, the
+lexical index alone answers.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from ..auth import Caller
@@ -26,44 +30,107 @@ SHOWN = 5  # matches one call answers
 # and one more of those on other boards than general: at most 3 x 12 items a call
 ON_BOARD = 12
 SEARCHABLE = ("open", "active")  # the kinds of status "did you mean…" offers
-_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+_cache: dict[tuple[str, str], _Cached] = {}
 _lock = threading.Lock()
 
 
-def _index(ctx: Context, app: App) -> Any:
-    """The title index of the app's open requests, for "did you mean…" (the board's search
-    box reads the full-text index instead, ``services/fulltext.py``)."""
+@dataclass
+class _Cached:
+    """One app's index as this process last read it."""
+
+    at: float  # time.monotonic() of the last read
+    versions: dict[int, int]  # each shard's change count then
+    older: dict[str, str]  # entries of the older layout (read once; `reindex` drops them)
+    current: dict[str, str]  # id -> status|title, from the shards
+    vectors: dict[str, bytes]
+    index: Any = None  # built from the above for the app's statuses then (``kinds``)
+    kinds: tuple[tuple[str, str], ...] = ()
+
+
+def _load(ctx: Context, app: App) -> _Cached:
+    """The whole index and every vector: a process's first search of the app."""
+    from . import vectors
+
+    versions = ctx.store.search_versions(app.tenant, app.id)  # first: a later write re-reads
+    older, current = ctx.store.search_layers(app.tenant, app.id)
+    stored = ctx.store.vectors(app.tenant, app.id) if vectors.available() else {}
+    return _Cached(time.monotonic(), versions, older, current, stored)
+
+
+def _refresh(ctx: Context, app: App, cached: _Cached) -> bool:
+    """Re-read the shards whose change count moved, and the vectors of their new or
+    renamed titles; True when anything changed."""
+    from . import vectors
+
+    versions = ctx.store.search_versions(app.tenant, app.id)
+    moved = {n for n, v in versions.items() if cached.versions.get(n) != v}
+    cached.at, cached.versions = time.monotonic(), versions
+    if not moved:
+        return False
+    fresh: dict[str, str] = {}
+    for entries in ctx.store.search_shards(app.tenant, app.id, moved).values():
+        fresh.update(entries)
+    shard_of = ctx.store.shard_of
+    for rid in [rid for rid in cached.current if shard_of(rid) in moved and rid not in fresh]:
+        del cached.current[rid]  # deleted
+        if rid not in cached.older:
+            cached.vectors.pop(rid, None)
+    renamed = [
+        rid
+        for rid, entry in fresh.items()
+        if _title(cached.current.get(rid) or cached.older.get(rid, "|")) != _title(entry)
+    ]
+    cached.current.update(fresh)
+    if renamed and vectors.available():
+        cached.vectors.update(ctx.store.vectors_of(app.tenant, app.id, renamed))
+    return True
+
+
+def _title(entry: str) -> str:
+    return entry.split("|", 1)[1]
+
+
+def _build(app: App, cached: _Cached) -> Any:
     from ..workflow import status_kind
     from . import vectors
 
-    key = (app.tenant, app.id)
-    with _lock:
-        cached = _cache.get(key)
-    if cached and time.monotonic() - cached[0] < CACHE_S:
-        return cached[1]
     entries = {
-        rid: value.split("|", 1)[1]
-        for rid, value in ctx.store.search_entries(app.tenant, app.id).items()
+        rid: _title(value)
+        for rid, value in {**cached.older, **cached.current}.items()
         if status_kind(app, value.split("|", 1)[0]) in SEARCHABLE
     }
     if vectors.available():
         from ..ai.embed import DIM, from_bytes
         from ..ai.semantic import SemanticIndex
 
-        stored = ctx.store.vectors(app.tenant, app.id)
         blank = bytes(2 * DIM)  # not embedded yet: matched by its words alone
-        index: Any = SemanticIndex(
+        return SemanticIndex(
             list(entries),
             list(entries.values()),
-            [from_bytes(stored.get(rid, blank)) for rid in entries],
+            [from_bytes(cached.vectors.get(rid, blank)) for rid in entries],
         )
-    else:
-        from ..ai.similarity import Index
+    from ..ai.similarity import Index
 
-        index = Index(entries.items())
-    with _lock:
-        _cache[key] = (time.monotonic(), index)
-    return index
+    return Index(entries.items())
+
+
+def _index(ctx: Context, app: App) -> Any:
+    """The title index of the app's open requests, for "did you mean…" (the board's search
+    box reads the full-text index instead, ``services/fulltext.py``). Built again when a
+    shard or the app's statuses changed (which of them are offered)."""
+    from ..workflow import statuses
+
+    key = (app.tenant, app.id)
+    kinds = tuple((s["id"], s["kind"]) for s in statuses(app))
+    with _lock:  # one thread reads and updates the cache at a time (Lambda runs one anyway)
+        cached = _cache.get(key)
+        if cached is None:
+            cached = _cache[key] = _load(ctx, app)
+        elif time.monotonic() - cached.at >= CACHE_S and _refresh(ctx, app, cached):
+            cached.index = None
+        if cached.index is None or cached.kinds != kinds:
+            cached.index, cached.kinds = _build(app, cached), kinds
+        return cached.index
 
 
 def _search(index: Any, q: str, limit: int) -> list[tuple[str, float]]:
@@ -140,3 +207,4 @@ def keep_index(ctx: Context, event: DomainEvent) -> None:
 
     fulltext.keep(ctx, event.tenant, event.app, request_id, current)
     vectors.keep(ctx, event.tenant, event.app, request_id, current)
+    ctx.store.search_changed(event.tenant, event.app, [request_id])  # last: caches re-read

@@ -200,6 +200,11 @@ class Keys:
         return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"T#{shard}"}
 
     @staticmethod
+    def search_versions(tenant: str, app: str) -> dict[str, str]:
+        """How often each title index shard changed (``s<n>``), for the caches that hold it."""
+        return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": "VERSIONS"}
+
+    @staticmethod
     def old_search_shard(tenant: str, app: str, shard: int) -> dict[str, str]:
         """The title index's four shards of older versions (deleted by reindex)."""
         return {"pk": f"{Keys.app_prefix(tenant, app)}#SEARCH", "sk": f"S#{shard}"}

@@ -29,6 +29,12 @@ class Vectors(Table):
         item = self._get(Keys.vector(tenant, app, request_id))
         return item.get("h") if item else None
 
+    def vectors_of(self, tenant: str, app: str, request_ids: list[str]) -> dict[str, bytes]:
+        """The stored vectors of some requests (those with none are left out), by BatchGetItem."""
+        found = self._batch_get([Keys.vector(tenant, app, rid) for rid in request_ids])
+        prefix = Keys.vector(tenant, app)["sk"]
+        return {item["sk"].removeprefix(prefix): base64.b64decode(item["v"]) for item in found}
+
     def vectors(self, tenant: str, app: str) -> dict[str, bytes]:
         """Every stored ``request id -> vector`` of the app: one Query, about 1 KB a request."""
         partition = Keys.vector(tenant, app)

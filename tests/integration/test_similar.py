@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.services import search
 from chalicelib.store import meter
 from tests.helpers import Api, Tenant
@@ -47,8 +49,59 @@ def test_similar_costs_a_fixed_number_of_reads(
     warm = dict(meter().by_operation)
     for spent in (cold, warm):  # the rate counter: written on every 10th call of a process
         assert spent.pop("update_item", 0) <= 1
-    assert cold == {"get_item": 1, "batch_get_item": 2, "query": 1}
+    assert cold == {"get_item": 2, "batch_get_item": 2, "query": 1}  # + the change counts
     assert warm == {"get_item": 1, "batch_get_item": 1}
+
+
+def test_a_refresh_reads_what_changed_not_the_whole_index(
+    api: Api, tenant: Tenant, runner: EventRunner, monkeypatch: Any
+) -> None:
+    """A process reads the index and every vector once; each later refresh reads the change
+    counts, the shards that moved and the vectors of new or renamed titles: what it costs
+    follows the writes, not the app's size. New, renamed, closed and deleted requests all
+    show (or go) after one refresh."""
+    made = [tenant.create(f"Request about topic {n}") for n in range(40)]
+    runner.drain()
+    search._cache.clear()
+    clock = [1000.0]
+    monkeypatch.setattr(search.time, "monotonic", lambda: clock[0])
+
+    def ask(q: str) -> tuple[list[str], Any]:
+        found = api.get(tenant.path(f"/requests/similar?q={q}"), key=tenant.pub_key)
+        assert found.status == 200, found.body
+        return [i["title"] for i in found.body["items"]], meter()
+
+    first = ask("topic%207")[1]
+    full = first.items_read
+    assert full >= 40  # every vector, once
+
+    clock[0] += search.CACHE_S + 1  # nothing changed: the counts alone
+    spent = ask("topic%208")[1]
+    assert spent.by_operation.get("query", 0) == 0
+    assert spent.items_read <= 2 + 2 * search.SHOWN  # app, counts; each answer and its counter
+
+    tenant.create("Offline maps for hiking")
+    api.patch(
+        tenant.path(f"/requests/{made[1]['id']}"),
+        key=tenant.admin_key,
+        body={"title": "Calendar sync with Outlook"},
+    )
+    api.patch(
+        tenant.path(f"/requests/{made[2]['id']}"),
+        key=tenant.admin_key,
+        body={"status": "completed"},
+    )
+    api.delete(tenant.path(f"/requests/{made[3]['id']}"), key=tenant.admin_key)
+    runner.drain()
+    assert "Offline maps for hiking" not in ask("offline%20hiking%20maps")[0]  # cached: not yet
+    clock[0] += search.CACHE_S + 1
+    titles, spent = ask("offline%20hiking%20maps")
+    assert titles[:1] == ["Offline maps for hiking"]
+    assert spent.by_operation.get("query", 0) == 0  # no whole read of the vectors
+    assert spent.items_read < full / 2
+    assert ask("outlook%20calendar")[0][:1] == ["Calendar sync with Outlook"]
+    shown = ask("request%20about%20topic")[0]
+    assert "Request about topic 2" not in shown and "Request about topic 3" not in shown
 
 
 def test_similar_validates_q_and_hides_other_tenants(

@@ -169,8 +169,20 @@ def costs() -> None:
                 )
             billing.bill.reset()  # what the search consumer pays to keep one title
             ctx.store.index_request("bench", app_id, "zz-new", "open|A title written now")
+            ctx.store.search_changed("bench", app_id, ["zz-new"])  # its shard's change count
             kept = billing.bill.reset()
-            print(f"  {total:>6,} requests, a title written: {kept.calls} call; {kept.wru:.0f} WRU")
+            print(
+                f"  {total:>6,} requests, a title written: {kept.calls} calls; {kept.wru:.0f} WRU"
+            )
+            for cached in search._cache.values():  # CACHE_S later: the next call refreshes
+                cached.at -= search.CACHE_S + 1
+            r = api.get(path, key=made["publishableKey"])
+            spent = billing.bill.reset()
+            assert r.status == 200, r.body
+            print(
+                f"  {total:>6,} requests, refreshed after it {spent.calls} calls; "
+                f"{spent.items:>6,} items; {spent.rcu:6.1f} RCU (the whole index: cache empty)"
+            )
             billing.on = False
 
 
