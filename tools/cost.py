@@ -81,6 +81,7 @@ class Stack:
     log_retention_days: int
     budgets: int
     table: dict[str, Any] = field(repr=False)
+    consumer_memory_mb: dict[str, int] = field(default_factory=dict)  # same names as filters
 
     @property
     def platform_logs(self) -> bool:
@@ -132,6 +133,11 @@ def stack_of(stage: str = "prod", build: bool = True) -> Stack:
         tracing_default=params.get("TracingMode", {}).get("Default", "Active"),
         system_log_level=params.get("SystemLogLevel", {}).get("Default", "INFO"),
         filters=filters,
+        consumer_memory_mb={
+            logical_to_handler(n): int(p.get("MemorySize", 128))
+            for n, p in functions.items()
+            if logical_to_handler(n) in filters
+        },
         log_retention_days=int(params.get("LogRetentionDays", {}).get("Default", 30)),
         budgets=sum(r["Type"] == "AWS::Budgets::Budget" for r in resources.values()),
         table=resources["AppTable"]["Properties"],
@@ -358,6 +364,9 @@ class Kind:
     event_write_units: float
     event_ms: float  # per consumer invocation
     event_log_bytes: float
+    # the GB of memory of the invocations its events cause (the stream's and each matched
+    # consumer's function): a consumer with the model (1,024 MB) costs 8 of one at 128 MB
+    event_gb: float
     event_messages: dict[str, float]
     write_units_by_index: dict[str, float] = field(default_factory=dict)  # the request's own
 
@@ -380,7 +389,8 @@ class Kind:
         return {
             "front door (HTTP API)": PRICES["apigw_http_request"],
             "Lambda: API function": pricing.lambda_cost(1, self.ms, memory_mb),
-            "Lambda: stream + consumers": pricing.lambda_cost(invocations, self.event_ms, 128),
+            "Lambda: stream + consumers": invocations * PRICES["lambda_request"]
+            + PRICES["lambda_gb_second"] * self.event_gb * math.ceil(self.event_ms) / 1000,
             "DynamoDB reads": PRICES["dynamodb_read_unit"]
             * (self.read_units + self.event_read_units),
             "DynamoDB writes": PRICES["dynamodb_write_unit"]
@@ -574,11 +584,15 @@ def measure(stack: Stack, rounds: int = 10) -> list[Kind]:
                 er, ew = items.take()
                 event_log_bytes, _ = lines.take()
                 invoked = unfiltered = chunks = 0
+                # each request's stream batch, then the consumers its events reach
+                gb = rounds * stack.memory_mb.get("OnTableChange", 128) / 1024 if published else 0
                 for entry in published:
                     attrs = entry.get("MessageAttributes", {})
                     event = parse_message(entry["Message"])
                     assert attrs == attributes(event)
-                    invoked += sum(matches(p, attrs) for p in stack.filters.values())
+                    matched = [c for c, p in stack.filters.items() if matches(p, attrs)]
+                    invoked += len(matched)
+                    gb += sum(stack.consumer_memory_mb.get(c, 128) for c in matched) / 1024
                     unfiltered += len(stack.filters)
                     size = len(entry["Message"].encode()) + len(json.dumps(attrs))
                     chunks += pricing.message_requests(size)
@@ -602,6 +616,7 @@ def measure(stack: Stack, rounds: int = 10) -> list[Kind]:
                         event_ms=drained_ms / local_invocations if published else 0.0,
                         # the local runner runs every consumer; SNS only the matched ones
                         event_log_bytes=event_log_bytes / rounds * invoked / max(1, unfiltered),
+                        event_gb=gb / rounds,
                         event_messages={k: v / rounds for k, v in sent.items()},
                         write_units_by_index=by_index,
                     )
@@ -698,8 +713,7 @@ def month(
             invocations = 1 + (1 if k.events else 0) + k.invocations
             units["invocations"] += n * invocations
             units["gbSeconds"] += n * (
-                math.ceil(k.ms) / 1000 * memory / 1024
-                + (invocations - 1) * math.ceil(k.event_ms) / 1000 * 0.125
+                math.ceil(k.ms) / 1000 * memory / 1024 + math.ceil(k.event_ms) / 1000 * k.event_gb
             )
     logs_gb = lines["CloudWatch Logs ingestion"] / PRICES["logs_gb"]
     if free_tier:  # the always-free tier on the lines it covers

@@ -206,3 +206,25 @@ def test_dynamodb_storage_and_point_in_time_recovery() -> None:
 def test_kms_requests_after_the_free_20000() -> None:
     assert month_of("kms_request", 100_000, free_tier=True) == pytest.approx(0.24)
     assert month_of("kms_request", 100_000) == pytest.approx(0.30)
+
+
+def test_consumers_are_priced_at_their_own_functions_memory() -> None:
+    """A create's events reach the stream function and the consumers their filters let
+    through; one with the embedding model (1,024 MB) bills 8 times the GB-seconds of one at
+    128 MB for the same milliseconds (AWS prices GB-seconds at the configured memory)."""
+    from tools.cost import Kind
+
+    def kind(event_gb: float) -> Kind:
+        return Kind(
+            **{"name": "create", "group": "creates", "ddb_calls": 2, "read_units": 1},
+            **{"write_units": 4, "ms": 20, "log_bytes": 200, "messages": {}, "events": 1},
+            **{"sns_requests": 1, "invocations": 2, "invocations_unfiltered": 5},
+            **{"event_read_units": 0, "event_write_units": 0, "event_ms": 100},
+            **{"event_log_bytes": 0, "event_messages": {}, "event_gb": event_gb},
+        )
+
+    light = kind(3 * 128 / 1024).lines(128, False)["Lambda: stream + consumers"]
+    heavy = kind((2 * 128 + 1024) / 1024).lines(128, False)["Lambda: stream + consumers"]
+    requests = 3 * PRICES["lambda_request"]  # the stream batch and two consumers
+    assert light == pytest.approx(requests + PRICES["lambda_gb_second"] * 0.375 * 0.1)
+    assert heavy - requests == pytest.approx((light - requests) * 1280 / 384)
