@@ -47,7 +47,7 @@ def add(
     for attempt in range(3):  # a request moving to another board meanwhile: read it again
         req = fetch(ctx, app, request_id, attempt > 0, caller)  # 404 once it is gone
         if req.status == "duplicate":  # the conversation moved to the request it was merged into
-            raise ConflictError(f"this request was merged into {req.duplicate_of}; comment there")
+            raise ConflictError("this request was merged into another; comment there")
         comment = Comment(
             tenant=app.tenant,
             app=app.id,

@@ -23,7 +23,7 @@ from ..models import ListQuery, MergeBody, RequestCreate, RequestPatch
 from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
 from ..workflow import DUPLICATE, GENERAL, board, first_of_kind, may_see, status_ids
-from . import idempotency, moderation
+from . import idempotency, linked, moderation
 from .access import actor_id, viewer_id, writer
 from .rankings import RANKED
 from .rankings import page as ranked_page
@@ -96,7 +96,7 @@ def view(
         voted = bool(viewer and req.votes) and req.id in ctx.store.voted(
             app.tenant, app.id, [req.id], viewer
         )
-    return present.request(req, voted, caller.is_admin)
+    return linked.request_shown(ctx, caller, app, req, voted)
 
 
 def create(
@@ -177,7 +177,7 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
     items = page.items
     voted = _voted_of(items, page.voted or ())
     return {
-        "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
+        "items": linked.requests_shown(ctx, caller, app, items, voted),
         "nextCursor": page.next_cursor,
     }
 

@@ -527,6 +527,13 @@ class Requests(Standing):
         found = self._locate(tenant, app, ids)
         return [_request_record(tenant, found[r][0]) for r in ids if r in found]
 
+    def boards_of(self, tenant: str, app: str, ids: list[str]) -> dict[str, str]:
+        """Each id's board, from its small counter (which names any board but ``general``),
+        in one BatchGetItem whatever the requests weigh; an id without one is ``general``."""
+        found = self._batch_get([Keys.counter(tenant, app, r) for r in ids])
+        named = {i["pk"]: i.get("board", GENERAL) for i in found}
+        return {r: named.get(Keys.counter(tenant, app, r)["pk"], GENERAL) for r in ids}
+
     def requests_on_board(
         self, tenant: str, app: str, board: str, ids: list[str], viewer: str | None = None
     ) -> Page:
