@@ -1,17 +1,20 @@
 """A request on a board the caller may not see is not named to them anywhere: a public
 duplicate merged into it shows ``status: duplicate`` with ``duplicateOf: null``, and a
 published changelog entry's ``requestIds`` leaves it out. The team sees every id; a
-signed-in user sees the ``signed_in`` board's; the cost is one read per answer, not per item."""
+signed-in user sees the ``signed_in`` board's; the cost is one read per answer, not per item.
+Webhooks not saved with ``privateBoards`` are not told a private target either."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from chalicelib.store import meter
-from tests.helpers import Api, Tenant
+from tests.helpers import Api, Receiver, Tenant
 from tests.integration.test_changelog import draft, publish
+from tools.event_runner import EventRunner
 
 
 def _on(api: Api, t: Tenant, title: str, board: str) -> str:
@@ -75,10 +78,11 @@ def test_a_duplicate_of_a_hidden_request_names_no_target(api: Api, linked: dict[
             one = api.get(t.path(f"/requests/{rid}"), **creds)
             assert one.status == 200 and one.body["status"] == "duplicate", (who, one.body)
             assert one.body["duplicateOf"] == want[name], (who, name)
-        top = api.get(t.path("/requests?sort=top&limit=100"), **creds).body["items"]
-        assert {r["id"]: r["duplicateOf"] for r in top if r["id"] in dupes.values()} == {
-            dupes[n]: want[n] for n in dupes
-        }
+        for order in ("top", "new"):  # the board's own lists (duplicates last / by time)
+            got = api.get(t.path(f"/requests?sort={order}&limit=100"), **creds).body["items"]
+            assert {r["id"]: r["duplicateOf"] for r in got if r["id"] in dupes.values()} == {
+                dupes[n]: want[n] for n in dupes
+            }, (who, order)
     # the hidden target itself is still 404 to them; the 409 of a comment there names nothing
     secret, user = linked["targets"]["secret"], {"key": t.pub_key, "token": t.token("bea")}
     assert api.get(t.path(f"/requests/{secret}"), **user).status == 404
@@ -132,3 +136,33 @@ def test_hiding_costs_one_read_per_page_not_per_item(api: Api, linked: dict[str,
     assert hiding.by_operation["batch_get_item"] == plain.by_operation.get("batch_get_item", 0) + 1
     assert api.get(t.path("/changelog"), key=t.pub_key).status == 200
     print(f"changelog: entry without links {plain}, with three {hiding}, page {meter()}")
+
+
+def test_webhooks_outside_the_team_are_not_told_a_private_target(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    t, outside, inside = tenant, Receiver(), Receiver()
+    try:
+        hooks = [
+            {"url": outside.url, "events": ["request.merged"]},
+            {"url": inside.url, "events": ["request.merged"], "privateBoards": True},
+        ]
+        assert api.patch(t.path(), key=t.admin_key, body={"webhooks": hooks}).status == 200
+        body = {"id": "secret", "name": "Secret", "visibility": "private"}
+        assert api.post(t.path("/boards"), key=t.admin_key, body=body).status == 201
+        secret = _on(api, t, "Roadmap for the board", "secret")
+        public = t.create("Export to CSV")["id"]
+        for title, into in (("SSO please", secret), ("CSV", public)):
+            _merge(api, t, t.create(title)["id"], into)
+        runner.drain()
+
+        def told(hook: Receiver) -> list[tuple[Any, Any]]:
+            got = [json.loads(r["body"])["data"] for r in hook.received]
+            return sorted(((d["into"], d["request"]["duplicateOf"]) for d in got), key=str)
+
+        assert told(inside) == sorted([(secret, secret), (public, public)], key=str)
+        assert told(outside) == sorted([(None, None), (public, public)], key=str)
+        assert secret.encode() not in b"".join(r["body"] for r in outside.received)
+    finally:
+        outside.server.shutdown()
+        inside.server.shutdown()
