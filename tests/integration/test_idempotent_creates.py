@@ -143,3 +143,18 @@ def test_repeated_feedback_is_kept_once(api: Api, tenant: Tenant) -> None:
     assert send("Something else").code == "conflict"
     listed = api.get(tenant.path("/feedback"), key=tenant.admin_key).body["items"]
     assert [f["message"] for f in listed] == ["Love the new editor"]
+
+
+def test_a_forgotten_user_leaves_no_stored_answer(api: Api, tenant: Tenant) -> None:
+    """The stored answer repeats what the user wrote: forgetting the user deletes it, so the
+    same key afterwards is a new call (and another user's answers stay)."""
+    rid = tenant.create("Keyboard shortcuts")["id"]
+    first = _comment(api, tenant, rid, "mine", "f-1", token=tenant.token("gone", name="Gone"))
+    kept = _comment(api, tenant, rid, "theirs", "f-1", token=tenant.token("gone#2"))
+    assert first.status == kept.status == 201
+    assert api.delete(tenant.path("/users/gone"), key=tenant.admin_key).status == 204
+    again = _comment(api, tenant, rid, "mine", "f-1", token=tenant.token("gone"))
+    assert again.status == 201 and "idempotent-replayed" not in again.headers
+    assert again.body["id"] != first.body["id"]
+    repeat = _comment(api, tenant, rid, "theirs", "f-1", token=tenant.token("gone#2"))
+    assert repeat.headers.get("idempotent-replayed") == "true"
