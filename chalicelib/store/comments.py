@@ -117,7 +117,7 @@ class Comments(Votes):
             counts = [] if comment.internal else self._comment_count_ops(req, 1)
             ops += [*counts, self._subscription_op(req, comment.author)]
         if idempotency is not None:
-            ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
+            ops.append(self._put_unless_live_op(idempotency, comment.created_ms))
         ops.append(self._ban_guard(req.tenant, req.app, comment.author.id, comment.created_ms))
         self.transact(ops)
 

@@ -55,7 +55,7 @@ class Feedbacks(Standing):
             item["expiresAt"] = fb.expires_at
         ops = [self._put_op(item, "attribute_not_exists(pk)")]
         if idempotency is not None:
-            ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
+            ops.append(self._put_unless_live_op(idempotency, fb.created_ms))
         if fb.user_id:  # unless the user is banned: the last operation
             ops.append(self._ban_guard(fb.tenant, fb.app, fb.user_id, fb.created_ms))
         if len(ops) == 1:

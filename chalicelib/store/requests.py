@@ -203,7 +203,7 @@ class Requests(Standing):
             ops.append(self._board_op(req))
         ops.append(self._subscription_op(req, subscriber))
         if idempotency is not None:
-            ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
+            ops.append(self._put_unless_live_op(idempotency, req.created_ms))
         ops.append(self._ban_guard(req.tenant, req.app, req.author.id, req.created_ms))
         self.transact(ops)
 

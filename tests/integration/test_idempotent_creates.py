@@ -158,3 +158,30 @@ def test_a_forgotten_user_leaves_no_stored_answer(api: Api, tenant: Tenant) -> N
     assert again.body["id"] != first.body["id"]
     repeat = _comment(api, tenant, rid, "theirs", "f-1", token=tenant.token("gone#2"))
     assert repeat.headers.get("idempotent-replayed") == "true"
+
+
+def test_a_key_whose_answer_expired_is_a_new_call(ctx: Any, api: Api, tenant: Tenant) -> None:
+    """TTL deletes lag (up to days): an answer past its 24 h still in the table is not
+    replayed, and does not stop the new call from being made and kept."""
+    import hashlib
+
+    rid = tenant.create("Keyboard shortcuts")["id"]
+    scope = f"ada#{hashlib.sha256(b'old').hexdigest()}"
+    for made in ("request", f"comment {rid}", "feedback"):  # any fingerprint: it expired
+        stale = ctx.store.idempotency_item(tenant.id, "web", scope, made, 201, {}, 1)
+        ctx.store._put(stale)
+        first = _comment(api, tenant, rid, "new words", "old", token=tenant.token("ada"))
+        assert first.status == 201 and "idempotent-replayed" not in first.headers, first.body
+        again = _comment(api, tenant, rid, "new words", "old", token=tenant.token("ada"))
+        assert again.headers.get("idempotent-replayed") == "true" and again.body == first.body
+    assert _bodies(api, tenant, rid) == ["new words"] * 3
+    for path, body in (("/requests", {"title": "Fresh title"}), ("/feedback", {"message": "hi"})):
+        ctx.store._put(stale)
+        made = api.post(
+            tenant.path(path),
+            key=tenant.pub_key,
+            token=tenant.token("ada"),
+            headers={"Idempotency-Key": "old"},
+            body=body,
+        )
+        assert made.status == 201 and "idempotent-replayed" not in made.headers, made.body
