@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 
 from chalice.app import Chalice, Cron, Response
 
@@ -21,7 +22,16 @@ from chalicelib.rest import (
     error_response,
     request_id,
 )
-from chalicelib.services import access, apps, comments, feedback, requests, team, votes
+from chalicelib.services import (
+    access,
+    apps,
+    comments,
+    feedback,
+    idempotency,
+    requests,
+    team,
+    votes,
+)
 from chalicelib.settings import get_settings
 
 
@@ -79,6 +89,15 @@ def _envelope(event, get_response) -> Response:
 
 def _with_etag(body: dict, status: int = 200) -> Reply:
     return Reply(body, status, {"ETag": f'"{body["version"]}"'})
+
+
+def _once(call: Call, create: Callable[[idempotency.Keyed], Reply]) -> Reply:
+    """A create that honours ``Idempotency-Key``: ``create(keyed)``, or, for a repeat of a
+    keyed call, the first call's answer marked ``Idempotent-Replayed``."""
+    try:
+        return create(idempotency.Keyed(call.header(idempotency.HEADER), call.request.raw_body))
+    except idempotency.Replay as replay:
+        return Reply(replay.body, replay.status, {"Idempotent-Replayed": "true"})
 
 
 # ---------------------------------------------------------------- operations
@@ -252,18 +271,11 @@ def delete_board(call: Call, appId: str, boardId: str) -> Reply:
     summary="Suggest a feature",
 )
 def create_request(call: Call, appId: str) -> Reply:
-    try:
-        body = requests.create(
-            get_context(),
-            call.caller,
-            call.app,
-            call.body,
-            call.header("Idempotency-Key"),
-            call.request.raw_body,
-        )
+    def create(keyed: idempotency.Keyed) -> Reply:
+        body = requests.create(get_context(), call.caller, call.app, call.body, keyed)
         return _with_etag(body, 201)
-    except requests.Replay as replay:
-        return Reply(replay.body, replay.status, {"Idempotent-Replayed": "true"})
+
+    return _once(call, create)
 
 
 @route(
@@ -424,10 +436,15 @@ def subscription(call: Call, appId: str, requestId: str) -> dict:
     body=m.CommentCreate,
     returns=m.CommentOut,
     status=201,
+    headers=("Idempotency-Key",),
     summary="Comment on a request",
 )
 def add_comment(call: Call, appId: str, requestId: str) -> Reply:
-    return Reply(comments.add(get_context(), call.caller, call.app, requestId, call.body), 201)
+    def create(keyed: idempotency.Keyed) -> Reply:
+        ctx, caller = get_context(), call.caller
+        return Reply(comments.add(ctx, caller, call.app, requestId, call.body, keyed), 201)
+
+    return _once(call, create)
 
 
 @route(
@@ -603,10 +620,14 @@ def unreact(call: Call, appId: str, requestId: str, commentId: str, reaction: st
     returns=m.FeedbackOut,
     status=201,
     query_key=True,
+    headers=("Idempotency-Key",),
     summary="Leave feedback (also takes the Feedback Fin widget's JSON and ?key=)",
 )
 def add_feedback(call: Call, appId: str) -> Reply:
-    return Reply(feedback.add(get_context(), call.caller, call.app, call.body), 201)
+    def create(keyed: idempotency.Keyed) -> Reply:
+        return Reply(feedback.add(get_context(), call.caller, call.app, call.body, keyed), 201)
+
+    return _once(call, create)
 
 
 @route(

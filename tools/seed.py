@@ -366,8 +366,6 @@ def _fill(ctx: Context, tenant: str, key_id: str) -> None:
             as_user,
             app,
             RequestCreate(title=title, description=description, tags=tags),
-            None,
-            b"",
         )
         for voter in rng.sample(PEOPLE, rng.randint(0, 12)):
             votes.vote(

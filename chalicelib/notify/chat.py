@@ -83,7 +83,12 @@ def message_of(event: dict[str, Any], board_url: str = "") -> Message:
             f"{title}: {data.get('from')} → {data.get('to')}",
             _short(req.get("response"), 500),
         ),
-        "request.merged": (f"Merged: {title}", f"Merged into request {data.get('into')}"),
+        "request.merged": (
+            f"Merged: {title}",
+            f"Merged into request {data['into']}"
+            if data.get("into")
+            else "Merged into another request",
+        ),
         "request.deleted": (f"Request deleted: {title}", ""),
         "vote.created": (f"New vote by {_who(data.get('user'))}", f"On request {request_id}"),
         "vote.deleted": (f"Vote removed by {_who(data.get('user'))}", f"On request {request_id}"),

@@ -156,11 +156,30 @@ def _from_a_private_board(app: Any, envelope: dict[str, Any]) -> dict[str, Any]:
     return {**envelope, "data": {**envelope["data"], "previous": hidden}}
 
 
+def _into_a_private_board(
+    ctx: Context, app: Any, event: DomainEvent, envelope: dict[str, Any]
+) -> dict[str, Any]:
+    """A request merged into a private board's: told without naming the target (one read,
+    only for an event about a duplicate)."""
+    from ..workflow import team_only
+
+    data = envelope["data"]
+    request = data.get("request")
+    into = isinstance(request, dict) and request.get("duplicateOf")
+    if not into or not team_only(app, ctx.store.boards_of(event.tenant, event.app, [into])[into]):
+        return envelope
+    hidden = {**data, "request": {**request, "duplicateOf": None}}
+    if "into" in data:
+        hidden["into"] = None
+    return {**envelope, "data": hidden}
+
+
 def _messages(
     ctx: Context, app: Any, event: DomainEvent, hooks: list[dict[str, Any]]
 ) -> list[tuple[list[str], dict[str, Any]]]:
     """(URLs, envelope) to send: hooks without ``privateBoards`` get nothing of a private
-    board's request and an ``app.updated`` without private boards in it."""
+    board's request, no private board's request id, and an ``app.updated`` without private
+    boards in it."""
     envelope = event.envelope()
     trusted = [h["url"] for h in hooks if h.get("privateBoards")]
     others = [h["url"] for h in hooks if not h.get("privateBoards")]
@@ -168,7 +187,8 @@ def _messages(
         redacted = _without_private_boards(envelope)
         sends = [(others, redacted)] if redacted else []
     elif others and not _on_private_board(ctx, app, event):
-        sends = [(others, _from_a_private_board(app, envelope))]
+        told = _from_a_private_board(app, envelope)
+        sends = [(others, _into_a_private_board(ctx, app, event, told))]
     else:
         sends = []
     return ([(trusted, envelope)] if trusted else []) + sends

@@ -20,6 +20,7 @@ from ..models import (
 )
 from ..records import App, ChangelogEntry
 from .access import actor_id
+from .linked import visible_ids
 from .requests import _until_written, complete
 
 __all__ = ["create", "preview", "get", "list_page", "patch", "delete", "publish", "fetch", "feed"]
@@ -76,7 +77,19 @@ def preview(caller: Caller, body: ChangelogPreviewIn) -> dict[str, Any]:
 
 
 def get(ctx: Context, caller: Caller, app: App, entry_id: str) -> dict[str, Any]:
-    return present.changelog(fetch(ctx, caller, app, entry_id))
+    return _shown(ctx, caller, app, [fetch(ctx, caller, app, entry_id)])[0]
+
+
+def _shown(
+    ctx: Context, caller: Caller, app: App, entries: list[ChangelogEntry]
+) -> list[dict[str, Any]]:
+    """The entries as the caller may read them: ``requestIds`` lists only the requests on
+    boards the caller may see (one read for the whole page, none for the team)."""
+    seen = visible_ids(ctx, caller, app, (r for e in entries for r in e.request_ids))
+    return [
+        present.changelog(replace(e, request_ids=tuple(r for r in e.request_ids if r in seen)))
+        for e in entries
+    ]
 
 
 def list_page(ctx: Context, caller: Caller, app: App, query: ChangelogQuery) -> dict[str, Any]:
@@ -84,7 +97,7 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ChangelogQuery) -> 
     if query.status == "draft" and not caller.is_admin:
         raise ForbiddenError("drafts are for the team: this needs an admin key")
     page = ctx.store.list_entries(app.tenant, app.id, query.status, query.limit, query.cursor)
-    return {"items": [present.changelog(e) for e in page.items], "nextCursor": page.next_cursor}
+    return {"items": _shown(ctx, caller, app, page.items), "nextCursor": page.next_cursor}
 
 
 def _draft(ctx: Context, caller: Caller, app: App, entry_id: str) -> ChangelogEntry:

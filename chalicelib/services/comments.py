@@ -18,7 +18,7 @@ from ..errors import ConflictError, ForbiddenError, NotFoundError, ValidationFai
 from ..models import CommentCreate, CommentEdit, PageQuery
 from ..records import REACTIONS, App, Comment, FeatureRequest
 from ..store import ConditionFailedError
-from . import moderation
+from . import idempotency, moderation
 from .access import viewer_id, writer
 from .requests import fetch
 
@@ -28,16 +28,26 @@ EDIT_WINDOW_MS = 15 * 60 * 1000
 
 
 def add(
-    ctx: Context, caller: Caller, app: App, request_id: str, body: CommentCreate
+    ctx: Context,
+    caller: Caller,
+    app: App,
+    request_id: str,
+    body: CommentCreate,
+    keyed: idempotency.Keyed | None = None,
 ) -> dict[str, Any]:
+    """Comment on a request the caller may see. A repeated Idempotency-Key within 24 h
+    raises ``idempotency.Replay`` with the first answer, whatever happened since (the
+    comment approved, rejected or deleted, the request merged or gone): it holds only what
+    this caller was told then, and nothing is written again."""
     if body.internal and not caller.is_admin:
         raise ForbiddenError("only the team may post an internal note")
     author = writer(ctx, caller, app)
+    guard = keyed.guard(ctx, app, author.id, f"comment {request_id}") if keyed else None
     comment_id, now = ctx.make_id(), ctx.clock()
     for attempt in range(3):  # a request moving to another board meanwhile: read it again
         req = fetch(ctx, app, request_id, attempt > 0, caller)  # 404 once it is gone
         if req.status == "duplicate":  # the conversation moved to the request it was merged into
-            raise ConflictError(f"this request was merged into {req.duplicate_of}; comment there")
+            raise ConflictError("this request was merged into another; comment there")
         comment = Comment(
             tenant=app.tenant,
             app=app.id,
@@ -55,12 +65,16 @@ def add(
             queued = moderation.queued_fields(
                 ctx, caller, app, author, body.body, requestTitle=req.title
             )
+        out = present.comment(comment, caller.is_admin, [])
         try:
-            ctx.store.add_comment(req, comment, queued)
+            record = guard.record(ctx, 201, out) if guard else None
+            ctx.store.add_comment(req, comment, queued, record)
         except ConditionFailedError as exc:
             moderation.refuse_if_banned(ctx, app, author.id, moderation.banned_at_end(exc))
+            if guard:  # a concurrent call with the same key won: answer as it did
+                guard.replay_if_seen(ctx)
             continue
-        return present.comment(comment, caller.is_admin, [])
+        return out
     raise ConflictError("the request kept changing; try again")
 
 

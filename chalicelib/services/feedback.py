@@ -10,14 +10,24 @@ from ..context import Context
 from ..models import FeedbackCreate, PageQuery
 from ..records import App, Feedback
 from ..store import ConditionFailedError, banned_at_end
+from . import idempotency
 from .access import writer
 from .moderation import refuse_if_banned
 
 __all__ = ["add", "list_page"]
 
 
-def add(ctx: Context, caller: Caller, app: App, body: FeedbackCreate) -> dict[str, Any]:
+def add(
+    ctx: Context,
+    caller: Caller,
+    app: App,
+    body: FeedbackCreate,
+    keyed: idempotency.Keyed | None = None,
+) -> dict[str, Any]:
+    """Keep one piece of feedback; a repeated Idempotency-Key within 24 h raises
+    ``idempotency.Replay`` with the first answer."""
     person = writer(ctx, caller, app)
+    guard = keyed.guard(ctx, app, person.id, "feedback") if keyed else None
     extra = {k: v for k, v in (body.model_extra or {}).items()}
     if body.timestamp is not None:
         extra["timestamp"] = body.timestamp
@@ -37,12 +47,15 @@ def add(ctx: Context, caller: Caller, app: App, body: FeedbackCreate) -> dict[st
         user_id=person.id,
         extra={k: str(v) for k, v in extra.items()},
     )
+    out = present.feedback(fb, caller.is_admin)
     try:
-        ctx.store.add_feedback(fb)
+        ctx.store.add_feedback(fb, guard.record(ctx, 201, out) if guard else None)
     except ConditionFailedError as exc:
         refuse_if_banned(ctx, app, person.id, banned_at_end(exc))
+        if guard:  # a concurrent call with the same key won: answer as it did
+            guard.replay_if_seen(ctx)
         raise
-    return present.feedback(fb, caller.is_admin)
+    return out
 
 
 def list_page(ctx: Context, caller: Caller, app: App, query: PageQuery) -> dict[str, Any]:

@@ -26,13 +26,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .. import present, signed
+from .. import signed
 from ..ai.terms import FUZZY_MIN, near, spelled
 from ..auth import Caller
 from ..context import Context
 from ..models import ListQuery
 from ..records import App
 from ..workflow import DUPLICATE, GENERAL
+from . import linked
 from .access import viewer_id
 from .postings import PART, TOP, bulk, decode, facets, keep, reindex
 from .rankings import _desc, _position, voter
@@ -206,7 +207,7 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
     voted = found.voted if found.voted is not None else (read.voted or frozenset())
     after = offset + len(chosen)
     return {
-        "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
+        "items": linked.requests_shown(ctx, caller, app, items, voted),
         "nextCursor": signed.encode(ctx.secret, context, {"o": after})
         if after < len(hits)
         else None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .. import present, signed
+from .. import signed
 from ..auth import Caller
 from ..context import Context
 from ..errors import UnauthenticatedError, ValidationFailedError
@@ -21,6 +21,7 @@ from ..models import ListQuery
 from ..records import App, FeatureRequest
 from ..store import Activity
 from ..workflow import GENERAL
+from . import linked
 from .access import viewer_id
 
 __all__ = [
@@ -126,7 +127,7 @@ def page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[str, 
         signed.encode(ctx.secret, context, {**position, "o": after}) if after < len(ids) else None
     )
     return {
-        "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
+        "items": linked.requests_shown(ctx, caller, app, items, voted),
         "nextCursor": next_cursor,
     }
 

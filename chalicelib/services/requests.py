@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import time
@@ -24,7 +23,7 @@ from ..models import ListQuery, MergeBody, RequestCreate, RequestPatch
 from ..records import App, FeatureRequest
 from ..store import ConditionFailedError
 from ..workflow import DUPLICATE, GENERAL, board, first_of_kind, may_see, status_ids
-from . import moderation
+from . import idempotency, linked, moderation
 from .access import actor_id, viewer_id, writer
 from .rankings import RANKED
 from .rankings import page as ranked_page
@@ -44,22 +43,12 @@ __all__ = [
     "board_for",
     "check_status",
     "parse_etag",
-    "Replay",
 ]
 
-IDEMPOTENCY_TTL_S = 24 * 3600
 _ETAG = re.compile(r'^(?:W/)?"(\d{1,12})"$|^(\d{1,12})$')
 ATTEMPTS = 6
 STEP_ATTEMPTS = 10  # a merge's chunk lost to votes on the target this many times in a row
 T = TypeVar("T")
-
-
-class Replay(Exception):
-    """Not an error: the stored first answer to a repeated Idempotency-Key."""
-
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__("replay")
-        self.status, self.body = status, body
 
 
 def fetch(
@@ -107,7 +96,7 @@ def view(
         voted = bool(viewer and req.votes) and req.id in ctx.store.voted(
             app.tenant, app.id, [req.id], viewer
         )
-    return present.request(req, voted, caller.is_admin)
+    return linked.request_shown(ctx, caller, app, req, voted)
 
 
 def create(
@@ -115,20 +104,13 @@ def create(
     caller: Caller,
     app: App,
     body: RequestCreate,
-    idempotency_key: str | None,
-    raw_body: bytes,
+    keyed: idempotency.Keyed | None = None,
 ) -> dict[str, Any]:
-    """Create a request; a repeated Idempotency-Key within 24 h replays the first answer."""
+    """Create a request; a repeated Idempotency-Key within 24 h replays the first answer
+    (raises ``idempotency.Replay``)."""
     board = board_for(caller, app, body.board)
     author = writer(ctx, caller, app)
-    scope = fingerprint = None
-    if idempotency_key is not None:
-        if not 1 <= len(idempotency_key) <= 255:
-            raise ValidationFailedError.for_field("Idempotency-Key", "must be 1 to 255 characters")
-        key_hash = hashlib.sha256(idempotency_key.encode()).hexdigest()
-        scope = f"{author.id}#{key_hash}"
-        fingerprint = hashlib.sha256(raw_body).hexdigest()
-        _replay_if_seen(ctx, app, scope, fingerprint)
+    guard = keyed.guard(ctx, app, author.id, "request") if keyed else None
     now = ctx.clock()
     pending = moderation.held(caller, app)
     req = FeatureRequest(
@@ -152,28 +134,15 @@ def create(
         text = f"{body.title}\n{body.description}"
         queued = moderation.queued_fields(ctx, caller, app, author, text)
     out = present.request(req, False, caller.is_admin)
-    record = None
-    if scope is not None:
-        record = ctx.store.idempotency_item(
-            app.tenant, app.id, scope, fingerprint, 201, out, now // 1000 + IDEMPOTENCY_TTL_S
-        )
+    record = guard.record(ctx, 201, out) if guard else None
     try:
         ctx.store.create_request(req, record, author, queued)
     except ConditionFailedError as exc:
         moderation.refuse_if_banned(ctx, app, author.id, moderation.banned_at_end(exc))
-        if scope is not None:  # a concurrent call with the same key won: answer as it did
-            _replay_if_seen(ctx, app, scope, fingerprint)
+        if guard:  # a concurrent call with the same key won: answer as it did
+            guard.replay_if_seen(ctx)
         raise
     return out
-
-
-def _replay_if_seen(ctx: Context, app: App, scope: str, fingerprint: str | None) -> None:
-    seen = ctx.store.get_idempotent(app.tenant, app.id, scope)
-    if seen is None or seen.get("expiresAt", 0) < ctx.clock() // 1000:
-        return
-    if seen["fingerprint"] != fingerprint:
-        raise ConflictError("this Idempotency-Key was used with a different body")
-    raise Replay(seen["status"], seen["body"])
 
 
 def _voted_of(items: list[FeatureRequest], voted: Iterable[str]) -> set[str]:
@@ -208,7 +177,7 @@ def list_page(ctx: Context, caller: Caller, app: App, query: ListQuery) -> dict[
     items = page.items
     voted = _voted_of(items, page.voted or ())
     return {
-        "items": [present.request(r, r.id in voted, caller.is_admin) for r in items],
+        "items": linked.requests_shown(ctx, caller, app, items, voted),
         "nextCursor": page.next_cursor,
     }
 

@@ -15,6 +15,7 @@ from ..models import PageQuery
 from ..records import App, FeatureRequest, Person
 from ..store import ConditionFailedError
 from .access import voter as acting_voter
+from .linked import request_shown
 from .moderation import refuse_if_banned
 from .requests import fetch, merge_under_way
 
@@ -43,14 +44,14 @@ def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, A
         req = fetch(ctx, app, request_id, caller=caller)
         _refuse_while_merging(req)
         if req.status == "duplicate":
-            raise ConflictError(f"this request was merged into {req.duplicate_of}; vote there")
+            raise ConflictError("this request was merged into another; vote there")
         try:
             ctx.store.add_vote(req, voter, ctx.clock())
             logs.metric("Votes", 1)
-            return present.request(replace(req, votes=req.votes + 1), True, caller.is_admin)
+            return request_shown(ctx, caller, app, replace(req, votes=req.votes + 1), True)
         except ConditionFailedError as exc:
             if exc.failed_at(0):  # already voted: a second vote changes nothing
-                return present.request(req, True, caller.is_admin)
+                return request_shown(ctx, caller, app, req, True)
             refuse_if_banned(ctx, app, voter.id, exc.failed_at(2))
             _backoff(attempt)
     raise ConflictError("too many votes at once; try again")
@@ -64,10 +65,10 @@ def unvote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str,
         try:
             ctx.store.remove_vote(req, voter.id)
             ctx.store.keep_following(req, voter)
-            return present.request(replace(req, votes=req.votes - 1), False, caller.is_admin)
+            return request_shown(ctx, caller, app, replace(req, votes=req.votes - 1), False)
         except ConditionFailedError as exc:
             if exc.failed_at(0):  # no vote to take back
-                return present.request(req, False, caller.is_admin)
+                return request_shown(ctx, caller, app, req, False)
             _backoff(attempt)
     raise ConflictError("too many votes at once; try again")
 

@@ -95,12 +95,16 @@ class Comments(Votes):
     the request's ``commentCount``: that count is shown to everyone."""
 
     def add_comment(
-        self, req: FeatureRequest, comment: Comment, queued: dict[str, Any] | None = None
+        self,
+        req: FeatureRequest,
+        comment: Comment,
+        queued: dict[str, Any] | None = None,
+        idempotency: dict[str, Any] | None = None,
     ) -> None:
         """The comment counted on its request (an internal note is not), the author following
-        it, unless the author is banned (the last operation). A pending one waits in the
-        moderation queue with ``queued`` (its spam score), counted when approved, the request
-        checked to exist."""
+        it, and the replay record, unless the author is banned (the last operation). A
+        pending one waits in the moderation queue with ``queued`` (its spam score), counted
+        when approved, the request checked to exist."""
         item = {**_comment_item(req, comment), **(queued or {})}
         ops = [self._put_op(item, "attribute_not_exists(pk)")]
         if comment.moderation == "pending":
@@ -112,6 +116,8 @@ class Comments(Votes):
         else:
             counts = [] if comment.internal else self._comment_count_ops(req, 1)
             ops += [*counts, self._subscription_op(req, comment.author)]
+        if idempotency is not None:
+            ops.append(self._put_unless_live_op(idempotency, comment.created_ms))
         ops.append(self._ban_guard(req.tenant, req.app, comment.author.id, comment.created_ms))
         self.transact(ops)
 

@@ -31,7 +31,8 @@ def _feedback_record(tenant: str, item: dict[str, Any]) -> Feedback:
 class Feedbacks(Standing):
     """Feedback items, kept for the configured days."""
 
-    def add_feedback(self, fb: Feedback) -> None:
+    def add_feedback(self, fb: Feedback, idempotency: dict[str, Any] | None = None) -> None:
+        """The feedback, with the replay record of a keyed call, unless its user is banned."""
         item = {
             **Keys.feedback(fb.tenant, fb.app, fb.id),
             "type": "feedback",
@@ -52,15 +53,15 @@ class Feedbacks(Standing):
             item["uk"] = Keys.user(fb.tenant, fb.app, fb.user_id)
         if fb.expires_at:
             item["expiresAt"] = fb.expires_at
-        if not fb.user_id:
+        ops = [self._put_op(item, "attribute_not_exists(pk)")]
+        if idempotency is not None:
+            ops.append(self._put_unless_live_op(idempotency, fb.created_ms))
+        if fb.user_id:  # unless the user is banned: the last operation
+            ops.append(self._ban_guard(fb.tenant, fb.app, fb.user_id, fb.created_ms))
+        if len(ops) == 1:
             self._put(item, "attribute_not_exists(pk)")
-            return
-        self.transact(  # unless the user is banned: the last operation
-            [
-                self._put_op(item, "attribute_not_exists(pk)"),
-                self._ban_guard(fb.tenant, fb.app, fb.user_id, fb.created_ms),
-            ]
-        )
+        else:
+            self.transact(ops)
 
     # what the list shows: not ``extra``, whose keys came from outside (an empty one, stored
     # by older code, made moto answer JSON that botocore cannot parse: the whole page failed)

@@ -36,7 +36,20 @@ class Privacy(Table):
         if voted and (voted["pk"], voted["sk"]) not in seen:  # not in ``byUser`` since issue 12
             items.append(voted)
         opt_out = self._get(Keys.opt_out(tenant, app, user))
-        return items + ([opt_out] if opt_out else [])
+        return items + self._replays(tenant, app, user) + ([opt_out] if opt_out else [])
+
+    def _replays(self, tenant: str, app: str, user: str) -> list[dict[str, Any]]:
+        """The stored answers of the user's Idempotency-Keys (kept 24 h): they repeat what
+        the user wrote, name and email too. Their keys begin with the user's id."""
+        found: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page, cursor = self._query(
+                Keys.idempotency(tenant, app, "")["pk"], prefix=f"{user}#", limit=500, cursor=cursor
+            )
+            found += [i for i in page if i["sk"].rsplit("#", 1)[0] == user]  # not "user#x"'s
+            if not cursor:
+                return found
 
     def forget_item(self, item: dict[str, Any], anonymous: dict[str, str]) -> None:
         """Make one item no longer about its user: delete it, or strip who wrote it."""
@@ -44,7 +57,15 @@ class Privacy(Table):
         kind = item.get("type")
         if kind == "votedSet" and "bannedUntil" in item:  # the copy of a ban votes check
             self._call("update_item", **self._update_op(key, "REMOVE ids, uk")["Update"])
-        elif kind in ("subscription", "unfollow", "movedVote", "optOut", "votedSet", "heldComment"):
+        elif kind in (
+            "subscription",
+            "unfollow",
+            "movedVote",
+            "optOut",
+            "votedSet",
+            "heldComment",
+            "idempotency",
+        ):
             self.transact([self._delete_op(key)])
         elif kind == "reactions":
             self.forget_reactions(item)  # type: ignore[attr-defined]  # Comments, in Store

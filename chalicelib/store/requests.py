@@ -90,6 +90,13 @@ class Requests(RequestLists):
         found = self._locate(tenant, app, ids)
         return [_request_record(tenant, found[r][0]) for r in ids if r in found]
 
+    def boards_of(self, tenant: str, app: str, ids: list[str]) -> dict[str, str]:
+        """Each id's board, from its small counter (which names any board but ``general``),
+        in one BatchGetItem whatever the requests weigh; an id without one is ``general``."""
+        found = self._batch_get([Keys.counter(tenant, app, r) for r in ids])
+        named = {i["pk"]: i.get("board", GENERAL) for i in found}
+        return {r: named.get(Keys.counter(tenant, app, r)["pk"], GENERAL) for r in ids}
+
     def create_request(
         self,
         req: FeatureRequest,
@@ -107,7 +114,7 @@ class Requests(RequestLists):
             ops.append(self._board_op(req))
         ops.append(self._subscription_op(req, subscriber))
         if idempotency is not None:
-            ops.append(self._put_op(idempotency, "attribute_not_exists(pk)"))
+            ops.append(self._put_unless_live_op(idempotency, req.created_ms))
         ops.append(self._ban_guard(req.tenant, req.app, req.author.id, req.created_ms))
         self.transact(ops)
 

@@ -165,6 +165,13 @@ class Table:
             op["ConditionExpression"] = condition
         return {"Put": op}
 
+    def _put_unless_live_op(self, item: dict[str, Any], now_ms: int) -> dict[str, Any]:
+        """Put an item with a TTL unless a live one holds its key: TTL deletes lag (by up to
+        days), so one past its ``expiresAt`` (seconds) that is still there is replaced."""
+        op = self._put_op(item, "attribute_not_exists(pk) OR expiresAt < :now")
+        op["Put"]["ExpressionAttributeValues"] = _values({":now": now_ms // 1000})
+        return op
+
     def _delete_op(self, key: dict[str, str], condition: str | None = None) -> dict[str, Any]:
         op: dict[str, Any] = {"TableName": self.table, "Key": _to_ddb(key)}
         if condition:

@@ -245,12 +245,14 @@ async function showRequest(id) {
         h("span", {}, t("board.by", { name: authorName(current.author) }), " · ",
           h("time", { datetime: current.createdAt, title: when(current.createdAt) }, ago(current.createdAt)))), follow));
   renderHeader(request);
-  const merged = request.status === "duplicate" && request.duplicateOf;
-  const target = merged ? h("a", { href: `#/r/${request.duplicateOf}`, id: "merged-into" }, t("board.merged_target")) : null;
+  const merged = request.status === "duplicate";
+  const into = request.duplicateOf;  // null: merged into a request this visitor may not see
+  const target = into ? h("a", { href: `#/r/${into}`, id: "merged-into" }, t("board.merged_target")) : null;
   const form = pending ? h("p", { class: "card muted", id: "comments-closed" }, t("board.pending_closed"))
+    : merged && !into ? h("p", { class: "card muted", id: "comments-closed" }, t("board.comments_closed_elsewhere"))
     : merged
     ? h("p", { class: "card muted", id: "comments-closed" }, t("board.comments_closed"), " ",
-        h("a", { href: `#/r/${request.duplicateOf}` }, t("board.merged_target")), t("board.sentence_end"))
+        h("a", { href: `#/r/${into}` }, t("board.merged_target")), t("board.sentence_end"))
     : h("form", { class: "card stack", onsubmit: async (event) => {
         event.preventDefault();
         try {
@@ -266,14 +268,15 @@ async function showRequest(id) {
       pending ? h("p", { class: "notice pending-note", id: "pending-note", role: "status" },
         h("strong", {}, t("comment.awaiting")), " ", t("board.pending_note")) : null,
       request.description ? h("p", { class: "text", dir: "auto" }, request.description) : null,
-      merged ? h("p", { class: "notice", id: "merged-note" }, t("board.merged_into"), " ", target, t("board.merged_votes")) : null,
+      merged ? h("p", { class: "notice", id: "merged-note" },
+        ...(into ? [t("board.merged_into"), " ", target, t("board.merged_votes")] : [t("board.merged_elsewhere")])) : null,
       request.response ? h("div", { class: "response" }, h("strong", {}, t("board.team_response")),
         h("p", { class: "text", style: "margin:4px 0 0", dir: "auto" }, request.response)) : null),
     h("section", { class: "stack", style: "margin-top:20px", "aria-labelledby": "comments-title" },
       h("h2", { id: "comments-title", style: "font-size:1.05rem" }, t("board.comments")), comments, form));
-  if (merged) {  // name the target in both places once it is read
+  if (into) {  // name the target in both places once it is read
     const links = [target, form.querySelector("a")];
-    state.api.get(`/apps/${state.app}/requests/${request.duplicateOf}`)
+    state.api.get(`/apps/${state.app}/requests/${into}`)
       .then((into) => links.forEach((a) => { a.textContent = t("common.quoted", { text: into.title }); })).catch(() => {});
   }
   if (pending) return;  // nothing is said on it until it is approved

@@ -55,6 +55,31 @@ def test_idempotent_create_under_concurrent_replay(http: Api, tenant: Tenant) ->
     assert len(listed) == 1
 
 
+def test_idempotent_comment_under_concurrent_replay(http: Api, tenant: Tenant) -> None:
+    """Ten at once with one key: one comment, counted once; the losers answer as it did."""
+    rid = tenant.create("Comment on me once")["id"]
+    token = tenant.token("commenter")
+
+    def comment(_: int) -> tuple[int, str]:
+        r = Api(base_url=http._base).post(
+            tenant.path(f"/requests/{rid}/comments"),
+            key=tenant.pub_key,
+            token=token,
+            headers={"Idempotency-Key": "same"},
+            body={"body": "Said once"},
+        )
+        return r.status, r.body["id"] if r.status == 201 else str(r.body)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(comment, range(10)))
+    assert {status for status, _ in results} == {201}, results
+    assert len({cid for _, cid in results}) == 1
+    listed = http.get(tenant.path(f"/requests/{rid}/comments"), key=tenant.pub_key).body
+    assert [c["body"] for c in listed["items"]] == ["Said once"]
+    got = http.get(tenant.path(f"/requests/{rid}"), key=tenant.pub_key).body
+    assert got["commentCount"] == 1
+
+
 def _all_pages(http: Api, tenant: Tenant, sort: str, limit: int) -> list[dict]:
     seen, cursor = [], None
     while True:
