@@ -106,6 +106,12 @@ class Settings(BaseModel):
         description="An admin key's limit, and a publishable key's ceiling over all its callers.",
     )
     anonymous_writes_per_minute: int = Field(10, alias="ANONYMOUS_WRITES_PER_MINUTE", ge=0)
+    anonymous_votes_per_day: int = Field(
+        50,
+        alias="ANONYMOUS_VOTES_PER_DAY",
+        ge=0,
+        description="Votes an address may cast anonymously on one app in a UTC day (0 = no cap).",
+    )
     version: str = Field("0.1.0", alias="APP_VERSION")
     aws_endpoint_url: str = Field(
         "", alias="AWS_ENDPOINT_URL", description="boto3 reads it itself; the local outbox too."

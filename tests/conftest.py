@@ -15,6 +15,7 @@ os.environ.update(
         "KEY_REQUESTS_PER_MINUTE": "100000",
         "CALLER_REQUESTS_PER_MINUTE": "100000",
         "ANONYMOUS_WRITES_PER_MINUTE": "100000",
+        "ANONYMOUS_VOTES_PER_DAY": "100000",
         "LOG_LEVEL": "WARNING",
         "WEBHOOK_BACKOFF_SECONDS": "0",
     }

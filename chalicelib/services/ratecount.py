@@ -63,13 +63,20 @@ def _store_errors() -> tuple[type[Exception], ...]:
 
 
 def add_shared(
-    ctx: Context, tenant: str, subject: str, window: int, hits: int, writes: int
+    ctx: Context,
+    tenant: str,
+    subject: str,
+    window: int,
+    hits: int,
+    writes: int,
+    span_s: int = 60,
 ) -> tuple[int, int] | None:
-    """Add to the shared counter of ``subject`` in ``window``: the calls and writes counted
-    there so far, or None (logged) when the table refused or failed the write (throttled):
-    a limit is not worth failing the call for."""
+    """Add to the shared counter of ``subject`` in ``window`` (of ``span_s`` seconds): the
+    calls and writes counted there so far, or None (logged) when the table refused or
+    failed the write (throttled): a limit is not worth failing the call for."""
     try:
-        return ctx.store.hit_rate(tenant, subject, window, (window + 2) * 60, hits, writes)
+        expires = (window + 2) * span_s
+        return ctx.store.hit_rate(tenant, subject, window, expires, hits, writes)
     except _store_errors() as exc:
         logs.logger().warning(
             "rate counter not written; the call goes on",

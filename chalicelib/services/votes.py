@@ -14,6 +14,7 @@ from ..errors import ConflictError, UnauthenticatedError
 from ..models import PageQuery
 from ..records import App, FeatureRequest, Person
 from ..store import ConditionFailedError
+from .access import count_anonymous_vote
 from .access import voter as acting_voter
 from .linked import request_shown
 from .moderation import refuse_if_banned
@@ -40,6 +41,7 @@ def _refuse_while_merging(req: FeatureRequest) -> None:
 
 def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, Any]:
     voter = acting_voter(ctx, caller, app)
+    count_anonymous_vote(ctx, caller, app)
     for attempt in range(ATTEMPTS):
         req = fetch(ctx, app, request_id, caller=caller)
         _refuse_while_merging(req)

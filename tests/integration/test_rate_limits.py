@@ -180,3 +180,35 @@ def test_a_throttled_rate_counter_does_not_fail_calls(
     assert [r.status for r in answers[:25]] == [200] * 25, [r.body for r in answers]
     assert [r.headers["x-ratelimit-remaining"] for r in answers[23:25]] == ["1", "0"]
     _limited(answers[25], 25, reset)
+
+
+def test_an_address_casts_a_capped_number_of_anonymous_votes_a_day_whatever_its_browser_ids(
+    api: Api, open_tenant: Tenant, limits: Callable[..., int]
+) -> None:
+    """Each new X-Anonymous-Id is a new visitor, so the cap is per address: three votes from
+    three made-up browsers, then 429 (nothing counted); a signed-in user is not capped; the
+    next UTC day the address votes again."""
+    t = open_tenant
+    limits(
+        ANONYMOUS_VOTES_PER_DAY="3",
+        ANONYMOUS_WRITES_PER_MINUTE="1000",
+        CALLER_REQUESTS_PER_MINUTE="1000",
+        KEY_REQUESTS_PER_MINUTE="1000",
+    )
+    ids = [t.create(f"Capped request {n}")["id"] for n in range(5)]
+
+    def anonymous_vote(rid: str, browser: str) -> Any:
+        headers = {"X-Anonymous-Id": f"made-up-browser-{browser:0>8}"}
+        return api.post(t.path(f"/requests/{rid}/vote"), key=t.pub_key, headers=headers)
+
+    assert [anonymous_vote(ids[n], str(n)).status for n in range(3)] == [200, 200, 200]
+    over = anonymous_vote(ids[3], "another")
+    assert (over.status, over.code) == (429, "rate_limited"), over.body
+    assert set(over.body) == ENVELOPE_KEYS and "sign in" in over.body["error"]["message"]
+    assert over.headers["x-ratelimit-limit"] == "3" and int(over.headers["retry-after"]) > 0
+    assert api.get(t.path(f"/requests/{ids[3]}"), key=t.pub_key).body["votes"] == 0
+    signed_in = api.post(t.path(f"/requests/{ids[3]}/vote"), key=t.pub_key, token=t.token("ada"))
+    assert signed_in.status == 200 and signed_in.body["votes"] == 1
+    tomorrow = get_context().clock() + 86_400_000
+    object.__setattr__(get_context(), "clock", lambda: tomorrow)  # frozen dataclass, test only
+    assert anonymous_vote(ids[4], "next-day").status == 200
