@@ -30,7 +30,7 @@ SHOWN = 5  # matches one call answers
 # and one more of those on other boards than general: at most 3 x 12 items a call
 ON_BOARD = 12
 SEARCHABLE = ("open", "active")  # the kinds of status "did you mean…" offers
-_cache: dict[tuple[str, str], _Cached] = {}
+_cache: dict[tuple[str, str, int], _Cached] = {}
 _lock = threading.Lock()
 
 
@@ -120,7 +120,7 @@ def _index(ctx: Context, app: App) -> Any:
     shard or the app's statuses changed (which of them are offered)."""
     from ..workflow import statuses
 
-    key = (app.tenant, app.id)
+    key = (app.tenant, app.id, app.created_ms)  # an app made again under its id starts anew
     kinds = tuple((s["id"], s["kind"]) for s in statuses(app))
     with _lock:  # one thread reads and updates the cache at a time (Lambda runs one anyway)
         cached = _cache.get(key)
