@@ -134,6 +134,18 @@ def _load(ctx: Any, app_id: str, total: int) -> None:
         ctx.store._write_batch([{"PutRequest": {"Item": _to_ddb(i)}} for i in items])
 
 
+def _ask(api: Any, billing: Any, path: str, key: str, total: int, label: str) -> None:
+    """One "did you mean" call through the API, and a row of what it read."""
+    billing.bill.reset()
+    r = api.get(path, key=key)
+    spent = billing.bill.reset()
+    assert r.status == 200, r.body
+    print(
+        f"  {total:>6,} requests, {label:<22} {spent.calls} calls; "
+        f"{spent.items:>6,} items; {spent.rcu:6.1f} RCU"
+    )
+
+
 def costs() -> None:
     """One call through the API (the key read included), cache empty and filled."""
     from chalice.test import Client
@@ -157,16 +169,10 @@ def costs() -> None:
             _load(ctx, app_id, total)
             search._cache.clear()
             billing.on = True
-            for label in ("cache empty", "cache filled"):
-                billing.bill.reset()
-                path = f"/v1/apps/{app_id}/requests/similar?q=export+calendar"
-                r = api.get(path, key=made["publishableKey"])
-                spent = billing.bill.reset()
-                assert r.status == 200, r.body
-                print(
-                    f"  {total:>6,} requests, {label:<13} {spent.calls} calls; "
-                    f"{spent.items:>6,} items; {spent.rcu:6.1f} RCU"
-                )
+            path = f"/v1/apps/{app_id}/requests/similar?q=export+calendar"
+            call = (api, billing, path, made["publishableKey"], total)
+            _ask(*call, "cache empty")
+            _ask(*call, "cache filled")
             billing.bill.reset()  # what the search consumer pays to keep one title
             ctx.store.index_request("bench", app_id, "zz-new", "open|A title written now")
             ctx.store.search_changed("bench", app_id, ["zz-new"])  # its shard's change count
@@ -176,13 +182,7 @@ def costs() -> None:
             )
             for cached in search._cache.values():  # CACHE_S later: the next call refreshes
                 cached.at -= search.CACHE_S + 1
-            r = api.get(path, key=made["publishableKey"])
-            spent = billing.bill.reset()
-            assert r.status == 200, r.body
-            print(
-                f"  {total:>6,} requests, refreshed after it {spent.calls} calls; "
-                f"{spent.items:>6,} items; {spent.rcu:6.1f} RCU (the whole index: cache empty)"
-            )
+            _ask(*call, "refresh after a write")
             billing.on = False
 
 
