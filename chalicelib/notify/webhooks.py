@@ -174,6 +174,23 @@ def _into_a_private_board(
     return {**envelope, "data": hidden}
 
 
+def _changelog_without_private(
+    ctx: Context, app: Any, event: DomainEvent, envelope: dict[str, Any]
+) -> dict[str, Any]:
+    """A published entry as a webhook outside the team may see it: its ``requestIds`` less
+    those on private boards (one read of the named requests' counters, only when the app
+    has such a board)."""
+    from ..workflow import boards, team_only
+
+    entry = envelope["data"].get("entry") or {}
+    named = entry.get("requestIds") or []
+    if not named or not any(team_only(app, b["id"]) for b in boards(app)):
+        return envelope
+    located = ctx.store.boards_of(event.tenant, event.app, list(named))
+    shown = [r for r in named if not team_only(app, located[r])]
+    return {**envelope, "data": {**envelope["data"], "entry": {**entry, "requestIds": shown}}}
+
+
 def _messages(
     ctx: Context, app: Any, event: DomainEvent, hooks: list[dict[str, Any]]
 ) -> list[tuple[list[str], dict[str, Any]]]:
@@ -186,6 +203,8 @@ def _messages(
     if others and event.type == "app.updated":
         redacted = _without_private_boards(envelope)
         sends = [(others, redacted)] if redacted else []
+    elif others and event.type == "changelog.published":
+        sends = [(others, _changelog_without_private(ctx, app, event, envelope))]
     elif others and not _on_private_board(ctx, app, event):
         told = _from_a_private_board(app, envelope)
         sends = [(others, _into_a_private_board(ctx, app, event, told))]

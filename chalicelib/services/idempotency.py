@@ -3,8 +3,10 @@ did and makes nothing new.
 
 One key space per caller of an app (its partition; the scope starts with the author's id), so
 another user's, app's or tenant's key never replays someone else's answer. The fingerprint is
-the operation (which route, on what) with the raw body: the same key sent to another route, or
-with another body, is a client's mistake and answers 409 rather than a stranger's answer. The
+the operation (which route, on what) with the body as JSON means it (spacing and key order
+aside, so a client that builds its JSON again on a retry still replays): the same key sent to
+another route, or with another body, is a client's mistake and answers 409 rather than a
+stranger's answer. The
 stored answer is written in the same transaction as what it answers (``record``), so
 concurrent repeats make one thing; the loser reads the winner's answer (``replay_if_seen``).
 """
@@ -12,6 +14,7 @@ concurrent repeats make one thing; the loser reads the winner's answer (``replay
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +78,17 @@ class Keyed:
         if not 1 <= len(self.key) <= 255:
             raise ValidationFailedError.for_field(HEADER, "must be 1 to 255 characters")
         key_hash = hashlib.sha256(self.key.encode()).hexdigest()
-        made = hashlib.sha256(operation.encode() + b"\n" + (self.raw_body or b""))
+        made = hashlib.sha256(operation.encode() + b"\n" + _canonical(self.raw_body))
         once = Once(app, f"{author_id}#{key_hash}", made.hexdigest())
         once.replay_if_seen(ctx)
         return once
+
+
+def _canonical(raw: bytes | None) -> bytes:
+    """The body as its JSON means it: keys sorted, no spacing; as received if it is not JSON
+    (the route has refused it by then anyway)."""
+    try:
+        parsed = json.loads(raw or b"null")
+    except ValueError:
+        return raw or b""
+    return json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()

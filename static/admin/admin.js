@@ -1,6 +1,6 @@
 // The team's console: apps and keys, triage, feedback, analytics, webhooks.
 import { client, describe, loadConfig } from "../js/api.js";
-import { announce, h, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
+import { announce, fill, h, statusBadge, STATUS_LABELS, STATUSES, useStatuses, when } from "../js/ui.js";
 import { languageSwitcher, pickLanguage, t, translatePage, useLanguage } from "../js/i18n.js";
 import { atLeast, finishProvider, showTeam, signInPage, takeLinkToken, verify } from "./team.js";
 
@@ -115,7 +115,7 @@ async function showApps() {
         e.target.closest("td").append(keysCard(app, keys));
       } catch (error) { fail(error); }
     } }, t("console.rotate")) : null)));
-  view.replaceChildren(h("h2", {}, t("console.tab_apps")),
+  fill(view, h("h2", {}, t("console.tab_apps")),
     h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("console.app")), h("th", { class: "optional" }, t("console.writes")), h("th", {}, t("console.keys")))),
       h("tbody", {}, ...rows)),
     can("admin") && h("form", { class: "card stack", style: "margin-top:20px", onsubmit: async (e) => {
@@ -174,15 +174,15 @@ async function mergePicker(source) {
     const search = h("input", { id: "merge-search", type: "search", autocomplete: "off", placeholder: t("console.type_to_search") });
     const list = h("select", { id: "merge-target", size: 8, required: true, "aria-label": t("console.merge_into") });
     const count = h("p", { class: "muted", style: "margin:0", "aria-live": "polite" });
-    const fill = () => {
+    const showMatches = () => {
       const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
       const shown = targets.filter((o) => words.every((w) => o.title.toLowerCase().includes(w)));
       list.replaceChildren(...shown.map((o) => h("option", { value: o.id, title: t("common.votes", { count: o.votes }) }, o.title)));
       if (shown.length) list.selectedIndex = 0;
       count.textContent = shown.length ? t("console.requests_count", { count: shown.length }) : t("console.no_request_matches");
     };
-    search.addEventListener("input", fill);
-    fill();
+    search.addEventListener("input", showMatches);
+    showMatches();
     box.append(h("form", { method: "dialog", class: "stack", onsubmit: (e) => {
       e.preventDefault();
       if (list.value) close(list.value);
@@ -298,7 +298,7 @@ async function showTriage() {
         try { await state.api.del(path(r.id)); ok(t("console.deleted")); await load(); } catch (error) { fail(error); }
       } }, t("common.delete")))));
 
-  view.replaceChildren(h("div", { class: "row changelog-head" }, h("h2", { style: "margin:0" }, t("console.tab_triage")),
+  fill(view, h("div", { class: "row changelog-head" }, h("h2", { style: "margin:0" }, t("console.tab_triage")),
     can("admin") && h("button", { type: "button", id: "manage-tags", onclick: () => tagsDialog({ state, ok, fail, done: load }) },
       t("console.manage_tags"))), appPicker(load),
     h("div", { class: "filters" },
@@ -439,7 +439,7 @@ async function showWebhooks() {
         } catch (error) { fail(error); }
       };
       const current = app.webhooks.map((w) => ({ url: w.url, events: w.events, format: w.format || "json" }));
-      body.replaceChildren(
+      fill(body,
         app.webhooks.length ? null : h("p", { class: "card empty", id: "no-webhooks" }, t("console.no_webhooks")),
         h("ul", { class: "list" }, ...app.webhooks.map((w) => h("li", { class: "card row" },
           h("code", { style: "margin-inline-end:auto", dir: "ltr" }, w.url), h("span", { class: "muted" }, `${HOOK_FORMATS[w.format || "json"]()} · ${w.events.join(", ")}`),

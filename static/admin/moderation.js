@@ -1,7 +1,7 @@
 // The console's moderation queue: what waits for approval, oldest first, with its spam score
 // and the reasons for it. A moderator clears it from the keyboard: j/k (or the arrows) move,
 // a approves, r rejects, b then b again bans the author. Admins also choose who is held.
-import { h } from "../js/ui.js";
+import { fill, h } from "../js/ui.js";
 import { t } from "../js/i18n.js";
 
 const PAGE = 20;
@@ -36,8 +36,8 @@ function shortcuts() {
 
 const LONG = 400;  // characters; a longer post shows its first lines until "Show all"
 
-function fullText(text) {
-  const p = h("p", { class: "mod-text", dir: "auto" }, text);
+function fullText(text, kind = "mod-text") {
+  const p = h("p", { class: kind, dir: "auto" }, text);
   if (text.length <= LONG && text.split("\n").length <= 6) return p;
   p.classList.add("clamped");
   const more = h("button", { type: "button", class: "small show-all", onclick: () => {
@@ -60,7 +60,7 @@ function row(item, act) {
       h("span", {}, t("board.by", { name: item.author.name || item.author.id }))),
     fullText(text),
     item.kind === "comment" ? h("p", { class: "muted", dir: "auto" }, t("mod.on", { title: item.requestTitle }))
-      : item.body ? h("p", { class: "muted excerpt", dir: "auto" }, item.body) : null,
+      : item.body ? fullText(item.body, "muted mod-body") : null,
     h("div", { class: "row" },
       h("button", { type: "button", class: "primary", onclick: () => act(item, "approve") }, t("mod.approve")),
       h("button", { type: "button", onclick: () => act(item, "reject") }, t("mod.reject")),
@@ -132,7 +132,7 @@ export async function showModeration({ state, view, appPicker, ok, fail, can }) 
     if (key !== "b") armed = null;
     event.preventDefault();
   });
-  view.replaceChildren(h("h2", {}, t("console.tab_moderation")), appPicker(() => showModeration({ state, view, appPicker, ok, fail, can })),
+  fill(view, h("h2", {}, t("console.tab_moderation")), appPicker(() => showModeration({ state, view, appPicker, ok, fail, can })),
     can("admin") ? setting({ state, ok, fail }) : null, shortcuts(), status, list);
   await load();
   list.focus({ preventScroll: true });

@@ -3,7 +3,7 @@
 // link carries its one-time token after "#", which no server sees, and it is wiped from the
 // address bar before it is traded for a session.
 import { client } from "../js/api.js";
-import { announce, h, when } from "../js/ui.js";
+import { announce, fill, h, when } from "../js/ui.js";
 import { t } from "../js/i18n.js";
 
 export const ROLES = ["viewer", "moderator", "admin", "owner"];
@@ -126,7 +126,7 @@ export async function showTeam({ state, view, ok, fail }) {
   const email = h("input", { id: "invite-email", type: "email", required: true });
   const pick = h("select", { id: "invite-role" },
     ...ROLES.filter((r) => r !== "owner" || atLeast(role, "owner")).map((r) => h("option", { value: r }, roleName(r))));
-  view.replaceChildren(h("h2", {}, t("console.tab_team")),
+  fill(view, h("h2", {}, t("console.tab_team")),
     h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("team.member")), h("th", {}, t("team.role")), h("th", { class: "optional" }, t("team.invited_by")),
       h("th", {}, h("span", { class: "sr-only" }, t("console.actions"))))), body),
     atLeast(role, "admin") ? h("form", { class: "card stack", id: "invite-form", style: "margin-top:20px", onsubmit: (e) => {

@@ -16,6 +16,13 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Replace ``el``'s children, skipping null, undefined and false as ``h`` does: the DOM's own
+ * replaceChildren writes them out as the text "null" or "false". */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
 /** The app's statuses (GET …/statuses), in display order; today's seven until loaded. */
 export const STATUSES = [
   ["open", "Open", "#6b7280", "open"], ["under_review", "Under review", "#b45309", "open"],

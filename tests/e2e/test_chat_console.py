@@ -23,6 +23,8 @@ def test_send_a_test_message_to_a_slack_webhook(page: Any, site: dict[str, Any])
         page.click("form button[type=submit]")
         page.wait_for_selector("button.test-hook")
         assert "Slack" in page.locator("ul.list li").inner_text()
+        # no stray "null" where the empty note was (replaceChildren writes null out as text)
+        assert "null" not in page.inner_text("main")
         page.click("button.test-hook")
         page.wait_for_selector("#test-queued")
         deadline = time.monotonic() + 60

@@ -201,6 +201,13 @@ def test_on_a_phone_the_queue_keeps_its_header_clamps_a_huge_post_and_triage_cut
         f"/v1/apps/{app['id']}/requests", key=site["adminKey"], body={"title": "Team's post"}
     )
     assert first.status == 201, first.body
+    long_request = site["http"].post(
+        f"/v1/apps/{app['id']}/requests",
+        key=app["pub"],
+        token=user_token(app["secret"], "hal", name="Hal"),
+        body={"title": "A long request", "description": "\n\n".join(["Paragraph."] * 40)},
+    )
+    assert long_request.body["moderation"] == "pending", long_request.body
     for user in ("fay", "gus"):
         made = site["http"].post(
             f"/v1/apps/{app['id']}/requests/{first.body['id']}/comments",
@@ -212,19 +219,23 @@ def test_on_a_phone_the_queue_keeps_its_header_clamps_a_huge_post_and_triage_cut
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in(page, site, "moderation")
     page.select_option("#app-picker", app["id"])
-    page.wait_for_selector("#mod-queue li >> nth=1")
+    page.wait_for_selector("#mod-queue li >> nth=2")
     page.wait_for_timeout(300)
     assert page.evaluate("scrollY") == 0  # the header and the settings stay in view
+    request = page.locator("#mod-queue li", has_text="A long request")
+    request.locator("button.show-all").click()  # a held request's description, all of it
+    assert request.locator(".mod-body").inner_text().count("Paragraph.") == 40
     tabs = page.eval_on_selector_all("#nav a", "as => as.map(a => a.getBoundingClientRect().right)")
     assert len(tabs) >= 10 and max(tabs) <= 375
-    huge = page.locator("#mod-queue li >> nth=0")
+    huge = page.locator("#mod-queue li", has_text="🙂")
     box = huge.locator(".mod-text").bounding_box()
     assert box is not None and box["height"] < 200  # clamped: 3,000 emoji are ~60 lines
     huge.locator("button.show-all").click()
     opened = huge.locator(".mod-text").bounding_box()
     assert opened is not None and opened["height"] > 1000
     assert huge.locator("button.show-all").count() == 0
-    assert page.locator("#mod-queue li >> nth=1").locator("button.show-all").count() == 0
+    short = page.locator("#mod-queue li", has_text="Short and sweet.")
+    assert short.locator("button.show-all").count() == 0
     fits(page, 375)
     both_schemes(page, "moderation-console-375-clamp")
 

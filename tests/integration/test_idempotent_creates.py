@@ -185,3 +185,24 @@ def test_a_key_whose_answer_expired_is_a_new_call(ctx: Any, api: Api, tenant: Te
             body=body,
         )
         assert made.status == 201 and "idempotent-replayed" not in made.headers, made.body
+
+
+def test_the_same_json_spaced_or_ordered_otherwise_is_a_replay(api: Api, tenant: Tenant) -> None:
+    """A client that builds its JSON again on a retry (other spacing, other key order) sends
+    the same body: a replay, not a 409 (found by an outside check)."""
+    rid = tenant.create("Offline mode")["id"]
+    sent = []
+    for raw in (b'{"body": "Works on the train", "internal": false}',
+                b'{ "internal" : false ,\n  "body" : "Works on the train" }'):  # fmt: skip
+        sent.append(
+            api.post(
+                tenant.path(f"/requests/{rid}/comments"),
+                key=tenant.admin_key,
+                raw=raw,
+                headers={"Idempotency-Key": "spaced-1", "Content-Type": "application/json"},
+            )
+        )
+    assert [r.status for r in sent] == [201, 201], sent[1].body
+    assert sent[1].headers.get("idempotent-replayed") == "true"
+    assert sent[1].body["id"] == sent[0].body["id"]
+    assert _bodies(api, tenant, rid) == ["Works on the train"]

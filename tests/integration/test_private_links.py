@@ -166,3 +166,34 @@ def test_webhooks_outside_the_team_are_not_told_a_private_target(
     finally:
         outside.server.shutdown()
         inside.server.shutdown()
+
+
+def test_a_published_changelog_tells_webhooks_outside_the_team_only_visible_requests(
+    api: Api, tenant: Tenant, runner: EventRunner
+) -> None:
+    """``changelog.published`` names its requests: a webhook without ``privateBoards`` gets
+    the entry without the private board's (found by an outside check); one with it gets all."""
+    t, outside, inside = tenant, Receiver(), Receiver()
+    try:
+        hooks = [
+            {"url": outside.url, "events": ["changelog.published"]},
+            {"url": inside.url, "events": ["changelog.published"], "privateBoards": True},
+        ]
+        assert api.patch(t.path(), key=t.admin_key, body={"webhooks": hooks}).status == 200
+        body = {"id": "secret", "name": "Secret", "visibility": "private"}
+        assert api.post(t.path("/boards"), key=t.admin_key, body=body).status == 201
+        secret = _on(api, t, "Roadmap for the board", "secret")
+        public = t.create("Export to CSV")["id"]
+        publish(api, t, draft(api, t, requestIds=[secret, public])["id"])
+        runner.drain()
+
+        def named(hook: Receiver) -> list[list[str]]:
+            got = [json.loads(r["body"])["data"]["entry"] for r in hook.received]
+            return [sorted(e["requestIds"]) for e in got]
+
+        assert named(inside) == [sorted([secret, public])]
+        assert named(outside) == [[public]]
+        assert secret.encode() not in b"".join(r["body"] for r in outside.received)
+    finally:
+        outside.server.shutdown()
+        inside.server.shutdown()
