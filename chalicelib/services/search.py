@@ -42,7 +42,7 @@ class _Cached:
     versions: dict[int, int]  # each shard's change count then
     older: dict[str, str]  # entries of the older layout (read once; `reindex` drops them)
     current: dict[str, str]  # id -> status|title, from the shards
-    vectors: dict[str, bytes]
+    vectors: dict[str, tuple[bytes, str]]  # id -> (vector, hash of the title it was made of)
     index: Any = None  # built from the above for the app's statuses then (``kinds``)
     kinds: tuple[tuple[str, str], ...] = ()
 
@@ -53,13 +53,14 @@ def _load(ctx: Context, app: App) -> _Cached:
 
     versions = ctx.store.search_versions(app.tenant, app.id)  # first: a later write re-reads
     older, current = ctx.store.search_layers(app.tenant, app.id)
-    stored = ctx.store.vectors(app.tenant, app.id) if vectors.available() else {}
+    stored = ctx.store.hashed_vectors(app.tenant, app.id) if vectors.available() else {}
     return _Cached(time.monotonic(), versions, older, current, stored)
 
 
 def _refresh(ctx: Context, app: App, cached: _Cached) -> bool:
-    """Re-read the shards whose change count moved, and the vectors of their new or
-    renamed titles; True when anything changed."""
+    """Re-read the shards whose change count moved, and the vectors of their entries whose
+    cached vector was made of another title (new, renamed, or read while its vector was
+    being written); True when anything changed."""
     from . import vectors
 
     versions = ctx.store.search_versions(app.tenant, app.id)
@@ -75,14 +76,15 @@ def _refresh(ctx: Context, app: App, cached: _Cached) -> bool:
         del cached.current[rid]  # deleted
         if rid not in cached.older:
             cached.vectors.pop(rid, None)
-    renamed = [
-        rid
-        for rid, entry in fresh.items()
-        if _title(cached.current.get(rid) or cached.older.get(rid, "|")) != _title(entry)
-    ]
     cached.current.update(fresh)
-    if renamed and vectors.available():
-        cached.vectors.update(ctx.store.vectors_of(app.tenant, app.id, renamed))
+    if vectors.available():
+        stale = [
+            rid
+            for rid, entry in fresh.items()
+            if cached.vectors.get(rid, (b"", ""))[1] != vectors.text_hash(_title(entry))
+        ]
+        if stale:
+            cached.vectors.update(ctx.store.vectors_of(app.tenant, app.id, stale))
     return True
 
 
@@ -107,7 +109,7 @@ def _build(app: App, cached: _Cached) -> Any:
         return SemanticIndex(
             list(entries),
             list(entries.values()),
-            [from_bytes(cached.vectors.get(rid, blank)) for rid in entries],
+            [from_bytes(cached.vectors.get(rid, (blank, ""))[0]) for rid in entries],
         )
     from ..ai.similarity import Index
 

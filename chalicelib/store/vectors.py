@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .codec import _to_ddb
 from .keys import Keys
@@ -29,16 +31,26 @@ class Vectors(Table):
         item = self._get(Keys.vector(tenant, app, request_id))
         return item.get("h") if item else None
 
-    def vectors_of(self, tenant: str, app: str, request_ids: list[str]) -> dict[str, bytes]:
-        """The stored vectors of some requests (those with none are left out), by BatchGetItem."""
+    def vectors_of(
+        self, tenant: str, app: str, request_ids: list[str]
+    ) -> dict[str, tuple[bytes, str]]:
+        """Some requests' ``(vector, text hash)`` (those with none left out), by BatchGetItem."""
         found = self._batch_get([Keys.vector(tenant, app, rid) for rid in request_ids])
-        prefix = Keys.vector(tenant, app)["sk"]
-        return {item["sk"].removeprefix(prefix): base64.b64decode(item["v"]) for item in found}
+        return dict(_decoded(Keys.vector(tenant, app)["sk"], found))
 
     def vectors(self, tenant: str, app: str) -> dict[str, bytes]:
         """Every stored ``request id -> vector`` of the app: one Query, about 1 KB a request."""
+        return {rid: vector for rid, (vector, _) in self.hashed_vectors(tenant, app).items()}
+
+    def hashed_vectors(self, tenant: str, app: str) -> dict[str, tuple[bytes, str]]:
+        """Every stored ``request id -> (vector, hash of the text it was made of)``."""
         partition = Keys.vector(tenant, app)
-        return {
-            item["sk"].removeprefix(partition["sk"]): base64.b64decode(item["v"])
-            for item in self._query_all(partition["pk"], partition["sk"])
-        }
+        items = self._query_all(partition["pk"], partition["sk"])
+        return dict(_decoded(partition["sk"], items))
+
+
+def _decoded(
+    prefix: str, items: Iterable[dict[str, Any]]
+) -> Iterator[tuple[str, tuple[bytes, str]]]:
+    for item in items:
+        yield item["sk"].removeprefix(prefix), (base64.b64decode(item["v"]), item.get("h", ""))

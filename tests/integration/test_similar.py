@@ -54,7 +54,7 @@ def test_similar_costs_a_fixed_number_of_reads(
 
 
 def test_a_refresh_reads_what_changed_not_the_whole_index(
-    api: Api, tenant: Tenant, runner: EventRunner, monkeypatch: Any
+    api: Api, tenant: Tenant, runner: EventRunner, monkeypatch: Any, ctx: Any
 ) -> None:
     """A process reads the index and every vector once; each later refresh reads the change
     counts, the shards that moved and the vectors of new or renamed titles: what it costs
@@ -102,6 +102,24 @@ def test_a_refresh_reads_what_changed_not_the_whole_index(
     assert ask("outlook%20calendar")[0][:1] == ["Calendar sync with Outlook"]
     shown = ask("request%20about%20topic")[0]
     assert "Request about topic 2" not in shown and "Request about topic 3" not in shown
+
+    # read between its entry and its vector (the consumer writes the entry first, then the
+    # vector, then the count): the next refresh after the count reads the vector
+    from chalicelib.ai.embed import encoder, to_bytes
+    from chalicelib.services import vectors
+
+    title, rid = "Sync contacts with my phone", "zz-late-entry-00000000000"
+    ctx.store.index_request(tenant.id, tenant.app_id, rid, f"open|{title}")
+    search._cache.clear()
+    ask("phone%20contacts")
+    (cached,) = search._cache.values()
+    assert rid in cached.current and rid not in cached.vectors
+    vector = to_bytes(encoder().encode([title])[0])
+    ctx.store.put_vector(tenant.id, tenant.app_id, rid, vector, vectors.text_hash(title))
+    ctx.store.search_changed(tenant.id, tenant.app_id, [rid])
+    clock[0] += search.CACHE_S + 1
+    ask("phone%20contacts")
+    assert cached.vectors[rid] == (vector, vectors.text_hash(title))
 
 
 def test_similar_validates_q_and_hides_other_tenants(
