@@ -114,6 +114,7 @@ def _load(ctx: Any, app_id: str, total: int) -> None:
     import numpy as np
 
     from chalicelib.services import fulltext
+    from chalicelib.services.vectors import text_hash
     from chalicelib.store.codec import _to_ddb
     from chalicelib.store.keys import Keys
 
@@ -125,7 +126,11 @@ def _load(ctx: Any, app_id: str, total: int) -> None:
         shards[zlib.crc32(r.id.encode()) % ctx.store.SEARCH_SHARDS][r.id] = f"{r.status}|{r.title}"
     items = [{**Keys.search_shard("bench", app_id, n), "e": e} for n, e in shards.items()]
     items += [
-        {**Keys.vector("bench", app_id, r.id), "v": base64.b64encode(v.tobytes()).decode()}
+        {
+            **Keys.vector("bench", app_id, r.id),
+            "v": base64.b64encode(v.tobytes()).decode(),
+            "h": text_hash(r.title),  # as ``Vectors.put_vector`` stores it
+        }
         for r, v in zip(batch, vectors, strict=True)
     ]
     with _straight_into_moto(ctx):
