@@ -138,12 +138,33 @@ def _validation(exc: ValidationError) -> FeatureboardError:
         if kind in ("model_type", "model_attributes_type", "dict_type") and not err["loc"]:
             return BadRequestError("the body must be a JSON object")
         where = ".".join(str(p) for p in err["loc"]) or "body"
-        message = {"missing": "is required", "extra_forbidden": "is not a known field"}.get(
-            kind, str(err["msg"]).removeprefix("Value error, ")
-        )
-        details.append({"field": where, "message": message})
+        details.append({"field": where, "message": _plain(kind, where, err)})
     first = details[0]
     return ValidationFailedError(f"{first['field']}: {first['message']}", details)
+
+
+# pydantic's wording for the common mistakes, said as this API says things; a pattern on an
+# email field is not shown (a client has no use for the regular expression)
+_PLAIN = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field",
+    "string_type": "must be a string",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "bool_type": "must be true or false",
+    "string_too_short": "must be at least {min_length} characters",
+    "string_too_long": "must be at most {max_length} characters",
+}
+
+
+def _plain(kind: str, where: str, err: Any) -> str:
+    if kind == "string_pattern_mismatch" and where.rsplit(".", 1)[-1].lower().endswith("email"):
+        return "must be an email address, like ada@example.com"
+    if kind == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
+        return "must not be empty"
+    if kind in _PLAIN:
+        return _PLAIN[kind].format(**(err.get("ctx") or {}))
+    return str(err["msg"]).removeprefix("Value error, ")
 
 
 def parse_body(request: Request, model: type[BaseModel]) -> BaseModel:

@@ -46,7 +46,7 @@ def vote(ctx: Context, caller: Caller, app: App, request_id: str) -> dict[str, A
         req = fetch(ctx, app, request_id, caller=caller)
         _refuse_while_merging(req)
         if req.status == "duplicate":
-            raise ConflictError("this request was merged into another; vote there")
+            raise ConflictError("this request was merged into another; its votes moved there")
         try:
             ctx.store.add_vote(req, voter, ctx.clock())
             logs.metric("Votes", 1)

@@ -259,7 +259,7 @@ async function showTriage() {
   };
 
   const row = (r) => h("tr", { "data-id": r.id },
-    h("td", {}, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": t("console.select_one", { title: r.title }), style: "width:auto" })),
+    h("td", { class: "pick" }, can("moderator") && h("input", { type: "checkbox", value: r.id, "aria-label": t("console.select_one", { title: r.title }), style: "width:auto" })),
     h("td", {}, h("strong", { class: "title", dir: "auto" }, r.title), h("div", { class: "meta" }, statusBadge(r.status),
       ...r.tags.map((tag) => h("span", { class: "tag" }, tag)), r.response ? t("console.answered") : null,
       can("moderator") && h("button", { type: "button", class: "small edit-tags", "aria-label": t("console.edit_tags_of", { title: r.title }),
@@ -334,16 +334,16 @@ async function showFeedback() {
     try {
       const page = await state.api.get(`/apps/${state.app}/feedback`, { limit: 100 });
       table.replaceChildren(...page.items.map((f) => h("tr", {},
-        h("td", {}, f.rating ? h("span", { "aria-label": t("widget.stars", { n: f.rating, count: 5 }) }, "★".repeat(f.rating) + "☆".repeat(5 - f.rating)) : "—"),
-        h("td", { class: "text" }, f.message),
-        h("td", { class: "optional" }, f.type || ""),
-        h("td", { class: "optional" }, [f.name, f.email].filter(Boolean).join(" · ")),
-        h("td", {}, when(f.createdAt)))));
+        h("td", { "data-label": t("console.rating") }, f.rating ? h("span", { "aria-label": t("widget.stars", { n: f.rating, count: 5 }) }, "★".repeat(f.rating) + "☆".repeat(5 - f.rating)) : "—"),
+        h("td", { class: "text", dir: "auto" }, f.message),
+        h("td", { class: "optional", "data-label": t("console.type") }, f.type || "—"),
+        h("td", { class: "optional", "data-label": t("console.from") }, [f.name, f.email].filter(Boolean).join(" · ") || "—"),
+        h("td", { "data-label": t("console.date") }, when(f.createdAt)))));
       if (!page.items.length) table.append(h("tr", {}, h("td", { colspan: 5, class: "empty" }, t("console.no_feedback"))));
     } catch (error) { fail(error); }
   };
   view.replaceChildren(h("h2", {}, t("console.tab_feedback")), appPicker(load),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, t("console.rating")), h("th", {}, t("console.message")), h("th", { class: "optional" }, t("console.type")),
+    h("table", { class: "cards", id: "feedback-table" }, h("thead", {}, h("tr", {}, h("th", {}, t("console.rating")), h("th", {}, t("console.message")), h("th", { class: "optional" }, t("console.type")),
       h("th", { class: "optional" }, t("console.from")), h("th", {}, t("console.date")))), table));
   await load();
 }

@@ -255,4 +255,19 @@ def test_on_a_phone_the_queue_keeps_its_header_clamps_a_huge_post_and_triage_cut
     assert labels[:3] == ['"Votes"', '"Status"', '"Priority"']  # each field labelled
     fits(page, 375)
     both_schemes(page, "triage-console-375")
+
+    said = site["http"].post(
+        f"/v1/apps/{app['id']}/feedback",
+        key=app["pub"],
+        token=user_token(app["secret"], "ida", name="Ida", email="ida@example.com"),
+        body={"message": "Love it", "rating": 5, "type": "praise"},
+    )
+    assert said.status == 201, said.body
+    page.goto(f"{site['site']}/admin/#/feedback")
+    page.select_option("#app-picker", app["id"])
+    page.wait_for_selector("#feedback-table tbody tr >> text=Love it")
+    card = page.inner_text("#feedback-table tbody tr")
+    assert "praise" in card and "ida@example.com" in card  # nothing hidden on a phone
+    fits(page, 375)
+    both_schemes(page, "feedback-console-375")
     assert not page.errors

@@ -259,3 +259,25 @@ def test_merge_body_and_unknown_ids(api: Api, tenant: Tenant) -> None:
     for path in ("/requests/nope", "/requests/" + "z" * 200, "/requests/nope/comments"):
         r = api.get(tenant.path(path), key=tenant.pub_key)
         assert (r.status, r.code) == (404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"message": "hi", "email": "not-an-email"}, "email: must be an email address"),
+        ({"message": "hi", "rating": "5"}, "rating: must be a whole number"),
+        ({"message": ""}, "message: must be 1 to 5000 characters"),
+        ({"message": 7}, "message: must be a string"),
+        ({"message": "hi", "type": "t" * 41}, "type: must be at most 40 characters"),
+    ],
+)
+def test_a_bad_field_is_explained_in_the_apis_words(
+    api: Api, tenant: Tenant, body: dict, said: str
+) -> None:
+    """Not pydantic's ("String should match pattern '^[^@\\s]+…'"): a client's developer
+    reads what to send (an outside check found the email's regular expression shown)."""
+    r = api.post(tenant.path("/feedback"), key=tenant.pub_key, token=tenant.token("u"), body=body)
+    assert (r.status, r.code) == (400, "validation_error"), r.body
+    message = r.body["error"]["message"]
+    assert message.startswith(said), message
+    assert not any(c in message for c in "^[]\\"), message  # no regular expression
