@@ -156,17 +156,13 @@ def _from_a_private_board(app: Any, envelope: dict[str, Any]) -> dict[str, Any]:
     return {**envelope, "data": {**envelope["data"], "previous": hidden}}
 
 
-def _into_a_private_board(
-    ctx: Context, app: Any, event: DomainEvent, envelope: dict[str, Any]
-) -> dict[str, Any]:
+def _into_a_private_board(ctx: Context, app: Any, envelope: dict[str, Any]) -> dict[str, Any]:
     """A request merged into a private board's: told without naming the target (one read,
     only for an event about a duplicate)."""
-    from ..workflow import team_only
-
     data = envelope["data"]
     request = data.get("request")
     into = isinstance(request, dict) and request.get("duplicateOf")
-    if not into or not team_only(app, ctx.store.boards_of(event.tenant, event.app, [into])[into]):
+    if not into or into in _outside_the_team(ctx, app, [into]):
         return envelope
     hidden = {**data, "request": {**request, "duplicateOf": None}}
     if "into" in data:
@@ -174,21 +170,25 @@ def _into_a_private_board(
     return {**envelope, "data": hidden}
 
 
-def _changelog_without_private(
-    ctx: Context, app: Any, event: DomainEvent, envelope: dict[str, Any]
-) -> dict[str, Any]:
+def _changelog_without_private(ctx: Context, app: Any, envelope: dict[str, Any]) -> dict[str, Any]:
     """A published entry as a webhook outside the team may see it: its ``requestIds`` less
     those on private boards (one read of the named requests' counters, only when the app
     has such a board)."""
-    from ..workflow import boards, team_only
-
     entry = envelope["data"].get("entry") or {}
     named = entry.get("requestIds") or []
-    if not named or not any(team_only(app, b["id"]) for b in boards(app)):
+    seen = _outside_the_team(ctx, app, named)
+    if len(seen) == len(set(named)):
         return envelope
-    located = ctx.store.boards_of(event.tenant, event.app, list(named))
-    shown = [r for r in named if not team_only(app, located[r])]
+    shown = [r for r in named if r in seen]
     return {**envelope, "data": {**envelope["data"], "entry": {**entry, "requestIds": shown}}}
+
+
+def _outside_the_team(ctx: Context, app: Any, ids: list[str]) -> set[str]:
+    """The ids among ``ids`` of requests on boards end users see (``linked.ids_on``)."""
+    from ..services.linked import ids_on
+    from ..workflow import team_only
+
+    return ids_on(ctx, app, ids, lambda board: not team_only(app, board))
 
 
 def _messages(
@@ -204,10 +204,10 @@ def _messages(
         redacted = _without_private_boards(envelope)
         sends = [(others, redacted)] if redacted else []
     elif others and event.type == "changelog.published":
-        sends = [(others, _changelog_without_private(ctx, app, event, envelope))]
+        sends = [(others, _changelog_without_private(ctx, app, envelope))]
     elif others and not _on_private_board(ctx, app, event):
         told = _from_a_private_board(app, envelope)
-        sends = [(others, _into_a_private_board(ctx, app, event, told))]
+        sends = [(others, _into_a_private_board(ctx, app, told))]
     else:
         sends = []
     return ([(trusted, envelope)] if trusted else []) + sends

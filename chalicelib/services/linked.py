@@ -9,7 +9,7 @@ requests' small counters (what names a request's board) per answer, not one per 
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,16 +19,22 @@ from ..context import Context
 from ..records import App, FeatureRequest
 from ..workflow import boards, may_see
 
-__all__ = ["visible_ids", "requests_shown", "request_shown"]
+__all__ = ["visible_ids", "ids_on", "requests_shown", "request_shown"]
 
 
 def visible_ids(ctx: Context, caller: Caller, app: App, ids: Iterable[str]) -> set[str]:
     """The ids among ``ids`` of requests on boards the caller may see."""
+    return ids_on(ctx, app, ids, lambda board: may_see(caller, app, board))
+
+
+def ids_on(ctx: Context, app: App, ids: Iterable[str], shown: Callable[[str], bool]) -> set[str]:
+    """The ids among ``ids`` of requests on boards that pass ``shown``: no read when every
+    board of the app passes, else one BatchGetItem of their counters."""
     wanted = set(ids)
-    if not wanted or all(may_see(caller, app, b["id"]) for b in boards(app)):
+    if not wanted or all(shown(b["id"]) for b in boards(app)):
         return wanted
     located = ctx.store.boards_of(app.tenant, app.id, sorted(wanted))
-    return {r for r, board in located.items() if may_see(caller, app, board)}
+    return {r for r, board in located.items() if shown(board)}
 
 
 def requests_shown(

@@ -41,15 +41,9 @@ class Privacy(Table):
     def _replays(self, tenant: str, app: str, user: str) -> list[dict[str, Any]]:
         """The stored answers of the user's Idempotency-Keys (kept 24 h): they repeat what
         the user wrote, name and email too. Their keys begin with the user's id."""
-        found: list[dict[str, Any]] = []
-        cursor = None
-        while True:
-            page, cursor = self._query(
-                Keys.idempotency(tenant, app, "")["pk"], prefix=f"{user}#", limit=500, cursor=cursor
-            )
-            found += [i for i in page if i["sk"].rsplit("#", 1)[0] == user]  # not "user#x"'s
-            if not cursor:
-                return found
+        partition = Keys.idempotency(tenant, app, "")["pk"]
+        found = self._query_all(partition, f"{user}#")
+        return [i for i in found if i["sk"].rsplit("#", 1)[0] == user]  # not "user#x"'s
 
     def forget_item(self, item: dict[str, Any], anonymous: dict[str, str]) -> None:
         """Make one item no longer about its user: delete it, or strip who wrote it."""
