@@ -190,7 +190,7 @@ def item_write_units(
 # ---------------------------------------------------------------- compute and front door
 
 
-def lambda_cost(invocations: float, ms: float, memory_mb: int = 128) -> float:
+def lambda_cost(invocations: float, ms: float, memory_mb: float = 128) -> float:
     """Requests plus GB-seconds: each invocation's duration rounded up to 1 ms, times the
     memory the function is configured with."""
     seconds = math.ceil(ms) / 1000

@@ -81,7 +81,13 @@ class Stack:
     log_retention_days: int
     budgets: int
     table: dict[str, Any] = field(repr=False)
-    consumer_memory_mb: dict[str, int] = field(default_factory=dict)  # same names as filters
+
+    def memory_of(self, handler: str) -> int:
+        """A function's memory by its handler's name (the name ``filters`` uses)."""
+        from .package import logical_to_handler
+
+        found = [mb for n, mb in self.memory_mb.items() if logical_to_handler(n) == handler]
+        return found[0] if found else 128
 
     @property
     def platform_logs(self) -> bool:
@@ -133,11 +139,6 @@ def stack_of(stage: str = "prod", build: bool = True) -> Stack:
         tracing_default=params.get("TracingMode", {}).get("Default", "Active"),
         system_log_level=params.get("SystemLogLevel", {}).get("Default", "INFO"),
         filters=filters,
-        consumer_memory_mb={
-            logical_to_handler(n): int(p.get("MemorySize", 128))
-            for n, p in functions.items()
-            if logical_to_handler(n) in filters
-        },
         log_retention_days=int(params.get("LogRetentionDays", {}).get("Default", 30)),
         budgets=sum(r["Type"] == "AWS::Budgets::Budget" for r in resources.values()),
         table=resources["AppTable"]["Properties"],
@@ -389,8 +390,9 @@ class Kind:
         return {
             "front door (HTTP API)": PRICES["apigw_http_request"],
             "Lambda: API function": pricing.lambda_cost(1, self.ms, memory_mb),
-            "Lambda: stream + consumers": invocations * PRICES["lambda_request"]
-            + PRICES["lambda_gb_second"] * self.event_gb * math.ceil(self.event_ms) / 1000,
+            "Lambda: stream + consumers": pricing.lambda_cost(  # at their average memory
+                invocations, self.event_ms, self.event_gb * 1024 / max(invocations, 1)
+            ),
             "DynamoDB reads": PRICES["dynamodb_read_unit"]
             * (self.read_units + self.event_read_units),
             "DynamoDB writes": PRICES["dynamodb_write_unit"]
@@ -592,7 +594,7 @@ def measure(stack: Stack, rounds: int = 10) -> list[Kind]:
                     assert attrs == attributes(event)
                     matched = [c for c, p in stack.filters.items() if matches(p, attrs)]
                     invoked += len(matched)
-                    gb += sum(stack.consumer_memory_mb.get(c, 128) for c in matched) / 1024
+                    gb += sum(stack.memory_of(c) for c in matched) / 1024
                     unfiltered += len(stack.filters)
                     size = len(entry["Message"].encode()) + len(json.dumps(attrs))
                     chunks += pricing.message_requests(size)

@@ -6,9 +6,9 @@ another user's, app's or tenant's key never replays someone else's answer. The f
 the operation (which route, on what) with the body as JSON means it (spacing and key order
 aside, so a client that builds its JSON again on a retry still replays): the same key sent to
 another route, or with another body, is a client's mistake and answers 409 rather than a
-stranger's answer. The
-stored answer is written in the same transaction as what it answers (``record``), so
-concurrent repeats make one thing; the loser reads the winner's answer (``replay_if_seen``).
+stranger's answer. The stored answer is written in the same transaction as what it answers
+(``record``), so concurrent repeats make one thing; the loser reads the winner's answer
+(``replay_if_seen``).
 """
 
 from __future__ import annotations

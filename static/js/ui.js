@@ -9,17 +9,22 @@ export function h(tag, attrs = {}, ...children) {
     else if (name === "class") el.className = value;
     else el.setAttribute(name, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
+  for (const child of present(children)) {
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return el;
 }
 
+/** Children to show: nested lists flattened, and null, undefined and false (an absent
+ * optional part) left out. */
+function present(children) {
+  return children.flat().filter((c) => c !== null && c !== undefined && c !== false);
+}
+
 /** Replace ``el``'s children, skipping null, undefined and false as ``h`` does: the DOM's own
  * replaceChildren writes them out as the text "null" or "false". */
 export function fill(el, ...children) {
-  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  el.replaceChildren(...present(children));
   return el;
 }
 
