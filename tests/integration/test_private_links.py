@@ -7,6 +7,7 @@ Webhooks not saved with ``privateBoards`` are not told a private target either."
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -138,62 +139,63 @@ def test_hiding_costs_one_read_per_page_not_per_item(api: Api, linked: dict[str,
     print(f"changelog: entry without links {plain}, with three {hiding}, page {meter()}")
 
 
-def test_webhooks_outside_the_team_are_not_told_a_private_target(
-    api: Api, tenant: Tenant, runner: EventRunner
-) -> None:
-    t, outside, inside = tenant, Receiver(), Receiver()
-    try:
+@pytest.fixture
+def two_hooks(api: Api, tenant: Tenant) -> Iterator[Callable[[str], dict[str, Any]]]:
+    """``two_hooks(event)``: a webhook outside the team and one saved with ``privateBoards``,
+    both for ``event``, a private board's request and a public one; the receivers stop after."""
+    t, made = tenant, []
+
+    def setup(event: str) -> dict[str, Any]:
+        outside, inside = Receiver(), Receiver()
+        made.extend((outside, inside))
         hooks = [
-            {"url": outside.url, "events": ["request.merged"]},
-            {"url": inside.url, "events": ["request.merged"], "privateBoards": True},
+            {"url": outside.url, "events": [event]},
+            {"url": inside.url, "events": [event], "privateBoards": True},
         ]
         assert api.patch(t.path(), key=t.admin_key, body={"webhooks": hooks}).status == 200
         body = {"id": "secret", "name": "Secret", "visibility": "private"}
         assert api.post(t.path("/boards"), key=t.admin_key, body=body).status == 201
         secret = _on(api, t, "Roadmap for the board", "secret")
         public = t.create("Export to CSV")["id"]
-        for title, into in (("SSO please", secret), ("CSV", public)):
-            _merge(api, t, t.create(title)["id"], into)
-        runner.drain()
+        return {"outside": outside, "inside": inside, "secret": secret, "public": public}
 
-        def told(hook: Receiver) -> list[tuple[Any, Any]]:
-            got = [json.loads(r["body"])["data"] for r in hook.received]
-            return sorted(((d["into"], d["request"]["duplicateOf"]) for d in got), key=str)
+    yield setup
+    for receiver in made:
+        receiver.server.shutdown()
 
-        assert told(inside) == sorted([(secret, secret), (public, public)], key=str)
-        assert told(outside) == sorted([(None, None), (public, public)], key=str)
-        assert secret.encode() not in b"".join(r["body"] for r in outside.received)
-    finally:
-        outside.server.shutdown()
-        inside.server.shutdown()
+
+def test_webhooks_outside_the_team_are_not_told_a_private_target(
+    api: Api, tenant: Tenant, runner: EventRunner, two_hooks: Callable[[str], dict[str, Any]]
+) -> None:
+    t, hooks = tenant, two_hooks("request.merged")
+    secret, public = hooks["secret"], hooks["public"]
+    for title, into in (("SSO please", secret), ("CSV", public)):
+        _merge(api, t, t.create(title)["id"], into)
+    runner.drain()
+
+    def told(hook: Receiver) -> list[tuple[Any, Any]]:
+        got = [json.loads(r["body"])["data"] for r in hook.received]
+        return sorted(((d["into"], d["request"]["duplicateOf"]) for d in got), key=str)
+
+    assert told(hooks["inside"]) == sorted([(secret, secret), (public, public)], key=str)
+    assert told(hooks["outside"]) == sorted([(None, None), (public, public)], key=str)
+    assert secret.encode() not in b"".join(r["body"] for r in hooks["outside"].received)
 
 
 def test_a_published_changelog_tells_webhooks_outside_the_team_only_visible_requests(
-    api: Api, tenant: Tenant, runner: EventRunner
+    api: Api, tenant: Tenant, runner: EventRunner, two_hooks: Callable[[str], dict[str, Any]]
 ) -> None:
     """``changelog.published`` names its requests: a webhook without ``privateBoards`` gets
     the entry without the private board's (found by an outside check); one with it gets all."""
-    t, outside, inside = tenant, Receiver(), Receiver()
-    try:
-        hooks = [
-            {"url": outside.url, "events": ["changelog.published"]},
-            {"url": inside.url, "events": ["changelog.published"], "privateBoards": True},
-        ]
-        assert api.patch(t.path(), key=t.admin_key, body={"webhooks": hooks}).status == 200
-        body = {"id": "secret", "name": "Secret", "visibility": "private"}
-        assert api.post(t.path("/boards"), key=t.admin_key, body=body).status == 201
-        secret = _on(api, t, "Roadmap for the board", "secret")
-        public = t.create("Export to CSV")["id"]
-        publish(api, t, draft(api, t, requestIds=[secret, public])["id"])
-        runner.drain()
+    t, hooks = tenant, two_hooks("changelog.published")
+    secret, public = hooks["secret"], hooks["public"]
+    publish(api, t, draft(api, t, requestIds=[secret, public])["id"])
+    runner.drain()
 
-        def named(hook: Receiver) -> list[list[str]]:
-            got = [json.loads(r["body"])["data"]["entry"] for r in hook.received]
-            return [sorted(e["requestIds"]) for e in got]
+    def named(hook: Receiver) -> list[list[str]]:
+        got = [json.loads(r["body"])["data"]["entry"] for r in hook.received]
+        return [sorted(e["requestIds"]) for e in got]
 
-        assert named(inside) == [sorted([secret, public])]
-        assert named(outside) == [[public]]
-        assert secret.encode() not in b"".join(r["body"] for r in outside.received)
-    finally:
-        outside.server.shutdown()
-        inside.server.shutdown()
+    assert named(hooks["inside"]) == [sorted([secret, public])]
+    assert named(hooks["outside"]) == [[public]]
+    assert secret.encode() not in b"".join(r["body"] for r in hooks["outside"].received)
